@@ -1,0 +1,71 @@
+#include "vmon-action.h"
+
+#include <strings.h>
+
+#include "vmon-poller.h"
+#include "vmon-util.h"
+
+static const char *const action_names[] = {
+    "none", "start", "shutdown", "reboot", "reset", "destroy", "suspend", "resume",
+};
+_Static_assert(VMON_ARRAY_SIZE(action_names) == VMON_ACTION__N, "action names");
+
+static const char *const status_names[] = {
+    "ok", "pending", "ignored", "refused", "invalid", "not-found", "failed",
+};
+_Static_assert(VMON_ARRAY_SIZE(status_names) == VMON_ACTION_STATUS__N, "status names");
+
+const char *
+vmon_action_name(enum vmon_action a)
+{
+    return (unsigned) a < VMON_ACTION__N ? action_names[a] : "unknown";
+}
+
+int
+vmon_action_from_name(const char *name)
+{
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(action_names); i++)
+        if (strcasecmp(name, action_names[i]) == 0)
+            return (int) i;
+    return -1;
+}
+
+const char *
+vmon_action_status_name(enum vmon_action_status s)
+{
+    return (unsigned) s < VMON_ACTION_STATUS__N ? status_names[s] : "unknown";
+}
+
+/*
+ * Decide before touching libvirt, so a refused or senseless request leaves
+ * the domain exactly as it was (an SNMP SET must fail in its check phase).
+ */
+enum vmon_action_status
+vmon_action_check(unsigned allowed, enum vmon_action action, int state)
+{
+    if (action <= VMON_ACTION_NONE || action >= VMON_ACTION__N)
+        return VMON_ACTION_INVALID;
+    if (!(allowed & (1u << action)))
+        return VMON_ACTION_REFUSED;
+
+    /* a crashed domain that libvirt preserved (on_crash=preserve) is still active */
+    bool active = state != VMON_STATE_SHUTOFF && state != VMON_STATE_NOSTATE;
+    switch (action) {
+    case VMON_ACTION_START:
+        return active ? VMON_ACTION_INVALID : VMON_ACTION_OK;
+    case VMON_ACTION_SUSPEND:
+        return state == VMON_STATE_RUNNING || state == VMON_STATE_BLOCKED
+               ? VMON_ACTION_OK : VMON_ACTION_INVALID;
+    case VMON_ACTION_RESUME:
+        return state == VMON_STATE_PAUSED ? VMON_ACTION_OK : VMON_ACTION_INVALID;
+    case VMON_ACTION_SHUTDOWN:
+    case VMON_ACTION_REBOOT:
+        return state == VMON_STATE_RUNNING || state == VMON_STATE_BLOCKED
+               ? VMON_ACTION_OK : VMON_ACTION_INVALID;
+    case VMON_ACTION_RESET:
+    case VMON_ACTION_DESTROY:
+        return active ? VMON_ACTION_OK : VMON_ACTION_INVALID;
+    default:
+        return VMON_ACTION_INVALID;
+    }
+}

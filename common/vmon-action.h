@@ -1,0 +1,42 @@
+/* What a face may ask the hypervisor to do to a domain. */
+#ifndef VMON_ACTION_H
+#define VMON_ACTION_H
+
+#include <time.h>
+
+enum vmon_action {
+    VMON_ACTION_NONE,
+    VMON_ACTION_START,
+    VMON_ACTION_SHUTDOWN,
+    VMON_ACTION_REBOOT,
+    VMON_ACTION_RESET,
+    VMON_ACTION_DESTROY,
+    VMON_ACTION_SUSPEND,
+    VMON_ACTION_RESUME,
+    VMON_ACTION__N
+};
+
+enum vmon_action_status {
+    VMON_ACTION_OK,            /* done (or, for shutdown/reboot, the guest obeyed) */
+    VMON_ACTION_PENDING,       /* asked the guest; waiting to see it act */
+    VMON_ACTION_IGNORED,       /* the guest did not act within shutdown-timeout */
+    VMON_ACTION_REFUSED,       /* not allowed by configuration */
+    VMON_ACTION_INVALID,       /* makes no sense in the domain's state */
+    VMON_ACTION_NOT_FOUND,     /* no such domain */
+    VMON_ACTION_FAILED,        /* libvirt said no */
+    VMON_ACTION_STATUS__N
+};
+
+struct vmon_action_result {
+    enum vmon_action action;
+    enum vmon_action_status status;
+    time_t when;
+    char message[256];
+};
+
+const char *vmon_action_name(enum vmon_action a);
+/* -1 when name is no action */
+int vmon_action_from_name(const char *name);
+const char *vmon_action_status_name(enum vmon_action_status s);
+
+#endif

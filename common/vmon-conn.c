@@ -1,0 +1,254 @@
+#include "vmon-conn.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libvirt/virterror.h>
+
+#include "vmon-snapshot.h"
+#include "vmon-util.h"
+
+struct vmon_conn {
+    char *uri;
+    bool readwrite;
+    virConnectPtr conn;
+    int lifecycle_cb;
+    volatile int closed;        /* set by the close callback on libvirt's thread */
+    double backoff, backoff_max, next_attempt;
+    uint64_t reconnects;
+    bool ever_opened;
+    bool announced_lost;
+    vmon_event_hook *hook;
+    void *opaque;
+};
+
+/* libvirt prints every error to stderr by default; the faces log ours instead. */
+static void
+silence_libvirt(void *opaque, virErrorPtr err)
+{
+    (void) opaque;
+    (void) err;
+}
+
+static pthread_once_t loop_once = PTHREAD_ONCE_INIT;
+static int loop_status = -1;
+
+static void
+keep_loop_awake(int timer, void *opaque)
+{
+    (void) timer;
+    (void) opaque;
+}
+
+static void *
+run_event_loop(void *arg)
+{
+    (void) arg;
+    for (;;)
+        if (virEventRunDefaultImpl() < 0)
+            break;
+    return NULL;
+}
+
+static void
+start_event_loop(void)
+{
+    pthread_t thread;
+    pthread_attr_t attr;
+
+    virSetErrorFunc(NULL, silence_libvirt);
+    if (virEventRegisterDefaultImpl() < 0)
+        return;
+    /* with nothing registered virEventRunDefaultImpl() would block forever */
+    virEventAddTimeout(1000, keep_loop_awake, NULL, NULL);
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&thread, &attr, run_event_loop, NULL) == 0)
+        loop_status = 0;
+    pthread_attr_destroy(&attr);
+}
+
+int
+vmon_event_loop_ensure(void)
+{
+    pthread_once(&loop_once, start_event_loop);
+    if (loop_status < 0)
+        vmon_error_set("cannot start libvirt's event loop");
+    return loop_status;
+}
+
+const char *
+vmon_virt_error(void)
+{
+    virErrorPtr err = virGetLastError();
+
+    return err && err->message ? err->message : "unknown libvirt error";
+}
+
+static void
+announce(struct vmon_conn *c, enum vmon_event_type type, const char *why)
+{
+    struct vmon_event ev = { .type = type, .when = time(NULL), .event = -1, .detail = -1 };
+
+    if (!c->hook)
+        return;
+    snprintf(ev.message, sizeof(ev.message), "%s", why ? why : "");
+    c->hook(c->opaque, &ev);
+}
+
+static int
+on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    struct vmon_conn *c = opaque;
+    struct vmon_event ev = { .type = VMON_EVENT_LIFECYCLE, .when = time(NULL),
+                             .event = event, .detail = detail };
+
+    (void) conn;
+    snprintf(ev.name, sizeof(ev.name), "%s", virDomainGetName(dom));
+    virDomainGetUUID(dom, ev.uuid);
+    virDomainGetUUIDString(dom, ev.uuid_str);
+    ev.state = vmon_lifecycle_state(event, detail);
+    if (c->hook)
+        c->hook(c->opaque, &ev);
+    return 0;
+}
+
+static void
+on_close(virConnectPtr conn, int reason, void *opaque)
+{
+    struct vmon_conn *c = opaque;
+
+    (void) conn;
+    (void) reason;
+    __atomic_store_n(&c->closed, 1, __ATOMIC_RELEASE);
+}
+
+struct vmon_conn *
+vmon_conn_new(const char *uri, bool readwrite, double backoff_max, vmon_event_hook *hook,
+              void *opaque)
+{
+    struct vmon_conn *c = vmon_alloc(sizeof(*c));
+
+    c->uri = vmon_strdup(uri);
+    c->readwrite = readwrite;
+    c->lifecycle_cb = -1;
+    c->backoff_max = backoff_max > 1 ? backoff_max : 1;
+    c->hook = hook;
+    c->opaque = opaque;
+    return c;
+}
+
+static void
+close_conn(struct vmon_conn *c)
+{
+    if (!c->conn)
+        return;
+    if (c->lifecycle_cb >= 0)
+        virConnectDomainEventDeregisterAny(c->conn, c->lifecycle_cb);
+    virConnectUnregisterCloseCallback(c->conn, on_close);
+    virConnectClose(c->conn);
+    c->conn = NULL;
+    c->lifecycle_cb = -1;
+}
+
+void
+vmon_conn_free(struct vmon_conn *c)
+{
+    if (!c)
+        return;
+    close_conn(c);
+    free(c->uri);
+    free(c);
+}
+
+static int
+open_conn(struct vmon_conn *c)
+{
+    unsigned flags = c->readwrite ? 0 : VIR_CONNECT_RO;
+
+    if (vmon_event_loop_ensure() < 0)
+        return -1;
+    c->conn = virConnectOpenAuth(c->uri, virConnectAuthPtrDefault, flags);
+    if (!c->conn) {
+        vmon_error_set("cannot connect to libvirt at '%s': %s",
+                       c->uri ? c->uri : "(default)", vmon_virt_error());
+        return -1;
+    }
+    c->closed = 0;
+    /* drivers without keepalive (test, local embedded) rely on the close callback */
+    virConnectSetKeepAlive(c->conn, 5, 3);
+    virConnectRegisterCloseCallback(c->conn, on_close, c, NULL);
+    c->lifecycle_cb = virConnectDomainEventRegisterAny(c->conn, NULL,
+                                                       VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                       VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle),
+                                                       c, NULL);
+    return 0;
+}
+
+virConnectPtr
+vmon_conn_get(struct vmon_conn *c, bool *fresh)
+{
+    *fresh = false;
+    if (c->conn && (__atomic_load_n(&c->closed, __ATOMIC_ACQUIRE) || virConnectIsAlive(c->conn) != 1)) {
+        close_conn(c);
+        announce(c, VMON_EVENT_CONNECTION_LOST, "connection to libvirt closed");
+        c->announced_lost = true;
+    }
+    if (c->conn)
+        return c->conn;
+
+    double now = vmon_now_mono();
+    if (now < c->next_attempt) {
+        vmon_error_set("not connected to libvirt at '%s' (next attempt in %.0f s)",
+                       c->uri ? c->uri : "(default)", c->next_attempt - now);
+        return NULL;
+    }
+    if (open_conn(c) < 0) {
+        c->backoff = c->backoff ? c->backoff * 2 : 1;
+        if (c->backoff > c->backoff_max)
+            c->backoff = c->backoff_max;
+        c->next_attempt = now + c->backoff;
+        if (!c->announced_lost && c->ever_opened) {
+            announce(c, VMON_EVENT_CONNECTION_LOST, vmon_error_last());
+            c->announced_lost = true;
+        }
+        return NULL;
+    }
+    c->backoff = 0;
+    c->next_attempt = 0;
+    if (c->ever_opened) {
+        c->reconnects++;
+        announce(c, VMON_EVENT_CONNECTION_BACK, "connection to libvirt restored");
+    }
+    c->ever_opened = true;
+    c->announced_lost = false;
+    *fresh = true;
+    return c->conn;
+}
+
+void
+vmon_conn_check(struct vmon_conn *c)
+{
+    if (c->conn && virConnectIsAlive(c->conn) != 1)
+        __atomic_store_n(&c->closed, 1, __ATOMIC_RELEASE);
+}
+
+bool
+vmon_conn_is_open(const struct vmon_conn *c)
+{
+    return c->conn != NULL;
+}
+
+uint64_t
+vmon_conn_reconnects(const struct vmon_conn *c)
+{
+    return c->reconnects;
+}
+
+const char *
+vmon_conn_uri(const struct vmon_conn *c)
+{
+    return c->uri;
+}

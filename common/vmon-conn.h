@@ -1,0 +1,45 @@
+/*
+ * The libvirt connection: opened read-only unless asked otherwise, watched
+ * by keepalive and the close callback, reopened with back-off when it dies,
+ * and the source of lifecycle events.  Used from one thread (the poller's);
+ * the event callbacks run on libvirt's event-loop thread and only call the
+ * hook they were given.
+ */
+#ifndef VMON_CONN_H
+#define VMON_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libvirt/libvirt.h>
+
+#include "vmon-event.h"
+
+typedef void vmon_event_hook(void *opaque, const struct vmon_event *ev);
+
+struct vmon_conn;
+
+struct vmon_conn *vmon_conn_new(const char *uri, bool readwrite, double backoff_max,
+                                vmon_event_hook *hook, void *opaque);
+void vmon_conn_free(struct vmon_conn *c);
+
+/*
+ * The live connection, opening or reopening it if allowed by the back-off;
+ * NULL with vmon_error_last() when libvirt cannot be reached.  *fresh is set
+ * when this call (re)opened it, so the caller can forget what it learned
+ * about the previous one.
+ */
+virConnectPtr vmon_conn_get(struct vmon_conn *c, bool *fresh);
+/* Call after a libvirt error: closes the connection if it is dead. */
+void vmon_conn_check(struct vmon_conn *c);
+bool vmon_conn_is_open(const struct vmon_conn *c);
+uint64_t vmon_conn_reconnects(const struct vmon_conn *c);
+const char *vmon_conn_uri(const struct vmon_conn *c);
+
+/* libvirt's last error on this thread as one line, for vmon_error_set(). */
+const char *vmon_virt_error(void);
+
+/* Starts libvirt's event loop thread once per process. */
+int vmon_event_loop_ensure(void);
+
+#endif

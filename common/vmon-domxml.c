@@ -1,0 +1,122 @@
+#include "vmon-domxml.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+
+#include "vmon-util.h"
+
+static char *
+xpath_string(xmlXPathContextPtr ctx, xmlNodePtr node, const char *expr)
+{
+    ctx->node = node;
+    xmlXPathObjectPtr obj = xmlXPathEvalExpression((const xmlChar *) expr, ctx);
+    char *out = NULL;
+
+    if (obj && obj->type == XPATH_NODESET && obj->nodesetval && obj->nodesetval->nodeNr > 0) {
+        xmlChar *s = xmlNodeGetContent(obj->nodesetval->nodeTab[0]);
+        if (s && *s)
+            out = vmon_strdup((const char *) s);
+        xmlFree(s);
+    }
+    xmlXPathFreeObject(obj);
+    return out;
+}
+
+static xmlXPathObjectPtr
+xpath_nodes(xmlXPathContextPtr ctx, const char *expr)
+{
+    ctx->node = xmlDocGetRootElement(ctx->doc);
+    xmlXPathObjectPtr obj = xmlXPathEvalExpression((const xmlChar *) expr, ctx);
+
+    if (obj && (obj->type != XPATH_NODESET || !obj->nodesetval)) {
+        xmlXPathFreeObject(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+static unsigned
+to_unsigned(char *s)
+{
+    unsigned v = s ? (unsigned) strtoul(s, NULL, 10) : 0;
+
+    free(s);
+    return v;
+}
+
+struct vmon_domxml *
+vmon_domxml_parse(const char *xml)
+{
+    xmlDocPtr doc = xmlReadMemory(xml, (int) strlen(xml), "domain.xml", NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc || !xmlDocGetRootElement(doc)) {
+        vmon_error_set("domain XML does not parse");
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+    struct vmon_domxml *x = vmon_alloc(sizeof(*x));
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+
+    x->os_type = xpath_string(ctx, root, "/domain/os/type");
+    x->vcpu_max = to_unsigned(xpath_string(ctx, root, "/domain/vcpu"));
+    x->vcpu_current = to_unsigned(xpath_string(ctx, root, "/domain/vcpu/@current"));
+    if (!x->vcpu_current)
+        x->vcpu_current = x->vcpu_max;
+
+    /* disks: CD-ROMs and floppies have no stats worth polling when empty */
+    xmlXPathObjectPtr disks = xpath_nodes(ctx, "/domain/devices/disk[target/@dev]");
+    for (int i = 0; disks && i < disks->nodesetval->nodeNr; i++) {
+        xmlNodePtr n = disks->nodesetval->nodeTab[i];
+        char *target = xpath_string(ctx, n, "target/@dev");
+        char *source = xpath_string(ctx, n, "source/@file");
+        if (!source)
+            source = xpath_string(ctx, n, "source/@dev");
+        if (!source)
+            source = xpath_string(ctx, n, "source/@name");
+        if (!source)
+            source = xpath_string(ctx, n, "source/@volume");
+        x->disks = vmon_realloc_array(x->disks, x->ndisks + 1, sizeof(*x->disks));
+        x->disks[x->ndisks++] = (struct vmon_domxml_disk) { target, source };
+    }
+    xmlXPathFreeObject(disks);
+
+    xmlXPathObjectPtr nics = xpath_nodes(ctx, "/domain/devices/interface");
+    for (int i = 0; nics && i < nics->nodesetval->nodeNr; i++) {
+        xmlNodePtr n = nics->nodesetval->nodeTab[i];
+        struct vmon_domxml_nic nic = { .target = xpath_string(ctx, n, "target/@dev") };
+        char *mac = xpath_string(ctx, n, "mac/@address");
+        if (mac)
+            snprintf(nic.mac, sizeof(nic.mac), "%s", mac);
+        free(mac);
+        x->nics = vmon_realloc_array(x->nics, x->nnics + 1, sizeof(*x->nics));
+        x->nics[x->nnics++] = nic;
+    }
+    xmlXPathFreeObject(nics);
+
+    xmlXPathFreeContext(ctx);
+    xmlFreeDoc(doc);
+    return x;
+}
+
+void
+vmon_domxml_free(struct vmon_domxml *x)
+{
+    if (!x)
+        return;
+    for (size_t i = 0; i < x->ndisks; i++) {
+        free(x->disks[i].target);
+        free(x->disks[i].source);
+    }
+    for (size_t i = 0; i < x->nnics; i++)
+        free(x->nics[i].target);
+    free(x->disks);
+    free(x->nics);
+    free(x->os_type);
+    free(x);
+}

@@ -1,0 +1,35 @@
+/*
+ * What virtmon needs from a domain's XML: the devices to ask about when the
+ * driver has no bulk stats, MAC addresses, disk sources and the OS type.
+ * Parsed once when a domain appears or an event says it changed.
+ */
+#ifndef VMON_DOMXML_H
+#define VMON_DOMXML_H
+
+#include <stddef.h>
+
+struct vmon_domxml_disk {
+    char *target;     /* "vda" */
+    char *source;     /* file, device or volume name; NULL if none */
+};
+
+struct vmon_domxml_nic {
+    char *target;     /* host device "vnet0"; NULL for an inactive domain */
+    char mac[18];
+};
+
+struct vmon_domxml {
+    char *os_type;
+    unsigned vcpu_max;
+    unsigned vcpu_current;
+    struct vmon_domxml_disk *disks;
+    size_t ndisks;
+    struct vmon_domxml_nic *nics;
+    size_t nnics;
+};
+
+/* NULL with vmon_error_last() when the XML cannot be parsed. */
+struct vmon_domxml *vmon_domxml_parse(const char *xml);
+void vmon_domxml_free(struct vmon_domxml *x);
+
+#endif

@@ -1,0 +1,193 @@
+#include "vmon-event.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vmon-snapshot.h"
+#include "vmon-util.h"
+
+static const char *const type_names[] = { "lifecycle", "connection-lost", "connection-back" };
+_Static_assert(VMON_ARRAY_SIZE(type_names) == VMON_EVENT__N, "event type names");
+
+static const char *const lifecycle_names[] = {
+    "defined", "undefined", "started", "suspended", "resumed", "stopped", "shutdown",
+    "pmsuspended", "crashed",
+};
+_Static_assert(VMON_ARRAY_SIZE(lifecycle_names) == VMON_LIFECYCLE__N, "lifecycle names");
+
+/* libvirt's virDomainEvent*DetailType, per event */
+static const char *const detail_defined[] = { "added", "updated", "renamed", "from snapshot" };
+static const char *const detail_undefined[] = { "removed", "renamed" };
+static const char *const detail_started[] = { "booted", "migrated", "restored", "from snapshot", "wakeup" };
+static const char *const detail_suspended[] = {
+    "paused", "migrated", "I/O error", "watchdog", "restored", "from snapshot", "api error",
+    "post-copy", "post-copy failed",
+};
+static const char *const detail_resumed[] = { "unpaused", "migrated", "from snapshot", "post-copy", "post-copy failed" };
+static const char *const detail_stopped[] = {
+    "shutdown", "destroyed", "crashed", "migrated", "saved", "failed", "from snapshot",
+};
+static const char *const detail_shutdown[] = { "finished", "guest", "host" };
+static const char *const detail_pmsuspended[] = { "memory", "disk" };
+static const char *const detail_crashed[] = { "panicked", "crashloaded" };
+
+const char *
+vmon_event_type_name(enum vmon_event_type t)
+{
+    return (unsigned) t < VMON_EVENT__N ? type_names[t] : "unknown";
+}
+
+const char *
+vmon_lifecycle_name(int event)
+{
+    return event >= 0 && event < VMON_LIFECYCLE__N ? lifecycle_names[event] : "unknown";
+}
+
+const char *
+vmon_lifecycle_detail_name(int event, int detail)
+{
+#define PICK(list) return detail >= 0 && (size_t) detail < VMON_ARRAY_SIZE(list) ? list[detail] : "unknown"
+    switch (event) {
+    case VMON_LIFECYCLE_DEFINED: PICK(detail_defined);
+    case VMON_LIFECYCLE_UNDEFINED: PICK(detail_undefined);
+    case VMON_LIFECYCLE_STARTED: PICK(detail_started);
+    case VMON_LIFECYCLE_SUSPENDED: PICK(detail_suspended);
+    case VMON_LIFECYCLE_RESUMED: PICK(detail_resumed);
+    case VMON_LIFECYCLE_STOPPED: PICK(detail_stopped);
+    case VMON_LIFECYCLE_SHUTDOWN: PICK(detail_shutdown);
+    case VMON_LIFECYCLE_PMSUSPENDED: PICK(detail_pmsuspended);
+    case VMON_LIFECYCLE_CRASHED: PICK(detail_crashed);
+    default: return "unknown";
+    }
+#undef PICK
+}
+
+int
+vmon_lifecycle_state(int event, int detail)
+{
+    (void) detail;
+    switch (event) {
+    case VMON_LIFECYCLE_STARTED:
+    case VMON_LIFECYCLE_RESUMED:
+        return VMON_STATE_RUNNING;
+    case VMON_LIFECYCLE_SUSPENDED:
+        return VMON_STATE_PAUSED;
+    case VMON_LIFECYCLE_STOPPED:
+    case VMON_LIFECYCLE_DEFINED:
+    case VMON_LIFECYCLE_UNDEFINED:
+        return VMON_STATE_SHUTOFF;
+    case VMON_LIFECYCLE_SHUTDOWN:
+        return VMON_STATE_SHUTDOWN;
+    case VMON_LIFECYCLE_PMSUSPENDED:
+        return VMON_STATE_PMSUSPENDED;
+    case VMON_LIFECYCLE_CRASHED:
+        return VMON_STATE_CRASHED;
+    default:
+        return VMON_STATE_NOSTATE;
+    }
+}
+
+/*
+ * A ring buffer under a mutex, plus a pipe that holds one byte while the
+ * ring is not empty: the writer is libvirt's event thread, the reader a
+ * face's main loop, which may select() on the pipe.
+ */
+struct vmon_event_queue {
+    pthread_mutex_t lock;
+    struct vmon_event *ring;
+    size_t capacity, head, count;
+    unsigned long dropped;
+    int pipe_fd[2];
+    bool signalled;
+};
+
+struct vmon_event_queue *
+vmon_event_queue_new(size_t capacity)
+{
+    struct vmon_event_queue *q = vmon_alloc(sizeof(*q));
+
+    q->capacity = capacity ? capacity : 1;
+    q->ring = vmon_realloc_array(NULL, q->capacity, sizeof(*q->ring));
+    pthread_mutex_init(&q->lock, NULL);
+    if (pipe(q->pipe_fd) < 0) {
+        q->pipe_fd[0] = q->pipe_fd[1] = -1;
+    } else {
+        for (int i = 0; i < 2; i++) {
+            fcntl(q->pipe_fd[i], F_SETFL, fcntl(q->pipe_fd[i], F_GETFL) | O_NONBLOCK);
+            fcntl(q->pipe_fd[i], F_SETFD, FD_CLOEXEC);
+        }
+    }
+    return q;
+}
+
+void
+vmon_event_queue_free(struct vmon_event_queue *q)
+{
+    if (!q)
+        return;
+    for (int i = 0; i < 2; i++)
+        if (q->pipe_fd[i] >= 0)
+            close(q->pipe_fd[i]);
+    pthread_mutex_destroy(&q->lock);
+    free(q->ring);
+    free(q);
+}
+
+void
+vmon_event_queue_push(struct vmon_event_queue *q, const struct vmon_event *ev)
+{
+    pthread_mutex_lock(&q->lock);
+    if (q->count == q->capacity) {
+        q->head = (q->head + 1) % q->capacity;
+        q->count--;
+        q->dropped++;
+    }
+    q->ring[(q->head + q->count) % q->capacity] = *ev;
+    q->count++;
+    if (!q->signalled && q->pipe_fd[1] >= 0) {
+        if (write(q->pipe_fd[1], "e", 1) == 1)
+            q->signalled = true;
+    }
+    pthread_mutex_unlock(&q->lock);
+}
+
+int
+vmon_event_queue_pop(struct vmon_event_queue *q, struct vmon_event *ev)
+{
+    int got = 0;
+
+    pthread_mutex_lock(&q->lock);
+    if (q->count) {
+        *ev = q->ring[q->head];
+        q->head = (q->head + 1) % q->capacity;
+        q->count--;
+        got = 1;
+    }
+    if (!q->count && q->signalled) {
+        char buf[16];
+        while (read(q->pipe_fd[0], buf, sizeof(buf)) > 0)
+            ;
+        q->signalled = false;
+    }
+    pthread_mutex_unlock(&q->lock);
+    return got;
+}
+
+int
+vmon_event_queue_fd(struct vmon_event_queue *q)
+{
+    return q->pipe_fd[0];
+}
+
+unsigned long
+vmon_event_queue_dropped(struct vmon_event_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    unsigned long n = q->dropped;
+    pthread_mutex_unlock(&q->lock);
+    return n;
+}

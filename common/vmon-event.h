@@ -1,0 +1,62 @@
+/*
+ * Events from libvirt's event thread to a face, through a queue the face
+ * drains on its own thread.  The queue's fd becomes readable while events
+ * are waiting, for faces with a select() loop.
+ */
+#ifndef VMON_EVENT_H
+#define VMON_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+enum vmon_event_type {
+    VMON_EVENT_LIFECYCLE,
+    VMON_EVENT_CONNECTION_LOST,
+    VMON_EVENT_CONNECTION_BACK,
+    VMON_EVENT__N
+};
+
+/* libvirt's virDomainEventType numbers */
+enum vmon_lifecycle {
+    VMON_LIFECYCLE_DEFINED = 0,
+    VMON_LIFECYCLE_UNDEFINED = 1,
+    VMON_LIFECYCLE_STARTED = 2,
+    VMON_LIFECYCLE_SUSPENDED = 3,
+    VMON_LIFECYCLE_RESUMED = 4,
+    VMON_LIFECYCLE_STOPPED = 5,
+    VMON_LIFECYCLE_SHUTDOWN = 6,
+    VMON_LIFECYCLE_PMSUSPENDED = 7,
+    VMON_LIFECYCLE_CRASHED = 8,
+    VMON_LIFECYCLE__N
+};
+
+struct vmon_event {
+    enum vmon_event_type type;
+    time_t when;
+    char name[256];
+    unsigned char uuid[16];
+    char uuid_str[37];
+    int event;       /* enum vmon_lifecycle */
+    int detail;      /* libvirt's detail for that event */
+    int state;       /* enum vmon_domain_state the event leads to */
+    char message[256];   /* connection events: why */
+};
+
+const char *vmon_event_type_name(enum vmon_event_type t);
+const char *vmon_lifecycle_name(int event);            /* "started" */
+const char *vmon_lifecycle_detail_name(int event, int detail);  /* "booted" */
+/* The state a lifecycle event leaves the domain in. */
+int vmon_lifecycle_state(int event, int detail);
+
+struct vmon_event_queue;
+struct vmon_event_queue *vmon_event_queue_new(size_t capacity);
+void vmon_event_queue_free(struct vmon_event_queue *q);
+/* Drops the oldest event when full (and counts it). Thread-safe. */
+void vmon_event_queue_push(struct vmon_event_queue *q, const struct vmon_event *ev);
+/* 1 and *ev filled, or 0 when empty. Thread-safe. */
+int vmon_event_queue_pop(struct vmon_event_queue *q, struct vmon_event *ev);
+int vmon_event_queue_fd(struct vmon_event_queue *q);
+unsigned long vmon_event_queue_dropped(struct vmon_event_queue *q);
+
+#endif

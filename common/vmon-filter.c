@@ -1,0 +1,151 @@
+#include "vmon-filter.h"
+
+#include <ctype.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "vmon-util.h"
+
+struct vmon_pattern {
+    bool include;
+    bool is_uuid;
+    char *text;
+};
+
+struct vmon_filter {
+    struct vmon_pattern *patterns;
+    size_t count;
+    size_t includes;
+};
+
+struct vmon_filter *
+vmon_filter_new(void)
+{
+    return vmon_alloc(sizeof(struct vmon_filter));
+}
+
+void
+vmon_filter_free(struct vmon_filter *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->count; i++)
+        free(f->patterns[i].text);
+    free(f->patterns);
+    free(f);
+}
+
+struct vmon_filter *
+vmon_filter_copy(const struct vmon_filter *f)
+{
+    struct vmon_filter *c = vmon_filter_new();
+
+    if (!f)
+        return c;
+    c->patterns = vmon_realloc_array(NULL, f->count, sizeof(*c->patterns));
+    for (size_t i = 0; i < f->count; i++) {
+        c->patterns[i] = f->patterns[i];
+        c->patterns[i].text = vmon_strdup(f->patterns[i].text);
+    }
+    c->count = f->count;
+    c->includes = f->includes;
+    return c;
+}
+
+static bool
+looks_like_uuid(const char *s)
+{
+    /* 8-4-4-4-12 hex digits, as libvirt prints them */
+    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+
+    if (strlen(s) != sizeof(shape) - 1)
+        return false;
+    for (size_t i = 0; shape[i]; i++) {
+        if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char) s[i]))
+            return false;
+    }
+    return true;
+}
+
+static int
+add_one(struct vmon_filter *f, bool include, const char *start, size_t len)
+{
+    while (len && isspace((unsigned char) *start))
+        start++, len--;
+    while (len && isspace((unsigned char) start[len - 1]))
+        len--;
+    if (!len) {
+        vmon_error_set("empty pattern in %s list", include ? "include" : "exclude");
+        return -1;
+    }
+    char *text = strndup(start, len);
+    if (!text)
+        abort();
+    if (strchr(text, '[') && !strchr(text, ']')) {
+        vmon_error_set("pattern '%s' has '[' without ']'", text);
+        free(text);
+        return -1;
+    }
+    f->patterns = vmon_realloc_array(f->patterns, f->count + 1, sizeof(*f->patterns));
+    f->patterns[f->count++] = (struct vmon_pattern) {
+        .include = include, .is_uuid = looks_like_uuid(text), .text = text,
+    };
+    if (include)
+        f->includes++;
+    return 0;
+}
+
+int
+vmon_filter_add(struct vmon_filter *f, bool include, const char *list)
+{
+    const char *p = list;
+
+    if (!list || !*list) {
+        vmon_error_set("empty %s list", include ? "include" : "exclude");
+        return -1;
+    }
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t) (comma - p) : strlen(p);
+        if (add_one(f, include, p, len) < 0)
+            return -1;
+        if (!comma)
+            return 0;
+        p = comma + 1;
+    }
+}
+
+static bool
+pattern_matches(const struct vmon_pattern *pat, const char *name, const char *uuid_str)
+{
+    if (pat->is_uuid)
+        return uuid_str && strcasecmp(pat->text, uuid_str) == 0;
+    return name && fnmatch(pat->text, name, 0) == 0;
+}
+
+bool
+vmon_filter_match(const struct vmon_filter *f, const char *name, const char *uuid_str)
+{
+    bool included;
+
+    if (!f)
+        return true;
+    included = f->includes == 0;
+    for (size_t i = 0; i < f->count; i++) {
+        const struct vmon_pattern *pat = &f->patterns[i];
+        if (!pattern_matches(pat, name, uuid_str))
+            continue;
+        if (!pat->include)
+            return false;
+        included = true;
+    }
+    return included;
+}
+
+bool
+vmon_filter_is_empty(const struct vmon_filter *f)
+{
+    return !f || f->count == 0;
+}

@@ -1,0 +1,123 @@
+/* The host: facts fetched once per connection, load fetched every poll. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libvirt/virterror.h>
+
+#include "vmon-collect.h"
+#include "vmon-conn.h"
+#include "vmon-util.h"
+
+int
+vmon_node_collect_static(virConnectPtr conn, struct vmon_node *node)
+{
+    virNodeInfo info;
+
+    if (virNodeGetInfo(conn, &info) < 0) {
+        vmon_error_set("cannot read node info: %s", vmon_virt_error());
+        return -1;
+    }
+    node->hostname = virConnectGetHostname(conn);
+    node->hv_type = vmon_strdup(virConnectGetType(conn));
+    virConnectGetVersion(conn, &node->hv_version);
+    virConnectGetLibVersion(conn, &node->lib_version);
+    node->cpu_model = vmon_strdup(info.model);
+    vmon_value_set(&node->m[VMON_NODE_CPUS], info.cpus);
+    vmon_value_set(&node->m[VMON_NODE_MHZ], info.mhz);
+    vmon_value_set(&node->m[VMON_NODE_SOCKETS], info.sockets);
+    vmon_value_set(&node->m[VMON_NODE_CORES], info.cores);
+    vmon_value_set(&node->m[VMON_NODE_THREADS], info.threads);
+    vmon_value_set(&node->m[VMON_NODE_NUMA_CELLS], info.nodes);
+    vmon_value_set(&node->m[VMON_NODE_MEM_TOTAL], info.memory);
+    return 0;
+}
+
+void
+vmon_node_copy_static(struct vmon_node *dst, const struct vmon_node *src)
+{
+    static const int static_metrics[] = {
+        VMON_NODE_CPUS, VMON_NODE_MHZ, VMON_NODE_SOCKETS, VMON_NODE_CORES,
+        VMON_NODE_THREADS, VMON_NODE_NUMA_CELLS, VMON_NODE_MEM_TOTAL,
+    };
+
+    dst->hostname = vmon_strdup(src->hostname);
+    dst->hv_type = vmon_strdup(src->hv_type);
+    dst->cpu_model = vmon_strdup(src->cpu_model);
+    dst->hv_version = src->hv_version;
+    dst->lib_version = src->lib_version;
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(static_metrics); i++)
+        dst->m[static_metrics[i]] = src->m[static_metrics[i]];
+}
+
+static bool
+unsupported(void)
+{
+    virErrorPtr err = virGetLastError();
+
+    return err && (err->code == VIR_ERR_NO_SUPPORT || err->code == VIR_ERR_ARGUMENT_UNSUPPORTED);
+}
+
+static void
+node_cpu_stats(virConnectPtr conn, struct vmon_caps *caps, struct vmon_node *node)
+{
+    static const struct { const char *field; int metric; } fields[] = {
+        { VIR_NODE_CPU_STATS_KERNEL, VMON_NODE_CPU_KERNEL },
+        { VIR_NODE_CPU_STATS_USER, VMON_NODE_CPU_USER },
+        { VIR_NODE_CPU_STATS_IDLE, VMON_NODE_CPU_IDLE },
+        { VIR_NODE_CPU_STATS_IOWAIT, VMON_NODE_CPU_IOWAIT },
+    };
+    int n = 0;
+
+    if (caps->no_node_cpu_stats)
+        return;
+    if (virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &n, 0) < 0 || n <= 0) {
+        caps->no_node_cpu_stats = unsupported();
+        return;
+    }
+    virNodeCPUStatsPtr stats = vmon_realloc_array(NULL, (size_t) n, sizeof(*stats));
+    if (virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, stats, &n, 0) == 0) {
+        for (int i = 0; i < n; i++)
+            for (size_t f = 0; f < VMON_ARRAY_SIZE(fields); f++)
+                if (strcmp(stats[i].field, fields[f].field) == 0)
+                    vmon_value_set(&node->m[fields[f].metric], stats[i].value);
+    }
+    free(stats);
+}
+
+static void
+node_mem_stats(virConnectPtr conn, struct vmon_caps *caps, struct vmon_node *node)
+{
+    static const struct { const char *field; int metric; } fields[] = {
+        { VIR_NODE_MEMORY_STATS_TOTAL, VMON_NODE_MEM_TOTAL },
+        { VIR_NODE_MEMORY_STATS_FREE, VMON_NODE_MEM_FREE },
+        { VIR_NODE_MEMORY_STATS_BUFFERS, VMON_NODE_MEM_BUFFERS },
+        { VIR_NODE_MEMORY_STATS_CACHED, VMON_NODE_MEM_CACHED },
+    };
+    int n = 0;
+
+    if (!caps->no_node_mem_stats) {
+        if (virNodeGetMemoryStats(conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, NULL, &n, 0) == 0 && n > 0) {
+            virNodeMemoryStatsPtr stats = vmon_realloc_array(NULL, (size_t) n, sizeof(*stats));
+            if (virNodeGetMemoryStats(conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, stats, &n, 0) == 0) {
+                for (int i = 0; i < n; i++)
+                    for (size_t f = 0; f < VMON_ARRAY_SIZE(fields); f++)
+                        if (strcmp(stats[i].field, fields[f].field) == 0)
+                            vmon_value_set(&node->m[fields[f].metric], stats[i].value);
+            }
+            free(stats);
+            return;
+        }
+        caps->no_node_mem_stats = true;
+    }
+    /* the test driver has only these; total already came with the node info */
+    unsigned long long free_bytes = virNodeGetFreeMemory(conn);
+    if (free_bytes)
+        vmon_value_set(&node->m[VMON_NODE_MEM_FREE], free_bytes / 1024);
+}
+
+void
+vmon_node_collect_load(virConnectPtr conn, struct vmon_caps *caps, struct vmon_node *node)
+{
+    node_cpu_stats(conn, caps, node);
+    node_mem_stats(conn, caps, node);
+}

@@ -1,0 +1,192 @@
+#include "vmon-options.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "vmon-util.h"
+
+void
+vmon_options_init(struct vmon_options *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->interval = 10;
+    o->window = 3600;
+    o->window_buckets = 12;
+    o->timeout = 5;
+    o->shutdown_timeout = 120;
+}
+
+void
+vmon_options_clear(struct vmon_options *o)
+{
+    free(o->uri);
+    vmon_filter_free(o->filter);
+    memset(o, 0, sizeof(*o));
+}
+
+void
+vmon_options_copy(struct vmon_options *dst, const struct vmon_options *src)
+{
+    *dst = *src;
+    dst->uri = vmon_strdup(src->uri);
+    dst->filter = src->filter ? vmon_filter_copy(src->filter) : NULL;
+}
+
+int
+vmon_parse_duration(const char *text, double *seconds)
+{
+    char *end;
+    double scale = 1;
+
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || errno) {
+        vmon_error_set("'%s' is not a duration (examples: 30, 30s, 5m, 1h)", text);
+        return -1;
+    }
+    if (*end) {
+        if (strcmp(end, "s") == 0)
+            scale = 1;
+        else if (strcmp(end, "ms") == 0)
+            scale = 0.001;
+        else if (strcmp(end, "m") == 0)
+            scale = 60;
+        else if (strcmp(end, "h") == 0)
+            scale = 3600;
+        else if (strcmp(end, "d") == 0)
+            scale = 86400;
+        else {
+            vmon_error_set("'%s' has an unknown unit '%s' (use s, m, h or d)", text, end);
+            return -1;
+        }
+    }
+    v *= scale;
+    if (!isfinite(v) || v <= 0) {
+        vmon_error_set("'%s' must be a positive duration", text);
+        return -1;
+    }
+    *seconds = v;
+    return 0;
+}
+
+int
+vmon_parse_bool(const char *text, bool *value)
+{
+    static const char *const yes[] = { "1", "yes", "true", "on" };
+    static const char *const no[] = { "0", "no", "false", "off" };
+
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(yes); i++) {
+        if (strcasecmp(text, yes[i]) == 0) {
+            *value = true;
+            return 0;
+        }
+        if (strcasecmp(text, no[i]) == 0) {
+            *value = false;
+            return 0;
+        }
+    }
+    vmon_error_set("'%s' is not a boolean (use yes or no)", text);
+    return -1;
+}
+
+int
+vmon_parse_uint(const char *text, unsigned min, unsigned max, unsigned *value)
+{
+    char *end;
+
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (end == text || *end || errno || text[0] == '-') {
+        vmon_error_set("'%s' is not a whole number", text);
+        return -1;
+    }
+    if (v < min || v > max) {
+        vmon_error_set("'%s' is out of range %u..%u", text, min, max);
+        return -1;
+    }
+    *value = (unsigned) v;
+    return 0;
+}
+
+static int
+parse_actions(const char *text, unsigned *mask)
+{
+    unsigned m = 0;
+    char *copy = vmon_strdup(text), *save = NULL;
+
+    if (strcasecmp(text, "none") == 0) {
+        free(copy);
+        *mask = 0;
+        return 0;
+    }
+    for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+        if (strcasecmp(tok, "all") == 0) {
+            for (int a = VMON_ACTION_NONE + 1; a < VMON_ACTION__N; a++)
+                m |= 1u << a;
+            continue;
+        }
+        int a = vmon_action_from_name(tok);
+        if (a <= VMON_ACTION_NONE) {
+            vmon_error_set("unknown action '%s' (known: start, shutdown, reboot, reset, "
+                           "destroy, suspend, resume, all, none)", tok);
+            free(copy);
+            return -1;
+        }
+        m |= 1u << a;
+    }
+    free(copy);
+    *mask = m;
+    return 0;
+}
+
+/* Prefix the message the parser recorded with the key it was for. */
+static int
+fail_key(const char *key)
+{
+    char why[768];
+
+    snprintf(why, sizeof(why), "%s", vmon_error_last());
+    vmon_error_set("%s: %s", key, why);
+    return -1;
+}
+
+int
+vmon_options_set(struct vmon_options *o, const char *key, const char *value)
+{
+    if (!value) {
+        vmon_error_set("%s: needs a value", key);
+        return -1;
+    }
+    if (strcasecmp(key, "uri") == 0) {
+        free(o->uri);
+        o->uri = *value ? vmon_strdup(value) : NULL;
+        return 0;
+    }
+    if (strcasecmp(key, "interval") == 0)
+        return vmon_parse_duration(value, &o->interval) < 0 ? fail_key(key) : 0;
+    if (strcasecmp(key, "window") == 0)
+        return vmon_parse_duration(value, &o->window) < 0 ? fail_key(key) : 0;
+    if (strcasecmp(key, "timeout") == 0)
+        return vmon_parse_duration(value, &o->timeout) < 0 ? fail_key(key) : 0;
+    if (strcasecmp(key, "shutdown-timeout") == 0)
+        return vmon_parse_duration(value, &o->shutdown_timeout) < 0 ? fail_key(key) : 0;
+    if (strcasecmp(key, "window-buckets") == 0)
+        return vmon_parse_uint(value, 1, 1440, &o->window_buckets) < 0 ? fail_key(key) : 0;
+    if (strcasecmp(key, "workers") == 0)
+        return vmon_parse_uint(value, 0, 64, &o->workers) < 0 ? fail_key(key) : 0;
+    if (strcasecmp(key, "include") == 0 || strcasecmp(key, "exclude") == 0) {
+        if (!o->filter)
+            o->filter = vmon_filter_new();
+        return vmon_filter_add(o->filter, strcasecmp(key, "include") == 0, value) < 0
+               ? fail_key(key) : 0;
+    }
+    if (strcasecmp(key, "allow-actions") == 0)
+        return parse_actions(value, &o->allowed_actions) < 0 ? fail_key(key) : 0;
+    vmon_error_set("unknown setting '%s'", key);
+    return -1;
+}

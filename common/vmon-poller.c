@@ -1,0 +1,391 @@
+#include "vmon-poller.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "vmon-collect.h"
+#include "vmon-conn.h"
+#include "vmon-rates.h"
+#include "vmon-util.h"
+#include "vmon-window.h"
+
+_Static_assert((int) VMON_STATE_RUNNING == (int) VIR_DOMAIN_RUNNING, "state numbers follow libvirt");
+_Static_assert((int) VMON_STATE_PMSUSPENDED == (int) VIR_DOMAIN_PMSUSPENDED, "state numbers follow libvirt");
+_Static_assert((int) VMON_LIFECYCLE_CRASHED == (int) VIR_DOMAIN_EVENT_CRASHED, "event numbers follow libvirt");
+
+struct action_record {
+    unsigned char uuid[16];
+    struct vmon_action_result result;
+    double deadline;            /* monotonic; for a pending shutdown */
+};
+
+struct vmon_poller {
+    struct vmon_options opts;
+    struct vmon_conn *conn;         /* the poll thread's, read-only */
+    struct vmon_conn *action_conn;  /* read-write, opened on the first action */
+    struct vmon_collector *collector;
+    struct vmon_window *window;
+    struct vmon_event_queue *events;
+
+    pthread_mutex_t lock;           /* latest, health, actions */
+    struct vmon_snapshot *latest;
+    uint64_t seq, polls, poll_errors;
+    struct action_record *actions;
+    size_t nactions;
+
+    pthread_mutex_t poll_lock;      /* one poll at a time */
+    pthread_t thread;
+    bool running;
+    pthread_mutex_t stop_lock;
+    pthread_cond_t stop_cond;
+    bool stopping;
+};
+
+/* On libvirt's event thread: queue for the face, and refetch the XML if it changed. */
+static void
+on_event(void *opaque, const struct vmon_event *ev)
+{
+    struct vmon_poller *p = opaque;
+
+    if (ev->type == VMON_EVENT_LIFECYCLE &&
+        (ev->event == VMON_LIFECYCLE_DEFINED || ev->event == VMON_LIFECYCLE_STARTED))
+        vmon_collector_invalidate(p->collector, ev->uuid);
+    vmon_event_queue_push(p->events, ev);
+}
+
+struct vmon_poller *
+vmon_poller_new(const struct vmon_options *opts)
+{
+    struct vmon_poller *p = vmon_alloc(sizeof(*p));
+
+    vmon_options_copy(&p->opts, opts);
+    if (p->opts.interval <= 0)
+        p->opts.interval = 10;
+    p->collector = vmon_collector_new(p->opts.workers);
+    p->window = vmon_window_new(p->opts.window > 0 ? p->opts.window : 3600,
+                                p->opts.window_buckets ? p->opts.window_buckets : 12);
+    p->events = vmon_event_queue_new(1024);
+    /* back-off never longer than a poll: a libvirtd restart costs at most one poll */
+    p->conn = vmon_conn_new(p->opts.uri, p->opts.readwrite, p->opts.interval, on_event, p);
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_mutex_init(&p->poll_lock, NULL);
+    pthread_mutex_init(&p->stop_lock, NULL);
+    pthread_cond_init(&p->stop_cond, NULL);
+    return p;
+}
+
+void
+vmon_poller_free(struct vmon_poller *p)
+{
+    if (!p)
+        return;
+    vmon_poller_stop(p);
+    vmon_conn_free(p->conn);
+    vmon_conn_free(p->action_conn);
+    vmon_collector_free(p->collector);
+    vmon_window_free(p->window);
+    vmon_event_queue_free(p->events);
+    vmon_snapshot_unref(p->latest);
+    free(p->actions);
+    pthread_mutex_destroy(&p->lock);
+    pthread_mutex_destroy(&p->poll_lock);
+    pthread_mutex_destroy(&p->stop_lock);
+    pthread_cond_destroy(&p->stop_cond);
+    vmon_options_clear(&p->opts);
+    free(p);
+}
+
+/* Settle pending shutdowns: obeyed when the domain went down, ignored after the timeout. */
+static void
+settle_actions(struct vmon_poller *p, const struct vmon_snapshot *snap)
+{
+    double now = vmon_now_mono();
+
+    for (size_t i = 0; i < p->nactions; i++) {
+        struct action_record *a = &p->actions[i];
+        if (a->result.status != VMON_ACTION_PENDING)
+            continue;
+        const struct vmon_domain *dom = vmon_snapshot_find_uuid(snap, a->uuid);
+        if (!dom || dom->state == VMON_STATE_SHUTOFF) {
+            a->result.status = VMON_ACTION_OK;
+            snprintf(a->result.message, sizeof(a->result.message), "guest shut down");
+        } else if (now > a->deadline) {
+            a->result.status = VMON_ACTION_IGNORED;
+            snprintf(a->result.message, sizeof(a->result.message),
+                     "guest still %s %.0f s after the shutdown request",
+                     vmon_domain_state_name(dom->state), p->opts.shutdown_timeout);
+        }
+    }
+}
+
+int
+vmon_poller_poll(struct vmon_poller *p)
+{
+    struct vmon_snapshot *snap = vmon_snapshot_new(), *prev;
+    bool fresh;
+    int rc = 0;
+
+    pthread_mutex_lock(&p->poll_lock);
+    double started = vmon_now_mono();
+    virConnectPtr conn = vmon_conn_get(p->conn, &fresh);
+    if (fresh)
+        vmon_collector_forget(p->collector);
+    snap->taken = vmon_now_mono();
+    snap->taken_wall = time(NULL);
+    snap->uri = vmon_strdup(p->opts.uri);
+    if (conn) {
+        char *uri = virConnectGetURI(conn);
+        if (uri) {
+            free(snap->uri);
+            snap->uri = uri;
+        }
+        rc = vmon_collect(p->collector, conn, p->opts.filter, snap);
+        if (rc < 0)
+            vmon_conn_check(p->conn);
+    } else {
+        rc = -1;
+    }
+
+    pthread_mutex_lock(&p->lock);
+    prev = p->latest;
+    if (rc == 0) {
+        vmon_rates_compute(snap, prev && prev->health.connected ? prev : NULL);
+        vmon_window_update(p->window, snap);
+    } else {
+        snap->health.last_error = vmon_strdup(vmon_error_last());
+        p->poll_errors++;
+    }
+    snap->seq = ++p->seq;
+    p->polls++;
+    snap->health.connected = rc == 0;
+    snap->health.polls = p->polls;
+    snap->health.poll_errors = p->poll_errors;
+    snap->health.reconnects = vmon_conn_reconnects(p->conn);
+    snap->health.last_poll_time = snap->taken_wall;
+    snap->health.last_poll_seconds = vmon_now_mono() - started;
+    if (rc == 0)
+        settle_actions(p, snap);
+    p->latest = snap;
+    pthread_mutex_unlock(&p->lock);
+    pthread_mutex_unlock(&p->poll_lock);
+
+    vmon_snapshot_unref(prev);
+    return rc;
+}
+
+static void *
+poll_loop(void *arg)
+{
+    struct vmon_poller *p = arg;
+
+    for (;;) {
+        double next = vmon_now_mono() + p->opts.interval;
+        vmon_poller_poll(p);
+
+        pthread_mutex_lock(&p->stop_lock);
+        while (!p->stopping) {
+            double left = next - vmon_now_mono();
+            if (left <= 0)
+                break;
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            double t = vmon_timespec_seconds(&until) + left;
+            until.tv_sec = (time_t) t;
+            until.tv_nsec = (long) ((t - (double) until.tv_sec) * 1e9);
+            pthread_cond_timedwait(&p->stop_cond, &p->stop_lock, &until);
+        }
+        bool stop = p->stopping;
+        pthread_mutex_unlock(&p->stop_lock);
+        if (stop)
+            return NULL;
+    }
+}
+
+int
+vmon_poller_start(struct vmon_poller *p)
+{
+    if (p->running)
+        return 0;
+    p->stopping = false;
+    int err = pthread_create(&p->thread, NULL, poll_loop, p);
+    if (err) {
+        vmon_error_set("cannot start the poll thread: %s", strerror(err));
+        return -1;
+    }
+    p->running = true;
+    return 0;
+}
+
+void
+vmon_poller_stop(struct vmon_poller *p)
+{
+    if (!p->running)
+        return;
+    pthread_mutex_lock(&p->stop_lock);
+    p->stopping = true;
+    pthread_cond_broadcast(&p->stop_cond);
+    pthread_mutex_unlock(&p->stop_lock);
+    pthread_join(p->thread, NULL);
+    p->running = false;
+}
+
+struct vmon_snapshot *
+vmon_poller_snapshot(struct vmon_poller *p)
+{
+    pthread_mutex_lock(&p->lock);
+    struct vmon_snapshot *snap = vmon_snapshot_ref(p->latest);
+    pthread_mutex_unlock(&p->lock);
+    return snap;
+}
+
+int
+vmon_poller_next_event(struct vmon_poller *p, struct vmon_event *ev)
+{
+    return vmon_event_queue_pop(p->events, ev);
+}
+
+int
+vmon_poller_event_fd(struct vmon_poller *p)
+{
+    return vmon_event_queue_fd(p->events);
+}
+
+static void
+record_action(struct vmon_poller *p, const unsigned char uuid[16],
+              const struct vmon_action_result *res)
+{
+    pthread_mutex_lock(&p->lock);
+    struct action_record *a = NULL;
+    for (size_t i = 0; i < p->nactions; i++)
+        if (memcmp(p->actions[i].uuid, uuid, 16) == 0)
+            a = &p->actions[i];
+    if (!a) {
+        p->actions = vmon_realloc_array(p->actions, p->nactions + 1, sizeof(*p->actions));
+        a = &p->actions[p->nactions++];
+        memcpy(a->uuid, uuid, 16);
+    }
+    a->result = *res;
+    a->deadline = vmon_now_mono() + p->opts.shutdown_timeout;
+    pthread_mutex_unlock(&p->lock);
+}
+
+int
+vmon_poller_last_action(struct vmon_poller *p, const unsigned char uuid[16],
+                        struct vmon_action_result *res)
+{
+    int rc = -1;
+
+    pthread_mutex_lock(&p->lock);
+    for (size_t i = 0; i < p->nactions; i++) {
+        if (memcmp(p->actions[i].uuid, uuid, 16) == 0) {
+            *res = p->actions[i].result;
+            rc = 0;
+        }
+    }
+    pthread_mutex_unlock(&p->lock);
+    return rc;
+}
+
+static int
+finish(struct vmon_action_result *res, enum vmon_action_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+finish(struct vmon_action_result *res, enum vmon_action_status status, const char *fmt, ...)
+{
+    va_list ap;
+
+    res->status = status;
+    va_start(ap, fmt);
+    vsnprintf(res->message, sizeof(res->message), fmt, ap);
+    va_end(ap);
+    vmon_error_set("%s", res->message);
+    return status == VMON_ACTION_OK || status == VMON_ACTION_PENDING ? 0 : -1;
+}
+
+static virDomainPtr
+lookup_domain(virConnectPtr conn, const char *name_or_uuid)
+{
+    virDomainPtr dom = virDomainLookupByUUIDString(conn, name_or_uuid);
+
+    return dom ? dom : virDomainLookupByName(conn, name_or_uuid);
+}
+
+static int
+run_action(virDomainPtr dom, enum vmon_action action)
+{
+    switch (action) {
+    case VMON_ACTION_START: return virDomainCreate(dom);
+    case VMON_ACTION_SHUTDOWN: return virDomainShutdown(dom);
+    case VMON_ACTION_REBOOT: return virDomainReboot(dom, 0);
+    case VMON_ACTION_RESET: return virDomainReset(dom, 0);
+    case VMON_ACTION_DESTROY: return virDomainDestroy(dom);
+    case VMON_ACTION_SUSPEND: return virDomainSuspend(dom);
+    case VMON_ACTION_RESUME: return virDomainResume(dom);
+    default: return -1;
+    }
+}
+
+int
+vmon_poller_action(struct vmon_poller *p, const char *domain, enum vmon_action action,
+                   struct vmon_action_result *res)
+{
+    memset(res, 0, sizeof(*res));
+    res->action = action;
+    res->when = time(NULL);
+
+    if (action <= VMON_ACTION_NONE || action >= VMON_ACTION__N)
+        return finish(res, VMON_ACTION_INVALID, "no such action (%d)", (int) action);
+    if (!(p->opts.allowed_actions & (1u << action)))
+        return finish(res, VMON_ACTION_REFUSED, "action '%s' is not allowed by configuration",
+                      vmon_action_name(action));
+
+    if (!p->action_conn)
+        p->action_conn = vmon_conn_new(p->opts.uri, true, 5, NULL, NULL);
+    bool fresh;
+    virConnectPtr conn = vmon_conn_get(p->action_conn, &fresh);
+    if (!conn)
+        return finish(res, VMON_ACTION_FAILED, "%s", vmon_error_last());
+
+    virDomainPtr dom = lookup_domain(conn, domain);
+    if (!dom)
+        return finish(res, VMON_ACTION_NOT_FOUND, "no domain '%s'", domain);
+    unsigned char uuid[16];
+    virDomainGetUUID(dom, uuid);
+    const char *name = virDomainGetName(dom);
+
+    int state, reason;
+    int rc;
+    if (virDomainGetState(dom, &state, &reason, 0) < 0) {
+        rc = finish(res, VMON_ACTION_FAILED, "cannot read the state of '%s': %s", name,
+                    vmon_virt_error());
+        goto out;
+    }
+    enum vmon_action_status check = vmon_action_check(p->opts.allowed_actions, action, state);
+    if (check != VMON_ACTION_OK) {
+        rc = finish(res, check, "cannot %s '%s' while it is %s", vmon_action_name(action), name,
+                    vmon_domain_state_name(state));
+        goto out;
+    }
+    if (run_action(dom, action) < 0) {
+        rc = finish(res, VMON_ACTION_FAILED, "%s of '%s' failed: %s", vmon_action_name(action),
+                    name, vmon_virt_error());
+        vmon_conn_check(p->action_conn);
+    } else if (action == VMON_ACTION_SHUTDOWN) {
+        /* the guest may ignore ACPI: the poll tells whether it obeyed */
+        rc = finish(res, VMON_ACTION_PENDING, "shutdown of '%s' requested", name);
+    } else {
+        rc = finish(res, VMON_ACTION_OK, "%s of '%s' done", vmon_action_name(action), name);
+    }
+out:
+    record_action(p, uuid, res);
+    virDomainFree(dom);
+    return rc;
+}

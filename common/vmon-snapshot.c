@@ -1,0 +1,227 @@
+#include "vmon-snapshot.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "vmon-util.h"
+
+static const char *const state_names[] = {
+    "nostate", "running", "blocked", "paused", "shutdown", "shutoff", "crashed", "pmsuspended",
+};
+_Static_assert(VMON_ARRAY_SIZE(state_names) == VMON_STATE__N, "state names");
+
+const char *
+vmon_domain_state_name(int state)
+{
+    return state >= 0 && state < VMON_STATE__N ? state_names[state] : "unknown";
+}
+
+/* libvirt's virDomain*Reason enums, as virsh names them. */
+static const char *const reasons_running[] = {
+    "unknown", "booted", "migrated", "restored", "from snapshot", "unpaused",
+    "migration canceled", "save canceled", "event wakeup", "crashed", "post-copy",
+    "post-copy failed",
+};
+static const char *const reasons_blocked[] = { "unknown" };
+static const char *const reasons_paused[] = {
+    "unknown", "user", "migrating", "saving", "dumping", "I/O error", "watchdog",
+    "from snapshot", "shutting down", "creating snapshot", "crashed", "starting up",
+    "post-copy", "post-copy failed", "api error",
+};
+static const char *const reasons_shutdown[] = { "unknown", "user" };
+static const char *const reasons_shutoff[] = {
+    "unknown", "shutdown", "destroyed", "crashed", "migrated", "saved", "failed",
+    "from snapshot", "daemon",
+};
+static const char *const reasons_crashed[] = { "unknown", "panicked" };
+static const char *const reasons_pmsuspended[] = { "unknown" };
+
+const char *
+vmon_domain_reason_name(int state, int reason)
+{
+#define PICK(list) return reason >= 0 && (size_t) reason < VMON_ARRAY_SIZE(list) ? list[reason] : "unknown"
+    switch (state) {
+    case VMON_STATE_RUNNING: PICK(reasons_running);
+    case VMON_STATE_BLOCKED: PICK(reasons_blocked);
+    case VMON_STATE_PAUSED: PICK(reasons_paused);
+    case VMON_STATE_SHUTDOWN: PICK(reasons_shutdown);
+    case VMON_STATE_SHUTOFF: PICK(reasons_shutoff);
+    case VMON_STATE_CRASHED: PICK(reasons_crashed);
+    case VMON_STATE_PMSUSPENDED: PICK(reasons_pmsuspended);
+    default: return "unknown";
+    }
+#undef PICK
+}
+
+struct vmon_snapshot *
+vmon_snapshot_new(void)
+{
+    struct vmon_snapshot *snap = vmon_alloc(sizeof(*snap));
+
+    snap->refs = 1;
+    return snap;
+}
+
+struct vmon_snapshot *
+vmon_snapshot_ref(struct vmon_snapshot *snap)
+{
+    if (snap)
+        __atomic_add_fetch(&snap->refs, 1, __ATOMIC_RELAXED);
+    return snap;
+}
+
+void
+vmon_domain_clear(struct vmon_domain *dom)
+{
+    free(dom->name);
+    free(dom->os_type);
+    free(dom->vcpus);
+    for (size_t i = 0; i < dom->ndisks; i++) {
+        free(dom->disks[i].name);
+        free(dom->disks[i].path);
+    }
+    free(dom->disks);
+    for (size_t i = 0; i < dom->nnics; i++)
+        free(dom->nics[i].name);
+    free(dom->nics);
+    memset(dom, 0, sizeof(*dom));
+}
+
+void
+vmon_snapshot_unref(struct vmon_snapshot *snap)
+{
+    if (!snap || __atomic_sub_fetch(&snap->refs, 1, __ATOMIC_ACQ_REL) > 0)
+        return;
+    for (size_t i = 0; i < snap->ndomains; i++)
+        vmon_domain_clear(&snap->domains[i]);
+    free(snap->domains);
+    free(snap->node.hostname);
+    free(snap->node.hv_type);
+    free(snap->node.cpu_model);
+    free(snap->health.last_error);
+    free(snap->uri);
+    free(snap);
+}
+
+struct vmon_domain *
+vmon_snapshot_add_domain(struct vmon_snapshot *snap)
+{
+    snap->domains = vmon_realloc_array(snap->domains, snap->ndomains + 1, sizeof(*snap->domains));
+    struct vmon_domain *dom = &snap->domains[snap->ndomains++];
+    memset(dom, 0, sizeof(*dom));
+    dom->id = -1;
+    return dom;
+}
+
+struct vmon_disk *
+vmon_domain_find_disk(const struct vmon_domain *dom, const char *name)
+{
+    for (size_t i = 0; i < dom->ndisks; i++)
+        if (strcmp(dom->disks[i].name, name) == 0)
+            return &dom->disks[i];
+    return NULL;
+}
+
+struct vmon_nic *
+vmon_domain_find_nic(const struct vmon_domain *dom, const char *name)
+{
+    for (size_t i = 0; i < dom->nnics; i++)
+        if (strcmp(dom->nics[i].name, name) == 0)
+            return &dom->nics[i];
+    return NULL;
+}
+
+struct vmon_disk *
+vmon_domain_add_disk(struct vmon_domain *dom, const char *name)
+{
+    struct vmon_disk *disk = vmon_domain_find_disk(dom, name);
+
+    if (disk)
+        return disk;
+    dom->disks = vmon_realloc_array(dom->disks, dom->ndisks + 1, sizeof(*dom->disks));
+    disk = &dom->disks[dom->ndisks++];
+    memset(disk, 0, sizeof(*disk));
+    disk->name = vmon_strdup(name);
+    return disk;
+}
+
+struct vmon_nic *
+vmon_domain_add_nic(struct vmon_domain *dom, const char *name)
+{
+    struct vmon_nic *nic = vmon_domain_find_nic(dom, name);
+
+    if (nic)
+        return nic;
+    dom->nics = vmon_realloc_array(dom->nics, dom->nnics + 1, sizeof(*dom->nics));
+    nic = &dom->nics[dom->nnics++];
+    memset(nic, 0, sizeof(*nic));
+    nic->name = vmon_strdup(name);
+    return nic;
+}
+
+struct vmon_vcpu *
+vmon_domain_get_vcpu(struct vmon_domain *dom, unsigned number)
+{
+    for (size_t i = 0; i < dom->nvcpus; i++)
+        if (dom->vcpus[i].number == number)
+            return &dom->vcpus[i];
+    dom->vcpus = vmon_realloc_array(dom->vcpus, dom->nvcpus + 1, sizeof(*dom->vcpus));
+    struct vmon_vcpu *vcpu = &dom->vcpus[dom->nvcpus++];
+    memset(vcpu, 0, sizeof(*vcpu));
+    vcpu->number = number;
+    return vcpu;
+}
+
+static int
+compare_domains(const void *a, const void *b)
+{
+    const struct vmon_domain *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+
+    return c ? c : memcmp(x->uuid, y->uuid, sizeof(x->uuid));
+}
+
+static int
+compare_vcpus(const void *a, const void *b)
+{
+    const struct vmon_vcpu *x = a, *y = b;
+
+    return (x->number > y->number) - (x->number < y->number);
+}
+
+void
+vmon_snapshot_sort(struct vmon_snapshot *snap)
+{
+    qsort(snap->domains, snap->ndomains, sizeof(*snap->domains), compare_domains);
+    for (size_t i = 0; i < snap->ndomains; i++)
+        qsort(snap->domains[i].vcpus, snap->domains[i].nvcpus, sizeof(struct vmon_vcpu),
+              compare_vcpus);
+}
+
+const struct vmon_domain *
+vmon_snapshot_find_uuid(const struct vmon_snapshot *snap, const unsigned char uuid[16])
+{
+    for (size_t i = 0; i < snap->ndomains; i++)
+        if (memcmp(snap->domains[i].uuid, uuid, 16) == 0)
+            return &snap->domains[i];
+    return NULL;
+}
+
+const struct vmon_domain *
+vmon_snapshot_find_domain(const struct vmon_snapshot *snap, const char *uuid_or_name)
+{
+    for (size_t i = 0; i < snap->ndomains; i++)
+        if (strcasecmp(snap->domains[i].uuid_str, uuid_or_name) == 0)
+            return &snap->domains[i];
+    for (size_t i = 0; i < snap->ndomains; i++)
+        if (strcmp(snap->domains[i].name, uuid_or_name) == 0)
+            return &snap->domains[i];
+    return NULL;
+}
+
+double
+vmon_value_as_double(const struct vmon_value *v, enum vmon_kind kind)
+{
+    return kind == VMON_KIND_DERIVED ? v->d : (double) v->u;
+}

@@ -1,0 +1,173 @@
+/*
+ * One poll's worth of everything virtmon knows: the node and every domain.
+ * A snapshot is immutable once published and reference counted, so a face
+ * can keep serving one while the poller builds the next.
+ */
+#ifndef VMON_SNAPSHOT_H
+#define VMON_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "vmon-metrics.h"
+
+/* Same numbers as libvirt's virDomainState (checked at compile time). */
+enum vmon_domain_state {
+    VMON_STATE_NOSTATE = 0,
+    VMON_STATE_RUNNING = 1,
+    VMON_STATE_BLOCKED = 2,
+    VMON_STATE_PAUSED = 3,
+    VMON_STATE_SHUTDOWN = 4,
+    VMON_STATE_SHUTOFF = 5,
+    VMON_STATE_CRASHED = 6,
+    VMON_STATE_PMSUSPENDED = 7,
+    VMON_STATE__N
+};
+const char *vmon_domain_state_name(int state);     /* "running", ... */
+/* libvirt's reason name for (state, reason), e.g. "booted", "user". */
+const char *vmon_domain_reason_name(int state, int reason);
+
+#define VMON_HAVE_VALUE 0x1u
+#define VMON_HAVE_RATE  0x2u
+
+/*
+ * One metric's reading.  COUNTER: u is the raw counter, d its per-second
+ * rate when VMON_HAVE_RATE.  GAUGE: u.  DERIVED: d, with VMON_HAVE_VALUE.
+ */
+struct vmon_value {
+    uint64_t u;
+    double d;
+    uint8_t have;
+};
+
+struct vmon_window_stat {
+    double min, avg, max;
+    bool have;
+};
+
+struct vmon_vcpu {
+    unsigned number;
+    struct vmon_value m[VMON_VCPU__N];
+};
+
+struct vmon_disk {
+    char *name;              /* target dev, "vda" */
+    char *path;              /* source file or device, may be NULL */
+    struct vmon_value m[VMON_DISK__N];
+};
+
+struct vmon_nic {
+    char *name;              /* host-side device, "vnet0" */
+    char mac[18];            /* "52:54:00:..", "" when unknown */
+    struct vmon_value m[VMON_NIC__N];
+};
+
+struct vmon_domain {
+    char *name;
+    unsigned char uuid[16];
+    char uuid_str[37];
+    int id;                  /* -1 when inactive */
+    int state;               /* enum vmon_domain_state */
+    int reason;              /* libvirt's per-state reason */
+    bool persistent;
+    bool autostart;
+    bool partial;            /* a stats group was skipped (guest busy/hung) */
+    char *os_type;           /* "hvm", from the domain XML */
+    struct vmon_value m[VMON_DOM__N];
+    struct vmon_window_stat win[VMON_DOM__N]; /* for VMON_MF_WINDOW metrics */
+    struct vmon_vcpu *vcpus;
+    size_t nvcpus;
+    struct vmon_disk *disks;
+    size_t ndisks;
+    struct vmon_nic *nics;
+    size_t nnics;
+};
+
+struct vmon_node {
+    char *hostname;
+    char *hv_type;           /* "QEMU", "TEST" */
+    unsigned long hv_version;   /* major * 1000000 + minor * 1000 + release */
+    unsigned long lib_version;
+    char *cpu_model;
+    unsigned domains_by_state[VMON_STATE__N];
+    unsigned domains_active;
+    unsigned domains_inactive;
+    struct vmon_value m[VMON_NODE__N];
+};
+
+/* The agent's own health, for the faces that report it. */
+struct vmon_health {
+    bool connected;
+    uint64_t polls;
+    uint64_t poll_errors;
+    uint64_t reconnects;
+    double last_poll_seconds;     /* how long the last poll took */
+    time_t last_poll_time;        /* wall clock, 0 = never */
+    char *last_error;             /* NULL when the last poll succeeded */
+};
+
+struct vmon_snapshot {
+    int refs;                     /* atomic */
+    uint64_t seq;                 /* 1, 2, ... per poller */
+    double taken;                 /* monotonic seconds, when collected */
+    time_t taken_wall;
+    double elapsed;               /* seconds since the previous snapshot, 0 first */
+    char *uri;                    /* the connection's canonical URI */
+    struct vmon_health health;
+    struct vmon_node node;
+    struct vmon_domain *domains;  /* sorted by name */
+    size_t ndomains;
+};
+
+struct vmon_snapshot *vmon_snapshot_new(void);
+struct vmon_snapshot *vmon_snapshot_ref(struct vmon_snapshot *snap);
+void vmon_snapshot_unref(struct vmon_snapshot *snap);      /* NULL is fine */
+
+/* Lookups; NULL when absent. uuid_or_name accepts either form. */
+const struct vmon_domain *vmon_snapshot_find_domain(const struct vmon_snapshot *snap,
+                                                    const char *uuid_or_name);
+const struct vmon_domain *vmon_snapshot_find_uuid(const struct vmon_snapshot *snap,
+                                                  const unsigned char uuid[16]);
+
+/* Building (core only). */
+struct vmon_domain *vmon_snapshot_add_domain(struct vmon_snapshot *snap);
+struct vmon_disk *vmon_domain_add_disk(struct vmon_domain *dom, const char *name);
+struct vmon_nic *vmon_domain_add_nic(struct vmon_domain *dom, const char *name);
+struct vmon_vcpu *vmon_domain_get_vcpu(struct vmon_domain *dom, unsigned number);
+struct vmon_disk *vmon_domain_find_disk(const struct vmon_domain *dom, const char *name);
+struct vmon_nic *vmon_domain_find_nic(const struct vmon_domain *dom, const char *name);
+void vmon_snapshot_sort(struct vmon_snapshot *snap);
+void vmon_domain_clear(struct vmon_domain *dom);
+
+static inline void
+vmon_value_set(struct vmon_value *v, uint64_t u)
+{
+    v->u = u;
+    v->have |= VMON_HAVE_VALUE;
+}
+
+static inline void
+vmon_value_set_double(struct vmon_value *v, double d)
+{
+    v->d = d;
+    v->have |= VMON_HAVE_VALUE;
+}
+
+static inline bool
+vmon_value_has(const struct vmon_value *v)
+{
+    return v->have & VMON_HAVE_VALUE;
+}
+
+static inline bool
+vmon_value_has_rate(const struct vmon_value *v)
+{
+    return v->have & VMON_HAVE_RATE;
+}
+
+/* The value as a double whatever its kind (counter raw, gauge, derived). */
+double vmon_value_as_double(const struct vmon_value *v, enum vmon_kind kind);
+
+#endif

@@ -1,0 +1,97 @@
+#include "vmon-util.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static void
+die_oom(size_t size)
+{
+    fprintf(stderr, "virtmon: out of memory allocating %zu bytes\n", size);
+    abort();
+}
+
+void *
+vmon_alloc(size_t size)
+{
+    void *p = calloc(1, size ? size : 1);
+
+    if (!p)
+        die_oom(size);
+    return p;
+}
+
+void *
+vmon_realloc_array(void *p, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        die_oom(SIZE_MAX);
+    void *q = realloc(p, n * size > 0 ? n * size : 1);
+    if (!q)
+        die_oom(n * size);
+    return q;
+}
+
+char *
+vmon_strdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        die_oom(strlen(s) + 1);
+    return d;
+}
+
+char *
+vmon_asprintf(const char *fmt, ...)
+{
+    va_list ap;
+    char *s = NULL;
+
+    va_start(ap, fmt);
+    int n = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        die_oom(strlen(fmt));
+    return s;
+}
+
+static _Thread_local char last_error[1024];
+
+void
+vmon_error_set(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof(last_error), fmt, ap);
+    va_end(ap);
+}
+
+const char *
+vmon_error_last(void)
+{
+    return last_error[0] ? last_error : "unknown error";
+}
+
+void
+vmon_error_clear(void)
+{
+    last_error[0] = '\0';
+}
+
+double
+vmon_timespec_seconds(const struct timespec *ts)
+{
+    return (double) ts->tv_sec + (double) ts->tv_nsec / 1e9;
+}
+
+double
+vmon_now_mono(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return vmon_timespec_seconds(&ts);
+}

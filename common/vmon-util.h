@@ -1,0 +1,31 @@
+/* Small helpers every core file uses: allocation that aborts, cleanup, errors. */
+#ifndef VMON_UTIL_H
+#define VMON_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define VMON_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Out of memory is not a condition an agent recovers from: abort loudly. */
+void *vmon_alloc(size_t size);                       /* zeroed */
+void *vmon_realloc_array(void *p, size_t n, size_t size);
+char *vmon_strdup(const char *s);                    /* NULL stays NULL */
+char *vmon_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * The core reports a failure once, where it happens, as one whole sentence
+ * (libvirt's virReportError shape); the face that called logs it.  The
+ * message is per thread so concurrent polls and actions do not mix.
+ */
+void vmon_error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *vmon_error_last(void);
+void vmon_error_clear(void);
+
+/* Seconds on the monotonic clock, for elapsed-time arithmetic. */
+double vmon_now_mono(void);
+double vmon_timespec_seconds(const struct timespec *ts);
+
+#endif

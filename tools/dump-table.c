@@ -1,0 +1,80 @@
+/* A snapshot for a person at a terminal. */
+#include <stdio.h>
+
+#include "dump.h"
+
+static void
+print_value(FILE *out, const struct vmon_metric_desc *desc, const struct vmon_value *v)
+{
+    if (desc->kind == VMON_KIND_DERIVED)
+        fprintf(out, "%.2f", v->d);
+    else
+        fprintf(out, "%llu", (unsigned long long) v->u);
+    fprintf(out, " %s", vmon_unit_name(desc->unit));
+    if (vmon_value_has_rate(v))
+        fprintf(out, "  (%.6g/s)", v->d);
+}
+
+static void
+print_values(FILE *out, const char *indent, enum vmon_scope scope, const struct vmon_value *m,
+             const struct vmon_window_stat *win)
+{
+    size_t n;
+    const struct vmon_metric_desc *desc = vmon_metrics(scope, &n);
+
+    for (size_t i = 0; i < n; i++) {
+        if (!vmon_value_has(&m[i]))
+            continue;
+        fprintf(out, "%s%-24s ", indent, desc[i].key);
+        print_value(out, &desc[i], &m[i]);
+        if (win && win[i].have)
+            fprintf(out, "  [window min %.4g avg %.4g max %.4g]", win[i].min, win[i].avg, win[i].max);
+        fputc('\n', out);
+    }
+}
+
+void
+dump_table(FILE *out, const struct vmon_snapshot *snap)
+{
+    const struct vmon_node *node = &snap->node;
+
+    fprintf(out, "Connection: %s (%s)\n", snap->uri ? snap->uri : "(default)",
+            snap->health.connected ? "connected" : "NOT connected");
+    if (snap->health.last_error)
+        fprintf(out, "Error:      %s\n", snap->health.last_error);
+    fprintf(out, "Host:       %s, %s %lu, libvirt %lu, %s\n", node->hostname ? node->hostname : "?",
+            node->hv_type ? node->hv_type : "?", node->hv_version, node->lib_version,
+            node->cpu_model ? node->cpu_model : "?");
+    fprintf(out, "Domains:    %u active, %u inactive\n", node->domains_active, node->domains_inactive);
+    print_values(out, "  ", VMON_SCOPE_NODE, node->m, NULL);
+
+    fprintf(out, "\n%-24s %-36s %5s %-12s %-14s %5s %12s %8s\n", "NAME", "UUID", "ID", "STATE",
+            "REASON", "VCPUS", "MEM KiB", "CPU %");
+    for (size_t i = 0; i < snap->ndomains; i++) {
+        const struct vmon_domain *d = &snap->domains[i];
+        char cpu[16] = "-";
+        if (vmon_value_has(&d->m[VMON_DOM_CPU_PERCENT]))
+            snprintf(cpu, sizeof(cpu), "%.1f", d->m[VMON_DOM_CPU_PERCENT].d);
+        fprintf(out, "%-24s %-36s %5d %-12s %-14s %5llu %12llu %8s\n", d->name, d->uuid_str, d->id,
+                vmon_domain_state_name(d->state), vmon_domain_reason_name(d->state, d->reason),
+                (unsigned long long) d->m[VMON_DOM_VCPU_CURRENT].u,
+                (unsigned long long) d->m[VMON_DOM_MEM_CURRENT].u, cpu);
+    }
+    for (size_t i = 0; i < snap->ndomains; i++) {
+        const struct vmon_domain *d = &snap->domains[i];
+        fprintf(out, "\nDomain %s%s\n", d->name, d->partial ? " (partial: guest did not answer)" : "");
+        print_values(out, "  ", VMON_SCOPE_DOMAIN, d->m, d->win);
+        for (size_t j = 0; j < d->nvcpus; j++) {
+            fprintf(out, "  vcpu %u\n", d->vcpus[j].number);
+            print_values(out, "    ", VMON_SCOPE_VCPU, d->vcpus[j].m, NULL);
+        }
+        for (size_t j = 0; j < d->ndisks; j++) {
+            fprintf(out, "  disk %s %s\n", d->disks[j].name, d->disks[j].path ? d->disks[j].path : "");
+            print_values(out, "    ", VMON_SCOPE_DISK, d->disks[j].m, NULL);
+        }
+        for (size_t j = 0; j < d->nnics; j++) {
+            fprintf(out, "  nic %s %s\n", d->nics[j].name, d->nics[j].mac);
+            print_values(out, "    ", VMON_SCOPE_NIC, d->nics[j].m, NULL);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+/*
+ * virtmon-dump: what does the agent see?  One snapshot (and, with -i, the
+ * rates over that many seconds) as a table or JSON.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "dump.h"
+#include "vmon-poller.h"
+#include "vmon-util.h"
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: virtmon-dump [OPTION]...\n"
+            "Print what virtmon sees on a libvirt host: the node and every domain.\n\n"
+            "  -c, --connect URI     libvirt URI (default: libvirt's default)\n"
+            "  -j, --json            JSON instead of a table\n"
+            "  -i, --interval SECS   poll twice, SECS apart, and show rates too\n"
+            "      --include LIST    only domains matching these globs or UUIDs\n"
+            "      --exclude LIST    leave out domains matching these globs or UUIDs\n"
+            "      --workers N       concurrent bulk-stats calls (default: sized to host)\n"
+            "  -h, --help            this help\n"
+            "  -V, --version         version\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "connect", required_argument, NULL, 'c' },
+        { "json", no_argument, NULL, 'j' },
+        { "interval", required_argument, NULL, 'i' },
+        { "include", required_argument, NULL, 'I' },
+        { "exclude", required_argument, NULL, 'E' },
+        { "workers", required_argument, NULL, 'W' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct vmon_options opts;
+    bool json = false;
+    double interval = 0;
+    int c, status = 0;
+
+    vmon_options_init(&opts);
+    while ((c = getopt_long(argc, argv, "c:ji:hV", longopts, NULL)) != -1) {
+        const char *key = NULL;
+        switch (c) {
+        case 'c': key = "uri"; break;
+        case 'j': json = true; break;
+        case 'i':
+            if (vmon_parse_duration(optarg, &interval) < 0) {
+                fprintf(stderr, "virtmon-dump: --interval: %s\n", vmon_error_last());
+                return 2;
+            }
+            break;
+        case 'I': key = "include"; break;
+        case 'E': key = "exclude"; break;
+        case 'W': key = "workers"; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("virtmon-dump %s\n", PACKAGE_VERSION); return 0;
+        default: usage(stderr); return 2;
+        }
+        if (key && vmon_options_set(&opts, key, optarg) < 0) {
+            fprintf(stderr, "virtmon-dump: %s\n", vmon_error_last());
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "virtmon-dump: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+
+    struct vmon_poller *p = vmon_poller_new(&opts);
+    vmon_options_clear(&opts);
+    if (vmon_poller_poll(p) < 0) {
+        fprintf(stderr, "virtmon-dump: %s\n", vmon_error_last());
+        status = 1;
+    } else if (interval > 0) {
+        usleep((useconds_t) (interval * 1e6));
+        if (vmon_poller_poll(p) < 0) {
+            fprintf(stderr, "virtmon-dump: %s\n", vmon_error_last());
+            status = 1;
+        }
+    }
+    struct vmon_snapshot *snap = vmon_poller_snapshot(p);
+    if (snap && status == 0) {
+        if (json)
+            dump_json(stdout, snap);
+        else
+            dump_table(stdout, snap);
+    }
+    vmon_snapshot_unref(snap);
+    vmon_poller_free(p);
+    return status;
+}
