@@ -1,0 +1,124 @@
+#include "tap.h"
+#include "vmon-action.h"
+#include "vmon-event.h"
+#include "vmon-options.h"
+#include "vmon-poller.h"
+#include "vmon-util.h"
+
+#define UUID_A "6695eb01-f6a4-8304-79aa-97f2502e193f"
+
+DEF_TEST(empty_filter_takes_everything)
+{
+    struct vmon_filter *f = vmon_filter_new();
+    EXPECT(vmon_filter_match(f, "anything", UUID_A));
+    EXPECT(vmon_filter_match(NULL, "anything", UUID_A));
+    vmon_filter_free(f);
+}
+
+DEF_TEST(globs_uuids_and_exclude_wins)
+{
+    struct vmon_filter *f = vmon_filter_new();
+    EXPECT(vmon_filter_add(f, true, "web-*, db[12]") == 0);
+    EXPECT(vmon_filter_add(f, true, "6695EB01-F6A4-8304-79AA-97F2502E193F") == 0);
+    EXPECT(vmon_filter_add(f, false, "web-test") == 0);
+    EXPECT(vmon_filter_match(f, "web-1", "x"));
+    EXPECT(vmon_filter_match(f, "db2", "x"));
+    EXPECT(!vmon_filter_match(f, "db3", "x"));
+    EXPECT(!vmon_filter_match(f, "web-test", "x"));
+    EXPECT(vmon_filter_match(f, "unrelated", UUID_A));       /* UUID, any case */
+    EXPECT(!vmon_filter_match(f, UUID_A, "x"));              /* a UUID pattern is not a name glob */
+    struct vmon_filter *copy = vmon_filter_copy(f);
+    EXPECT(!vmon_filter_match(copy, "web-test", "x"));
+    vmon_filter_free(copy);
+    vmon_filter_free(f);
+}
+
+DEF_TEST(bad_patterns_are_named)
+{
+    struct vmon_filter *f = vmon_filter_new();
+    EXPECT(vmon_filter_add(f, true, "ok,,x") < 0);
+    EXPECT(strstr(vmon_error_last(), "empty pattern") != NULL);
+    EXPECT(vmon_filter_add(f, false, "web[") < 0);
+    EXPECT(strstr(vmon_error_last(), "'web['") != NULL);
+    vmon_filter_free(f);
+}
+
+DEF_TEST(options_parse_and_report_the_key)
+{
+    struct vmon_options o;
+    vmon_options_init(&o);
+    EXPECT_EQ_DBL(10, o.interval, 0);
+    EXPECT_EQ_U64(0, o.allowed_actions);                      /* read-only by default */
+    EXPECT(vmon_options_set(&o, "interval", "30s") == 0);
+    EXPECT_EQ_DBL(30, o.interval, 0);
+    EXPECT(vmon_options_set(&o, "window", "2h") == 0);
+    EXPECT_EQ_DBL(7200, o.window, 0);
+    EXPECT(vmon_options_set(&o, "uri", "qemu+ssh://root@h/system") == 0);
+    EXPECT_STR("qemu+ssh://root@h/system", o.uri);
+    EXPECT(vmon_options_set(&o, "allow-actions", "start, shutdown") == 0);
+    EXPECT_EQ_U64((1u << VMON_ACTION_START) | (1u << VMON_ACTION_SHUTDOWN), o.allowed_actions);
+    EXPECT(vmon_options_set(&o, "exclude", "tmp-*") == 0);
+    EXPECT(!vmon_filter_match(o.filter, "tmp-1", "x"));
+
+    EXPECT(vmon_options_set(&o, "interval", "5 minutes") < 0);
+    EXPECT(strstr(vmon_error_last(), "interval:") == vmon_error_last());
+    EXPECT(vmon_options_set(&o, "interval", "-3") < 0);
+    EXPECT(vmon_options_set(&o, "workers", "99") < 0);
+    EXPECT(strstr(vmon_error_last(), "out of range") != NULL);
+    EXPECT(vmon_options_set(&o, "allow-actions", "start,explode") < 0);
+    EXPECT(strstr(vmon_error_last(), "'explode'") != NULL);
+    EXPECT(vmon_options_set(&o, "colour", "blue") < 0);
+    EXPECT(strstr(vmon_error_last(), "unknown setting 'colour'") != NULL);
+    EXPECT(vmon_options_set(&o, "interval", NULL) < 0);
+    vmon_options_clear(&o);
+}
+
+DEF_TEST(action_check_refuses_before_acting)
+{
+    unsigned all = 0;
+    for (int a = 1; a < VMON_ACTION__N; a++)
+        all |= 1u << a;
+    EXPECT(vmon_action_check(0, VMON_ACTION_DESTROY, VMON_STATE_RUNNING) == VMON_ACTION_REFUSED);
+    EXPECT(vmon_action_check(all, VMON_ACTION_START, VMON_STATE_RUNNING) == VMON_ACTION_INVALID);
+    EXPECT(vmon_action_check(all, VMON_ACTION_START, VMON_STATE_SHUTOFF) == VMON_ACTION_OK);
+    EXPECT(vmon_action_check(all, VMON_ACTION_RESUME, VMON_STATE_RUNNING) == VMON_ACTION_INVALID);
+    EXPECT(vmon_action_check(all, VMON_ACTION_RESUME, VMON_STATE_PAUSED) == VMON_ACTION_OK);
+    EXPECT(vmon_action_check(all, VMON_ACTION_DESTROY, VMON_STATE_SHUTOFF) == VMON_ACTION_INVALID);
+    EXPECT(vmon_action_check(all, VMON_ACTION_DESTROY, VMON_STATE_CRASHED) == VMON_ACTION_OK);
+    EXPECT(vmon_action_check(all, VMON_ACTION_NONE, VMON_STATE_RUNNING) == VMON_ACTION_INVALID);
+    EXPECT_EQ_U64(VMON_ACTION_REBOOT, vmon_action_from_name("REBOOT"));
+    EXPECT(vmon_action_from_name("explode") < 0);
+}
+
+DEF_TEST(event_queue_keeps_order_and_drops_oldest)
+{
+    struct vmon_event_queue *q = vmon_event_queue_new(2);
+    struct vmon_event ev = { .type = VMON_EVENT_LIFECYCLE };
+    for (int i = 0; i < 3; i++) {
+        ev.event = i;
+        vmon_event_queue_push(q, &ev);
+    }
+    EXPECT_EQ_U64(1, vmon_event_queue_dropped(q));
+    struct vmon_event out;
+    EXPECT(vmon_event_queue_pop(q, &out) == 1);
+    EXPECT_EQ_U64(1, out.event);
+    EXPECT(vmon_event_queue_pop(q, &out) == 1);
+    EXPECT_EQ_U64(2, out.event);
+    EXPECT(vmon_event_queue_pop(q, &out) == 0);
+    EXPECT_STR("stopped", vmon_lifecycle_name(VMON_LIFECYCLE_STOPPED));
+    EXPECT_STR("destroyed", vmon_lifecycle_detail_name(VMON_LIFECYCLE_STOPPED, 1));
+    EXPECT_STR("unknown", vmon_lifecycle_detail_name(VMON_LIFECYCLE_STOPPED, 99));
+    vmon_event_queue_free(q);
+}
+
+int
+main(void)
+{
+    RUN_TEST(empty_filter_takes_everything);
+    RUN_TEST(globs_uuids_and_exclude_wins);
+    RUN_TEST(bad_patterns_are_named);
+    RUN_TEST(options_parse_and_report_the_key);
+    RUN_TEST(action_check_refuses_before_acting);
+    RUN_TEST(event_queue_keeps_order_and_drops_oldest);
+    return TAP_END();
+}

@@ -1,0 +1,118 @@
+#include "tap.h"
+#include "vmon-rates.h"
+#include "vmon-util.h"
+
+static struct vmon_snapshot *
+snap_with(double taken, int id, uint64_t cpu_ns, uint64_t rd_bytes, unsigned vcpus)
+{
+    struct vmon_snapshot *s = vmon_snapshot_new();
+    struct vmon_domain *d = vmon_snapshot_add_domain(s);
+
+    s->taken = taken;
+    vmon_value_set(&s->node.m[VMON_NODE_CPUS], 8);
+    d->name = vmon_strdup("web1");
+    memset(d->uuid, 7, 16);
+    d->id = id;
+    d->state = VMON_STATE_RUNNING;
+    vmon_value_set(&d->m[VMON_DOM_CPU_TIME], cpu_ns);
+    vmon_value_set(&d->m[VMON_DOM_VCPU_CURRENT], vcpus);
+    struct vmon_disk *disk = vmon_domain_add_disk(d, "vda");
+    vmon_value_set(&disk->m[VMON_DISK_RD_BYTES], rd_bytes);
+    vmon_domain_sum_devices(d);
+    return s;
+}
+
+DEF_TEST(first_poll_has_no_rates)
+{
+    struct vmon_snapshot *s = snap_with(100, 1, 5e9, 1000, 2);
+    vmon_rates_compute(s, NULL);
+    EXPECT(!vmon_value_has_rate(&s->domains[0].m[VMON_DOM_CPU_TIME]));
+    EXPECT(!vmon_value_has(&s->domains[0].m[VMON_DOM_CPU_PERCENT]));
+    EXPECT_EQ_DBL(0, s->elapsed, 0);
+    vmon_snapshot_unref(s);
+}
+
+DEF_TEST(rates_over_measured_elapsed_time)
+{
+    struct vmon_snapshot *a = snap_with(100, 1, 5e9, 1000, 2);
+    struct vmon_snapshot *b = snap_with(102.5, 1, 5e9 + 2.5e9, 1000 + 5000, 2);
+    vmon_rates_compute(a, NULL);
+    vmon_rates_compute(b, a);
+    const struct vmon_domain *d = &b->domains[0];
+    EXPECT_EQ_DBL(2.5, b->elapsed, 1e-9);
+    EXPECT_EQ_DBL(1e9, d->m[VMON_DOM_CPU_TIME].d, 1e-3);          /* one core busy */
+    EXPECT_EQ_DBL(50.0, d->m[VMON_DOM_CPU_PERCENT].d, 1e-9);      /* of 2 vCPUs */
+    EXPECT_EQ_DBL(12.5, d->m[VMON_DOM_CPU_HOST_PERCENT].d, 1e-9); /* of 8 host CPUs */
+    EXPECT_EQ_DBL(2000.0, d->disks[0].m[VMON_DISK_RD_BYTES].d, 1e-9);
+    EXPECT_EQ_DBL(2000.0, d->m[VMON_DOM_DISK_RD_BYTES].d, 1e-9);  /* domain total */
+    EXPECT_EQ_U64(6000, d->m[VMON_DOM_DISK_RD_BYTES].u);
+    vmon_snapshot_unref(a);
+    vmon_snapshot_unref(b);
+}
+
+DEF_TEST(counter_going_backwards_gives_no_rate)
+{
+    struct vmon_snapshot *a = snap_with(100, 1, 9e9, 90000, 2);
+    struct vmon_snapshot *b = snap_with(110, 1, 1e9, 100, 2);
+    vmon_rates_compute(b, a);
+    EXPECT(!vmon_value_has_rate(&b->domains[0].m[VMON_DOM_CPU_TIME]));
+    EXPECT(!vmon_value_has_rate(&b->domains[0].disks[0].m[VMON_DISK_RD_BYTES]));
+    EXPECT(!vmon_value_has(&b->domains[0].m[VMON_DOM_CPU_PERCENT]));
+    vmon_snapshot_unref(a);
+    vmon_snapshot_unref(b);
+}
+
+DEF_TEST(restart_between_polls_gives_no_rate_even_if_counters_grew)
+{
+    struct vmon_snapshot *a = snap_with(100, 1, 1e9, 100, 2);
+    struct vmon_snapshot *b = snap_with(110, 2, 9e9, 90000, 2);   /* new id: restarted */
+    vmon_rates_compute(b, a);
+    EXPECT(!vmon_value_has_rate(&b->domains[0].m[VMON_DOM_CPU_TIME]));
+    vmon_snapshot_unref(a);
+    vmon_snapshot_unref(b);
+}
+
+DEF_TEST(node_cpu_percent_from_idle_share)
+{
+    struct vmon_snapshot *a = vmon_snapshot_new(), *b = vmon_snapshot_new();
+    a->taken = 1;
+    b->taken = 2;
+    vmon_value_set(&a->node.m[VMON_NODE_CPU_KERNEL], 0);
+    vmon_value_set(&a->node.m[VMON_NODE_CPU_USER], 0);
+    vmon_value_set(&a->node.m[VMON_NODE_CPU_IDLE], 0);
+    vmon_value_set(&a->node.m[VMON_NODE_CPU_IOWAIT], 0);
+    vmon_value_set(&b->node.m[VMON_NODE_CPU_KERNEL], 100);
+    vmon_value_set(&b->node.m[VMON_NODE_CPU_USER], 200);
+    vmon_value_set(&b->node.m[VMON_NODE_CPU_IDLE], 700);
+    vmon_value_set(&b->node.m[VMON_NODE_CPU_IOWAIT], 0);
+    vmon_value_set(&b->node.m[VMON_NODE_MEM_TOTAL], 1000);
+    vmon_value_set(&b->node.m[VMON_NODE_MEM_FREE], 250);
+    vmon_rates_compute(b, a);
+    EXPECT_EQ_DBL(30.0, b->node.m[VMON_NODE_CPU_PERCENT].d, 1e-9);
+    EXPECT_EQ_DBL(75.0, b->node.m[VMON_NODE_MEM_PERCENT].d, 1e-9);
+    vmon_snapshot_unref(a);
+    vmon_snapshot_unref(b);
+}
+
+DEF_TEST(balloon_used_percent)
+{
+    struct vmon_snapshot *s = snap_with(1, 1, 0, 0, 1);
+    struct vmon_domain *d = &s->domains[0];
+    vmon_value_set(&d->m[VMON_DOM_MEM_AVAILABLE], 2000);
+    vmon_value_set(&d->m[VMON_DOM_MEM_USABLE], 500);
+    vmon_rates_compute(s, NULL);
+    EXPECT_EQ_DBL(75.0, d->m[VMON_DOM_MEM_USED_PERCENT].d, 1e-9);
+    vmon_snapshot_unref(s);
+}
+
+int
+main(void)
+{
+    RUN_TEST(first_poll_has_no_rates);
+    RUN_TEST(rates_over_measured_elapsed_time);
+    RUN_TEST(counter_going_backwards_gives_no_rate);
+    RUN_TEST(restart_between_polls_gives_no_rate_even_if_counters_grew);
+    RUN_TEST(node_cpu_percent_from_idle_share);
+    RUN_TEST(balloon_used_percent);
+    return TAP_END();
+}
