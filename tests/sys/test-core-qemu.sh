@@ -1,0 +1,65 @@
+#!/bin/bash
+# The core against a real libvirtd with real QEMU guests: values as virsh
+# shows them, a libvirtd restart between two polls, and a guest whose qemu
+# is SIGSTOPped while the others are still reported promptly.
+: "${top_builddir:=.}"
+. "${srcdir:-.}/tests/sys/lib.sh"
+DUMP="$top_builddir/tools/virtmon-dump"
+URI=qemu:///system
+fail=0
+ok() { echo "ok - $*"; }
+bad() { echo "not ok - $*"; fail=1; }
+between() { # WHAT LOW GOT HIGH
+    if [ -n "$3" ] && [ "$3" != null ] && [ "$2" -le "$3" ] && [ "$3" -le "$4" ]; then ok "$1: $2 <= $3 <= $4"
+    else bad "$1: '$3' not within [$2, $4]"; fi
+}
+command -v jq >/dev/null || sys_skip "jq not installed"
+[ -x "$DUMP" ] || sys_fail "$DUMP not built"
+
+sys_setup
+for g in vmt-c1 vmt-c2 vmt-c3; do sys_guest_create "$g"; done
+for g in vmt-c1 vmt-c2 vmt-c3; do sys_guest_wait_io "$g"; done
+
+# --- values: each counter between virsh's reading before and after the dump
+before=$(sys_virsh domstats --raw vmt-c1)
+json=$("$DUMP" --json -c $URI --include 'vmt-c*') || sys_fail "virtmon-dump failed"
+after=$(sys_virsh domstats --raw vmt-c1)
+get() { awk -v k="$2" '{ sub(/^[ \t]+/, "") } index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }' <<<"$1"; }
+d=$(jq -c '.domains[] | select(.name == "vmt-c1")' <<<"$json")
+[ "$(jq '.domains | length' <<<"$json")" = 3 ] && ok "3 guests listed" || bad "guest count $(jq '.domains | length' <<<"$json")"
+[ "$(jq -r .state <<<"$d")" = running ] && ok "vmt-c1 running" || bad "vmt-c1 state $(jq -r .state <<<"$d")"
+[ "$(jq -r .partial <<<"$d")" = false ] && ok "vmt-c1 complete" || bad "vmt-c1 partial"
+for pair in cpu.time:cpu.time block.0.rd.reqs:rd.reqs block.0.rd.bytes:rd.bytes net.0.tx.pkts:tx.pkts net.0.tx.bytes:tx.bytes vcpu.0.time:time; do
+    v=${pair%%:*}; k=${pair#*:}
+    case $v in
+    block.*) got=$(jq -r ".disks[0].metrics[\"$k\"]" <<<"$d") ;;
+    net.*) got=$(jq -r ".nics[0].metrics[\"$k\"]" <<<"$d") ;;
+    vcpu.*) got=$(jq -r ".vcpus[0].metrics[\"$k\"]" <<<"$d") ;;
+    *) got=$(jq -r ".metrics[\"$k\"]" <<<"$d") ;;
+    esac
+    between "vmt-c1 $v" "$(get "$before" "$v")" "$got" "$(get "$after" "$v")"
+done
+for v in balloon.current balloon.maximum vcpu.current vcpu.maximum; do
+    [ "$(get "$after" "$v")" = "$(jq -r ".metrics[\"$v\"]" <<<"$d")" ] && ok "vmt-c1 $v = $(get "$after" "$v")" \
+        || bad "vmt-c1 $v: virsh $(get "$after" "$v"), virtmon $(jq -r ".metrics[\"$v\"]" <<<"$d")"
+done
+[ "$(get "$after" block.0.name)" = "$(jq -r '.disks[0].name' <<<"$d")" ] && ok "disk name" || bad "disk name"
+[ "$(get "$after" net.0.name)" = "$(jq -r '.nics[0].name' <<<"$d")" ] && ok "nic name" || bad "nic name"
+mac=$(sys_virsh domiflist vmt-c1 | grep -o '52:54:00[0-9a-f:]*' | head -n 1)
+[ "$mac" = "$(jq -r '.nics[0].mac' <<<"$d")" ] && ok "mac $mac" || bad "mac: virsh $mac, virtmon $(jq -r '.nics[0].mac' <<<"$d")"
+
+# --- libvirtd restarted between two polls: the second poll has data again
+out=$SYS_WORKDIR/restart.json
+"$DUMP" --json -c $URI --include "vmt-c*" -i 6 >"$out" 2>"$SYS_WORKDIR/restart.err" &
+dump_pid=$!
+sleep 1
+sys_libvirtd_restart
+if wait $dump_pid; then
+    [ "$(jq -r .health.connected "$out")" = true ] && ok "connected after libvirtd restart" || bad "not connected after restart"
+    [ "$(jq '.domains | length' "$out")" = 3 ] && ok "3 guests after restart" || bad "guests after restart: $(jq '.domains | length' "$out")"
+    [ "$(jq -r '.health.reconnects' "$out")" -ge 1 ] && ok "reconnect counted" || bad "reconnects $(jq -r .health.reconnects "$out")"
+else
+    bad "virtmon-dump failed across the restart: $(cat "$SYS_WORKDIR/restart.err")"
+fi
+
+exit $fail
