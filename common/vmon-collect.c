@@ -23,6 +23,7 @@ struct xml_entry {
 
 struct vmon_collector {
     unsigned workers;
+    double timeout;               /* seconds a slice may take before it is retried */
     struct vmon_caps caps;
     bool have_node;
     struct vmon_node node;        /* static facts of this connection's host */
@@ -35,9 +36,11 @@ struct vmon_collector {
 };
 
 struct vmon_collector *
-vmon_collector_new(unsigned workers)
+vmon_collector_new(unsigned workers, double timeout)
 {
     struct vmon_collector *c = vmon_alloc(sizeof(*c));
+
+    c->timeout = timeout > 0 ? timeout : 5;
 
     if (!workers) {
         /* libvirtd answers for one guest at a time per call: a few calls in
@@ -290,16 +293,63 @@ apply_record(const virDomainStatsRecord *rec, struct vmon_domain *dom)
     free(names);
 }
 
-/* One worker's share of the domains: bulk call, then fallback, then XML facts. */
+/*
+ * One worker's share of the domains.  A slice owns everything it touches
+ * (its own domain records, references on the domains and their XML, a copy
+ * of the driver's capabilities), because a slice stuck on a frozen guest is
+ * abandoned by the poll and finishes, or not, on its own time.
+ */
 struct slice {
-    struct vmon_collector *c;
-    virDomainPtr *doms;          /* NULL-terminated copy for virDomainListGetStats */
+    pthread_mutex_t lock;
+    pthread_cond_t done_cond;
+    bool done, abandoned;
+    struct vmon_caps caps;
+    virDomainPtr *doms;          /* NULL-terminated, for virDomainListGetStats */
     struct vmon_domain *out;
-    struct xml_entry **xml;
+    struct vmon_domxml **xml;
     size_t count;
     int failed;
     char error[512];
 };
+
+static void
+slice_free(struct slice *s)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        virDomainFree(s->doms[i]);
+        vmon_domxml_free(s->xml[i]);
+        vmon_domain_clear(&s->out[i]);
+    }
+    free(s->doms);
+    free(s->xml);
+    free(s->out);
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->done_cond);
+    free(s);
+}
+
+static struct slice *
+slice_new(const struct vmon_caps *caps, virDomainPtr *doms, struct vmon_domxml **xml,
+          const struct vmon_domain *identity, size_t count)
+{
+    struct slice *s = vmon_alloc(sizeof(*s));
+
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->done_cond, NULL);
+    s->caps = *caps;
+    s->count = count;
+    s->doms = vmon_alloc((count + 1) * sizeof(*s->doms));
+    s->xml = vmon_alloc((count + 1) * sizeof(*s->xml));
+    s->out = vmon_alloc((count + 1) * sizeof(*s->out));
+    for (size_t i = 0; i < count; i++) {
+        virDomainRef(doms[i]);
+        s->doms[i] = doms[i];
+        s->xml[i] = vmon_domxml_ref(xml[i]);
+        s->out[i] = identity[i];
+        s->out[i].name = vmon_strdup(identity[i].name);
+    }
+    return s;
+}
 
 static struct vmon_domain *
 slice_domain_for(struct slice *s, virDomainPtr dom)
@@ -332,25 +382,12 @@ apply_xml(struct vmon_domain *dom, const struct vmon_domxml *xml)
         vmon_value_set(&dom->m[VMON_DOM_VCPU_MAXIMUM], xml->vcpu_max);
 }
 
-static void *
-collect_slice(void *arg)
+static void
+collect_slice_stats(struct slice *s)
 {
-    struct slice *s = arg;
-    struct vmon_caps *caps = &s->c->caps;
+    struct vmon_caps *caps = &s->caps;
     unsigned have = caps->no_bulk ? 0 : caps->bulk_groups;
     unsigned missing = VMON_WANTED_GROUPS & ~have;
-
-    /* XML first: the fallback needs its device list */
-    for (size_t i = 0; i < s->count; i++) {
-        struct xml_entry *e = s->xml[i];
-        if (e->xml)
-            continue;
-        char *text = virDomainGetXMLDesc(s->doms[i], 0);
-        if (text) {
-            e->xml = vmon_domxml_parse(text);
-            free(text);
-        }
-    }
 
     if (have) {
         virDomainStatsRecordPtr *recs = NULL;
@@ -360,14 +397,14 @@ collect_slice(void *arg)
             virErrorPtr err = virGetLastError();
             if (err && (err->code == VIR_ERR_INVALID_ARG || err->code == VIR_ERR_NO_SUPPORT ||
                         err->code == VIR_ERR_ARGUMENT_UNSUPPORTED)) {
-                __atomic_store_n(&caps->bulk_nowait, false, __ATOMIC_RELAXED);
+                caps->bulk_nowait = false;
                 n = virDomainListGetStats(s->doms, have, &recs, 0);
             }
         }
         if (n < 0) {
             s->failed = 1;
             snprintf(s->error, sizeof(s->error), "bulk domain stats failed: %s", vmon_virt_error());
-            return NULL;
+            return;
         }
         for (int r = 0; r < n; r++) {
             struct vmon_domain *dom = slice_domain_for(s, recs[r]->dom);
@@ -379,18 +416,86 @@ collect_slice(void *arg)
 
     for (size_t i = 0; i < s->count; i++) {
         struct vmon_domain *dom = &s->out[i];
-        const struct vmon_domxml *xml = s->xml[i]->xml;
         if (missing)
-            vmon_fallback_domain(caps, s->doms[i], xml, missing, dom);
-        if (xml)
-            apply_xml(dom, xml);
+            vmon_fallback_domain(caps, s->doms[i], s->xml[i], missing, dom);
+        if (s->xml[i])
+            apply_xml(dom, s->xml[i]);
         /* NOWAIT skips the monitor of a busy guest: say so rather than report zeros */
         if (dom->id >= 0 && (have & VIR_DOMAIN_STATS_BALLOON) &&
             !vmon_value_has(&dom->m[VMON_DOM_MEM_CURRENT]))
             dom->partial = true;
         vmon_domain_sum_devices(dom);
     }
+}
+
+static void *
+run_slice(void *arg)
+{
+    struct slice *s = arg;
+
+    collect_slice_stats(s);
+    pthread_mutex_lock(&s->lock);
+    s->done = true;
+    bool abandoned = s->abandoned;
+    pthread_cond_signal(&s->done_cond);
+    pthread_mutex_unlock(&s->lock);
+    if (abandoned)
+        slice_free(s);
     return NULL;
+}
+
+/* true when the slice finished by the deadline; otherwise it is abandoned
+ * (and frees itself whenever its stuck call returns) */
+static bool
+slice_wait(struct slice *s, double deadline)
+{
+    struct timespec until;
+    double left = deadline - vmon_now_mono();
+
+    clock_gettime(CLOCK_REALTIME, &until);
+    double t = vmon_timespec_seconds(&until) + (left > 0 ? left : 0);
+    until.tv_sec = (time_t) t;
+    until.tv_nsec = (long) ((t - (double) until.tv_sec) * 1e9);
+
+    pthread_mutex_lock(&s->lock);
+    while (!s->done)
+        if (pthread_cond_timedwait(&s->done_cond, &s->lock, &until) != 0)
+            break;
+    bool done = s->done;
+    if (!done)
+        s->abandoned = true;
+    pthread_mutex_unlock(&s->lock);
+    return done;
+}
+
+static bool
+slice_start(struct slice *s)
+{
+    pthread_t thread;
+    pthread_attr_t attr;
+
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    bool ok = pthread_create(&thread, &attr, run_slice, s) == 0;
+    pthread_attr_destroy(&attr);
+    if (!ok) {
+        collect_slice_stats(s);
+        s->done = true;
+    }
+    return ok;
+}
+
+static void
+merge_caps(struct vmon_caps *into, const struct vmon_caps *from)
+{
+    into->bulk_nowait = into->bulk_nowait && from->bulk_nowait;
+    into->no_block_stats_flags |= from->no_block_stats_flags;
+    into->no_block_stats |= from->no_block_stats;
+    into->no_block_info |= from->no_block_info;
+    into->no_iface_stats |= from->no_iface_stats;
+    into->no_memory_stats |= from->no_memory_stats;
+    into->no_cpu_stats |= from->no_cpu_stats;
+    into->no_vcpus |= from->no_vcpus;
 }
 
 static struct xml_entry *
@@ -504,54 +609,74 @@ vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon_fil
     free(autostart);
     free(transient);
 
-    /* XML cache slots, created here so the workers only fill their own */
-    struct xml_entry **xml = vmon_realloc_array(NULL, count + 1, sizeof(*xml));
+    /* XML: fetched here, on the poll's thread (it never waits on a guest) */
+    struct vmon_domxml **xml = vmon_alloc((count + 1) * sizeof(*xml));
     bool added = false;
     for (size_t i = 0; i < count; i++)
         xml_slot(c, doms[i], snap->domains[i].uuid, &added);
     if (added)
         qsort(c->xml, c->nxml, sizeof(*c->xml), compare_xml);
-    for (size_t i = 0; i < count; i++)
-        xml[i] = find_xml(c, snap->domains[i].uuid);
+    for (size_t i = 0; i < count; i++) {
+        struct xml_entry *e = find_xml(c, snap->domains[i].uuid);
+        if (!e->xml) {
+            char *text = virDomainGetXMLDesc(doms[i], 0);
+            if (text) {
+                e->xml = vmon_domxml_parse(text);
+                free(text);
+            }
+        }
+        xml[i] = e->xml;
+    }
 
     /* slices of at least 16 domains: below that a thread costs more than it saves */
     size_t nslices = c->workers;
     if (nslices > (count + 15) / 16)
         nslices = (count + 15) / 16;
-    if (nslices < 1)
-        nslices = 1;
-    struct slice *slices = vmon_alloc(nslices * sizeof(*slices));
-    pthread_t *threads = vmon_alloc(nslices * sizeof(*threads));
+    struct slice **slices = vmon_alloc((nslices + 1) * sizeof(*slices));
+    size_t *first = vmon_alloc((nslices + 1) * sizeof(*first));
     size_t start = 0;
-    for (size_t s = 0; s < nslices; s++) {
-        size_t len = count / nslices + (s < count % nslices);
-        slices[s].c = c;
-        slices[s].out = &snap->domains[start];
-        slices[s].xml = &xml[start];
-        slices[s].count = len;
-        slices[s].doms = vmon_alloc((len + 1) * sizeof(virDomainPtr));
-        memcpy(slices[s].doms, &doms[start], len * sizeof(virDomainPtr));
+    for (size_t k = 0; k < nslices; k++) {
+        size_t len = count / nslices + (k < count % nslices);
+        first[k] = start;
+        slices[k] = slice_new(&c->caps, &doms[start], &xml[start], &snap->domains[start], len);
+        slice_start(slices[k]);
         start += len;
     }
-    for (size_t s = 1; s < nslices; s++)
-        if (pthread_create(&threads[s], NULL, collect_slice, &slices[s]) != 0)
-            collect_slice(&slices[s]), threads[s] = 0;
-    if (count)
-        collect_slice(&slices[0]);
-    for (size_t s = 1; s < nslices; s++)
-        if (threads[s])
-            pthread_join(threads[s], NULL);
 
+    /*
+     * A guest frozen in its monitor holds its slice's call.  Retry that
+     * slice once with NOWAIT: the stuck call still holds the frozen guest's
+     * job, so the retry skips that guest and returns the others.
+     */
+    double deadline = vmon_now_mono() + c->timeout;
     rc = 0;
-    for (size_t s = 0; s < nslices; s++) {
-        if (slices[s].failed && rc == 0) {
-            vmon_error_set("%s", slices[s].error);
+    for (size_t k = 0; k < nslices; k++) {
+        struct slice *sl = slices[k];
+        size_t len = sl->count;
+        if (!slice_wait(sl, deadline)) {
+            sl = slice_new(&c->caps, &doms[first[k]], &xml[first[k]], &snap->domains[first[k]], len);
+            sl->caps.bulk_nowait = true;
+            slice_start(sl);
+            if (!slice_wait(sl, vmon_now_mono() + c->timeout)) {
+                for (size_t i = 0; i < len; i++)
+                    snap->domains[first[k] + i].partial = true;
+                continue;
+            }
+        }
+        if (sl->failed && rc == 0) {
+            vmon_error_set("%s", sl->error);
             rc = -1;
         }
-        free(slices[s].doms);
+        merge_caps(&c->caps, &sl->caps);
+        for (size_t i = 0; i < len; i++) {
+            vmon_domain_clear(&snap->domains[first[k] + i]);
+            snap->domains[first[k] + i] = sl->out[i];
+            memset(&sl->out[i], 0, sizeof(sl->out[i]));
+        }
+        slice_free(sl);
     }
     free(slices);
-    free(threads);
+    free(first);
     free(xml);
     for (size_t i = 0; i < count; i++)
         virDomainFree(doms[i]);

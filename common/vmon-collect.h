@@ -39,7 +39,7 @@ struct vmon_caps {
 
 struct vmon_collector;
 
-struct vmon_collector *vmon_collector_new(unsigned workers);
+struct vmon_collector *vmon_collector_new(unsigned workers, double timeout);
 void vmon_collector_free(struct vmon_collector *c);
 /* A new connection: forget the driver's capabilities, node facts and XML. */
 void vmon_collector_forget(struct vmon_collector *c);

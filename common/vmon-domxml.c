@@ -61,6 +61,7 @@ vmon_domxml_parse(const char *xml)
     }
     xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
     struct vmon_domxml *x = vmon_alloc(sizeof(*x));
+    x->refs = 1;
     xmlNodePtr root = xmlDocGetRootElement(doc);
 
     x->os_type = xpath_string(ctx, root, "/domain/os/type");
@@ -104,10 +105,18 @@ vmon_domxml_parse(const char *xml)
     return x;
 }
 
+struct vmon_domxml *
+vmon_domxml_ref(struct vmon_domxml *x)
+{
+    if (x)
+        __atomic_add_fetch(&x->refs, 1, __ATOMIC_RELAXED);
+    return x;
+}
+
 void
 vmon_domxml_free(struct vmon_domxml *x)
 {
-    if (!x)
+    if (!x || __atomic_sub_fetch(&x->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
     for (size_t i = 0; i < x->ndisks; i++) {
         free(x->disks[i].target);

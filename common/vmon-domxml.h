@@ -19,6 +19,7 @@ struct vmon_domxml_nic {
 };
 
 struct vmon_domxml {
+    int refs;         /* shared with poll slices that may outlive a poll */
     char *os_type;
     unsigned vcpu_max;
     unsigned vcpu_current;
@@ -30,6 +31,8 @@ struct vmon_domxml {
 
 /* NULL with vmon_error_last() when the XML cannot be parsed. */
 struct vmon_domxml *vmon_domxml_parse(const char *xml);
+struct vmon_domxml *vmon_domxml_ref(struct vmon_domxml *x);
+/* Drops a reference; NULL is fine. */
 void vmon_domxml_free(struct vmon_domxml *x);
 
 #endif

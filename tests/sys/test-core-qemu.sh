@@ -62,4 +62,20 @@ else
     bad "virtmon-dump failed across the restart: $(cat "$SYS_WORKDIR/restart.err")"
 fi
 
+# --- one guest stopped dead: the poll still returns promptly with the others
+pid=$(sys_qemu_pid vmt-c2)
+kill -STOP "$pid"
+t0=$(sys_now)
+json=$(timeout 60 "$DUMP" --json -c $URI --include 'vmt-c*')
+rc=$?
+took=$(sys_since "$t0")
+kill -CONT "$pid"
+[ $rc = 0 ] && ok "poll with a stopped guest returned" || bad "poll with a stopped guest: exit $rc"
+# the default per-slice timeout is 5 s, then one retry that skips the frozen guest
+awk -v t="$took" 'BEGIN { exit !(t < 12) }' && ok "poll took $took s with a stopped guest" || bad "poll took $took s"
+for g in vmt-c1 vmt-c3; do
+    v=$(jq -r ".domains[] | select(.name == \"$g\") | .metrics[\"cpu.time\"]" <<<"$json")
+    [ -n "$v" ] && [ "$v" != null ] && ok "$g still reported (cpu.time $v)" || bad "$g missing while vmt-c2 stopped"
+done
+[ "$(jq -r '.domains[] | select(.name == "vmt-c2") | .state' <<<"$json")" = running ] && ok "stopped guest still listed" || bad "vmt-c2 not listed"
 exit $fail
