@@ -24,6 +24,7 @@ struct xml_entry {
 struct vmon_collector {
     unsigned workers;
     double timeout;               /* seconds a slice may take before it is retried */
+    double slowest_slice;         /* seconds, in the last poll where every slice finished */
     struct vmon_caps caps;
     bool have_node;
     struct vmon_node node;        /* static facts of this connection's host */
@@ -303,6 +304,7 @@ struct slice {
     pthread_mutex_t lock;
     pthread_cond_t done_cond;
     bool done, abandoned;
+    double finished;             /* monotonic, when done */
     struct vmon_caps caps;
     virDomainPtr *doms;          /* NULL-terminated, for virDomainListGetStats */
     struct vmon_domain *out;
@@ -380,6 +382,60 @@ apply_xml(struct vmon_domain *dom, const struct vmon_domxml *xml)
     }
     if (!vmon_value_has(&dom->m[VMON_DOM_VCPU_MAXIMUM]) && xml->vcpu_max)
         vmon_value_set(&dom->m[VMON_DOM_VCPU_MAXIMUM], xml->vcpu_max);
+    /* what a shut-off domain will boot with, as virsh dominfo shows it */
+    if (dom->id < 0 && !vmon_value_has(&dom->m[VMON_DOM_VCPU_CURRENT]) && xml->vcpu_current)
+        vmon_value_set(&dom->m[VMON_DOM_VCPU_CURRENT], xml->vcpu_current);
+}
+
+static bool
+any_disk_has(const struct vmon_domain *dom, enum vmon_disk_metric id)
+{
+    for (size_t i = 0; i < dom->ndisks; i++)
+        if (vmon_value_has(&dom->disks[i].m[id]))
+            return true;
+    return false;
+}
+
+static bool
+any_nic_has(const struct vmon_domain *dom, enum vmon_nic_metric id)
+{
+    for (size_t i = 0; i < dom->nnics; i++)
+        if (vmon_value_has(&dom->nics[i].m[id]))
+            return true;
+    return false;
+}
+
+/*
+ * NOWAIT makes libvirt skip what needs the monitor of a guest whose job is
+ * held (a frozen or busy guest), and a fallback call can fail for the same
+ * reason.  Name the groups an active domain should have had but lacks,
+ * rather than let a face read the gap as zeros or as "all is well".
+ * Groups the driver cannot give at all are not missing.
+ */
+static void
+mark_partial(const struct vmon_caps *caps, unsigned bulk, const struct vmon_domxml *xml,
+             struct vmon_domain *dom)
+{
+    unsigned lacking = 0;
+    bool disks = xml && xml->ndisks > 0, nics = false;
+
+    for (size_t i = 0; xml && i < xml->nnics; i++)
+        nics = nics || xml->nics[i].target;
+    if (!vmon_value_has(&dom->m[VMON_DOM_CPU_TIME]))
+        lacking |= VMON_GROUP_CPU;
+    if (!vmon_value_has(&dom->m[VMON_DOM_MEM_CURRENT]))
+        lacking |= VMON_GROUP_BALLOON;
+    if (!vmon_value_has(&dom->m[VMON_DOM_VCPU_CURRENT]) &&
+        ((bulk & VIR_DOMAIN_STATS_VCPU) || !caps->no_vcpus))
+        lacking |= VMON_GROUP_VCPU;
+    if (disks && !any_disk_has(dom, VMON_DISK_RD_REQS) &&
+        ((bulk & VIR_DOMAIN_STATS_BLOCK) || !caps->no_block_stats || !caps->no_block_stats_flags))
+        lacking |= VMON_GROUP_BLOCK;
+    if (nics && !any_nic_has(dom, VMON_NIC_RX_BYTES) &&
+        ((bulk & VIR_DOMAIN_STATS_INTERFACE) || !caps->no_iface_stats))
+        lacking |= VMON_GROUP_NET;
+    dom->partial_groups |= lacking;
+    dom->partial = dom->partial_groups != 0;
 }
 
 static void
@@ -420,10 +476,8 @@ collect_slice_stats(struct slice *s)
             vmon_fallback_domain(caps, s->doms[i], s->xml[i], missing, dom);
         if (s->xml[i])
             apply_xml(dom, s->xml[i]);
-        /* NOWAIT skips the monitor of a busy guest: say so rather than report zeros */
-        if (dom->id >= 0 && (have & VIR_DOMAIN_STATS_BALLOON) &&
-            !vmon_value_has(&dom->m[VMON_DOM_MEM_CURRENT]))
-            dom->partial = true;
+        if (dom->id >= 0)
+            mark_partial(caps, have, s->xml[i], dom);
         vmon_domain_sum_devices(dom);
     }
 }
@@ -435,6 +489,7 @@ run_slice(void *arg)
 
     collect_slice_stats(s);
     pthread_mutex_lock(&s->lock);
+    s->finished = vmon_now_mono();
     s->done = true;
     bool abandoned = s->abandoned;
     pthread_cond_signal(&s->done_cond);
@@ -480,6 +535,7 @@ slice_start(struct slice *s)
     pthread_attr_destroy(&attr);
     if (!ok) {
         collect_slice_stats(s);
+        s->finished = vmon_now_mono();
         s->done = true;
     }
     return ok;
@@ -648,18 +704,38 @@ vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon_fil
      * slice once with NOWAIT: the stuck call still holds the frozen guest's
      * job, so the retry skips that guest and returns the others.
      */
-    double deadline = vmon_now_mono() + c->timeout;
+    /*
+     * Wait for a stuck slice only a few times as long as slices took last
+     * time: a frozen guest then costs a second or so, not the whole timeout.
+     */
+    double patience = c->timeout;
+    if (c->slowest_slice > 0 && 4 * c->slowest_slice + 0.5 < patience)
+        patience = 4 * c->slowest_slice + 0.5;
+    if (patience < 1 && c->timeout >= 1)
+        patience = 1;
+    double started = vmon_now_mono(), deadline = started + patience, slowest = 0;
+    bool all_finished = true;
     rc = 0;
     for (size_t k = 0; k < nslices; k++) {
         struct slice *sl = slices[k];
         size_t len = sl->count;
-        if (!slice_wait(sl, deadline)) {
+        if (slice_wait(sl, deadline)) {
+            if (sl->finished - started > slowest)
+                slowest = sl->finished - started;
+        } else {
+            all_finished = false;
             sl = slice_new(&c->caps, &doms[first[k]], &xml[first[k]], &snap->domains[first[k]], len);
             sl->caps.bulk_nowait = true;
             slice_start(sl);
-            if (!slice_wait(sl, vmon_now_mono() + c->timeout)) {
-                for (size_t i = 0; i < len; i++)
-                    snap->domains[first[k] + i].partial = true;
+            if (!slice_wait(sl, vmon_now_mono() + patience)) {
+                for (size_t i = 0; i < len; i++) {
+                    struct vmon_domain *dom = &snap->domains[first[k] + i];
+                    if (dom->id >= 0) {
+                        dom->partial_groups = VMON_GROUP_CPU | VMON_GROUP_BALLOON |
+                                              VMON_GROUP_VCPU | VMON_GROUP_BLOCK | VMON_GROUP_NET;
+                        dom->partial = true;
+                    }
+                }
                 continue;
             }
         }
@@ -675,6 +751,8 @@ vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon_fil
         }
         slice_free(sl);
     }
+    if (all_finished)
+        c->slowest_slice = slowest;
     free(slices);
     free(first);
     free(xml);

@@ -12,7 +12,8 @@
 
 struct vmon_conn {
     char *uri;
-    bool readwrite;
+    unsigned flags;             /* VMON_CONN_* */
+    pthread_mutex_t lock;       /* conn, for vmon_conn_ref_open() from other threads */
     virConnectPtr conn;
     int lifecycle_cb;
     volatile int closed;        /* set by the close callback on libvirt's thread */
@@ -52,13 +53,19 @@ run_event_loop(void *arg)
     return NULL;
 }
 
+void
+vmon_libvirt_quiet(void)
+{
+    virSetErrorFunc(NULL, silence_libvirt);
+}
+
 static void
 start_event_loop(void)
 {
     pthread_t thread;
     pthread_attr_t attr;
 
-    virSetErrorFunc(NULL, silence_libvirt);
+    vmon_libvirt_quiet();
     if (virEventRegisterDefaultImpl() < 0)
         return;
     /* with nothing registered virEventRunDefaultImpl() would block forever */
@@ -126,13 +133,14 @@ on_close(virConnectPtr conn, int reason, void *opaque)
 }
 
 struct vmon_conn *
-vmon_conn_new(const char *uri, bool readwrite, double backoff_max, vmon_event_hook *hook,
+vmon_conn_new(const char *uri, unsigned flags, double backoff_max, vmon_event_hook *hook,
               void *opaque)
 {
     struct vmon_conn *c = vmon_alloc(sizeof(*c));
 
     c->uri = vmon_strdup(uri);
-    c->readwrite = readwrite;
+    c->flags = flags;
+    pthread_mutex_init(&c->lock, NULL);
     c->lifecycle_cb = -1;
     c->backoff_max = backoff_max > 1 ? backoff_max : 1;
     c->hook = hook;
@@ -147,10 +155,31 @@ close_conn(struct vmon_conn *c)
         return;
     if (c->lifecycle_cb >= 0)
         virConnectDomainEventDeregisterAny(c->conn, c->lifecycle_cb);
-    virConnectUnregisterCloseCallback(c->conn, on_close);
-    virConnectClose(c->conn);
+    if (c->flags & VMON_CONN_EVENTS)
+        virConnectUnregisterCloseCallback(c->conn, on_close);
+    pthread_mutex_lock(&c->lock);
+    virConnectPtr old = c->conn;
     c->conn = NULL;
+    pthread_mutex_unlock(&c->lock);
+    virConnectClose(old);
     c->lifecycle_cb = -1;
+}
+
+virConnectPtr
+vmon_conn_ref_open(struct vmon_conn *c)
+{
+    pthread_mutex_lock(&c->lock);
+    virConnectPtr conn = c->conn;
+    if (conn)
+        virConnectRef(conn);
+    pthread_mutex_unlock(&c->lock);
+    return conn;
+}
+
+bool
+vmon_conn_is_readwrite(const struct vmon_conn *c)
+{
+    return c->flags & VMON_CONN_READWRITE;
 }
 
 void
@@ -159,6 +188,7 @@ vmon_conn_free(struct vmon_conn *c)
     if (!c)
         return;
     close_conn(c);
+    pthread_mutex_destroy(&c->lock);
     free(c->uri);
     free(c);
 }
@@ -166,21 +196,33 @@ vmon_conn_free(struct vmon_conn *c)
 static int
 open_conn(struct vmon_conn *c)
 {
-    unsigned flags = c->readwrite ? 0 : VIR_CONNECT_RO;
+    unsigned flags = (c->flags & VMON_CONN_READWRITE) ? 0 : VIR_CONNECT_RO;
+    /* without an auth callback a URI that wants a password fails instead of prompting */
+    virConnectAuthPtr auth = (c->flags & VMON_CONN_INTERACTIVE_AUTH) ? virConnectAuthPtrDefault
+                                                                      : NULL;
 
-    if (vmon_event_loop_ensure() < 0)
-        return -1;
-    c->conn = virConnectOpenAuth(c->uri, virConnectAuthPtrDefault, flags);
-    if (!c->conn) {
+    if (c->flags & VMON_CONN_EVENTS) {
+        if (vmon_event_loop_ensure() < 0)
+            return -1;
+    } else {
+        vmon_libvirt_quiet();
+    }
+    virConnectPtr conn = virConnectOpenAuth(c->uri, auth, flags);
+    if (!conn) {
         vmon_error_set("cannot connect to libvirt at '%s': %s",
                        c->uri ? c->uri : "(default)", vmon_virt_error());
         return -1;
     }
+    pthread_mutex_lock(&c->lock);
+    c->conn = conn;
+    pthread_mutex_unlock(&c->lock);
     c->closed = 0;
+    if (!(c->flags & VMON_CONN_EVENTS))
+        return 0;
     /* drivers without keepalive (test, local embedded) rely on the close callback */
-    virConnectSetKeepAlive(c->conn, 5, 3);
-    virConnectRegisterCloseCallback(c->conn, on_close, c, NULL);
-    c->lifecycle_cb = virConnectDomainEventRegisterAny(c->conn, NULL,
+    virConnectSetKeepAlive(conn, 5, 3);
+    virConnectRegisterCloseCallback(conn, on_close, c, NULL);
+    c->lifecycle_cb = virConnectDomainEventRegisterAny(conn, NULL,
                                                        VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                                                        VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle),
                                                        c, NULL);
@@ -228,11 +270,12 @@ vmon_conn_get(struct vmon_conn *c, bool *fresh)
     return c->conn;
 }
 
-void
+bool
 vmon_conn_check(struct vmon_conn *c)
 {
     if (c->conn && virConnectIsAlive(c->conn) != 1)
         __atomic_store_n(&c->closed, 1, __ATOMIC_RELEASE);
+    return c->conn && __atomic_load_n(&c->closed, __ATOMIC_ACQUIRE);
 }
 
 bool

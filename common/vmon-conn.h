@@ -19,7 +19,12 @@ typedef void vmon_event_hook(void *opaque, const struct vmon_event *ev);
 
 struct vmon_conn;
 
-struct vmon_conn *vmon_conn_new(const char *uri, bool readwrite, double backoff_max,
+enum {
+    VMON_CONN_READWRITE = 0x1,
+    VMON_CONN_EVENTS = 0x2,            /* event loop, keepalive, close and lifecycle callbacks */
+    VMON_CONN_INTERACTIVE_AUTH = 0x4,  /* libvirt may prompt on the terminal */
+};
+struct vmon_conn *vmon_conn_new(const char *uri, unsigned flags, double backoff_max,
                                 vmon_event_hook *hook, void *opaque);
 void vmon_conn_free(struct vmon_conn *c);
 
@@ -30,15 +35,20 @@ void vmon_conn_free(struct vmon_conn *c);
  * about the previous one.
  */
 virConnectPtr vmon_conn_get(struct vmon_conn *c, bool *fresh);
-/* Call after a libvirt error: closes the connection if it is dead. */
-void vmon_conn_check(struct vmon_conn *c);
+/* Call after a libvirt error: true when the connection died (the next get reopens it). */
+bool vmon_conn_check(struct vmon_conn *c);
 bool vmon_conn_is_open(const struct vmon_conn *c);
+bool vmon_conn_is_readwrite(const struct vmon_conn *c);
+/* The open connection with a reference for the caller (any thread), or NULL. */
+virConnectPtr vmon_conn_ref_open(struct vmon_conn *c);
 uint64_t vmon_conn_reconnects(const struct vmon_conn *c);
 const char *vmon_conn_uri(const struct vmon_conn *c);
 
 /* libvirt's last error on this thread as one line, for vmon_error_set(). */
 const char *vmon_virt_error(void);
 
+/* libvirt prints every error on stderr unless told not to; the faces report ours. */
+void vmon_libvirt_quiet(void);
 /* Starts libvirt's event loop thread once per process. */
 int vmon_event_loop_ensure(void);
 

@@ -11,6 +11,7 @@
 struct vmon_pattern {
     bool include;
     bool is_uuid;
+    bool literal;            /* exact name: no glob, no UUID reading */
     char *text;
 };
 
@@ -69,6 +70,15 @@ looks_like_uuid(const char *s)
     return true;
 }
 
+static void
+append(struct vmon_filter *f, struct vmon_pattern pat)
+{
+    f->patterns = vmon_realloc_array(f->patterns, f->count + 1, sizeof(*f->patterns));
+    f->patterns[f->count++] = pat;
+    if (pat.include)
+        f->includes++;
+}
+
 static int
 add_one(struct vmon_filter *f, bool include, const char *start, size_t len)
 {
@@ -88,12 +98,21 @@ add_one(struct vmon_filter *f, bool include, const char *start, size_t len)
         free(text);
         return -1;
     }
-    f->patterns = vmon_realloc_array(f->patterns, f->count + 1, sizeof(*f->patterns));
-    f->patterns[f->count++] = (struct vmon_pattern) {
+    append(f, (struct vmon_pattern) {
         .include = include, .is_uuid = looks_like_uuid(text), .text = text,
-    };
-    if (include)
-        f->includes++;
+    });
+    return 0;
+}
+
+int
+vmon_filter_add_literal(struct vmon_filter *f, bool include, const char *name)
+{
+    if (!name || !*name) {
+        vmon_error_set("empty domain name in %s list", include ? "include" : "exclude");
+        return -1;
+    }
+    append(f, (struct vmon_pattern) { .include = include, .literal = true,
+                                      .text = vmon_strdup(name) });
     return 0;
 }
 
@@ -120,6 +139,8 @@ vmon_filter_add(struct vmon_filter *f, bool include, const char *list)
 static bool
 pattern_matches(const struct vmon_pattern *pat, const char *name, const char *uuid_str)
 {
+    if (pat->literal)
+        return name && strcmp(pat->text, name) == 0;
     if (pat->is_uuid)
         return uuid_str && strcasecmp(pat->text, uuid_str) == 0;
     return name && fnmatch(pat->text, name, 0) == 0;

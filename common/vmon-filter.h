@@ -18,6 +18,8 @@ void vmon_filter_free(struct vmon_filter *f);
 struct vmon_filter *vmon_filter_copy(const struct vmon_filter *f);
 /* 0, or -1 with vmon_error_last() naming the bad pattern. */
 int vmon_filter_add(struct vmon_filter *f, bool include, const char *pattern_list);
+/* One exact domain name, taken as is: commas, glob characters, blanks and all. */
+int vmon_filter_add_literal(struct vmon_filter *f, bool include, const char *name);
 bool vmon_filter_match(const struct vmon_filter *f, const char *name, const char *uuid_str);
 bool vmon_filter_is_empty(const struct vmon_filter *f);
 

@@ -19,6 +19,7 @@ vmon_options_init(struct vmon_options *o)
     o->window_buckets = 12;
     o->timeout = 5;
     o->shutdown_timeout = 120;
+    o->events = true;
 }
 
 void
@@ -185,6 +186,10 @@ vmon_options_set(struct vmon_options *o, const char *key, const char *value)
         return vmon_filter_add(o->filter, strcasecmp(key, "include") == 0, value) < 0
                ? fail_key(key) : 0;
     }
+    if (strcasecmp(key, "events") == 0)
+        return vmon_parse_bool(value, &o->events) < 0 ? fail_key(key) : 0;
+    if (strcasecmp(key, "interactive-auth") == 0)
+        return vmon_parse_bool(value, &o->interactive_auth) < 0 ? fail_key(key) : 0;
     if (strcasecmp(key, "allow-actions") == 0)
         return parse_actions(value, &o->allowed_actions) < 0 ? fail_key(key) : 0;
     vmon_error_set("unknown setting '%s'", key);

@@ -21,6 +21,8 @@ struct vmon_options {
     double shutdown_timeout;   /* seconds before an ignored shutdown is called so */
     unsigned allowed_actions;  /* bit (1 << enum vmon_action); default none */
     bool readwrite;            /* open the connection read-write from the start */
+    bool events;               /* lifecycle events, keepalive, libvirt's event loop */
+    bool interactive_auth;     /* let libvirt prompt on the terminal for credentials */
     struct vmon_filter *filter;
 };
 
@@ -31,7 +33,11 @@ void vmon_options_copy(struct vmon_options *dst, const struct vmon_options *src)
 /*
  * Keys: uri, interval, window, window-buckets, workers, timeout,
  * shutdown-timeout, include, exclude, allow-actions (comma list of action
- * names, "all" or "none").  Durations take s/m/h suffixes.
+ * names, "all" or "none"), events (yes: a long-running agent; no: a one-shot
+ * client such as a check, which needs no event thread, callbacks or
+ * keepalive), interactive-auth (yes lets libvirt prompt on the terminal;
+ * no, the default, fails with a clear error instead of hanging a daemon).
+ * Durations take s/m/h suffixes.
  * Returns 0, or -1 with vmon_error_last() saying what was wrong with which key.
  */
 int vmon_options_set(struct vmon_options *o, const char *key, const char *value);

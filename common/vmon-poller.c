@@ -28,8 +28,8 @@ struct action_record {
 
 struct vmon_poller {
     struct vmon_options opts;
-    struct vmon_conn *conn;         /* the poll thread's, read-only */
-    struct vmon_conn *action_conn;  /* read-write, opened on the first action */
+    struct vmon_conn *conn;         /* the poll thread's; read-write only when asked */
+    struct vmon_conn *action_conn;  /* read-write, when the polled one is read-only */
     struct vmon_collector *collector;
     struct vmon_window *window;
     struct vmon_event_queue *events;
@@ -43,6 +43,7 @@ struct vmon_poller {
     pthread_mutex_t poll_lock;      /* one poll at a time */
     pthread_t thread;
     bool running;
+    bool orphaned;                  /* stop gave up waiting for a poll stuck in libvirt */
     pthread_mutex_t stop_lock;
     pthread_cond_t stop_cond;
     bool stopping;
@@ -72,8 +73,16 @@ vmon_poller_new(const struct vmon_options *opts)
     p->window = vmon_window_new(p->opts.window > 0 ? p->opts.window : 3600,
                                 p->opts.window_buckets ? p->opts.window_buckets : 12);
     p->events = vmon_event_queue_new(1024);
+    /*
+     * Actions go through the polled connection when it is read-write: the
+     * poll sees their effect at once, and on the test driver each
+     * connection to a file has a private copy of its domains.
+     */
+    unsigned flags = (p->opts.readwrite ? VMON_CONN_READWRITE : 0) |
+                     (p->opts.events ? VMON_CONN_EVENTS : 0) |
+                     (p->opts.interactive_auth ? VMON_CONN_INTERACTIVE_AUTH : 0);
     /* back-off never longer than a poll: a libvirtd restart costs at most one poll */
-    p->conn = vmon_conn_new(p->opts.uri, p->opts.readwrite, p->opts.interval, on_event, p);
+    p->conn = vmon_conn_new(p->opts.uri, flags, p->opts.interval, on_event, p);
     pthread_mutex_init(&p->lock, NULL);
     pthread_mutex_init(&p->poll_lock, NULL);
     pthread_mutex_init(&p->stop_lock, NULL);
@@ -87,6 +96,8 @@ vmon_poller_free(struct vmon_poller *p)
     if (!p)
         return;
     vmon_poller_stop(p);
+    if (p->orphaned)
+        return;     /* its thread still runs; at exit the leak is the lesser harm */
     vmon_conn_free(p->conn);
     vmon_conn_free(p->action_conn);
     vmon_collector_free(p->collector);
@@ -147,8 +158,16 @@ vmon_poller_poll(struct vmon_poller *p)
             snap->uri = uri;
         }
         rc = vmon_collect(p->collector, conn, p->opts.filter, snap);
-        if (rc < 0)
-            vmon_conn_check(p->conn);
+        /* a libvirtd that restarted between two polls is usually back already */
+        if (rc < 0 && vmon_conn_check(p->conn)) {
+            if ((conn = vmon_conn_get(p->conn, &fresh))) {
+                vmon_collector_forget(p->collector);
+                vmon_snapshot_clear_data(snap);
+                rc = vmon_collect(p->collector, conn, p->opts.filter, snap);
+                if (rc < 0)
+                    vmon_conn_check(p->conn);
+            }
+        }
     } else {
         rc = -1;
     }
@@ -232,8 +251,24 @@ vmon_poller_stop(struct vmon_poller *p)
     p->stopping = true;
     pthread_cond_broadcast(&p->stop_cond);
     pthread_mutex_unlock(&p->stop_lock);
-    pthread_join(p->thread, NULL);
+    /*
+     * A poll blocked on a frozen libvirtd returns only when keepalive gives
+     * up (~20 s).  A daemon shutting down should not wait for that.
+     */
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += (time_t) (p->opts.timeout > 0 ? p->opts.timeout : 5) + 1;
+    if (pthread_timedjoin_np(p->thread, NULL, &until) != 0) {
+        pthread_detach(p->thread);
+        p->orphaned = true;
+    }
     p->running = false;
+}
+
+uint64_t
+vmon_poller_events_dropped(struct vmon_poller *p)
+{
+    return vmon_event_queue_dropped(p->events);
 }
 
 struct vmon_snapshot *
@@ -347,22 +382,34 @@ vmon_poller_action(struct vmon_poller *p, const char *domain, enum vmon_action a
         return finish(res, VMON_ACTION_REFUSED, "action '%s' is not allowed by configuration",
                       vmon_action_name(action));
 
-    if (!p->action_conn)
-        p->action_conn = vmon_conn_new(p->opts.uri, true, 5, NULL, NULL);
-    bool fresh;
-    virConnectPtr conn = vmon_conn_get(p->action_conn, &fresh);
-    if (!conn)
-        return finish(res, VMON_ACTION_FAILED, "%s", vmon_error_last());
+    virConnectPtr conn = vmon_conn_is_readwrite(p->conn) ? vmon_conn_ref_open(p->conn) : NULL;
+    struct vmon_conn *used = p->conn;
+    if (!conn) {
+        if (!p->action_conn)
+            p->action_conn = vmon_conn_new(p->opts.uri,
+                                           VMON_CONN_READWRITE | (p->opts.interactive_auth
+                                                                  ? VMON_CONN_INTERACTIVE_AUTH : 0),
+                                           5, NULL, NULL);
+        bool fresh;
+        used = p->action_conn;
+        conn = vmon_conn_get(p->action_conn, &fresh);
+        if (!conn)
+            return finish(res, VMON_ACTION_FAILED, "%s", vmon_error_last());
+        virConnectRef(conn);
+    }
 
+    int rc;
     virDomainPtr dom = lookup_domain(conn, domain);
-    if (!dom)
-        return finish(res, VMON_ACTION_NOT_FOUND, "no domain '%s'", domain);
+    if (!dom) {
+        rc = finish(res, VMON_ACTION_NOT_FOUND, "no domain '%s'", domain);
+        virConnectClose(conn);
+        return rc;
+    }
     unsigned char uuid[16];
     virDomainGetUUID(dom, uuid);
     const char *name = virDomainGetName(dom);
 
     int state, reason;
-    int rc;
     if (virDomainGetState(dom, &state, &reason, 0) < 0) {
         rc = finish(res, VMON_ACTION_FAILED, "cannot read the state of '%s': %s", name,
                     vmon_virt_error());
@@ -377,7 +424,8 @@ vmon_poller_action(struct vmon_poller *p, const char *domain, enum vmon_action a
     if (run_action(dom, action) < 0) {
         rc = finish(res, VMON_ACTION_FAILED, "%s of '%s' failed: %s", vmon_action_name(action),
                     name, vmon_virt_error());
-        vmon_conn_check(p->action_conn);
+        if (used == p->action_conn)
+            vmon_conn_check(p->action_conn);
     } else if (action == VMON_ACTION_SHUTDOWN) {
         /* the guest may ignore ACPI: the poll tells whether it obeyed */
         rc = finish(res, VMON_ACTION_PENDING, "shutdown of '%s' requested", name);
@@ -387,5 +435,6 @@ vmon_poller_action(struct vmon_poller *p, const char *domain, enum vmon_action a
 out:
     record_action(p, uuid, res);
     virDomainFree(dom);
+    virConnectClose(conn);
     return rc;
 }

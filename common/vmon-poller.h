@@ -32,6 +32,11 @@ int vmon_poller_poll(struct vmon_poller *p);
 
 /* Poll every opts.interval seconds on a thread of the poller's own. */
 int vmon_poller_start(struct vmon_poller *p);
+/*
+ * Stop the poll thread.  Waits at most opts.timeout + 1 s: a poll stuck in
+ * a frozen libvirtd is left to finish on its own, and vmon_poller_free()
+ * then leaves the poller allocated for it (meant for process exit).
+ */
 void vmon_poller_stop(struct vmon_poller *p);
 
 /* The latest snapshot with a reference the caller drops, or NULL before the first poll. */
@@ -40,6 +45,8 @@ struct vmon_snapshot *vmon_poller_snapshot(struct vmon_poller *p);
 /* Lifecycle and connection events; 1 when *ev was filled. */
 int vmon_poller_next_event(struct vmon_poller *p, struct vmon_event *ev);
 int vmon_poller_event_fd(struct vmon_poller *p);
+/* Events lost because the face did not drain the queue in time. */
+uint64_t vmon_poller_events_dropped(struct vmon_poller *p);
 
 /*
  * Run an action on a domain named by UUID or name.  Checks the allowed set

@@ -117,10 +117,12 @@ derive_node(struct vmon_snapshot *cur, const struct vmon_snapshot *prev, double 
     vmon_value_set(&m[VMON_NODE_DOM_MEM_MAX], mem_max);
 }
 
-static void
-derive_domain(struct vmon_domain *dom, const struct vmon_domain *prev, double elapsed,
-              uint64_t host_cpus)
+void
+vmon_rates_compute_domain(struct vmon_domain *dom, const struct vmon_domain *prev, double elapsed,
+                          uint64_t host_cpus)
 {
+    if (elapsed <= 0)
+        prev = NULL;
     /* a restart in between resets the counters even when they happen to grow */
     if (prev && (prev->id != dom->id || dom->id < 0))
         prev = NULL;
@@ -175,7 +177,7 @@ vmon_rates_compute(struct vmon_snapshot *cur, const struct vmon_snapshot *prev)
     uint64_t host_cpus = cur->node.m[VMON_NODE_CPUS].u;
     for (size_t i = 0; i < cur->ndomains; i++) {
         struct vmon_domain *dom = &cur->domains[i];
-        derive_domain(dom, prev ? vmon_snapshot_find_uuid(prev, dom->uuid) : NULL, elapsed,
+        vmon_rates_compute_domain(dom, prev ? vmon_snapshot_find_uuid(prev, dom->uuid) : NULL, elapsed,
                       host_cpus);
     }
 }

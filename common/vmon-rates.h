@@ -15,4 +15,13 @@ void vmon_domain_sum_devices(struct vmon_domain *dom);
  */
 void vmon_rates_compute(struct vmon_snapshot *cur, const struct vmon_snapshot *prev);
 
+/*
+ * The same for one domain against an earlier sample of it taken elapsed
+ * seconds before (prev may be NULL): for a face that keeps samples of its
+ * own, such as a check's state file.  host_cpus: the node's CPU count, for
+ * the share of the host.
+ */
+void vmon_rates_compute_domain(struct vmon_domain *dom, const struct vmon_domain *prev,
+                               double elapsed, uint64_t host_cpus);
+
 #endif

@@ -1,5 +1,6 @@
 #include "vmon-snapshot.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,6 +16,25 @@ const char *
 vmon_domain_state_name(int state)
 {
     return state >= 0 && state < VMON_STATE__N ? state_names[state] : "unknown";
+}
+
+const char *
+vmon_group_names(unsigned mask, char *buf, size_t size)
+{
+    static const char *const names[] = { "cpu", "balloon", "vcpu", "block", "net" };
+    size_t used = 0;
+
+    if (size)
+        buf[0] = '\0';
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(names) && size; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        int n = snprintf(buf + used, size - used, "%s%s", used ? "," : "", names[i]);
+        if (n < 0 || (size_t) n >= size - used)
+            break;
+        used += (size_t) n;
+    }
+    return buf;
 }
 
 /* libvirt's virDomain*Reason enums, as virsh names them. */
@@ -93,15 +113,24 @@ vmon_snapshot_unref(struct vmon_snapshot *snap)
 {
     if (!snap || __atomic_sub_fetch(&snap->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
-    for (size_t i = 0; i < snap->ndomains; i++)
-        vmon_domain_clear(&snap->domains[i]);
-    free(snap->domains);
-    free(snap->node.hostname);
-    free(snap->node.hv_type);
-    free(snap->node.cpu_model);
+    vmon_snapshot_clear_data(snap);
     free(snap->health.last_error);
     free(snap->uri);
     free(snap);
+}
+
+void
+vmon_snapshot_clear_data(struct vmon_snapshot *snap)
+{
+    for (size_t i = 0; i < snap->ndomains; i++)
+        vmon_domain_clear(&snap->domains[i]);
+    free(snap->domains);
+    snap->domains = NULL;
+    snap->ndomains = 0;
+    free(snap->node.hostname);
+    free(snap->node.hv_type);
+    free(snap->node.cpu_model);
+    memset(&snap->node, 0, sizeof(snap->node));
 }
 
 struct vmon_domain *

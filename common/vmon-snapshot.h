@@ -29,6 +29,22 @@ const char *vmon_domain_state_name(int state);     /* "running", ... */
 /* libvirt's reason name for (state, reason), e.g. "booted", "user". */
 const char *vmon_domain_reason_name(int state, int reason);
 
+/*
+ * Groups of a domain's statistics.  A guest that does not answer its monitor
+ * (paused by SIGSTOP, wedged) is skipped by libvirt for the groups that need
+ * the monitor; the domain says which ones, so a face can tell "no data" from
+ * "zero".
+ */
+enum vmon_group {
+    VMON_GROUP_CPU = 0x1,
+    VMON_GROUP_BALLOON = 0x2,
+    VMON_GROUP_VCPU = 0x4,
+    VMON_GROUP_BLOCK = 0x8,
+    VMON_GROUP_NET = 0x10,
+};
+/* "cpu,block" for the groups in mask, into buf; returns buf. */
+const char *vmon_group_names(unsigned mask, char *buf, size_t size);
+
 #define VMON_HAVE_VALUE 0x1u
 #define VMON_HAVE_RATE  0x2u
 
@@ -73,7 +89,8 @@ struct vmon_domain {
     int reason;              /* libvirt's per-state reason */
     bool persistent;
     bool autostart;
-    bool partial;            /* a stats group was skipped (guest busy/hung) */
+    bool partial;            /* partial_groups != 0 */
+    unsigned partial_groups; /* VMON_GROUP_* bits an active domain should have had */
     char *os_type;           /* "hvm", from the domain XML */
     struct vmon_value m[VMON_DOM__N];
     struct vmon_window_stat win[VMON_DOM__N]; /* for VMON_MF_WINDOW metrics */
@@ -139,6 +156,8 @@ struct vmon_vcpu *vmon_domain_get_vcpu(struct vmon_domain *dom, unsigned number)
 struct vmon_disk *vmon_domain_find_disk(const struct vmon_domain *dom, const char *name);
 struct vmon_nic *vmon_domain_find_nic(const struct vmon_domain *dom, const char *name);
 void vmon_snapshot_sort(struct vmon_snapshot *snap);
+/* Drop the node and domains (a poll that starts over). */
+void vmon_snapshot_clear_data(struct vmon_snapshot *snap);
 void vmon_domain_clear(struct vmon_domain *dom);
 
 static inline void

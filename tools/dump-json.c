@@ -94,6 +94,9 @@ json_domain(FILE *out, const struct vmon_domain *d)
             "\"os_type\":", d->reason, d->persistent ? "true" : "false",
             d->autostart ? "true" : "false", d->partial ? "true" : "false");
     json_string(out, d->os_type);
+    char groups[64];
+    fputs(",\"partial_groups\":", out);
+    json_string(out, vmon_group_names(d->partial_groups, groups, sizeof(groups)));
     fputc(',', out);
     json_values(out, VMON_SCOPE_DOMAIN, d->m, d->win);
     fputs(",\"vcpus\":[", out);

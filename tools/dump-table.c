@@ -62,7 +62,12 @@ dump_table(FILE *out, const struct vmon_snapshot *snap)
     }
     for (size_t i = 0; i < snap->ndomains; i++) {
         const struct vmon_domain *d = &snap->domains[i];
-        fprintf(out, "\nDomain %s%s\n", d->name, d->partial ? " (partial: guest did not answer)" : "");
+        char groups[64];
+        fprintf(out, "\nDomain %s", d->name);
+        if (d->partial)
+            fprintf(out, " (partial: no %s, guest did not answer)",
+                    vmon_group_names(d->partial_groups, groups, sizeof(groups)));
+        fputc('\n', out);
         print_values(out, "  ", VMON_SCOPE_DOMAIN, d->m, d->win);
         for (size_t j = 0; j < d->nvcpus; j++) {
             fprintf(out, "  vcpu %u\n", d->vcpus[j].number);

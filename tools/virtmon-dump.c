@@ -3,6 +3,7 @@
  * rates over that many seconds) as a table or JSON.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,11 @@ main(int argc, char **argv)
     int c, status = 0;
 
     vmon_options_init(&opts);
+    /* one or two polls and out: no event thread; a person may be there to type a password */
+    opts.events = false;
+    opts.interactive_auth = true;
+    /* a libvirtd dying under a write must give an error, not kill us */
+    signal(SIGPIPE, SIG_IGN);
     while ((c = getopt_long(argc, argv, "c:ji:hV", longopts, NULL)) != -1) {
         const char *key = NULL;
         switch (c) {

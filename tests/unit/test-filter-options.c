@@ -111,6 +111,35 @@ DEF_TEST(event_queue_keeps_order_and_drops_oldest)
     vmon_event_queue_free(q);
 }
 
+DEF_TEST(literal_names_are_exact)
+{
+    struct vmon_filter *f = vmon_filter_new();
+
+    EXPECT(vmon_filter_add_literal(f, true, "web*, [1]") == 0);
+    EXPECT(vmon_filter_match(f, "web*, [1]", NULL));
+    EXPECT(!vmon_filter_match(f, "web-a", NULL));
+    EXPECT(!vmon_filter_match(f, "web*", NULL));
+    EXPECT(vmon_filter_add_literal(f, true, "") < 0);
+    EXPECT_STR("empty domain name in include list", vmon_error_last());
+    vmon_filter_free(f);
+}
+
+DEF_TEST(connection_switches)
+{
+    struct vmon_options o;
+
+    vmon_options_init(&o);
+    EXPECT(o.events);
+    EXPECT(!o.interactive_auth);
+    EXPECT(vmon_options_set(&o, "events", "no") == 0);
+    EXPECT(!o.events);
+    EXPECT(vmon_options_set(&o, "interactive-auth", "yes") == 0);
+    EXPECT(o.interactive_auth);
+    EXPECT(vmon_options_set(&o, "events", "maybe") < 0);
+    EXPECT_STR("events: 'maybe' is not a boolean (use yes or no)", vmon_error_last());
+    vmon_options_clear(&o);
+}
+
 int
 main(void)
 {
@@ -118,6 +147,8 @@ main(void)
     RUN_TEST(globs_uuids_and_exclude_wins);
     RUN_TEST(bad_patterns_are_named);
     RUN_TEST(options_parse_and_report_the_key);
+    RUN_TEST(literal_names_are_exact);
+    RUN_TEST(connection_switches);
     RUN_TEST(action_check_refuses_before_acting);
     RUN_TEST(event_queue_keeps_order_and_drops_oldest);
     return TAP_END();
