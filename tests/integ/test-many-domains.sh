@@ -6,6 +6,8 @@ set -u
 : "${top_builddir:=.}"
 : "${srcdir:=.}"
 DUMP="$top_builddir/tools/virtmon-dump"
+# make check-valgrind sets VMON_VALGRIND: the dump then runs under memcheck
+VG=${VMON_VALGRIND:-}
 command -v virsh >/dev/null || { echo "SKIP: virsh not installed"; exit 77; }
 command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
 tmp=$(mktemp -d) || exit 99
@@ -29,7 +31,7 @@ fail=0
 } > "$xml"
 URI="test://$xml"
 
-json=$("$DUMP" --json -c "$URI") || { echo "ERROR: virtmon-dump failed"; exit 99; }
+json=$($VG "$DUMP" --json -c "$URI") || { echo "ERROR: virtmon-dump failed"; exit 99; }
 for st in running paused shut; do
     want=$(virsh -c "$URI" list --all --name --state-$( [ $st = shut ] && echo shutoff || echo $st) | sed '/^$/d' | sort)
     label=$([ $st = shut ] && echo shutoff || echo $st)
@@ -49,12 +51,21 @@ want_mem=$(awk -F': *' '$1 == "Used memory" {print $2}' <<<"$info" | awk '{print
 [ "$(jq -r '.disks[0].path' <<<"$d")" = "/img/42" ] && echo "ok - vm-042 disk path" || { echo "not ok - vm-042 disk path"; fail=1; }
 
 # filters: globs, a UUID, and exclude winning over include
-sel=$("$DUMP" --json -c "$URI" --include 'vm-01?,00000250-0000-4000-8000-000000000250' --exclude 'vm-015' | jq -r '.domains[].name' | tr '\n' ' ')
+sel=$($VG "$DUMP" --json -c "$URI" --include 'vm-01?,00000250-0000-4000-8000-000000000250' --exclude 'vm-015' | jq -r '.domains[].name' | tr '\n' ' ')
 want="vm-010 vm-011 vm-012 vm-013 vm-014 vm-016 vm-017 vm-018 vm-019 vm-250 "
 [ "$sel" = "$want" ] && echo "ok - filter selects $sel" || { echo "not ok - filter selected '$sel', want '$want'"; fail=1; }
 
 # more workers than one must not change what is reported
-one=$("$DUMP" --json -c "$URI" --workers 1 | jq -c '[.domains[] | {name, state, m: .metrics["balloon.maximum"], d: (.disks|length)}]')
-four=$("$DUMP" --json -c "$URI" --workers 4 | jq -c '[.domains[] | {name, state, m: .metrics["balloon.maximum"], d: (.disks|length)}]')
+# a shut-off domain shows what it will boot with, as virsh dominfo does
+for d in vm-005 vm-007; do
+    want=$(virsh -c "$URI" dominfo $d | awk '/^CPU\(s\)/ {print $2}')
+    got=$(jq -r --arg d $d '.domains[] | select(.name == $d) | .metrics["vcpu.current"]' <<<"$json")
+    [ "$want" = "$got" ] && echo "ok - $d vcpu.current $got = virsh" || { echo "not ok - $d vcpu.current: virsh $want, virtmon $got"; fail=1; }
+    want=$(virsh -c "$URI" dominfo $d | awk '/^Used memory/ {print $3}')
+    got=$(jq -r --arg d $d '.domains[] | select(.name == $d) | .metrics["balloon.current"]' <<<"$json")
+    [ "$want" = "$got" ] && echo "ok - $d balloon.current $got = virsh" || { echo "not ok - $d balloon.current: virsh $want, virtmon $got"; fail=1; }
+done
+one=$($VG "$DUMP" --json -c "$URI" --workers 1 | jq -c '[.domains[] | {name, state, m: .metrics["balloon.maximum"], d: (.disks|length)}]')
+four=$($VG "$DUMP" --json -c "$URI" --workers 4 | jq -c '[.domains[] | {name, state, m: .metrics["balloon.maximum"], d: (.disks|length)}]')
 [ "$one" = "$four" ] && echo "ok - 1 and 4 workers agree" || { echo "not ok - workers disagree"; fail=1; }
 exit $fail

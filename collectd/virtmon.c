@@ -1,0 +1,154 @@
+/*
+ * collectd read plugin over virtmon's core.
+ *
+ * The core's poller talks to libvirt on a thread of its own at our
+ * interval; the read callback only takes the latest snapshot and the queued
+ * events, so a hung guest or a dead libvirtd can never make collectd's read
+ * overrun its interval (collectd's virt.so calls libvirt from the read
+ * callback and stalls with it).
+ */
+#include "vmon-cd-plugin.h"
+
+#include <time.h>
+
+#include "vmon-poller.h"
+#include "vmon-util.h"
+
+static struct vmon_cd_config cfg;
+static struct vmon_cd_plan plan;
+static struct vmon_poller *poller;
+static uint64_t last_seq;
+static cdtime_t read_interval;
+static c_complain_t conn_complaint = C_COMPLAIN_INIT_STATIC;
+static c_complain_t stale_complaint = C_COMPLAIN_INIT_STATIC;
+
+static int
+vmon_cd_config_cb(oconfig_item_t *ci)
+{
+    if (!cfg.seen && !cfg.failed)
+        vmon_cd_config_init(&cfg);
+    return vmon_cd_config_read(&cfg, ci) < 0 ? -1 : 0;
+}
+
+static int
+vmon_cd_read(user_data_t *ud)
+{
+    (void) ud;
+    vmon_cd_notify_drain(poller, &cfg);
+
+    struct vmon_snapshot *snap = vmon_poller_snapshot(poller);
+    if (!snap)
+        return 0;            /* the first poll has not finished yet */
+    if (!snap->health.connected) {
+        /* Logged once until it recovers; returning an error would only make
+         * collectd back off and report later once libvirt is back. */
+        c_complain_once(LOG_ERR, &conn_complaint,
+                        "virtmon plugin: not connected to libvirt (%s): %s",
+                        snap->uri ? snap->uri : (cfg.opts.uri ? cfg.opts.uri : "default URI"),
+                        snap->health.last_error ? snap->health.last_error : "unknown error");
+    } else {
+        c_release(LOG_NOTICE, &conn_complaint, "virtmon plugin: connected to libvirt (%s)",
+                  snap->uri ? snap->uri : "default URI");
+    }
+    /* A poll stuck in libvirt (a hung guest monitor, a frozen libvirtd)
+     * leaves the last snapshot in place; say so once, dispatch nothing. */
+    double age = vmon_now_mono() - snap->taken;
+    double limit = 3 * CDTIME_T_TO_DOUBLE(read_interval) + 5;
+    if (age > limit)
+        c_complain_once(LOG_WARNING, &stale_complaint,
+                        "virtmon plugin: no new data from libvirt for %.0f s; "
+                        "values resume when its poll returns", age);
+    else if (snap->seq != last_seq)
+        c_release(LOG_NOTICE, &stale_complaint, "virtmon plugin: libvirt answers again");
+    /* The same snapshot twice would repeat values at a later time stamp and
+     * turn every counter's rate into zero-then-double. */
+    if (snap->seq != last_seq) {
+        last_seq = snap->seq;
+        vmon_cd_dispatch_snapshot(&plan, &cfg, snap, read_interval);
+    }
+    vmon_snapshot_unref(snap);
+    return 0;
+}
+
+static int
+vmon_cd_shutdown(void)
+{
+    if (poller) {
+        vmon_poller_stop(poller);
+        vmon_poller_free(poller);
+        poller = NULL;
+    }
+    vmon_cd_plan_free(&plan);
+    vmon_cd_config_clear(&cfg);
+    return 0;
+}
+
+/*
+ * Give the first poll a moment so the first read (and `collectd -T`) has
+ * values.  Bounded, and it waits on our own poll thread, never on libvirt
+ * from collectd's side: a hung libvirtd costs startup at most this.
+ */
+static void
+wait_first_snapshot(cdtime_t interval)
+{
+    double wait = CDTIME_T_TO_DOUBLE(interval) < 5 ? CDTIME_T_TO_DOUBLE(interval) : 5;
+    double deadline = vmon_now_mono() + wait;
+
+    while (vmon_now_mono() < deadline) {
+        struct vmon_snapshot *snap = vmon_poller_snapshot(poller);
+        if (snap) {
+            vmon_snapshot_unref(snap);
+            return;
+        }
+        nanosleep(&(struct timespec) { .tv_nsec = 10 * 1000 * 1000 }, NULL);
+    }
+}
+
+static int
+vmon_cd_init(void)
+{
+    if (cfg.failed) {
+        ERROR("virtmon plugin: not starting: the <Plugin virtmon> block has errors (see above)");
+        return -1;
+    }
+    if (!cfg.seen) {
+        vmon_cd_config_init(&cfg);
+        if (vmon_cd_config_finish(&cfg) < 0)
+            return -1;
+    }
+    if (poller)
+        return 0;            /* collectd may call init again after a reload */
+
+    read_interval = cfg.interval ? cfg.interval : plugin_get_interval();
+    cfg.opts.interval = CDTIME_T_TO_DOUBLE(read_interval);
+    vmon_cd_plan_build(&plan, &cfg);
+
+    poller = vmon_poller_new(&cfg.opts);
+    if (!poller) {
+        ERROR("virtmon plugin: %s", vmon_error_last());
+        return -1;
+    }
+    /* libvirt being down is not an error here: the poller keeps retrying
+     * and the read callback says so once. */
+    if (vmon_poller_start(poller) < 0) {
+        ERROR("virtmon plugin: could not start polling: %s", vmon_error_last());
+        vmon_poller_free(poller);
+        poller = NULL;
+        return -1;
+    }
+    wait_first_snapshot(read_interval);
+    INFO("virtmon plugin %s: polling %s every %.3g s, %zu series%s", VMON_CD_VERSION,
+         cfg.opts.uri ? cfg.opts.uri : "libvirt's default URI", CDTIME_T_TO_DOUBLE(read_interval),
+         plan.nseries, cfg.compat ? ", virt plugin compatible names" : "");
+    return plugin_register_complex_read(NULL, VMON_CD_PLUGIN, vmon_cd_read, cfg.interval, NULL);
+}
+
+void module_register(void);
+
+void
+module_register(void)
+{
+    plugin_register_complex_config(VMON_CD_PLUGIN, vmon_cd_config_cb);
+    plugin_register_init(VMON_CD_PLUGIN, vmon_cd_init);
+    plugin_register_shutdown(VMON_CD_PLUGIN, vmon_cd_shutdown);
+}

@@ -1,0 +1,244 @@
+/*
+ * The <Plugin virtmon> block.  Every error names its key and the block is
+ * refused as a whole: a monitoring plugin that half-applies its
+ * configuration reports the wrong domains without anyone noticing.
+ */
+#include "vmon-cd-plugin.h"
+
+#include <strings.h>
+
+#include "vmon-util.h"
+
+void
+vmon_cd_config_init(struct vmon_cd_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    vmon_options_init(&cfg->opts);
+    cfg->groups = VMON_CD_GROUP_ALL;
+}
+
+void
+vmon_cd_config_clear(struct vmon_cd_config *cfg)
+{
+    vmon_options_clear(&cfg->opts);
+    memset(cfg, 0, sizeof(*cfg));
+}
+
+static int
+fail(const char *key, const char *why)
+{
+    ERROR("virtmon plugin: option \"%s\": %s", key, why);
+    return -1;
+}
+
+/* The strings of a key that takes one or more; NULL-free, or -1 after logging. */
+static int
+get_strings(const oconfig_item_t *ci, const char **words, size_t max, size_t *n)
+{
+    if (ci->values_num < 1)
+        return fail(ci->key, "needs at least one value");
+    if ((size_t) ci->values_num > max) {
+        char why[96];
+        snprintf(why, sizeof(why), "takes at most %zu values, got %d", max, ci->values_num);
+        return fail(ci->key, why);
+    }
+    for (int i = 0; i < ci->values_num; i++) {
+        if (ci->values[i].type != OCONFIG_TYPE_STRING)
+            return fail(ci->key, "values must be quoted strings");
+        words[i] = ci->values[i].value.string;
+    }
+    *n = (size_t) ci->values_num;
+    return 0;
+}
+
+static int
+get_string(const oconfig_item_t *ci, const char **value)
+{
+    size_t n;
+
+    if (ci->values_num != 1)
+        return fail(ci->key, "takes exactly one quoted string");
+    return get_strings(ci, value, 1, &n);
+}
+
+/* collectd parses true/false itself; "yes" and friends arrive as strings. */
+static int
+get_bool(const oconfig_item_t *ci, bool *value)
+{
+    if (ci->values_num != 1)
+        return fail(ci->key, "takes exactly one boolean (true or false)");
+    if (ci->values[0].type == OCONFIG_TYPE_BOOLEAN) {
+        *value = ci->values[0].value.boolean;
+        return 0;
+    }
+    if (ci->values[0].type == OCONFIG_TYPE_STRING) {
+        if (vmon_parse_bool(ci->values[0].value.string, value) == 0)
+            return 0;
+        return fail(ci->key, vmon_error_last());
+    }
+    return fail(ci->key, "takes exactly one boolean (true or false)");
+}
+
+/* A positive number of seconds, as collectd's own Interval. */
+static int
+get_seconds(const oconfig_item_t *ci, double *seconds)
+{
+    if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER)
+        return fail(ci->key, "takes exactly one number of seconds");
+    double v = ci->values[0].value.number;
+    if (!(v > 0) || v > 86400)
+        return fail(ci->key, "must be more than 0 and at most 86400 seconds");
+    *seconds = v;
+    return 0;
+}
+
+/* Hand a key to the core so its syntax and messages are the core's. */
+static int
+core_option(struct vmon_cd_config *cfg, const oconfig_item_t *ci, const char *core_key,
+            const char *value)
+{
+    if (vmon_options_set(&cfg->opts, core_key, value) < 0)
+        return fail(ci->key, vmon_error_last());
+    return 0;
+}
+
+static int
+read_format(const oconfig_item_t *ci, struct vmon_cd_format *fmt, size_t max, bool allow_none)
+{
+    const char *words[VMON_CD_MAX_FIELDS + 1];
+    size_t n;
+    char why[160];
+
+    if (get_strings(ci, words, max, &n) < 0)
+        return -1;
+    if (vmon_cd_format_parse(fmt, words, n, max, allow_none, why, sizeof(why)) < 0)
+        return fail(ci->key, why);
+    return 0;
+}
+
+static const struct {
+    const char *key;
+    unsigned group;
+} switches[] = {
+    { "ReportNode", VMON_CD_GROUP_NODE },
+    { "ReportVcpus", VMON_CD_GROUP_VCPU },
+    { "ReportDisks", VMON_CD_GROUP_DISK },
+    { "ReportInterfaces", VMON_CD_GROUP_NIC },
+    { "ReportMemory", VMON_CD_GROUP_MEMORY },
+    { "ReportPercent", VMON_CD_GROUP_PERCENT },
+};
+
+static int
+read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
+{
+    const char *s;
+    const char *words[16];
+    size_t n;
+    double secs;
+    bool b;
+    char num[32];
+
+    if (ci->children_num > 0)
+        return fail(ci->key, "is not a block");
+    if (strcasecmp(ci->key, "Connection") == 0)
+        return get_string(ci, &s) < 0 ? -1 : core_option(cfg, ci, "uri", s);
+    if (strcasecmp(ci->key, "Include") == 0 || strcasecmp(ci->key, "Exclude") == 0) {
+        if (get_strings(ci, words, VMON_ARRAY_SIZE(words), &n) < 0)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            if (core_option(cfg, ci, strcasecmp(ci->key, "Include") == 0 ? "include" : "exclude",
+                            words[i]) < 0)
+                return -1;
+        return 0;
+    }
+    if (strcasecmp(ci->key, "Interval") == 0) {
+        if (get_seconds(ci, &secs) < 0)
+            return -1;
+        cfg->interval = DOUBLE_TO_CDTIME_T(secs);
+        return 0;
+    }
+    if (strcasecmp(ci->key, "Timeout") == 0) {
+        if (get_seconds(ci, &secs) < 0)
+            return -1;
+        snprintf(num, sizeof(num), "%.3f", secs);
+        return core_option(cfg, ci, "timeout", num);
+    }
+    if (strcasecmp(ci->key, "Workers") == 0) {
+        if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER)
+            return fail(ci->key, "takes exactly one whole number");
+        snprintf(num, sizeof(num), "%.17g", ci->values[0].value.number);
+        return core_option(cfg, ci, "workers", num);
+    }
+    if (strcasecmp(ci->key, "HostnameFormat") == 0) {
+        cfg->host_format_set = true;
+        return read_format(ci, &cfg->host_format, 4, false);
+    }
+    if (strcasecmp(ci->key, "PluginInstanceFormat") == 0) {
+        cfg->instance_format_set = true;
+        return read_format(ci, &cfg->instance_format, 3, true);
+    }
+    if (strcasecmp(ci->key, "CompatVirtPlugin") == 0)
+        return get_bool(ci, &cfg->compat);
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(switches); i++) {
+        if (strcasecmp(ci->key, switches[i].key) != 0)
+            continue;
+        if (get_bool(ci, &b) < 0)
+            return -1;
+        if (b)
+            cfg->groups |= switches[i].group;
+        else
+            cfg->groups &= ~switches[i].group;
+        return 0;
+    }
+    return fail(ci->key, "unknown option (known: Connection, Include, Exclude, Interval, "
+                         "Timeout, Workers, HostnameFormat, PluginInstanceFormat, "
+                         "CompatVirtPlugin, ReportNode, ReportVcpus, ReportDisks, "
+                         "ReportInterfaces, ReportMemory, ReportPercent)");
+}
+
+int
+vmon_cd_config_read(struct vmon_cd_config *cfg, oconfig_item_t *ci)
+{
+    int ret = 0;
+
+    if (cfg->seen) {
+        ERROR("virtmon plugin: only one <Plugin virtmon> block is allowed");
+        cfg->failed = true;
+        return -1;
+    }
+    cfg->seen = true;
+    /* Keep going after an error so that one run reports every bad key. */
+    for (int i = 0; i < ci->children_num; i++)
+        if (read_item(cfg, &ci->children[i]) < 0)
+            ret = -1;
+    if (ret == 0)
+        ret = vmon_cd_config_finish(cfg);
+    if (ret < 0)
+        cfg->failed = true;
+    return ret;
+}
+
+int
+vmon_cd_config_finish(struct vmon_cd_config *cfg)
+{
+    /* virt.so's defaults in compat mode, so its identifiers come out unchanged;
+     * otherwise everything stays under the hypervisor's own host name. */
+    if (!cfg->host_format_set) {
+        cfg->host_format = (struct vmon_cd_format) {
+            .field = { cfg->compat ? VMON_CD_FIELD_NAME : VMON_CD_FIELD_HOSTNAME }, .n = 1 };
+    }
+    if (!cfg->instance_format_set) {
+        cfg->instance_format = cfg->compat ? (struct vmon_cd_format) { .n = 0 }
+                                           : (struct vmon_cd_format) {
+                                                 .field = { VMON_CD_FIELD_NAME }, .n = 1 };
+    }
+    if (!vmon_cd_format_identifies(&cfg->host_format)
+        && !vmon_cd_format_identifies(&cfg->instance_format)) {
+        ERROR("virtmon plugin: option \"%s\": with this HostnameFormat and "
+              "PluginInstanceFormat every domain's values would get the same identifier; "
+              "put name or uuid in one of them",
+              cfg->instance_format_set ? "PluginInstanceFormat" : "HostnameFormat");
+        return -1;
+    }
+    return 0;
+}

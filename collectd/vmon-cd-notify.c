@@ -1,0 +1,102 @@
+/*
+ * Lifecycle and connection events become collectd notifications.  The core
+ * queues them on libvirt's event thread; we drain the queue from the read
+ * callback, i.e. on collectd's read thread, because notification plugins
+ * (notify_email, exec...) must never run inside libvirt's event loop where a
+ * slow one would stall keepalives and every other event.
+ */
+#include "vmon-cd-plugin.h"
+
+#include <stdarg.h>
+
+#include "vmon-event.h"
+#include "vmon-poller.h"
+
+_Static_assert(VMON_CD_SEVERITY_FAILURE == NOTIF_FAILURE && VMON_CD_SEVERITY_WARNING == NOTIF_WARNING
+               && VMON_CD_SEVERITY_OKAY == NOTIF_OKAY, "severities are collectd's");
+
+/* Notification messages are cut at NOTIF_MAX_MSG_LEN; truncation is fine. */
+__attribute__((format(printf, 3, 4))) static void
+message(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+}
+
+static void
+add_meta(notification_t *n, const char *key, const char *value)
+{
+    if (plugin_notification_meta_add_string(n, key, value) != 0)
+        WARNING("virtmon plugin: could not add \"%s\" to a notification", key);
+}
+
+static void
+notify_lifecycle(const struct vmon_event *ev, const struct vmon_cd_config *cfg)
+{
+    notification_t n;
+    char host[DATA_MAX_NAME_LEN], inst[DATA_MAX_NAME_LEN], msg[NOTIF_MAX_MSG_LEN];
+    const char *event = vmon_lifecycle_name(ev->event);
+    const char *detail = vmon_lifecycle_detail_name(ev->event, ev->detail);
+    const char *state = vmon_domain_state_name(ev->state);
+
+    vmon_cd_domain_ident(cfg, ev->name, ev->uuid_str, host, sizeof(host), inst, sizeof(inst));
+    message(msg, sizeof(msg), "Domain \"%s\" %s (%s), now %s", ev->name, event, detail, state);
+    notification_init(&n, vmon_cd_lifecycle_severity(ev->event, ev->state), msg, host,
+                      cfg->compat ? VMON_CD_PLUGIN_COMPAT : VMON_CD_PLUGIN, inst,
+                      "domain_state", event);
+    n.time = ev->when > 0 ? TIME_T_TO_CDTIME_T(ev->when) : cdtime();
+    add_meta(&n, "name", ev->name);
+    add_meta(&n, "uuid", ev->uuid_str);
+    add_meta(&n, "event", event);
+    add_meta(&n, "detail", detail);
+    add_meta(&n, "state", state);
+    plugin_dispatch_notification(&n);
+    if (n.meta)
+        plugin_notification_meta_free(n.meta);
+}
+
+static void
+notify_connection(const struct vmon_event *ev)
+{
+    notification_t n;
+    char msg[NOTIF_MAX_MSG_LEN];
+    bool lost = ev->type == VMON_EVENT_CONNECTION_LOST;
+
+    if (lost)
+        message(msg, sizeof(msg), "Connection to libvirt lost: %s", ev->message);
+    else
+        message(msg, sizeof(msg), "Connection to libvirt is back%s%s",
+                ev->message[0] ? ": " : "", ev->message);
+    notification_init(&n, lost ? NOTIF_FAILURE : NOTIF_OKAY, msg, hostname_g, VMON_CD_PLUGIN,
+                      "", "connection", "");
+    n.time = ev->when > 0 ? TIME_T_TO_CDTIME_T(ev->when) : cdtime();
+    plugin_dispatch_notification(&n);
+    if (n.meta)
+        plugin_notification_meta_free(n.meta);
+}
+
+size_t
+vmon_cd_notify_drain(struct vmon_poller *p, const struct vmon_cd_config *cfg)
+{
+    struct vmon_event ev;
+    size_t count = 0;
+
+    while (vmon_poller_next_event(p, &ev) > 0) {
+        switch (ev.type) {
+        case VMON_EVENT_LIFECYCLE:
+            notify_lifecycle(&ev, cfg);
+            break;
+        case VMON_EVENT_CONNECTION_LOST:
+        case VMON_EVENT_CONNECTION_BACK:
+            notify_connection(&ev);
+            break;
+        case VMON_EVENT__N:
+            break;
+        }
+        count++;
+    }
+    return count;
+}

@@ -1,0 +1,409 @@
+/*
+ * check_virt_domain: is a VM (or a set of VMs) in the state it should be,
+ * and within its thresholds?
+ *
+ *   check_virt_domain -d web01 -w 80 -c 95
+ *   check_virt_domain --all --state paused=critical
+ *
+ * main() follows the Monitoring Plugins shape: parse, validate, collect,
+ * evaluate, one exit with the worst state.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chk-args.h"
+#include "chk-metric.h"
+#include "chk-output.h"
+#include "chk-policy.h"
+#include "chk-sample.h"
+#include "chk-timeout.h"
+#include "vmon-cnum.h"
+
+enum {
+    OPT_ALL = CHK_OPT_OWN,
+    OPT_EXCLUDE,
+    OPT_STATE,
+};
+
+static const struct option own_options[] = {
+    { "domain", required_argument, NULL, 'd' },
+    { "all", no_argument, NULL, OPT_ALL },
+    { "exclude", required_argument, NULL, OPT_EXCLUDE },
+    { "state", required_argument, NULL, OPT_STATE },
+    { NULL, 0, NULL, 0 },
+};
+
+struct config {
+    struct chk_args a;
+    const char *domain;
+    bool all;
+    const char *exclude;
+    const char *state_text;
+    bool named;                   /* one domain by exact name or UUID */
+    struct chk_policy policy;
+};
+
+static void
+print_help(const struct config *c)
+{
+    printf("%s (virtmon %s): state, CPU, memory, disk and network of libvirt domains\n\n"
+           "Usage: %s -d NAME|UUID|PATTERN | --all [options]\n\n"
+           " -d, --domain=NAME|UUID|PATTERN\n"
+           "    One domain by name or UUID, or several by shell glob or comma list\n"
+           "    (anything with * ? [ or ,).\n"
+           " --all\n"
+           "    Every domain, active or not.\n"
+           " --exclude=PATTERN\n"
+           "    Leave out matching domains (with --all or a pattern).\n"
+           " --state=STATE=LEVEL[,...]\n"
+           "    Map domain states to plugin states, e.g. paused=critical,shutoff=ok.\n"
+           "    States: running, blocked, paused, shutdown, shutoff, crashed, pmsuspended,\n"
+           "    nostate; shutoff-autostart and shutoff-manual set the two shut-off cases.\n"
+           "    Defaults: running ok; blocked, paused, pmsuspended, shutdown warning;\n"
+           "    crashed critical; shutoff critical for a named domain, and for several\n"
+           "    domains only when autostart is set. Thresholds apply to running domains.\n",
+           c->a.progname, PACKAGE_VERSION, c->a.progname);
+    chk_args_help(stdout, &c->a);
+}
+
+static bool
+is_pattern(const char *s)
+{
+    return strpbrk(s, "*?[,") != NULL;
+}
+
+/* The options only this check has; see chk_args_parse(). */
+static int
+own_option(void *ctx, int opt, const char *arg, char *err, size_t errlen)
+{
+    struct config *c = ctx;
+
+    switch (opt) {
+    case 'd':
+        if (c->domain) {
+            snprintf(err, errlen, "-d/--domain given twice; name several domains as a "
+                     "pattern list instead: -d 'web*,db1'");
+            return -1;
+        }
+        c->domain = arg;
+        return 1;
+    case OPT_ALL:
+        c->all = true;
+        return 1;
+    case OPT_EXCLUDE:
+        c->exclude = arg;
+        return 1;
+    case OPT_STATE:
+        c->state_text = arg;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void
+help(const void *ctx)
+{
+    print_help(ctx);
+}
+
+static int
+validate(struct config *c, char *err, size_t errlen)
+{
+    if (!c->domain && !c->all) {
+        snprintf(err, errlen, "which domain? give -d with a name, UUID or pattern, or --all");
+        return -1;
+    }
+    if (c->domain && c->all) {
+        snprintf(err, errlen, "-d/--domain and --all exclude each other");
+        return -1;
+    }
+    if (c->domain && !*c->domain) {
+        snprintf(err, errlen, "-d/--domain needs a name, UUID or pattern");
+        return -1;
+    }
+    c->named = c->domain && !is_pattern(c->domain);
+    if (c->exclude && c->named) {
+        snprintf(err, errlen, "--exclude needs --all or a pattern in -d");
+        return -1;
+    }
+    chk_policy_init(&c->policy, c->named);
+    if (c->state_text && chk_policy_parse(&c->policy, c->state_text, err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
+/* Whether this run shows or checks anything that needs two samples. */
+static bool
+needs_rates(const struct config *c)
+{
+    if (c->a.perf == CHK_PERF_ALL || (c->a.perf == CHK_PERF_AUTO && c->named))
+        return true;
+    for (size_t i = 0; i < c->a.metrics.n; i++)
+        if (vmon_thresholds_any(&c->a.metrics.m[i].th) && chk_metric_needs_rate(&c->a.metrics.m[i]))
+            return true;
+    return false;
+}
+
+static void
+sample_opts(const struct config *c, struct chk_sample_opts *so)
+{
+    chk_args_sample_opts(&c->a, so);
+    /* a named domain is the whole filter: only that domain is collected */
+    if (c->named)
+        so->name = c->domain;
+    else
+        so->include = c->domain;
+    so->exclude = c->exclude;
+    so->need_rates = needs_rates(c);
+}
+
+static bool
+evaluates_thresholds(const struct vmon_domain *d)
+{
+    return d->id >= 0 && (d->state == VMON_STATE_RUNNING || d->state == VMON_STATE_BLOCKED);
+}
+
+/*
+ * A domain without disks (or NICs) has no disk (NIC) totals: that is "does
+ * not apply", not "could not read", so --all with a disk threshold does not
+ * turn UNKNOWN over a diskless VM.
+ */
+static bool
+not_applicable(const struct chk_metric *cm, const struct vmon_domain *d)
+{
+    if (!cm->desc)
+        return false;
+    return (strncmp(cm->desc->key, "disk.", 5) == 0 && d->ndisks == 0) ||
+           (strncmp(cm->desc->key, "net.", 4) == 0 && d->nnics == 0);
+}
+
+static bool
+wants_perf(const struct config *c, const struct chk_metric *cm)
+{
+    switch (c->a.perf) {
+    case CHK_PERF_NONE: return false;
+    case CHK_PERF_ALL: return true;
+    default: return c->named || vmon_thresholds_any(&cm->th);
+    }
+}
+
+/* The statistics group a table metric comes from, for partial domains. */
+static unsigned
+metric_group(const struct chk_metric *cm)
+{
+    static const struct { const char *prefix; unsigned group; } groups[] = {
+        { "cpu.", VMON_GROUP_CPU }, { "vcpu.", VMON_GROUP_VCPU },
+        { "balloon.", VMON_GROUP_BALLOON }, { "disk.", VMON_GROUP_BLOCK },
+        { "net.", VMON_GROUP_NET },
+    };
+
+    for (size_t i = 0; cm->desc && i < sizeof(groups) / sizeof(groups[0]); i++)
+        if (strncmp(cm->desc->key, groups[i].prefix, strlen(groups[i].prefix)) == 0)
+            return groups[i].group;
+    return 0;
+}
+
+/*
+ * One domain: its state by policy, then every threshold set on it.
+ * why gets "running, cpu 97.2% (critical 95)"; returns the domain's state.
+ */
+static int
+eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf *why,
+            struct chk_output *out)
+{
+    int st = chk_policy_state(&c->policy, d);
+    const char *reason = vmon_domain_reason_name(d->state, d->reason);
+    const char *prefix = c->named ? NULL : d->name;
+
+    chk_buf_add(why, chk_policy_state_text(d->state));
+    if (strcmp(reason, "unknown") != 0)
+        chk_buf_printf(why, " (%s)", reason);
+    if (d->state == VMON_STATE_SHUTOFF && d->autostart)
+        chk_buf_add(why, ", autostart");
+    /* libvirt answered for the domain but not its QEMU monitor (NOWAIT skipped
+     * it): the guest is hung as far as anyone can tell, which is what -t's
+     * state is for, whether we notice by timing out or by this flag. */
+    if (d->partial) {
+        char groups[128];
+        chk_buf_printf(why, ", no %s statistics (guest not answering)",
+                       vmon_group_names(d->partial_groups, groups, sizeof(groups)));
+        st = chk_state_worst(st, c->a.timeout_state);
+    }
+
+    for (size_t i = 0; i < c->a.metrics.n; i++) {
+        const struct chk_metric *cm = &c->a.metrics.m[i];
+        bool exact, have, checked = vmon_thresholds_any(&cm->th) && evaluates_thresholds(d);
+        uint64_t u = 0;
+        double v = 0;
+        char text[128];
+
+        have = chk_metric_value(cm, d->m, &v, &exact, &u);
+        if (have && wants_perf(c, cm))
+            chk_metric_perfdata(cm, &out->perf, prefix, v, exact, u);
+        /* a metric of a group the guest did not answer for is covered above */
+        if (!checked || (!have && (not_applicable(cm, d) || (d->partial_groups & metric_group(cm)))))
+            continue;
+        if (!have) {
+            st = chk_state_worst(st, CHK_UNKNOWN);
+            chk_buf_printf(why, ", no %s to check (%s)", cm->label,
+                           cm->rate || chk_metric_needs_rate(cm) ? "no rate yet" : "not reported");
+            continue;
+        }
+        int ms = vmon_thresholds_state(&cm->th, v);
+        chk_metric_format(cm, v, text, sizeof(text));
+        if (ms == CHK_OK) {
+            chk_buf_printf(why, ", %s %s", cm->label, text);
+            continue;
+        }
+        char range[128];
+        vmon_range_format(ms == CHK_CRITICAL ? &cm->th.crit : &cm->th.warn, range, sizeof(range));
+        chk_buf_printf(why, ", %s %s (%s %s)", cm->label, text,
+                       ms == CHK_CRITICAL ? "critical" : "warning", range);
+        st = chk_state_worst(st, ms);
+    }
+    /* no threshold set on a running domain: still say how busy it is */
+    if (c->named && evaluates_thresholds(d) && !strstr(chk_buf_str(why), ", cpu ")) {
+        const struct chk_metric *cpu = chk_metrics_find(&c->a.metrics, "cpu");
+        double v;
+        bool exact;
+        uint64_t u;
+        char text[128];
+        if (cpu && chk_metric_value(cpu, d->m, &v, &exact, &u)) {
+            chk_metric_format(cpu, v, text, sizeof(text));
+            chk_buf_printf(why, ", cpu %s", text);
+        }
+    }
+    return st;
+}
+
+static void
+evaluate_named(const struct config *c, const struct vmon_snapshot *snap, struct chk_output *out)
+{
+    const struct vmon_domain *d = vmon_snapshot_find_domain(snap, c->domain);
+    struct chk_buf why = { 0 };
+
+    if (!d) {
+        chk_output_state(out, CHK_UNKNOWN);
+        chk_output_summary(out, "no domain '%s' at %s", c->domain, snap->uri ? snap->uri : "libvirt");
+        return;
+    }
+    int st = eval_domain(c, d, &why, out);
+    chk_output_state(out, st);
+    chk_output_summary(out, "%s %s", d->name, chk_buf_str(&why));
+    chk_buf_clear(&why);
+}
+
+static void
+evaluate_many(const struct config *c, const struct vmon_snapshot *snap, struct chk_output *out)
+{
+    unsigned by_state[VMON_STATE__N] = { 0 }, by_level[CHK_STATE__N] = { 0 };
+    struct chk_buf names[CHK_STATE__N] = { { 0 } };
+
+    for (size_t i = 0; i < snap->ndomains; i++) {
+        const struct vmon_domain *d = &snap->domains[i];
+        struct chk_buf why = { 0 };
+        int st = eval_domain(c, d, &why, out);
+
+        if (d->state >= 0 && d->state < VMON_STATE__N)
+            by_state[d->state]++;
+        by_level[st]++;
+        chk_output_state(out, st);
+        if (st != CHK_OK || c->a.verbose)
+            chk_output_line(out, "[%s] %s: %s", chk_state_name(st), d->name, chk_buf_str(&why));
+        if (st != CHK_OK)
+            chk_buf_printf(&names[st], "%s%s", names[st].len ? ", " : "", d->name);
+        chk_buf_clear(&why);
+    }
+    if (snap->ndomains == 0 && c->domain) {
+        chk_output_state(out, CHK_UNKNOWN);
+        chk_output_summary(out, "no domain matches '%s' at %s", c->domain,
+                           snap->uri ? snap->uri : "libvirt");
+        return;
+    }
+
+    struct chk_buf s = { 0 };
+    chk_buf_printf(&s, "%zu domain%s", snap->ndomains, snap->ndomains == 1 ? "" : "s");
+    const char *sep = ": ";
+    for (int st = 0; st < VMON_STATE__N; st++) {
+        if (!by_state[st])
+            continue;
+        chk_buf_printf(&s, "%s%u %s", sep, by_state[st], chk_policy_state_text(st));
+        sep = ", ";
+    }
+    static const int order[] = { CHK_CRITICAL, CHK_WARNING, CHK_UNKNOWN };
+    for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+        if (by_level[order[k]])
+            chk_buf_printf(&s, "; %s: %s", chk_state_name(order[k]), chk_buf_str(&names[order[k]]));
+    chk_output_summary(out, "%s", chk_buf_str(&s));
+    chk_buf_clear(&s);
+    for (int st = 0; st < CHK_STATE__N; st++)
+        chk_buf_clear(&names[st]);
+
+    if (c->a.perf != CHK_PERF_NONE) {
+        struct vmon_perf p = { .label = "domains", .value = (double) snap->ndomains,
+                               .have_min = true };
+        vmon_perfdata_add(&out->perf, &p);
+        for (int st = 0; st < VMON_STATE__N; st++) {
+            char label[64];
+            snprintf(label, sizeof(label), "domains_%s", vmon_domain_state_name(st));
+            p.label = label;
+            p.value = by_state[st];
+            vmon_perfdata_add(&out->perf, &p);
+        }
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    struct config c = { 0 };
+    struct chk_output out;
+    struct chk_sample_opts so;
+    struct chk_sample s = { 0 };
+    char err[1024] = "";
+    int rc;
+
+    const char *slash = strrchr(argv[0], '/');
+    chk_args_init(&c.a, slash ? slash + 1 : argv[0], "cpu");
+    chk_metrics_from_table(&c.a.metrics, VMON_SCOPE_DOMAIN);
+    chk_output_init(&out);
+
+    /* parse, validate */
+    rc = chk_args_parse(&c.a, argc, argv, "d:", own_options, &c, own_option, help, err, sizeof(err));
+    if (rc == 0 && validate(&c, err, sizeof(err)) < 0)
+        rc = -1;
+    if (rc != 0) {
+        /* -h and -V exit UNKNOWN as the reference plugins do: they are not checks */
+        rc = rc > 0 ? CHK_UNKNOWN : chk_args_fail(&c.a, err);
+        goto done;
+    }
+
+    /* collect */
+    chk_args_arm_timeout(&c.a);
+    sample_opts(&c, &so);
+    if (chk_sample_collect(&so, &s, err, sizeof(err)) < 0) {
+        chk_output_state(&out, CHK_UNKNOWN);
+        chk_output_summary(&out, "%s", err);
+    } else {
+        /* evaluate */
+        chk_timeout_doing("while evaluating");
+        if (c.named)
+            evaluate_named(&c, s.snap, &out);
+        else
+            evaluate_many(&c, s.snap, &out);
+        chk_sample_save(&so, &s);
+    }
+    chk_sample_notes(&s, c.a.verbose, &out);
+    chk_timeout_disarm();
+    rc = chk_output_print(&out, stdout);
+
+done:
+    chk_sample_free(&s);
+    chk_output_clear(&out);
+    chk_args_free(&c.a);
+    return rc;
+}

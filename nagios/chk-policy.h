@@ -1,0 +1,34 @@
+/*
+ * Which plugin state each domain state maps to.  Defaults follow what
+ * admins expect: running OK; paused, blocked, pmsuspended and shutting
+ * down WARNING; crashed CRITICAL; shut off CRITICAL for a domain named on
+ * the command line, and for several domains only when marked autostart,
+ * since not every stopped VM is a fault.
+ *
+ * Text form (--state): "paused=critical,shutoff=ok" with libvirt's state
+ * names, plus "shutoff-autostart" and "shutoff-manual" to set the two
+ * shut-off cases apart ("shutoff" sets both).
+ */
+#ifndef CHK_POLICY_H
+#define CHK_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vmon-snapshot.h"
+
+struct chk_policy {
+    int level[VMON_STATE__N];    /* enum chk_state per enum vmon_domain_state */
+    int shutoff_autostart;       /* shut off and marked autostart */
+    int shutoff_manual;          /* shut off, not autostart */
+};
+
+/* Defaults; named: one domain asked for by name or UUID. */
+void chk_policy_init(struct chk_policy *p, bool named);
+/* Apply "state=level[,...]". 0, or -1 with err naming the bad part. */
+int chk_policy_parse(struct chk_policy *p, const char *text, char *err, size_t errlen);
+int chk_policy_state(const struct chk_policy *p, const struct vmon_domain *dom);
+/* "shut off" reads better than libvirt's "shutoff" in output. */
+const char *chk_policy_state_text(int state);
+
+#endif

@@ -1,0 +1,286 @@
+#include "chk-sample.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chk-statefile.h"
+#include "chk-timeout.h"
+#include "vmon-rates.h"
+#include "vmon-util.h"
+
+static bool
+is_active(const struct vmon_domain *d)
+{
+    return d->id >= 0;
+}
+
+/*
+ * Rates of one domain against its own previous sample.  Samples of
+ * different domains were taken at different times (another service may
+ * have checked one of them since), so each gets its own interval.
+ */
+static void
+rates_one_domain(const struct vmon_snapshot *cur, struct vmon_domain *dom,
+                 const struct vmon_snapshot *prev)
+{
+    vmon_rates_compute_domain(dom, prev->ndomains == 1 ? &prev->domains[0] : NULL,
+                              cur->taken - prev->taken, cur->node.m[VMON_NODE_CPUS].u);
+}
+
+static void
+sleep_seconds(double s)
+{
+    struct timespec ts = { .tv_sec = (time_t) s, .tv_nsec = (long) ((s - (double) (time_t) s) * 1e9) };
+
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+/*
+ * Rates from the state files: 1 when every active domain (or the node) got
+ * them; 2 when the only ones missing had a sample that is merely younger
+ * than min_age (*wait says for how much longer); 0 otherwise.
+ */
+static int
+rates_from_state(const struct chk_sample_opts *o, struct chk_sample *s, const char *dir,
+                 double min_age, double *wait)
+{
+    struct vmon_snapshot *cur = s->snap;
+    char why[400];
+    size_t missing = 0, young = 0, loaded = 0;
+    double taken, age;
+    size_t n = o->node_rates ? 1 : cur->ndomains;
+
+    *wait = 0;
+    s->state_note[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        struct vmon_domain *dom = o->node_rates ? NULL : &cur->domains[i];
+        if (dom && !is_active(dom))
+            continue;
+        struct vmon_snapshot *prev = vmon_snapshot_new();
+        char *path = chk_state_path(dir, cur->uri, dom ? dom->uuid_str : "node");
+        int rc = chk_state_load(path, cur->uri, min_age, o->state_max_age, prev, &taken, &age,
+                                why, sizeof(why));
+        free(path);
+        if (rc == 1) {
+            prev->taken = taken;
+            if (dom)
+                rates_one_domain(cur, dom, prev);
+            else
+                vmon_rates_compute(cur, prev);
+            loaded++;
+        } else if (rc == 0 && age >= 0 && age < min_age) {
+            /* a check run again at once: wait out the rest, not a whole --interval */
+            young++;
+            if (min_age - age > *wait)
+                *wait = min_age - age;
+        } else {
+            missing++;
+            if (!s->state_note[0])
+                snprintf(s->state_note, sizeof(s->state_note), "%s: %s", dom ? dom->name : "node", why);
+        }
+        vmon_snapshot_unref(prev);
+    }
+    if (loaded)
+        snprintf(s->rates_from, sizeof(s->rates_from), o->node_rates ? "state file (node)"
+                 : "state files (%zu domain%s)", loaded, loaded == 1 ? "" : "s");
+    return missing ? 0 : young ? 2 : 1;
+}
+
+static int
+poll_once(struct chk_sample *s, char *err, size_t errlen)
+{
+    vmon_error_clear();
+    if (vmon_poller_poll(s->poller) < 0) {
+        snprintf(err, errlen, "%s", vmon_error_last());
+        return -1;
+    }
+    vmon_snapshot_unref(s->snap);
+    s->snap = vmon_poller_snapshot(s->poller);
+    if (!s->snap) {
+        snprintf(err, errlen, "the core published no snapshot");
+        return -1;
+    }
+    return 0;
+}
+
+/* A UUID as libvirt prints it (36 hex digits and dashes); a glob-free pattern either way. */
+static bool
+uuid_shaped(const char *s)
+{
+    return strlen(s) == 36 && strspn(s, "0123456789abcdefABCDEF-") == 36;
+}
+
+/*
+ * The core's settings for a one-shot run: no event loop, callbacks or
+ * keepalive (nothing would ever read them), never a password prompt (Nagios
+ * has no terminal; a hand-run check would sit at it until -t), and a slice
+ * deadline well inside -t, so a guest frozen in its monitor comes back as
+ * "partial" with whatever libvirt did answer instead of as a bare timeout.
+ */
+static int
+core_options(const struct chk_sample_opts *o, struct vmon_options *opts)
+{
+    char timeout[32];
+
+    vmon_options_init(opts);
+    opts->readwrite = false;
+    if (vmon_options_set(opts, "events", "no") < 0 ||
+        vmon_options_set(opts, "interactive-auth", "no") < 0)
+        return -1;
+    if (o->budget > 0) {
+        /* the core may wait twice (a stuck slice is retried once with NOWAIT) */
+        double t = o->budget / 3;
+        snprintf(timeout, sizeof(timeout), "%.3f", t < 0.5 ? 0.5 : t > 5 ? 5 : t);
+        if (vmon_options_set(opts, "timeout", timeout) < 0)
+            return -1;
+    }
+    if (o->uri && vmon_options_set(opts, "uri", o->uri) < 0)
+        return -1;
+    if (o->name) {
+        /* Exactly this name (commas, globs, blanks and all), or this UUID:
+         * the core then collects this one domain only. */
+        opts->filter = vmon_filter_new();
+        if (vmon_filter_add_literal(opts->filter, true, o->name) < 0)
+            return -1;
+        if (uuid_shaped(o->name) && vmon_filter_add(opts->filter, true, o->name) < 0)
+            return -1;
+    }
+    if ((o->include && vmon_options_set(opts, "include", o->include) < 0) ||
+        (o->exclude && vmon_options_set(opts, "exclude", o->exclude) < 0))
+        return -1;
+    return 0;
+}
+
+/* Whether a second poll --interval from now still fits in -t's budget. */
+static bool
+second_sample_fits(const struct chk_sample_opts *o, double started, double poll_took)
+{
+    if (o->budget <= 0)
+        return true;
+    /* keep a margin for evaluating, printing and writing the state files */
+    return vmon_now_mono() - started + o->interval + poll_took < o->budget - 0.2;
+}
+
+int
+chk_sample_collect(const struct chk_sample_opts *o, struct chk_sample *s, char *err, size_t errlen)
+{
+    struct vmon_options opts;
+    double started = vmon_now_mono();
+    int rc = -1;
+
+    memset(s, 0, sizeof(*s));
+    snprintf(s->rates_from, sizeof(s->rates_from), "none");
+    if (core_options(o, &opts) < 0) {
+        snprintf(err, errlen, "%s", vmon_error_last());
+        goto out;
+    }
+    s->poller = vmon_poller_new(&opts);
+    if (!s->poller) {
+        snprintf(err, errlen, "%s", vmon_error_last());
+        goto out;
+    }
+    if (poll_once(s, err, errlen) < 0)
+        goto out;
+    double poll_took = vmon_now_mono() - started;
+    rc = 0;
+    if (!o->need_rates)
+        goto out;
+
+    if (o->use_state) {
+        char why[400] = "";
+        char *dir = chk_state_dir(o->state_dir, why, sizeof(why));
+        double wait;
+        int got = 0;
+        if (!dir)
+            snprintf(s->state_note, sizeof(s->state_note), "%s", why);
+        else
+            got = rates_from_state(o, s, dir, o->state_min_age, &wait);
+        if (got == 2) {
+            sleep_seconds(wait);
+            if (poll_once(s, err, errlen) < 0) {
+                rc = -1;
+                free(dir);
+                goto out;
+            }
+            got = rates_from_state(o, s, dir, 0, &wait);
+        }
+        free(dir);
+        if (got == 1)
+            goto out;
+    }
+    if (o->interval > 0 && !second_sample_fits(o, started, poll_took)) {
+        snprintf(s->rates_from, sizeof(s->rates_from), "none: a second sample %g s later "
+                 "would not fit in -t %g s (the first took %.2f s)", o->interval, o->budget,
+                 poll_took);
+    } else if (o->interval > 0) {
+        /* Some domain (or the node) had no usable sample: take one now. */
+        char doing[300];
+        snprintf(doing, sizeof(doing), "during the second sample (--interval) from %s",
+                 s->snap->uri ? s->snap->uri : "libvirt");
+        chk_timeout_doing(doing);
+        sleep_seconds(o->interval);
+        if (poll_once(s, err, errlen) < 0) {
+            rc = -1;
+            goto out;
+        }
+        snprintf(s->rates_from, sizeof(s->rates_from), "a second sample %.3g s later",
+                 s->snap->elapsed);
+    }
+out:
+    vmon_options_clear(&opts);
+    return rc;
+}
+
+void
+chk_sample_save(const struct chk_sample_opts *o, struct chk_sample *s)
+{
+    char why[400] = "";
+
+    if (!o->use_state || !s->snap || !s->snap->health.connected)
+        return;
+    char *dir = chk_state_dir(o->state_dir, why, sizeof(why));
+    if (!dir) {
+        snprintf(s->state_note, sizeof(s->state_note), "%s", why);
+        return;
+    }
+    if (o->node_rates) {
+        char *path = chk_state_path(dir, s->snap->uri, "node");
+        if (chk_state_save(path, s->snap, NULL, why, sizeof(why)) < 0)
+            snprintf(s->state_note, sizeof(s->state_note), "%s", why);
+        free(path);
+    } else {
+        for (size_t i = 0; i < s->snap->ndomains; i++) {
+            const struct vmon_domain *dom = &s->snap->domains[i];
+            if (!is_active(dom))
+                continue;
+            char *path = chk_state_path(dir, s->snap->uri, dom->uuid_str);
+            if (chk_state_save(path, s->snap, dom, why, sizeof(why)) < 0)
+                snprintf(s->state_note, sizeof(s->state_note), "%s", why);
+            free(path);
+        }
+    }
+    free(dir);
+}
+
+void
+chk_sample_free(struct chk_sample *s)
+{
+    vmon_snapshot_unref(s->snap);
+    vmon_poller_free(s->poller);
+    s->snap = NULL;
+    s->poller = NULL;
+}
+
+void
+chk_sample_notes(const struct chk_sample *s, int verbose, struct chk_output *out)
+{
+    if (verbose < 2)
+        return;
+    chk_output_line(out, "rates from: %s", s->rates_from[0] ? s->rates_from : "none");
+    if (s->state_note[0])
+        chk_output_line(out, "state file: %s", s->state_note);
+}

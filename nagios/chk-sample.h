@@ -1,0 +1,49 @@
+/*
+ * Collect: one poll through the core, plus rates.  Rates come from the
+ * previous run's sample in a state file when there is a fresh one, else
+ * from a short second poll in this process (--interval), so a check
+ * neither sleeps on every run nor reports nothing on its first.
+ */
+#ifndef CHK_SAMPLE_H
+#define CHK_SAMPLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "chk-output.h"
+#include "vmon-poller.h"
+
+struct chk_sample_opts {
+    const char *uri;            /* NULL: libvirt's default */
+    const char *name;           /* one domain by exact name or UUID; NULL: include */
+    const char *include;        /* the core's filter syntax; NULL: every domain */
+    const char *exclude;
+    bool need_rates;            /* some output or threshold uses a rate */
+    bool node_rates;            /* ... of the node (host check) rather than domains */
+    double interval;            /* seconds between two in-process polls; 0: never */
+    bool use_state;             /* read and write state files */
+    const char *state_dir;      /* NULL: chk_state_dir()'s default */
+    double state_min_age, state_max_age;
+    double budget;              /* seconds -t allows the whole run; 0: no limit */
+};
+
+struct chk_sample {
+    struct vmon_poller *poller;
+    struct vmon_snapshot *snap;     /* the one to evaluate */
+    char rates_from[512];           /* how rates were obtained, for -v */
+    char state_note[1024];           /* why state files were not used, if so */
+};
+
+/*
+ * Poll and compute rates.  0, or -1 with err saying what failed (libvirt
+ * unreachable, bad filter): the caller turns that into UNKNOWN.
+ */
+int chk_sample_collect(const struct chk_sample_opts *o, struct chk_sample *s,
+                       char *err, size_t errlen);
+/* Write this run's counters for the next run (best effort; notes failures in state_note). */
+void chk_sample_save(const struct chk_sample_opts *o, struct chk_sample *s);
+void chk_sample_free(struct chk_sample *s);
+/* With -vv: where the rates came from and why a state file was not used. */
+void chk_sample_notes(const struct chk_sample *s, int verbose, struct chk_output *out);
+
+#endif

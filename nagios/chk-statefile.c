@@ -1,0 +1,357 @@
+#include "chk-statefile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chk-buf.h"
+#include "vmon-cnum.h"
+#include "vmon-metrics.h"
+#include "vmon-util.h"
+
+#define STATE_VERSION 1
+
+const char *
+chk_boot_id(void)
+{
+    static char id[64];
+    static int done;
+
+    if (!done) {
+        FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+        if (f) {
+            if (!fgets(id, sizeof(id), f))
+                id[0] = '\0';
+            fclose(f);
+            id[strcspn(id, "\n")] = '\0';
+        }
+        done = 1;
+    }
+    return id;
+}
+
+/* A directory we own and others cannot write: else someone could feed us samples. */
+static int
+usable_dir(const char *path, char *why, size_t whylen)
+{
+    struct stat st;
+
+    if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+        snprintf(why, whylen, "cannot create '%s': %s", path, strerror(errno));
+        return 0;
+    }
+    if (lstat(path, &st) < 0) {
+        snprintf(why, whylen, "cannot stat '%s': %s", path, strerror(errno));
+        return 0;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(why, whylen, "'%s' is not a directory", path);
+        return 0;
+    }
+    if (st.st_uid != geteuid() || (st.st_mode & 022)) {
+        snprintf(why, whylen, "'%s' is not owned by uid %u or is writable by others",
+                 path, (unsigned) geteuid());
+        return 0;
+    }
+    if (access(path, W_OK | X_OK) < 0) {
+        snprintf(why, whylen, "cannot write in '%s': %s", path, strerror(errno));
+        return 0;
+    }
+    return 1;
+}
+
+char *
+chk_state_dir(const char *dir, char *err, size_t errlen)
+{
+    struct chk_buf cand = { 0 };
+    char why[512] = "";
+
+    if (dir) {
+        /* Asked for explicitly: that one or none. */
+        if (usable_dir(dir, err, errlen))
+            return strdup(dir);
+        return NULL;
+    }
+
+    const char *env = getenv("VIRTMON_STATE_DIR");
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    char *list[4] = { NULL };
+    int n = 0;
+
+    if (env && *env)
+        list[n++] = strdup(env);
+    if (xdg && *xdg == '/') {
+        chk_buf_printf(&cand, "%s/virtmon", xdg);
+        list[n++] = strdup(chk_buf_str(&cand));
+        chk_buf_clear(&cand);
+    } else if (home && *home == '/') {
+        /* $HOME/.cache may not exist yet: create it as XDG says, 0700 */
+        chk_buf_printf(&cand, "%s/.cache", home);
+        if (mkdir(chk_buf_str(&cand), 0700) < 0 && errno != EEXIST) {
+            /* not fatal: the next candidate may do */
+        }
+        chk_buf_add(&cand, "/virtmon");
+        list[n++] = strdup(chk_buf_str(&cand));
+        chk_buf_clear(&cand);
+    }
+    chk_buf_printf(&cand, "/tmp/virtmon-%u", (unsigned) geteuid());
+    list[n++] = strdup(chk_buf_str(&cand));
+    chk_buf_clear(&cand);
+
+    char *found = NULL;
+    for (int i = 0; i < n; i++) {
+        if (!found && list[i] && usable_dir(list[i], why, sizeof(why)))
+            found = list[i];
+        else
+            free(list[i]);
+    }
+    if (!found)
+        snprintf(err, errlen, "no usable state directory (last: %s)", why);
+    return found;
+}
+
+/* FNV-1a: a stable, short file-name-safe tag for a URI. */
+static uint64_t
+fnv1a(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+
+    for (; *s; s++) {
+        h ^= (unsigned char) *s;
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+char *
+chk_state_path(const char *dir, const char *uri, const char *object)
+{
+    struct chk_buf b = { 0 };
+
+    chk_buf_printf(&b, "%s/%016" PRIx64 "-%s.state", dir, fnv1a(uri ? uri : ""), object);
+    return b.s;
+}
+
+static int
+parse_uuid(const char *s, unsigned char out[16])
+{
+    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    int k = 0;
+
+    if (strlen(s) != sizeof(shape) - 1)
+        return -1;
+    for (size_t i = 0; shape[i]; i++) {
+        if (shape[i] == '-') {
+            if (s[i] != '-')
+                return -1;
+            continue;
+        }
+        unsigned v;
+        if (sscanf(s + i, "%1x", &v) != 1)
+            return -1;
+        if (k % 2 == 0)
+            out[k / 2] = (unsigned char) (v << 4);
+        else
+            out[k / 2] |= (unsigned char) v;
+        k++;
+    }
+    return 0;
+}
+
+static int
+parse_u64(const char *s, uint64_t *v)
+{
+    char *end;
+
+    if (!*s || *s == '-' || *s == '+')
+        return -1;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *v = x;
+    return 0;
+}
+
+#define BAD(...) do { snprintf(why, whylen, __VA_ARGS__); rc = -1; goto out; } while (0)
+#define STALE(...) do { snprintf(why, whylen, __VA_ARGS__); rc = 0; goto out; } while (0)
+
+int
+chk_state_load(const char *path, const char *uri, double min_age, double max_age,
+               struct vmon_snapshot *prev, double *taken, double *age_out,
+               char *why, size_t whylen)
+{
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    int rc = 1, lineno = 0;
+    bool have_version = false, have_taken = false, have_boot = false, have_uri = false,
+         have_obj = false;
+    struct vmon_domain *dom = NULL;
+    struct vmon_value *m = NULL;
+    enum vmon_scope scope = VMON_SCOPE_NODE;
+    /* room for either scope's values: which one the file holds is read below */
+    struct vmon_value values[(int) VMON_DOM__N > (int) VMON_NODE__N ? (int) VMON_DOM__N : (int) VMON_NODE__N];
+    unsigned char uuid[16];
+    char uuid_str[37] = "";
+    int id = -1;
+
+    memset(values, 0, sizeof(values));
+    *age_out = -1;
+    if (!f) {
+        if (errno == ENOENT)
+            STALE("no previous sample");
+        BAD("cannot read '%s': %s", path, strerror(errno));
+    }
+    while (fgets(line, sizeof(line), f)) {
+        lineno++;
+        if (!strchr(line, '\n'))
+            BAD("'%s' line %d is too long", path, lineno);
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        char *sp = strchr(line, ' ');
+        if (!sp)
+            BAD("'%s' line %d has no value", path, lineno);
+        *sp = '\0';
+        const char *key = line, *val = sp + 1;
+
+        if (!have_version) {
+            char want[16];
+            snprintf(want, sizeof(want), "%d", STATE_VERSION);
+            if (strcmp(key, "version") != 0 || strcmp(val, want) != 0)
+                BAD("'%s' is not a version %d state file", path, STATE_VERSION);
+            have_version = true;
+        } else if (strcmp(key, "boot") == 0) {
+            if (strcmp(val, chk_boot_id()) != 0)
+                STALE("previous sample is from another boot");
+            have_boot = true;
+        } else if (strcmp(key, "taken") == 0) {
+            if (vmon_cnum_parse(val, strlen(val), taken) < 0)
+                BAD("'%s' line %d: bad time '%s'", path, lineno, val);
+            have_taken = true;
+        } else if (strcmp(key, "uri") == 0) {
+            if (strcmp(val, uri ? uri : "") != 0)
+                STALE("previous sample is of another URI ('%s')", val);
+            have_uri = true;
+        } else if (strcmp(key, "uuid") == 0) {
+            if (parse_uuid(val, uuid) < 0)
+                BAD("'%s' line %d: bad UUID '%s'", path, lineno, val);
+            snprintf(uuid_str, sizeof(uuid_str), "%s", val);
+            scope = VMON_SCOPE_DOMAIN;
+            have_obj = true;
+        } else if (strcmp(key, "node") == 0) {
+            scope = VMON_SCOPE_NODE;
+            have_obj = true;
+        } else if (strcmp(key, "id") == 0) {
+            char *end;
+            long v = strtol(val, &end, 10);
+            if (*end || v < -1 || v > 1L << 30)
+                BAD("'%s' line %d: bad id '%s'", path, lineno, val);
+            id = (int) v;
+        } else if (strcmp(key, "m") == 0) {
+            char *sp2 = strchr(sp + 1, ' ');
+            uint64_t u;
+            if (!sp2 || !have_obj)
+                BAD("'%s' line %d: a metric before the object or without a value", path, lineno);
+            *sp2 = '\0';
+            const struct vmon_metric_desc *d = vmon_metric_find(scope, sp + 1);
+            if (parse_u64(sp2 + 1, &u) < 0)
+                BAD("'%s' line %d: bad number '%s'", path, lineno, sp2 + 1);
+            /* a metric this build no longer has is skipped, not an error */
+            if (d && d->kind == VMON_KIND_COUNTER)
+                vmon_value_set(&values[d->id], u);
+        } else {
+            BAD("'%s' line %d: unknown key '%s'", path, lineno, key);
+        }
+    }
+    if (ferror(f))
+        BAD("cannot read '%s'", path);
+    if (!have_taken || !have_boot || !have_uri || !have_obj)
+        BAD("'%s' is incomplete", path);
+
+    double age = vmon_now_mono() - *taken;
+    *age_out = age;
+    if (age < min_age)
+        STALE("previous sample is only %.3f s old", age);
+    if (age > max_age)
+        STALE("previous sample is %.0f s old (more than %.0f)", age, max_age);
+
+    if (scope == VMON_SCOPE_DOMAIN) {
+        dom = vmon_snapshot_add_domain(prev);
+        memcpy(dom->uuid, uuid, 16);
+        memcpy(dom->uuid_str, uuid_str, sizeof(dom->uuid_str));
+        dom->id = id;
+        m = dom->m;
+        memcpy(m, values, sizeof(dom->m));
+    } else {
+        m = prev->node.m;
+        memcpy(m, values, sizeof(prev->node.m));
+    }
+    snprintf(why, whylen, "previous sample %.1f s old", age);
+out:
+    if (f)
+        fclose(f);
+    return rc;
+}
+
+int
+chk_state_save(const char *path, const struct vmon_snapshot *snap,
+               const struct vmon_domain *dom, char *err, size_t errlen)
+{
+    struct chk_buf b = { 0 }, tmp = { 0 };
+    char num[64];
+    size_t n;
+    enum vmon_scope scope = dom ? VMON_SCOPE_DOMAIN : VMON_SCOPE_NODE;
+    const struct vmon_metric_desc *desc = vmon_metrics(scope, &n);
+    const struct vmon_value *m = dom ? dom->m : snap->node.m;
+    int rc = -1;
+
+    vmon_cnum_format(num, sizeof(num), snap->taken);
+    chk_buf_printf(&b, "version %d\n# virtmon check state: counters of the last run\n"
+                   "boot %s\ntaken %s\nuri %s\n", STATE_VERSION, chk_boot_id(), num,
+                   snap->uri ? snap->uri : "");
+    if (dom)
+        chk_buf_printf(&b, "uuid %s\nid %d\n", dom->uuid_str, dom->id);
+    else
+        chk_buf_add(&b, "node -\n");
+    for (size_t i = 0; i < n; i++)
+        if (desc[i].kind == VMON_KIND_COUNTER && vmon_value_has(&m[i]))
+            chk_buf_printf(&b, "m %s %" PRIu64 "\n", desc[i].key, m[i].u);
+
+    chk_buf_printf(&tmp, "%s.XXXXXX", path);
+    int fd = mkstemp(tmp.s);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create a file next to '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    size_t off = 0;
+    while (off < b.len) {
+        ssize_t w = write(fd, b.s + off, b.len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            snprintf(err, errlen, "cannot write '%s': %s", tmp.s, strerror(errno));
+            close(fd);
+            unlink(tmp.s);
+            goto out;
+        }
+        off += (size_t) w;
+    }
+    /* No fsync: losing the sample in a crash costs one in-process sample, nothing more. */
+    if (close(fd) < 0 || rename(tmp.s, path) < 0) {
+        snprintf(err, errlen, "cannot replace '%s': %s", path, strerror(errno));
+        unlink(tmp.s);
+        goto out;
+    }
+    rc = 0;
+out:
+    chk_buf_clear(&b);
+    chk_buf_clear(&tmp);
+    return rc;
+}

@@ -1,0 +1,168 @@
+/*
+ * virtmonDomainTable: who each domain is (columns 1-19), the action
+ * column, and the domain metrics at the columns vmon-metrics.def gives.
+ */
+#include "vmon-snmp.h"
+
+#include <string.h>
+
+#include "vmon-oid.h"
+
+static const oid domain_table_oid[] = { VMON_OID_DOMAIN_TABLE };
+static struct vmon_snmp_table *domain_table;
+
+/* VirtmonActionResult numbers: none(0), then the core's statuses in order */
+static const long result_numbers[] = {
+    [VMON_ACTION_OK] = 1,
+    [VMON_ACTION_PENDING] = 2,
+    [VMON_ACTION_IGNORED] = 3,
+    [VMON_ACTION_REFUSED] = 4,
+    [VMON_ACTION_INVALID] = 5,
+    [VMON_ACTION_NOT_FOUND] = 6,
+    [VMON_ACTION_FAILED] = 7,
+};
+_Static_assert(sizeof(result_numbers) / sizeof(result_numbers[0]) == VMON_ACTION_STATUS__N,
+               "every action status needs its VirtmonActionResult number");
+
+static void
+fill(struct vmon_snmp_table *t, const struct vmon_snapshot *snap)
+{
+    for (size_t i = 0; i < snap->ndomains; i++)
+        vmon_snmp_table_add(t, &snap->domains[i], NULL, 0, NULL, 0, true);
+}
+
+static int
+last_action(const struct vmon_domain *d, unsigned col, netsnmp_variable_list *vb)
+{
+    struct vmon_action_result res;
+    bool have = vmon_snmp.poller && vmon_poller_last_action(vmon_snmp.poller, d->uuid, &res) == 0;
+
+    switch (col) {
+    case VMON_DCOL_LAST_ACTION:
+        vmon_snmp_set_int(vb, have ? (long) res.action : 0);
+        break;
+    case VMON_DCOL_LAST_RESULT:
+        vmon_snmp_set_int(vb, have && (unsigned) res.status < VMON_ACTION_STATUS__N
+                              ? result_numbers[res.status] : 0);
+        break;
+    case VMON_DCOL_LAST_TIME:
+        vmon_snmp_set_gauge(vb, have && res.when > 0 ? (uint64_t) res.when : 0);
+        vb->type = ASN_UNSIGNED;
+        break;
+    default:
+        vmon_snmp_set_string(vb, have ? res.message : "");
+        break;
+    }
+    return 0;
+}
+
+static int
+get(const struct vmon_snmp_row *row, unsigned col, netsnmp_variable_list *vb)
+{
+    const struct vmon_domain *d = row->dom;
+
+    switch (col) {
+    case VMON_DCOL_NAME:
+        vmon_snmp_set_string(vb, d->name);
+        return 0;
+    case VMON_DCOL_UUID_STRING:
+        vmon_snmp_set_string(vb, d->uuid_str);
+        return 0;
+    case VMON_DCOL_STATE:
+        vmon_snmp_set_int(vb, d->state);
+        return 0;
+    case VMON_DCOL_REASON:
+        vmon_snmp_set_int(vb, d->reason);
+        return 0;
+    case VMON_DCOL_REASON_NAME:
+        vmon_snmp_set_string(vb, vmon_domain_reason_name(d->state, d->reason));
+        return 0;
+    case VMON_DCOL_ID:
+        vmon_snmp_set_int(vb, d->id);
+        return 0;
+    case VMON_DCOL_PERSISTENT:
+        vmon_snmp_set_truth(vb, d->persistent);
+        return 0;
+    case VMON_DCOL_AUTOSTART:
+        vmon_snmp_set_truth(vb, d->autostart);
+        return 0;
+    case VMON_DCOL_OS_TYPE:
+        vmon_snmp_set_string(vb, d->os_type);
+        return 0;
+    case VMON_DCOL_PARTIAL:
+        vmon_snmp_set_truth(vb, d->partial);
+        return 0;
+    case VMON_DCOL_DISK_COUNT:
+        vmon_snmp_set_gauge(vb, d->ndisks);
+        return 0;
+    case VMON_DCOL_NIC_COUNT:
+        vmon_snmp_set_gauge(vb, d->nnics);
+        return 0;
+    case VMON_DCOL_VCPU_COUNT:
+        vmon_snmp_set_gauge(vb, d->nvcpus);
+        return 0;
+    case VMON_DCOL_ACTION:
+        vmon_snmp_set_int(vb, VMON_ACTION_NONE);   /* a trigger reads back as none */
+        return 0;
+    case VMON_DCOL_LAST_ACTION:
+    case VMON_DCOL_LAST_RESULT:
+    case VMON_DCOL_LAST_TIME:
+    case VMON_DCOL_LAST_MESSAGE:
+        /* live from the poller: the result of a SET shows at once, not a poll later */
+        return last_action(d, col, vb);
+    default: {
+        const struct vmon_snmp_colref *ref = vmon_snmp_column(VMON_SCOPE_DOMAIN, col);
+        return ref ? vmon_snmp_column_value(ref, d->m, d->win, vb) : -1;
+    }
+    }
+}
+
+/* RESERVE1 for virtmonDomainAction: type, value, row, then policy. */
+static int
+decode(const struct vmon_snmp_row *row, unsigned col, const netsnmp_variable_list *vb,
+       enum vmon_action *action)
+{
+    int err;
+
+    if (col != VMON_DCOL_ACTION)
+        return SNMP_ERR_NOTWRITABLE;
+    if ((err = netsnmp_check_vb_type_and_size(vb, ASN_INTEGER, sizeof(long))) != SNMP_ERR_NOERROR)
+        return err;
+    long v = *vb->val.integer;
+    if (v <= VMON_ACTION_NONE || v >= VMON_ACTION__N)
+        return SNMP_ERR_WRONGVALUE;
+    if (!row)
+        return SNMP_ERR_NOCREATION;
+    *action = (enum vmon_action) v;
+    return vmon_snmp_action_check(row->dom, *action);
+}
+
+static int
+set_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+            netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+    (void) handler;
+    (void) reginfo;
+    return vmon_snmp_action_handle(reqinfo, requests, decode);
+}
+
+int
+vmon_snmp_domain_init(void)
+{
+    unsigned cols[128];
+    struct vmon_snmp_table_def def = {
+        .name = "virtmonDomainTable",
+        .oid = domain_table_oid,
+        .oid_len = OID_LENGTH(domain_table_oid),
+        .cols = cols,
+        .fill = fill,
+        .get = get,
+        .set = set_handler,
+    };
+
+    /* column 1 is the not-accessible index */
+    def.ncols = vmon_snmp_table_cols(cols, 128, VMON_DCOL_NAME, VMON_DCOL__LAST_IDENTITY,
+                                     VMON_SCOPE_DOMAIN);
+    domain_table = vmon_snmp_table_register(&def);
+    return domain_table ? 0 : -1;
+}

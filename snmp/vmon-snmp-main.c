@@ -1,0 +1,257 @@
+/*
+ * virtmon-agentx: the AgentX subagent.  main() is the whole life of the
+ * daemon: parse arguments, read virtmon.conf through net-snmp, register
+ * the MIB, start the core's poller thread, then serve requests and drain
+ * events on this thread until a signal asks us to stop.
+ *
+ * Threads: net-snmp is not thread-safe, so every net-snmp call is made
+ * here.  The poller thread only touches libvirt and publishes snapshots;
+ * handlers take the latest one (vmon-snmp-ctx.c), so no request waits on
+ * libvirt or on a hung guest.
+ */
+#include "vmon-snmp.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vmon-util.h"
+
+#define PROGRAM "virtmon-agentx"
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+        "Usage: " PROGRAM " [OPTION]...\n"
+        "Serve VIRTMON-MIB (and libvirt-snmp's LIBVIRT-MIB) to an SNMP master agent\n"
+        "over AgentX, from a libvirt connection polled in the background.\n"
+        "\n"
+        "  -f              stay in the foreground (log to stderr unless -L says otherwise)\n"
+        "  -x ADDRESS      AgentX master address: a socket path, or tcp:HOST:PORT\n"
+        "                  (default: net-snmp's, /var/agentx/master)\n"
+        "  -c FILE         read this configuration file only (default: virtmon.conf in\n"
+        "                  net-snmp's configuration path, e.g. /etc/snmp/virtmon.conf)\n"
+        "  -L OPTS         logging as net-snmp's -L: -Le stderr, -Lf FILE, -Ls FACILITY\n"
+        "                  syslog, -Lo stdout, -Ln none (default: syslog as a daemon)\n"
+        "  -p PIDFILE      write the daemon's process id here\n"
+        "  -D TOKENS       net-snmp debug output for these tokens (e.g. agentx)\n"
+        "  -n              check the configuration, print \"configuration OK\" and exit\n"
+        "  -h, --help      this help\n"
+        "  -V, --version   version\n"
+        "\n"
+        "virtmon.conf lines: uri URI, interval DURATION, window DURATION,\n"
+        "include PATTERNS, exclude PATTERNS, allowActions LIST|all|none (default none),\n"
+        "shutdownTimeout DURATION, compat yes|no (default yes), and net-snmp's\n"
+        "agent lines such as agentXSocket and agentXPingInterval.\n");
+}
+
+struct args {
+    bool foreground;
+    bool logging_set;
+    bool check_only;
+    const char *pidfile;
+};
+
+/* 0 to go on, 1 to exit successfully (help), -1 on a usage error. */
+static int
+parse_args(int argc, char **argv, struct args *a)
+{
+    static const struct option longopts[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+
+    while ((c = getopt_long(argc, argv, "fx:c:L:p:D:nhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            a->foreground = true;
+            break;
+        case 'x':
+            netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, optarg);
+            break;
+        case 'c':
+            if (access(optarg, R_OK) != 0) {
+                fprintf(stderr, PROGRAM ": cannot read '%s': %s\n", optarg, strerror(errno));
+                return -1;
+            }
+            /* like snmpd -C -c FILE: this file instead of the default search */
+            netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG, optarg);
+            netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+            break;
+        case 'L':
+            if (snmp_log_options(optarg, argc, argv) < 0) {
+                fprintf(stderr, PROGRAM ": bad -L option '%s'\n", optarg);
+                return -1;
+            }
+            a->logging_set = true;
+            break;
+        case 'p':
+            a->pidfile = optarg;
+            break;
+        case 'D':
+            debug_register_tokens(optarg);
+            snmp_set_do_debugging(1);
+            break;
+        case 'n':
+            a->check_only = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return 1;
+        case 'V':
+            printf(PROGRAM " " VMON_VERSION " (net-snmp %s)\n", netsnmp_get_version());
+            return 1;
+        default:
+            usage(stderr);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, PROGRAM ": unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+write_pidfile(const char *path)
+{
+    FILE *f = fopen(path, "w");
+
+    if (!f || fprintf(f, "%ld\n", (long) getpid()) < 0 || fclose(f) != 0) {
+        snmp_log(LOG_ERR, "cannot write pid file '%s': %s\n", path, strerror(errno));
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+vmon_snmp_register_mib(void)
+{
+    if (vmon_snmp_columns_init() < 0)
+        return -1;
+    if (vmon_snmp_scalars_init() < 0 || vmon_snmp_states_init() < 0
+        || vmon_snmp_domain_init() < 0 || vmon_snmp_vcpu_init() < 0
+        || vmon_snmp_disk_init() < 0 || vmon_snmp_nic_init() < 0)
+        return -1;
+    if (vmon_snmp.compat && vmon_snmp_compat_init() < 0)
+        return -1;
+    return 0;
+}
+
+static void
+install_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    /* no SA_RESTART: the signal must break net-snmp's select() */
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int
+main(int argc, char **argv)
+{
+    struct args a = { 0 };
+    int rc, status = 1;
+
+    vmon_options_init(&vmon_snmp.opts);
+    vmon_snmp.compat = true;
+
+    rc = parse_args(argc, argv, &a);
+    if (rc != 0)
+        return rc > 0 ? 0 : 2;
+    if (!a.logging_set) {
+        if (a.foreground || a.check_only)
+            snmp_enable_stderrlog();
+        else
+            snmp_enable_syslog_ident(PROGRAM, LOG_DAEMON);
+    }
+
+    /* The agent answers by number and needs no MIB files: loading the
+     * default modules only prints "Cannot find module" on Debian, which
+     * ships none of the IETF ones.  An explicit MIBS= still wins. */
+    setenv("MIBS", "", 0);
+    /* a config check must not reach out to a master agent */
+    if (!a.check_only)
+        netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+    SOCK_STARTUP;
+    init_agent(VMON_SNMP_APP);
+    vmon_snmp_config_register();
+    init_snmp(VMON_SNMP_APP);      /* reads virtmon.conf, opens the AgentX session */
+
+    if (vmon_snmp.config_failed) {
+        snmp_log(LOG_ERR, "configuration errors: not starting\n");
+        goto out;
+    }
+    if (a.check_only) {
+        printf("configuration OK\n");
+        status = 0;
+        goto out;
+    }
+    if (vmon_snmp_register_mib() < 0)
+        goto out;
+
+    /* fork before any thread exists: threads do not survive fork() */
+    if (!a.foreground && netsnmp_daemonize(1, !a.logging_set ? 0 : 1) != 0)
+        goto out;
+    if (a.pidfile && write_pidfile(a.pidfile) < 0)
+        goto out;
+
+    vmon_snmp.poller = vmon_poller_new(&vmon_snmp.opts);
+    if (!vmon_snmp.poller) {
+        snmp_log(LOG_ERR, "%s\n", vmon_error_last());
+        goto out;
+    }
+    if (vmon_poller_start(vmon_snmp.poller) < 0) {
+        snmp_log(LOG_ERR, "cannot start the poller: %s\n", vmon_error_last());
+        goto out;
+    }
+    register_readfd(vmon_poller_event_fd(vmon_snmp.poller), vmon_snmp_traps_drain, NULL);
+    install_signals();
+    snmp_log(LOG_NOTICE, PROGRAM " " VMON_VERSION " started, polling %s every %gs\n",
+             vmon_snmp.opts.uri ? vmon_snmp.opts.uri : "libvirt's default URI",
+             vmon_snmp.opts.interval);
+
+    while (!stop_signal)
+        agent_check_and_process(1);
+
+    snmp_log(LOG_NOTICE, PROGRAM " stopping on signal %d\n", (int) stop_signal);
+    unregister_readfd(vmon_poller_event_fd(vmon_snmp.poller));
+    status = 0;
+
+out:
+    if (vmon_snmp.poller) {
+        vmon_poller_stop(vmon_snmp.poller);
+        vmon_poller_free(vmon_snmp.poller);
+        vmon_snmp.poller = NULL;
+    }
+    snmp_shutdown(VMON_SNMP_APP);
+    vmon_snmp_tables_shutdown();
+    vmon_snmp_ctx_clear();
+    if (a.pidfile && status == 0)
+        unlink(a.pidfile);
+    SOCK_CLEANUP;
+    return status;
+}

@@ -1,0 +1,243 @@
+/*
+ * A MIB table served from the core's snapshot, on net-snmp's own helpers:
+ *
+ *   cache handler  ->  table helper  ->  table_container  ->  our handler
+ *
+ * The cache handler calls load() at most once a second; load() rebuilds
+ * the rows only when the poller has published a newer snapshot, so a walk
+ * costs a binary search per varbind and never a libvirt call.  The rows
+ * point into the snapshot they were built from, and the table keeps a
+ * reference to it until the next rebuild.
+ *
+ * Why the index is declared as one implied OBJECT IDENTIFIER: VIRTMON-MIB
+ * indexes by a fixed-length 16-octet UUID (16 sub-identifiers, no length
+ * prefix, RFC 2578 7.7) followed by a device number, and net-snmp's index
+ * parser knows fixed-length strings only as the last, IMPLIED index.  We
+ * build each row's index OID ourselves; the table helper only has to
+ * accept any suffix, which an implied OID does, and table_container finds
+ * rows by comparing those OIDs, which is exactly SNMP's ordering.
+ */
+#include "vmon-snmp.h"
+
+#include <string.h>
+
+#define VMON_TABLE_CACHE_SECONDS 1
+#define VMON_MAX_TABLES 8
+
+struct vmon_snmp_table {
+    struct vmon_snmp_table_def def;
+    netsnmp_container *container;
+    netsnmp_cache *cache;
+    netsnmp_handler_registration *reg;
+    struct vmon_snmp_row *rows;
+    size_t nrows, cap;
+    struct vmon_snapshot *snap;   /* what rows point into */
+    uint64_t seq;
+};
+
+static struct vmon_snmp_table *tables[VMON_MAX_TABLES];
+
+void
+vmon_snmp_table_add(struct vmon_snmp_table *t, const struct vmon_domain *dom, const void *dev,
+                    unsigned num, const oid *extra, size_t nextra, bool with_uuid)
+{
+    if (t->nrows == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 64;
+        t->rows = realloc(t->rows, t->cap * sizeof(*t->rows));
+        if (!t->rows) {
+            snmp_log(LOG_ERR, "out of memory building %s\n", t->def.name);
+            abort();
+        }
+    }
+    struct vmon_snmp_row *r = &t->rows[t->nrows++];
+    size_t len = 0;
+
+    memset(r, 0, sizeof(*r));
+    if (with_uuid) {
+        vmon_snmp_uuid_to_oid(dom->uuid, r->sub);
+        len = 16;
+    }
+    for (size_t i = 0; i < nextra && len < VMON_SNMP_MAX_INDEX; i++)
+        r->sub[len++] = extra[i];
+    r->idx.len = len;
+    r->dom = dom;
+    r->dev = dev;
+    r->num = num;
+}
+
+static void
+rebuild(struct vmon_snmp_table *t, struct vmon_snapshot *snap)
+{
+    /* empty the container before the rows it points to go away */
+    CONTAINER_CLEAR(t->container, NULL, NULL);
+    t->nrows = 0;
+    if (snap)
+        t->def.fill(t, snap);
+    for (size_t i = 0; i < t->nrows; i++) {
+        t->rows[i].idx.oids = t->rows[i].sub;   /* only now: fill() may have moved them */
+        if (CONTAINER_INSERT(t->container, &t->rows[i]) != 0)
+            snmp_log(LOG_WARNING, "%s: duplicate row index dropped\n", t->def.name);
+    }
+    if (snap)
+        vmon_snapshot_ref(snap);
+    vmon_snapshot_unref(t->snap);
+    t->snap = snap;
+    t->seq = snap ? snap->seq : 0;
+}
+
+static int
+cache_load(netsnmp_cache *cache, void *magic)
+{
+    struct vmon_snmp_table *t = magic;
+    const struct vmon_snapshot *snap = vmon_snmp_snapshot();
+
+    (void) cache;
+    if (snap && (!t->snap || snap->seq != t->seq))
+        rebuild(t, (struct vmon_snapshot *) snap);
+    return 0;
+}
+
+static void
+cache_free(netsnmp_cache *cache, void *magic)
+{
+    /* rows stay until a newer snapshot replaces them (see cache_load) */
+    (void) cache;
+    (void) magic;
+}
+
+const struct vmon_snmp_row *
+vmon_snmp_table_row(netsnmp_request_info *request)
+{
+    return (const struct vmon_snmp_row *) netsnmp_container_table_row_extract(request);
+}
+
+static int
+table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+              netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+    struct vmon_snmp_table *t = handler->myvoid;
+
+    if (reqinfo->mode != MODE_GET) {
+        if (t->def.set)
+            return t->def.set(handler, reginfo, reqinfo, requests);
+        return SNMP_ERR_NOERROR;
+    }
+    for (netsnmp_request_info *r = requests; r; r = r->next) {
+        if (r->processed)
+            continue;
+        const struct vmon_snmp_row *row = vmon_snmp_table_row(r);
+        netsnmp_table_request_info *ti = netsnmp_extract_table_info(r);
+
+        /* absent values: the table helper turns these into a retry on GETNEXT */
+        if (!row || !ti || t->def.get(row, ti->colnum, r->requestvb) < 0)
+            netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
+    }
+    return SNMP_ERR_NOERROR;
+}
+
+struct vmon_snmp_table *
+vmon_snmp_table_register(const struct vmon_snmp_table_def *def)
+{
+    struct vmon_snmp_table *t = calloc(1, sizeof(*t));
+    netsnmp_table_registration_info *tinfo = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
+    netsnmp_column_info *ci = SNMP_MALLOC_TYPEDEF(netsnmp_column_info);
+    unsigned *cols = malloc(def->ncols * sizeof(*cols));
+    netsnmp_mib_handler *h;
+
+    if (!t || !tinfo || !ci || !cols)
+        goto fail;
+    t->def = *def;
+
+    t->container = netsnmp_container_find("vmon_snmp_table:table_container");
+    if (!t->container)
+        goto fail;
+
+    memcpy(cols, def->cols, def->ncols * sizeof(*cols));
+    /* list_count is a char in net-snmp 5.9: at most 127 columns per table */
+    if (def->ncols == 0 || def->ncols > 127) {
+        snmp_log(LOG_ERR, "%s: %zu columns, net-snmp takes 1..127\n", def->name, def->ncols);
+        goto fail;
+    }
+    ci->isRange = 0;
+    ci->details.list = cols;
+    ci->list_count = (char) def->ncols;
+    tinfo->valid_columns = ci;
+    tinfo->min_column = cols[0];
+    tinfo->max_column = cols[def->ncols - 1];
+    netsnmp_table_helper_add_indexes(tinfo, ASN_PRIV_IMPLIED_OBJECT_ID, 0);
+
+    h = netsnmp_create_handler(def->name, table_handler);
+    if (!h)
+        goto fail;
+    h->myvoid = t;
+    t->reg = netsnmp_handler_registration_create(def->name, h, def->oid, def->oid_len,
+                                                 def->set ? HANDLER_CAN_RWRITE
+                                                          : HANDLER_CAN_RONLY);
+    if (!t->reg)
+        goto fail;
+    if (netsnmp_container_table_register(t->reg, tinfo, t->container,
+                                         TABLE_CONTAINER_KEY_NETSNMP_INDEX) != SNMPERR_SUCCESS) {
+        t->reg = NULL;   /* freed by the failed registration */
+        goto fail;
+    }
+    t->cache = netsnmp_cache_create(VMON_TABLE_CACHE_SECONDS, cache_load, cache_free,
+                                    def->oid, def->oid_len);
+    if (!t->cache)
+        goto fail;
+    t->cache->magic = t;
+    t->cache->flags = NETSNMP_CACHE_DONT_FREE_EXPIRED | NETSNMP_CACHE_DONT_AUTO_RELEASE
+                      | NETSNMP_CACHE_DONT_FREE_BEFORE_LOAD | NETSNMP_CACHE_DONT_INVALIDATE_ON_SET;
+    netsnmp_inject_handler(t->reg, netsnmp_cache_handler_get(t->cache));
+    for (size_t i = 0; i < VMON_MAX_TABLES; i++)
+        if (!tables[i]) {
+            tables[i] = t;
+            break;
+        }
+    return t;
+
+fail:
+    snmp_log(LOG_ERR, "could not register %s\n", def->name);
+    free(cols);
+    free(ci);
+    if (tinfo)
+        netsnmp_table_registration_info_free(tinfo);
+    if (t && t->container)
+        CONTAINER_FREE(t->container);
+    free(t);
+    return NULL;
+}
+
+void
+vmon_snmp_table_free(struct vmon_snmp_table *t)
+{
+    if (!t)
+        return;
+    /* net-snmp frees registrations at snmp_shutdown(); we drop our data */
+    CONTAINER_CLEAR(t->container, NULL, NULL);
+    vmon_snapshot_unref(t->snap);
+    t->snap = NULL;
+    free(t->rows);
+    t->rows = NULL;
+    t->nrows = t->cap = 0;
+    /* t itself stays: net-snmp's handler chain still points at it until exit */
+}
+
+void
+vmon_snmp_tables_shutdown(void)
+{
+    for (size_t i = 0; i < VMON_MAX_TABLES; i++) {
+        vmon_snmp_table_free(tables[i]);
+        tables[i] = NULL;
+    }
+}
+
+size_t
+vmon_snmp_table_cols(unsigned *cols, size_t max, unsigned first, unsigned last,
+                     enum vmon_scope scope)
+{
+    size_t n = 0;
+
+    for (unsigned c = first; c <= last && n < max; c++)
+        cols[n++] = c;
+    return n + vmon_snmp_metric_columns(scope, cols + n, max - n);
+}

@@ -1,0 +1,160 @@
+/*
+ * Notifications.  The core queues lifecycle and connection events from
+ * libvirt's event thread; its queue fd is registered with net-snmp's
+ * select loop (register_readfd), so the queue is drained here, on the
+ * net-snmp thread, and send_v2trap() hands each notification to the
+ * master agent, which sends it to the trap sinks in snmpd.conf.
+ */
+#include "vmon-snmp.h"
+
+#include <string.h>
+
+#include "vmon-oid.h"
+
+static const oid snmptrap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+
+static void
+add_oid_var(netsnmp_variable_list **vars, const oid *name, size_t len, u_char type,
+            const void *val, size_t val_len)
+{
+    snmp_varlist_add_variable(vars, name, len, type, val, val_len);
+}
+
+static void
+add_string(netsnmp_variable_list **vars, const oid *name, size_t len, const char *s)
+{
+    add_oid_var(vars, name, len, ASN_OCTET_STR, s, strlen(s));
+}
+
+static void
+add_int(netsnmp_variable_list **vars, const oid *name, size_t len, long v)
+{
+    add_oid_var(vars, name, len, ASN_INTEGER, &v, sizeof(v));
+}
+
+/* One object instance: base OID + column/subid + a UUID or ".0". */
+static size_t
+instance(oid *out, const oid *base, size_t base_len, unsigned sub, const unsigned char *uuid)
+{
+    size_t n = base_len;
+
+    memcpy(out, base, base_len * sizeof(oid));
+    out[n++] = sub;
+    if (uuid) {
+        vmon_snmp_uuid_to_oid(uuid, out + n);
+        n += 16;
+    } else {
+        out[n++] = 0;
+    }
+    return n;
+}
+
+static void
+send_lifecycle(const struct vmon_event *ev)
+{
+    static const oid notif[] = { VMON_OID_NOTIFICATIONS, VMON_NOTIF_LIFECYCLE };
+    static const oid entry[] = { VMON_OID_DOMAIN_TABLE, 1 };
+    static const oid nobj[] = { VMON_OID_NOTIFY_OBJECTS };
+    netsnmp_variable_list *vars = NULL;
+    oid name[MAX_OID_LEN];
+    size_t n;
+
+    add_oid_var(&vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID, notif, sizeof(notif));
+    n = instance(name, entry, OID_LENGTH(entry), VMON_DCOL_NAME, ev->uuid);
+    add_string(&vars, name, n, ev->name);
+    n = instance(name, entry, OID_LENGTH(entry), VMON_DCOL_UUID_STRING, ev->uuid);
+    add_string(&vars, name, n, ev->uuid_str);
+    n = instance(name, entry, OID_LENGTH(entry), VMON_DCOL_STATE, ev->uuid);
+    add_int(&vars, name, n, ev->state);
+    n = instance(name, nobj, OID_LENGTH(nobj), VMON_NOTIFY_EVENT_TYPE, NULL);
+    add_int(&vars, name, n, ev->event);
+    n = instance(name, nobj, OID_LENGTH(nobj), VMON_NOTIFY_EVENT_DETAIL, NULL);
+    add_int(&vars, name, n, ev->detail);
+    n = instance(name, nobj, OID_LENGTH(nobj), VMON_NOTIFY_EVENT_DETAIL_NAME, NULL);
+    add_string(&vars, name, n, vmon_lifecycle_detail_name(ev->event, ev->detail));
+    send_v2trap(vars);      /* adds sysUpTime.0 in front */
+    snmp_free_varbind(vars);
+}
+
+/*
+ * libvirt-snmp's libvirtGuestNotif, for sites that kept its templates:
+ * Name, UUID, State and RowStatus, each with instance .0 as it sends them.
+ */
+static void
+send_libvirt_compat(const struct vmon_event *ev)
+{
+    static const oid notif[] = { VMON_OID_LIBVIRT_GUEST_NOTIF };
+    static const oid entry[] = { VMON_OID_LIBVIRT_GUEST_TABLE, 1 };
+    netsnmp_variable_list *vars = NULL;
+    oid name[MAX_OID_LEN];
+    size_t n;
+    /* libvirt-snmp: rows of stopping or stopped guests are notInService(2) */
+    bool down = ev->state == VMON_STATE_SHUTDOWN || ev->state == VMON_STATE_SHUTOFF
+                || ev->state == VMON_STATE_CRASHED;
+
+    add_oid_var(&vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID, notif, sizeof(notif));
+    n = instance(name, entry, OID_LENGTH(entry), 2, NULL);
+    add_string(&vars, name, n, ev->name);
+    n = instance(name, entry, OID_LENGTH(entry), 1, NULL);
+    add_oid_var(&vars, name, n, ASN_OCTET_STR, ev->uuid, 16);
+    n = instance(name, entry, OID_LENGTH(entry), 3, NULL);
+    add_int(&vars, name, n, ev->state);
+    n = instance(name, entry, OID_LENGTH(entry), 9, NULL);
+    add_int(&vars, name, n, down ? 2 : 1);
+    send_v2trap(vars);
+    snmp_free_varbind(vars);
+}
+
+static void
+send_connection(const struct vmon_event *ev)
+{
+    static const oid lost[] = { VMON_OID_NOTIFICATIONS, VMON_NOTIF_LIBVIRT_LOST };
+    static const oid back[] = { VMON_OID_NOTIFICATIONS, VMON_NOTIF_LIBVIRT_BACK };
+    static const oid agent[] = { VMON_OID_AGENT };
+    static const oid nobj[] = { VMON_OID_NOTIFY_OBJECTS };
+    const struct vmon_snapshot *snap = vmon_snmp.snap;
+    const char *uri = snap && snap->uri ? snap->uri : vmon_snmp.opts.uri ? vmon_snmp.opts.uri : "";
+    bool is_lost = ev->type == VMON_EVENT_CONNECTION_LOST;
+    netsnmp_variable_list *vars = NULL;
+    oid name[MAX_OID_LEN];
+    size_t n;
+
+    add_oid_var(&vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID,
+                is_lost ? lost : back, sizeof(lost));
+    n = instance(name, agent, OID_LENGTH(agent), VMON_AGENT_URI, NULL);
+    add_string(&vars, name, n, uri);
+    n = instance(name, nobj, OID_LENGTH(nobj), VMON_NOTIFY_EVENT_MESSAGE, NULL);
+    add_string(&vars, name, n, ev->message);
+    send_v2trap(vars);
+    snmp_free_varbind(vars);
+}
+
+void
+vmon_snmp_traps_drain(int fd, void *unused)
+{
+    struct vmon_event ev;
+
+    (void) fd;
+    (void) unused;
+    while (vmon_snmp.poller && vmon_poller_next_event(vmon_snmp.poller, &ev) > 0) {
+        switch (ev.type) {
+        case VMON_EVENT_LIFECYCLE:
+            snmp_log(LOG_INFO, "domain '%s' (%s): %s (%s)\n", ev.name, ev.uuid_str,
+                     vmon_lifecycle_name(ev.event),
+                     vmon_lifecycle_detail_name(ev.event, ev.detail));
+            send_lifecycle(&ev);
+            if (vmon_snmp.compat)
+                send_libvirt_compat(&ev);
+            break;
+        case VMON_EVENT_CONNECTION_LOST:
+        case VMON_EVENT_CONNECTION_BACK:
+            snmp_log(ev.type == VMON_EVENT_CONNECTION_LOST ? LOG_WARNING : LOG_NOTICE,
+                     "libvirt connection %s: %s\n",
+                     ev.type == VMON_EVENT_CONNECTION_LOST ? "lost" : "back", ev.message);
+            send_connection(&ev);
+            break;
+        default:
+            break;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+/*
+ * The SNMP face's internal interface.  Every function here runs on the one
+ * thread that owns net-snmp; only the core's poller thread runs elsewhere,
+ * and it is reached through vmon_poller_*() alone.
+ */
+#ifndef VMON_SNMP_H
+#define VMON_SNMP_H
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmon-metrics.h"
+#include "vmon-options.h"
+#include "vmon-poller.h"
+#include "vmon-snapshot.h"
+
+#define VMON_SNMP_APP "virtmon"   /* net-snmp application type: virtmon.conf */
+
+/* ---- vmon-snmp-ctx.c: the agent's state ------------------------------- */
+struct vmon_snmp_ctx {
+    struct vmon_options opts;     /* filled by the config handlers */
+    bool compat;                  /* serve libvirt-snmp's LIBVIRT-MIB too */
+    bool config_failed;           /* a config line was rejected: do not start */
+    struct vmon_poller *poller;
+    struct vmon_snapshot *snap;   /* the snapshot being served (one reference) */
+};
+extern struct vmon_snmp_ctx vmon_snmp;
+
+/* The latest published snapshot (borrowed; NULL before the first poll). */
+const struct vmon_snapshot *vmon_snmp_snapshot(void);
+void vmon_snmp_ctx_clear(void);
+
+/* ---- vmon-snmp-config.c ------------------------------------------------ */
+void vmon_snmp_config_register(void);
+
+/* ---- vmon-snmp-value.c: metrics as varbinds ---------------------------- */
+enum vmon_snmp_what {
+    VMON_SNMP_VALUE,
+    VMON_SNMP_RATE,
+    VMON_SNMP_WIN_MIN,
+    VMON_SNMP_WIN_AVG,
+    VMON_SNMP_WIN_MAX,
+};
+struct vmon_snmp_colref {
+    const struct vmon_metric_desc *desc;
+    enum vmon_snmp_what what;
+};
+/* Builds the column maps from the metric table; -1 if two metrics share a column. */
+int vmon_snmp_columns_init(void);
+/* The metric behind column col of scope's table (or node scalar), or NULL. */
+const struct vmon_snmp_colref *vmon_snmp_column(enum vmon_scope scope, unsigned col);
+/* Metric columns of scope in ascending order; returns how many (<= max). */
+size_t vmon_snmp_metric_columns(enum vmon_scope scope, unsigned *cols, size_t max);
+/* The ASN type the agent sends for a column (ASN_COUNTER64 or ASN_GAUGE). */
+u_char vmon_snmp_column_type(const struct vmon_snmp_colref *ref);
+/*
+ * Put the value into vb.  m is the entity's metric array, win its window
+ * array (NULL outside the domain scope).  0, or -1 when there is no value.
+ */
+int vmon_snmp_column_value(const struct vmon_snmp_colref *ref, const struct vmon_value *m,
+                           const struct vmon_window_stat *win, netsnmp_variable_list *vb);
+/* Helpers for the fixed columns. */
+void vmon_snmp_set_string(netsnmp_variable_list *vb, const char *s);
+void vmon_snmp_set_int(netsnmp_variable_list *vb, long v);
+void vmon_snmp_set_gauge(netsnmp_variable_list *vb, uint64_t v);   /* saturates */
+void vmon_snmp_set_counter64(netsnmp_variable_list *vb, uint64_t v);
+void vmon_snmp_set_truth(netsnmp_variable_list *vb, bool v);
+
+/* ---- vmon-snmp-table.c: a table served from the snapshot --------------- */
+#define VMON_SNMP_MAX_INDEX 17      /* UUID (16) + device number */
+
+struct vmon_snmp_row {
+    netsnmp_index idx;              /* first: the container sorts on it */
+    oid sub[VMON_SNMP_MAX_INDEX];
+    const struct vmon_domain *dom;
+    const void *dev;                /* vcpu, disk or NIC; NULL for a domain row */
+    unsigned num;
+};
+
+struct vmon_snmp_table;
+typedef void vmon_snmp_fill_fn(struct vmon_snmp_table *t, const struct vmon_snapshot *snap);
+/* 0 with vb set, or -1 when the row has no value in that column. */
+typedef int vmon_snmp_get_fn(const struct vmon_snmp_row *row, unsigned col,
+                             netsnmp_variable_list *vb);
+
+struct vmon_snmp_table_def {
+    const char *name;
+    const oid *oid;
+    size_t oid_len;
+    const unsigned *cols;           /* every readable/writable column, ascending */
+    size_t ncols;
+    vmon_snmp_fill_fn *fill;
+    vmon_snmp_get_fn *get;
+    Netsnmp_Node_Handler *set;      /* NULL: read-only */
+};
+
+struct vmon_snmp_table *vmon_snmp_table_register(const struct vmon_snmp_table_def *def);
+void vmon_snmp_table_free(struct vmon_snmp_table *t);
+/* For fill(): one row whose index is uuid[16] followed by nsub extra sub-ids. */
+void vmon_snmp_table_add(struct vmon_snmp_table *t, const struct vmon_domain *dom,
+                         const void *dev, unsigned num, const oid *extra, size_t nextra,
+                         bool with_uuid);
+/* The row a request is about (table_container found it), or NULL. */
+const struct vmon_snmp_row *vmon_snmp_table_row(netsnmp_request_info *request);
+/* Columns: ids first..last, then the metric columns of scope. */
+size_t vmon_snmp_table_cols(unsigned *cols, size_t max, unsigned first, unsigned last,
+                            enum vmon_scope scope);
+
+/* ---- the MIB parts ------------------------------------------------------ */
+int vmon_snmp_scalars_init(void);
+int vmon_snmp_states_init(void);
+int vmon_snmp_domain_init(void);
+int vmon_snmp_vcpu_init(void);
+int vmon_snmp_disk_init(void);
+int vmon_snmp_nic_init(void);
+int vmon_snmp_compat_init(void);
+void vmon_snmp_tables_shutdown(void);
+
+/* ---- vmon-snmp-action.c: SET phases shared by both MIBs ---------------- */
+/*
+ * decode() turns one varbind of a RESERVE1 into an action: returns
+ * SNMP_ERR_NOERROR and *action, or the SNMP error to answer with.
+ */
+typedef int vmon_snmp_decode_fn(const struct vmon_snmp_row *row, unsigned col,
+                                const netsnmp_variable_list *vb, enum vmon_action *action);
+int vmon_snmp_action_handle(netsnmp_agent_request_info *reqinfo,
+                            netsnmp_request_info *requests, vmon_snmp_decode_fn *decode);
+/* Whether a is allowed and sensible for dom: SNMP error or SNMP_ERR_NOERROR. */
+int vmon_snmp_action_check(const struct vmon_domain *dom, enum vmon_action a);
+
+/* ---- vmon-snmp-traps.c ---------------------------------------------------- */
+void vmon_snmp_traps_drain(int fd, void *unused);
+
+/* ---- helpers -------------------------------------------------------------- */
+void vmon_snmp_uuid_to_oid(const unsigned char uuid[16], oid *out);
+
+#endif

@@ -1,0 +1,247 @@
+# shellcheck shell=bash
+#
+# Helpers for the collectd face's system tests: a real collectd daemon with
+# our virtmon.so and a csv writer in a private PluginDir, against libvirt's
+# test driver.  Sourced by tests/collectd/cd-*.sh, which automake runs from
+# the top build directory with $srcdir exported.
+#
+#   . "$srcdir/tests/collectd/cd-lib.sh"
+#   cd_setup                      # skip if collectd is missing, temp dir, cleanup
+#   cd_libvirtd_start             # private libvirtd, for events and restarts
+#   cd_conf main <<EOF ... EOF    # the <Plugin virtmon> block and more
+#   cd_collectd_start main; cd_wait_value main "$CD_HOST/virtmon-DOM/virt_cpu_total"
+#
+# Exit codes are automake's: 0 pass, 1 fail, 77 skip, 99 hard error.  A set-up
+# that goes wrong is a hard error, never a pass.  VMON_CD_KEEP=1 keeps the
+# temporary directory (logs, csv files) for a look after the test.
+
+PATH=$PATH:/usr/sbin:/sbin
+
+CD_PLUGIN_SO=${VMON_CD_PLUGIN:-collectd/.libs/virtmon.so}
+CD_SYS_PLUGINDIR=${VMON_CD_SYS_PLUGINDIR:-/usr/lib/collectd}
+CD_TYPES_DB=${VMON_TYPES_DB:-/usr/share/collectd/types.db}
+CD_HOST=vmon-cd-test
+CD_DIR=
+CD_PIDS=()
+CD_LIBVIRTD_PID=
+CD_URI=
+
+cd_log() {
+	printf 'cd %s: %s\n' "$(date +%T.%3N)" "$*" >&2
+}
+
+cd_skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+cd_hard() {
+	echo "ERROR (set-up): $*" >&2
+	exit 99
+}
+
+cd_fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+cd_cleanup() {
+	local pid
+	for pid in "${CD_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	done
+	cd_libvirtd_stop
+	if [ -n "$CD_DIR" ] && [ "${VMON_CD_KEEP:-0}" != 1 ]; then
+		rm -rf "$CD_DIR"
+	elif [ -n "$CD_DIR" ]; then
+		echo "kept $CD_DIR" >&2
+	fi
+}
+
+# cd_setup [notrap]: notrap when tests/sys/lib.sh owns the EXIT trap (then
+# register cd_cleanup with sys_on_exit).
+cd_setup() {
+	local so
+	command -v collectd >/dev/null 2>&1 || cd_skip "no collectd binary (Debian: collectd-core)"
+	command -v virsh >/dev/null 2>&1 || cd_skip "no virsh (Debian: libvirt-clients)"
+	[ -r "$CD_TYPES_DB" ] || cd_skip "no types.db at $CD_TYPES_DB"
+	[ -f "$CD_PLUGIN_SO" ] || cd_hard "plugin not built: $CD_PLUGIN_SO"
+	CD_DIR=$(mktemp -d /tmp/vmon-cd.XXXXXX) || cd_hard "mktemp failed"
+	[ "${1:-}" = notrap ] || trap cd_cleanup EXIT
+	mkdir -p "$CD_DIR/plugins" || cd_hard "mkdir failed"
+	# collectd refuses symlinked plugins ("is not a regular file"): copy.
+	cp "$CD_PLUGIN_SO" "$CD_DIR/plugins/virtmon.so" || cd_hard "cannot copy $CD_PLUGIN_SO"
+	for so in csv logfile; do
+		[ -f "$CD_SYS_PLUGINDIR/$so.so" ] || cd_skip "no $so.so in $CD_SYS_PLUGINDIR"
+		cp "$CD_SYS_PLUGINDIR/$so.so" "$CD_DIR/plugins/" || cd_hard "cannot copy $so.so"
+	done
+}
+
+# Copy another of collectd's plugins (virt, unixsock...) next to ours.
+cd_add_plugin() {
+	[ -f "$CD_SYS_PLUGINDIR/$1.so" ] || cd_skip "no $1.so in $CD_SYS_PLUGINDIR"
+	cp "$CD_SYS_PLUGINDIR/$1.so" "$CD_DIR/plugins/" || cd_hard "cannot copy $1.so"
+}
+
+# cd_conf NAME < body: $CD_DIR/NAME.conf with the common head (log to
+# NAME.log, csv into NAME.csv/, one second interval) and the body after it.
+cd_conf() {
+	local name=$1
+	mkdir -p "$CD_DIR/$name.csv"
+	{
+		cat <<EOF
+Hostname "$CD_HOST"
+FQDNLookup false
+BaseDir "$CD_DIR"
+PIDFile "$CD_DIR/$name.pid"
+PluginDir "$CD_DIR/plugins"
+TypesDB "$CD_TYPES_DB"
+Interval 1
+LoadPlugin logfile
+<Plugin logfile>
+  LogLevel info
+  File "$CD_DIR/$name.log"
+  Timestamp true
+</Plugin>
+LoadPlugin csv
+<Plugin csv>
+  DataDir "$CD_DIR/$name.csv"
+  StoreRates false
+</Plugin>
+EOF
+		cat
+	} >"$CD_DIR/$name.conf"
+}
+
+# Start collectd in the foreground (in the background of this shell).
+cd_collectd_start() {
+	local name=$1
+	collectd -f -C "$CD_DIR/$name.conf" >>"$CD_DIR/$name.out" 2>&1 &
+	CD_PIDS+=("$!")
+	eval "CD_PID_$name=$!"
+}
+
+cd_collectd_stop() {
+	local name=$1 pid
+	eval "pid=\${CD_PID_$name:-}"
+	[ -n "$pid" ] || return 0
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	eval "CD_PID_$name="
+}
+
+cd_collectd_alive() {
+	local pid
+	eval "pid=\${CD_PID_$1:-}"
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+# The csv file of identifier "HOST/PLUGIN[-INST]/TYPE[-TINST]" for run NAME;
+# the host part may be a glob.  Hosts default to $CD_HOST.
+cd_csv_file() {
+	local name=$1 id=$2 f
+	for f in "$CD_DIR/$name.csv/"$id-[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]; do
+		[ -f "$f" ] && { echo "$f"; return 0; }
+	done
+	return 1
+}
+
+# Last written value of data source column COL (1 = first DS) of a csv file.
+cd_csv_last() {
+	tail -n 1 "$1" | awk -F, -v c="$(( ${2:-1} + 1 ))" '{ print $c }'
+}
+
+# Wait up to $3 seconds (default 15) for identifier $2 of run $1 to have at
+# least two lines of values; prints the file.
+cd_wait_value() {
+	local name=$1 id=$2 t=${3:-15} i f
+	for i in $(seq 1 $(( t * 10 ))); do
+		f=$(cd_csv_file "$name" "$id") && [ "$(wc -l <"$f")" -ge 3 ] && { echo "$f"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
+# Wait for a line matching an extended regex in a file.
+cd_wait_grep() {
+	local re=$1 file=$2 t=${3:-15} i
+	for i in $(seq 1 $(( t * 10 ))); do
+		grep -Eq -- "$re" "$file" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---- a private libvirtd -----------------------------------------------------
+# The test driver keeps one test:///default per process, and events only
+# reach connections to that process.  A private libvirtd (session mode, as
+# nobody when we are root, all state in $CD_DIR) hosts one that collectd and
+# virsh share, that we can kill and restart, and that never touches the
+# system libvirtd other tests use.
+
+cd_libvirtd_start() {
+	local base=$CD_DIR/lvd i
+	command -v libvirtd >/dev/null 2>&1 || cd_skip "no libvirtd (Debian: libvirt-daemon)"
+	mkdir -p "$base/run" "$base/config" "$base/cache" "$base/data" || cd_hard "mkdir failed"
+	cat >"$base/start.sh" <<EOF
+#!/bin/sh
+export HOME=$base XDG_RUNTIME_DIR=$base/run XDG_CONFIG_HOME=$base/config
+export XDG_CACHE_HOME=$base/cache XDG_DATA_HOME=$base/data
+exec libvirtd --timeout 0
+EOF
+	chmod 755 "$base/start.sh"
+	if [ "$(id -u)" = 0 ]; then
+		command -v setpriv >/dev/null 2>&1 || cd_skip "no setpriv to run libvirtd unprivileged"
+		chmod 755 "$CD_DIR"
+		chown -R nobody "$base" || cd_hard "chown nobody failed"
+		setpriv --reuid=nobody --regid=nogroup --clear-groups "$base/start.sh" \
+			>>"$base/libvirtd.log" 2>&1 &
+	else
+		"$base/start.sh" >>"$base/libvirtd.log" 2>&1 &
+	fi
+	CD_LIBVIRTD_PID=$!
+	CD_LIBVIRTD_SOCK=$base/run/libvirt/libvirt-sock
+	CD_URI="test+unix:///default?socket=$CD_LIBVIRTD_SOCK"
+	for i in $(seq 1 100); do
+		if [ -S "$CD_LIBVIRTD_SOCK" ] && virsh -q -c "$CD_URI" list >/dev/null 2>&1; then
+			cd_libvirtd_hold
+			return 0
+		fi
+		kill -0 "$CD_LIBVIRTD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$base/libvirtd.log" >&2
+	cd_hard "private libvirtd did not come up"
+}
+
+# libvirtd frees test:///default when its last client disconnects, so every
+# virsh call would start from the pristine default again.  A virsh listening
+# for events holds one connection open for the test's lifetime, and its log
+# ($CD_DIR/lvd/events.log) is libvirt's own account of the lifecycle events.
+cd_libvirtd_hold() {
+	virsh -c "$CD_URI" event --all --loop --timestamp >>"$CD_DIR/lvd/events.log" 2>&1 &
+	CD_HOLD_PID=$!
+	sleep 0.3
+	kill -0 "$CD_HOLD_PID" 2>/dev/null || cd_hard "virsh event could not hold a connection"
+}
+
+cd_libvirtd_stop() {
+	[ -z "${CD_HOLD_PID:-}" ] || { kill "$CD_HOLD_PID" 2>/dev/null; wait "$CD_HOLD_PID" 2>/dev/null; }
+	CD_HOLD_PID=
+	[ -n "$CD_LIBVIRTD_PID" ] || return 0
+	kill "$CD_LIBVIRTD_PID" 2>/dev/null
+	wait "$CD_LIBVIRTD_PID" 2>/dev/null
+	CD_LIBVIRTD_PID=
+	rm -f "$CD_LIBVIRTD_SOCK"
+}
+
+cd_virsh() {
+	timeout 30 virsh -q -c "$CD_URI" "$@"
+}
+
+# ---- types.db --------------------------------------------------------------
+
+# "GAUGE DERIVE" for a type, or nothing when types.db lacks it.
+cd_types_db_ds() {
+	awk -v t="$1" '$1 == t { for (i = 2; i <= NF; i++) { split($i, p, ":"); printf "%s%s", (i > 2 ? " " : ""), p[2] } print ""; exit }' "$CD_TYPES_DB"
+}

@@ -1,0 +1,280 @@
+/*
+ * The checks' shared parts without libvirt: the state policy for every
+ * state (autostart included, which the test driver cannot express), the
+ * walk of the core's metric table, and the state file round trip.
+ */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chk-metric.h"
+#include "chk-policy.h"
+#include "chk-statefile.h"
+#include "tap.h"
+#include "vmon-util.h"
+
+static int
+policy_of(const struct chk_policy *p, int state, bool autostart)
+{
+    struct vmon_domain d = { .state = state, .autostart = autostart, .id = -1 };
+
+    return chk_policy_state(p, &d);
+}
+
+DEF_TEST(policy_defaults)
+{
+    struct chk_policy named, many;
+    static const struct { int state, level; } common[] = {
+        { VMON_STATE_RUNNING, CHK_OK }, { VMON_STATE_BLOCKED, CHK_WARNING },
+        { VMON_STATE_PAUSED, CHK_WARNING }, { VMON_STATE_SHUTDOWN, CHK_WARNING },
+        { VMON_STATE_CRASHED, CHK_CRITICAL }, { VMON_STATE_PMSUSPENDED, CHK_WARNING },
+        { VMON_STATE_NOSTATE, CHK_UNKNOWN },
+    };
+
+    chk_policy_init(&named, true);
+    chk_policy_init(&many, false);
+    for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++) {
+        for (int as = 0; as < 2; as++) {
+            EXPECT_EQ_INT(common[i].level, policy_of(&named, common[i].state, as));
+            EXPECT_EQ_INT(common[i].level, policy_of(&many, common[i].state, as));
+        }
+    }
+    /* shut off: always critical when named, only with autostart otherwise */
+    EXPECT_EQ_INT(CHK_CRITICAL, policy_of(&named, VMON_STATE_SHUTOFF, false));
+    EXPECT_EQ_INT(CHK_CRITICAL, policy_of(&named, VMON_STATE_SHUTOFF, true));
+    EXPECT_EQ_INT(CHK_OK, policy_of(&many, VMON_STATE_SHUTOFF, false));
+    EXPECT_EQ_INT(CHK_CRITICAL, policy_of(&many, VMON_STATE_SHUTOFF, true));
+    /* a state number the policy does not know */
+    EXPECT_EQ_INT(CHK_UNKNOWN, policy_of(&many, 42, false));
+    return 0;
+}
+
+DEF_TEST(policy_parse)
+{
+    struct chk_policy p;
+    char err[256] = "";
+
+    chk_policy_init(&p, false);
+    EXPECT_EQ_INT(0, chk_policy_parse(&p, "paused=critical,running=warning,shutoff-autostart=ok",
+                                      err, sizeof(err)));
+    EXPECT_EQ_INT(CHK_CRITICAL, policy_of(&p, VMON_STATE_PAUSED, false));
+    EXPECT_EQ_INT(CHK_WARNING, policy_of(&p, VMON_STATE_RUNNING, false));
+    EXPECT_EQ_INT(CHK_OK, policy_of(&p, VMON_STATE_SHUTOFF, true));
+    EXPECT_EQ_INT(0, chk_policy_parse(&p, "shutoff=warning", err, sizeof(err)));
+    EXPECT_EQ_INT(CHK_WARNING, policy_of(&p, VMON_STATE_SHUTOFF, true));
+    EXPECT_EQ_INT(CHK_WARNING, policy_of(&p, VMON_STATE_SHUTOFF, false));
+    EXPECT_EQ_INT(0, chk_policy_parse(&p, "shutoff-manual=unknown,CRASHED=3", err, sizeof(err)));
+    EXPECT_EQ_INT(CHK_UNKNOWN, policy_of(&p, VMON_STATE_SHUTOFF, false));
+    EXPECT_EQ_INT(CHK_UNKNOWN, policy_of(&p, VMON_STATE_CRASHED, false));
+
+    /* a bad part changes nothing, and is quoted */
+    struct chk_policy before = p;
+    EXPECT_EQ_INT(-1, chk_policy_parse(&p, "running=ok,paused=meh", err, sizeof(err)));
+    CHECK(strstr(err, "paused=meh") != NULL);
+    CHECK(memcmp(&before, &p, sizeof(p)) == 0);
+    EXPECT_EQ_INT(-1, chk_policy_parse(&p, "hibernating=ok", err, sizeof(err)));
+    CHECK(strstr(err, "'hibernating'") != NULL);
+    EXPECT_EQ_INT(-1, chk_policy_parse(&p, "paused", err, sizeof(err)));
+    EXPECT_EQ_INT(-1, chk_policy_parse(&p, "", err, sizeof(err)));
+    return 0;
+}
+
+/* Labels are RRD-safe, unique in their first 19 characters (the guidelines'
+ * advice, for RRD data source names), option names unique, UOMs right. */
+static void
+check_set(const struct chk_metric_set *set, enum vmon_scope scope)
+{
+    size_t n;
+    const struct vmon_metric_desc *d = vmon_metrics(scope, &n);
+    size_t labelled = 0, counters = 0;
+
+    for (size_t i = 0; i < n; i++)
+        if (d[i].perf_label) {
+            labelled++;
+            counters += d[i].kind == VMON_KIND_COUNTER;
+        }
+    EXPECT_EQ_INT(labelled + counters, set->n);
+
+    for (size_t i = 0; i < set->n; i++) {
+        const struct chk_metric *a = &set->m[i];
+        bool safe = a->label[0] != '\0';
+        for (const char *p = a->label; *p; p++)
+            safe &= (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
+        TAP_RESULT(safe, "label '%s' is [a-z0-9_]+", a->label);
+        for (size_t j = i + 1; j < set->n; j++) {
+            TAP_RESULT(strncmp(a->label, set->m[j].label, 19) != 0,
+                       "'%s' and '%s' differ in 19 characters", a->label, set->m[j].label);
+            TAP_RESULT(strcmp(a->option, set->m[j].option) != 0, "option --%s is unique", a->option);
+        }
+        if (a->raw_counter)
+            TAP_RESULT(a->uom == VMON_UOM_COUNTER && !chk_metric_has_options(a),
+                       "raw counter '%s': UOM c, no threshold options", a->label);
+        else if (a->rate)
+            TAP_RESULT(a->uom == VMON_UOM_NONE && strstr(a->label, "_per_s") &&
+                       chk_metric_needs_rate(a), "rate '%s': no UOM, _per_s, needs two samples",
+                       a->label);
+        else if (a->desc->unit == VMON_UNIT_KIB)
+            TAP_RESULT(a->uom == VMON_UOM_B && a->scale == 1024, "KiB gauge '%s' in bytes",
+                       a->label);
+        else if (a->desc->unit == VMON_UNIT_PERCENT)
+            TAP_RESULT(a->uom == VMON_UOM_PERCENT, "percentage '%s' in %%", a->label);
+    }
+}
+
+DEF_TEST(metric_table)
+{
+    struct chk_metric_set dom = { 0 }, node = { 0 };
+
+    chk_metrics_from_table(&dom, VMON_SCOPE_DOMAIN);
+    chk_metrics_from_table(&node, VMON_SCOPE_NODE);
+    check_set(&dom, VMON_SCOPE_DOMAIN);
+    check_set(&node, VMON_SCOPE_NODE);
+    /* the ones the issue names are there */
+    static const char *const wanted[] = {
+        "cpu", "mem_used", "rss", "disk_read_bytes_per_s", "disk_write_bytes_per_s",
+        "disk_read_ops_per_s", "disk_write_ops_per_s", "net_rx_bytes_per_s", "net_tx_bytes_per_s",
+        "net_rx_packets_per_s", "net_tx_packets_per_s", "disk_errors_per_s", "net_rx_errors_per_s",
+        "net_tx_errors_per_s", "net_rx_drops_per_s", "net_tx_drops_per_s",
+    };
+    for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
+        TAP_RESULT(chk_metrics_find(&dom, wanted[i]) != NULL, "domain metric '%s' exists", wanted[i]);
+    CHECK(chk_metrics_find(&node, "cpu") != NULL && chk_metrics_find(&node, "mem") != NULL);
+
+    /* values: a rate only with a rate, KiB scaled, exact integers kept */
+    struct vmon_value v[VMON_DOM__N];
+    double x;
+    bool exact;
+    uint64_t u;
+    memset(v, 0, sizeof(v));
+    const struct chk_metric *rate = chk_metrics_find(&dom, "disk_read_bytes_per_s");
+    const struct chk_metric *raw = chk_metrics_find(&dom, "disk_read_bytes");
+    const struct chk_metric *mem = chk_metrics_find(&dom, "mem");
+    vmon_value_set(&v[VMON_DOM_DISK_RD_BYTES], 9007199254740993ull);
+    CHECK(!chk_metric_value(rate, v, &x, &exact, &u));
+    CHECK(chk_metric_value(raw, v, &x, &exact, &u) && exact && u == 9007199254740993ull);
+    v[VMON_DOM_DISK_RD_BYTES].d = 4096.5;
+    v[VMON_DOM_DISK_RD_BYTES].have |= VMON_HAVE_RATE;
+    CHECK(chk_metric_value(rate, v, &x, &exact, &u) && x == 4096.5 && !exact);
+    CHECK(!chk_metric_value(mem, v, &x, &exact, &u));
+    vmon_value_set(&v[VMON_DOM_MEM_CURRENT], 2097152);
+    CHECK(chk_metric_value(mem, v, &x, &exact, &u) && exact && u == 2147483648ull);
+
+    chk_metrics_free(&dom);
+    chk_metrics_free(&node);
+    return 0;
+}
+
+DEF_TEST(state_file)
+{
+    char dirt[] = "/tmp/vmon-parts.XXXXXX", err[512] = "", why[512] = "";
+    char *tmp = mkdtemp(dirt);
+    double taken = 0, age = 0;
+
+    CHECK(tmp != NULL);
+    if (!tmp)
+        return 1;
+    char *sub = vmon_asprintf("%s/state", tmp);
+    char *dir = chk_state_dir(sub, err, sizeof(err));
+    CHECK(dir != NULL);
+    struct stat st;
+    CHECK(stat(sub, &st) == 0 && (st.st_mode & 0777) == 0700);
+
+    struct vmon_snapshot *snap = vmon_snapshot_new();
+    snap->uri = vmon_strdup("test:///x");
+    snap->taken = vmon_now_mono() - 10;
+    struct vmon_domain *d = vmon_snapshot_add_domain(snap);
+    d->name = vmon_strdup("vm");
+    d->id = 7;
+    strcpy(d->uuid_str, "01234567-89ab-cdef-0123-456789abcdef");
+    vmon_value_set(&d->m[VMON_DOM_CPU_TIME], UINT64_MAX - 1);
+    vmon_value_set(&d->m[VMON_DOM_NET_TX_BYTES], 42);
+    vmon_value_set(&d->m[VMON_DOM_VCPU_CURRENT], 4);     /* a gauge: not stored */
+
+    char *path = chk_state_path(dir, snap->uri, d->uuid_str);
+    EXPECT_EQ_INT(0, chk_state_save(path, snap, d, err, sizeof(err)));
+
+    struct vmon_snapshot *prev = vmon_snapshot_new();
+    EXPECT_EQ_INT(1, chk_state_load(path, "test:///x", 1, 60, prev, &taken, &age, why, sizeof(why)));
+    EXPECT_EQ_INT(1, prev->ndomains);
+    if (prev->ndomains == 1) {
+        const struct vmon_domain *p = &prev->domains[0];
+        EXPECT_EQ_INT(7, p->id);
+        EXPECT_EQ_STR("01234567-89ab-cdef-0123-456789abcdef", p->uuid_str);
+        CHECK(p->uuid[0] == 0x01 && p->uuid[15] == 0xef);
+        CHECK(vmon_value_has(&p->m[VMON_DOM_CPU_TIME]) && p->m[VMON_DOM_CPU_TIME].u == UINT64_MAX - 1);
+        CHECK(p->m[VMON_DOM_NET_TX_BYTES].u == 42);
+        CHECK(!vmon_value_has(&p->m[VMON_DOM_VCPU_CURRENT]));
+        CHECK(!vmon_value_has(&p->m[VMON_DOM_DISK_RD_BYTES]));
+    }
+    EXPECT_EQ_DBL(snap->taken, taken, 1e-5);
+
+    /* too young, too old, other URI, missing: absent (0), never an error */
+    EXPECT_EQ_INT(0, chk_state_load(path, "test:///x", 20, 60, prev, &taken, &age, why, sizeof(why)));
+    CHECK(strstr(why, "only") != NULL);
+    EXPECT_EQ_DBL(10, age, 1);        /* the caller may wait out the rest */
+    EXPECT_EQ_INT(0, chk_state_load(path, "test:///x", 0, 5, prev, &taken, &age, why, sizeof(why)));
+    CHECK(strstr(why, "more than 5") != NULL);
+    EXPECT_EQ_INT(0, chk_state_load(path, "qemu:///system", 0, 60, prev, &taken, &age, why, sizeof(why)));
+    CHECK(strstr(why, "another URI") != NULL);
+    char *other = chk_state_path(dir, "qemu:///system", d->uuid_str);
+    CHECK(strcmp(other, path) != 0);
+    EXPECT_EQ_INT(0, chk_state_load(other, "qemu:///system", 0, 60, prev, &taken, &age, why, sizeof(why)));
+    CHECK(strstr(why, "no previous sample") != NULL);
+    EXPECT_EQ_DBL(-1, age, 0);
+    EXPECT_EQ_INT(1, prev->ndomains);    /* nothing was added by the failed loads */
+
+    /* corrupt: -1 with where */
+    static const char *const corrupt[] = {
+        "version 2\n", "boot x\n", "version 1\nm cpu.time 5\n", "version 1\nnonsense here\n",
+        "version 1\ntaken 1,5\n", "version 1\nuuid 1234\n",
+    };
+    for (size_t i = 0; i < sizeof(corrupt) / sizeof(corrupt[0]); i++) {
+        FILE *f = fopen(path, "w");
+        fputs(corrupt[i], f);
+        fclose(f);
+        int rc = chk_state_load(path, "test:///x", 0, 60, prev, &taken, &age, why, sizeof(why));
+        TAP_RESULT(rc == -1 && strstr(why, path), "corrupt file %zu refused: %s", i, why);
+    }
+
+    /* the node's file */
+    vmon_value_set(&snap->node.m[VMON_NODE_CPU_IDLE], 1234);
+    char *npath = chk_state_path(dir, snap->uri, "node");
+    EXPECT_EQ_INT(0, chk_state_save(npath, snap, NULL, err, sizeof(err)));
+    struct vmon_snapshot *nprev = vmon_snapshot_new();
+    EXPECT_EQ_INT(1, chk_state_load(npath, "test:///x", 1, 60, nprev, &taken, &age, why, sizeof(why)));
+    CHECK(nprev->node.m[VMON_NODE_CPU_IDLE].u == 1234 && nprev->ndomains == 0);
+
+    /* an unsafe directory is refused */
+    char *open_dir = vmon_asprintf("%s/open", tmp);
+    mkdir(open_dir, 0700);
+    chmod(open_dir, 0777);
+    char *refused = chk_state_dir(open_dir, err, sizeof(err));
+    CHECK(refused == NULL && strstr(err, "writable by others"));
+
+    unlink(path);
+    unlink(npath);
+    rmdir(open_dir);
+    rmdir(sub);
+    rmdir(tmp);
+    free(refused);
+    free(open_dir);
+    free(npath);
+    free(other);
+    free(path);
+    free(dir);
+    free(sub);
+    vmon_snapshot_unref(nprev);
+    vmon_snapshot_unref(prev);
+    vmon_snapshot_unref(snap);
+    return 0;
+}
+
+int
+main(void)
+{
+    RUN_TEST(policy_defaults);
+    RUN_TEST(policy_parse);
+    RUN_TEST(metric_table);
+    RUN_TEST(state_file);
+    END_TEST;
+}

@@ -1,0 +1,96 @@
+#!/bin/sh
+# SET on virtmonDomainAction and on LIBVIRT-MIB's State/RowStatus against
+# the test driver: an allowed action runs once and shows in the state and
+# last-action columns; each refused case answers its SNMP error and leaves
+# the domain as it was.
+. "${srcdir:-.}/tests/snmp/lib.sh"
+snmp_setup
+
+D=.1.3.6.1.4.1.99999.1.3.1
+L=.1.3.6.1.4.1.36957.1.1.1
+# test:///default, not a fixture file: the core runs actions on a
+# connection of its own, and only test:///default shares its domains
+# between the connections of one process (every test:///FILE connection
+# gets a private copy), so only there does the poller see what we did.
+URI=test:///default
+ALPHA=$(uuid_oid 6695eb01-f6a4-8304-79aa-97f2502e193f)     # "test", running
+checks=0
+
+# sset EXPECTED-ERROR OID TYPE VALUE: "ok" or the error name snmpset prints
+sset() {
+    want=$1; shift
+    out=$(snmpset -v2c -c private -t 5 -r 0 -On 127.0.0.1:$SNMP_PORT "$@" 2>&1)
+    case $want in
+    ok) echo "$out" | grep -q ' = INTEGER' || fail "snmpset $*: $out" ;;
+    *) echo "$out" | grep -q "Reason: $want" || fail "snmpset $*: expected $want, got: $out" ;;
+    esac
+    checks=$((checks + 1))
+}
+
+wait_state() {   # UUID-OID STATE
+    i=0
+    while test $i -lt 50; do
+        test "$(snmp_get $D.4.$1)" = "$2" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    fail "domain state did not become $2 (is $(snmp_get $D.4.$1))"
+}
+
+snmp_start_master
+
+# 1. read-only agent (no allowActions): every action is notWritable
+snmp_start_agent "$URI"
+sset notWritable $D.14.$ALPHA i 6
+wait_state "$ALPHA" 1
+grep -q "SET refused on domain 'test'" "$T/agent.log" || fail "refusal not logged"
+for p in $snmp_pids; do test "$p" = "$SNMPD_PID" || kill "$p"; done
+wait "$AGENT_PID" 2>/dev/null
+snmp_pids=$SNMPD_PID
+
+# 2. suspend, resume, destroy and start allowed; reboot not
+snmp_start_agent "$URI" "allowActions suspend,resume,destroy,start"
+test "$(snmp_get .1.3.6.1.4.1.99999.1.1.12.0)" = '"start,destroy,suspend,resume"' ||
+    fail "virtmonAgentAllowedActions: $(snmp_get .1.3.6.1.4.1.99999.1.1.12.0)"
+sset wrongValue $D.14.$ALPHA i 0                     # none
+sset wrongValue $D.14.$ALPHA i 42                    # no such action
+sset wrongType $D.14.$ALPHA s suspend
+sset inconsistentValue $D.14.$ALPHA i 3              # reboot: not allowed
+sset inconsistentValue $D.14.$ALPHA i 7              # resume: not paused
+sset inconsistentValue $D.14.$ALPHA i 1              # start: already running
+sset notWritable $D.2.$ALPHA s renamed               # name column
+sset noCreation $D.14.1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16 i 6
+wait_state "$ALPHA" 1
+test "$(snmp_get $D.15.$ALPHA)" = 0 || fail "a refused SET ran an action"
+
+sset ok $D.14.$ALPHA i 6                             # suspend
+wait_state "$ALPHA" 3
+test "$(snmp_get $D.15.$ALPHA)" = 6 || fail "last action: $(snmp_get $D.15.$ALPHA)"
+test "$(snmp_get $D.16.$ALPHA)" = 1 || fail "last result: $(snmp_get $D.16.$ALPHA)"
+test "$(snmp_get $D.17.$ALPHA)" -gt 0 || fail "last action time"
+test "$(grep -c "suspend of domain 'test' (6695eb01-f6a4-8304-79aa-97f2502e193f): ok" "$T/agent.log")" = 1 ||
+    fail "the suspend should be logged exactly once"
+sset ok $D.14.$ALPHA i 7                             # resume
+wait_state "$ALPHA" 1
+sset ok $D.14.$ALPHA i 5                             # destroy
+wait_state "$ALPHA" 5
+sset ok $D.14.$ALPHA i 1                             # start
+wait_state "$ALPHA" 1
+
+# 3. LIBVIRT-MIB: State paused/running, RowStatus createAndGo/destroy
+sset ok $L.3.$ALPHA i 3
+wait_state "$ALPHA" 3
+sset ok $L.3.$ALPHA i 1
+wait_state "$ALPHA" 1
+sset wrongValue $L.9.$ALPHA i 5                      # createAndWait: unsupported
+sset inconsistentValue $L.9.$ALPHA i 4               # createAndGo on a running domain
+sset ok $L.9.$ALPHA i 6                              # destroy
+wait_state "$ALPHA" 5
+sset ok $L.9.$ALPHA i 4                              # createAndGo starts it again
+wait_state "$ALPHA" 1
+sset inconsistentValue $L.3.$ALPHA i 4               # shutdown: not in allowActions
+sset notWritable $L.2.$ALPHA s x
+sset noCreation $L.9.1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16 i 4
+
+echo "ok: $checks SET checks"
+exit 0
