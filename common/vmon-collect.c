@@ -18,6 +18,7 @@
 struct xml_entry {
     unsigned char uuid[16];
     int id;                       /* XML of a running domain names its tap devices */
+    bool listed;                  /* in this poll's domain list */
     struct vmon_domxml *xml;
 };
 
@@ -577,6 +578,29 @@ xml_slot(struct vmon_collector *c, virDomainPtr dom, const unsigned char uuid[16
     return e;
 }
 
+/* Forget the XML of domains that are gone (transient ones come and go for good). */
+static void
+prune_xml(struct vmon_collector *c, const struct vmon_domain *doms, size_t count)
+{
+    if (c->nxml <= count)
+        return;
+    for (size_t i = 0; i < c->nxml; i++)
+        c->xml[i].listed = false;
+    for (size_t j = 0; j < count; j++) {
+        struct xml_entry *e = find_xml(c, doms[j].uuid);
+        if (e)
+            e->listed = true;
+    }
+    size_t kept = 0;    /* compacting keeps the order, so the array stays sorted */
+    for (size_t i = 0; i < c->nxml; i++) {
+        if (c->xml[i].listed)
+            c->xml[kept++] = c->xml[i];
+        else
+            vmon_domxml_free(c->xml[i].xml);
+    }
+    c->nxml = kept;
+}
+
 static int
 compare_uuid(const void *a, const void *b)
 {
@@ -672,6 +696,7 @@ vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon_fil
         xml_slot(c, doms[i], snap->domains[i].uuid, &added);
     if (added)
         qsort(c->xml, c->nxml, sizeof(*c->xml), compare_xml);
+    prune_xml(c, snap->domains, count);
     for (size_t i = 0; i < count; i++) {
         struct xml_entry *e = find_xml(c, snap->domains[i].uuid);
         if (!e->xml) {

@@ -36,13 +36,6 @@
 static const oid guest_table_oid[] = { VMON_OID_LIBVIRT_GUEST_TABLE };
 static struct vmon_snmp_table *guest_table;
 
-static void
-fill(struct vmon_snmp_table *t, const struct vmon_snapshot *snap)
-{
-    for (size_t i = 0; i < snap->ndomains; i++)
-        vmon_snmp_table_add(t, &snap->domains[i], NULL, 0, NULL, 0, true);
-}
-
 static uint64_t
 metric(const struct vmon_domain *d, int id)
 {
@@ -119,14 +112,7 @@ decode(const struct vmon_snmp_row *row, unsigned col, const netsnmp_variable_lis
     return vmon_snmp_action_check(row->dom, *action);
 }
 
-static int
-set_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
-            netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
-{
-    (void) handler;
-    (void) reginfo;
-    return vmon_snmp_action_handle(reqinfo, requests, decode);
-}
+static const struct vmon_snmp_decode decoder = { decode };
 
 int
 vmon_snmp_compat_init(void)
@@ -139,9 +125,9 @@ vmon_snmp_compat_init(void)
         .oid_len = OID_LENGTH(guest_table_oid),
         .cols = cols,
         .ncols = sizeof(cols) / sizeof(cols[0]),
-        .fill = fill,
+        .fill = vmon_snmp_table_fill_domains,
         .get = get,
-        .set = set_handler,
+        .decode = &decoder,
     };
 
     guest_table = vmon_snmp_table_register(&def);

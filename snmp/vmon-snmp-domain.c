@@ -24,13 +24,6 @@ static const long result_numbers[] = {
 _Static_assert(sizeof(result_numbers) / sizeof(result_numbers[0]) == VMON_ACTION_STATUS__N,
                "every action status needs its VirtmonActionResult number");
 
-static void
-fill(struct vmon_snmp_table *t, const struct vmon_snapshot *snap)
-{
-    for (size_t i = 0; i < snap->ndomains; i++)
-        vmon_snmp_table_add(t, &snap->domains[i], NULL, 0, NULL, 0, true);
-}
-
 static int
 last_action(const struct vmon_domain *d, unsigned col, netsnmp_variable_list *vb)
 {
@@ -137,14 +130,7 @@ decode(const struct vmon_snmp_row *row, unsigned col, const netsnmp_variable_lis
     return vmon_snmp_action_check(row->dom, *action);
 }
 
-static int
-set_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
-            netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
-{
-    (void) handler;
-    (void) reginfo;
-    return vmon_snmp_action_handle(reqinfo, requests, decode);
-}
+static const struct vmon_snmp_decode decoder = { decode };
 
 int
 vmon_snmp_domain_init(void)
@@ -155,9 +141,9 @@ vmon_snmp_domain_init(void)
         .oid = domain_table_oid,
         .oid_len = OID_LENGTH(domain_table_oid),
         .cols = cols,
-        .fill = fill,
+        .fill = vmon_snmp_table_fill_domains,
         .get = get,
-        .set = set_handler,
+        .decode = &decoder,
     };
 
     /* column 1 is the not-accessible index */

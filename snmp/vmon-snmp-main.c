@@ -219,6 +219,13 @@ main(int argc, char **argv)
     if (a.pidfile && write_pidfile(a.pidfile) < 0)
         goto out;
 
+    /*
+     * An agent allowed to act polls on a read-write connection and acts on
+     * that same connection: the next poll sees the action's effect, also
+     * on the test driver, where each connection to a file has a private
+     * copy of its domains.  A read-only agent never asks for write access.
+     */
+    vmon_snmp.opts.readwrite = vmon_snmp.opts.allowed_actions != 0;
     vmon_snmp.poller = vmon_poller_new(&vmon_snmp.opts);
     if (!vmon_snmp.poller) {
         snmp_log(LOG_ERR, "%s\n", vmon_error_last());

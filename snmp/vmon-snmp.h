@@ -71,6 +71,7 @@ void vmon_snmp_set_counter64(netsnmp_variable_list *vb, uint64_t v);
 void vmon_snmp_set_truth(netsnmp_variable_list *vb, bool v);
 
 /* ---- vmon-snmp-table.c: a table served from the snapshot --------------- */
+struct vmon_snmp_decode;        /* how a writable table's SETs become actions, below */
 #define VMON_SNMP_MAX_INDEX 17      /* UUID (16) + device number */
 
 struct vmon_snmp_row {
@@ -95,7 +96,7 @@ struct vmon_snmp_table_def {
     size_t ncols;
     vmon_snmp_fill_fn *fill;
     vmon_snmp_get_fn *get;
-    Netsnmp_Node_Handler *set;      /* NULL: read-only */
+    const struct vmon_snmp_decode *decode;   /* NULL: read-only; else SETs act */
 };
 
 struct vmon_snmp_table *vmon_snmp_table_register(const struct vmon_snmp_table_def *def);
@@ -106,6 +107,8 @@ void vmon_snmp_table_add(struct vmon_snmp_table *t, const struct vmon_domain *do
                          bool with_uuid);
 /* The row a request is about (table_container found it), or NULL. */
 const struct vmon_snmp_row *vmon_snmp_table_row(netsnmp_request_info *request);
+/* fill() of a table with one row per domain. */
+void vmon_snmp_table_fill_domains(struct vmon_snmp_table *t, const struct vmon_snapshot *snap);
 /* Columns: ids first..last, then the metric columns of scope. */
 size_t vmon_snmp_table_cols(unsigned *cols, size_t max, unsigned first, unsigned last,
                             enum vmon_scope scope);
@@ -127,6 +130,9 @@ void vmon_snmp_tables_shutdown(void);
  */
 typedef int vmon_snmp_decode_fn(const struct vmon_snmp_row *row, unsigned col,
                                 const netsnmp_variable_list *vb, enum vmon_action *action);
+struct vmon_snmp_decode {
+    vmon_snmp_decode_fn *fn;
+};
 int vmon_snmp_action_handle(netsnmp_agent_request_info *reqinfo,
                             netsnmp_request_info *requests, vmon_snmp_decode_fn *decode);
 /* Whether a is allowed and sensible for dom: SNMP error or SNMP_ERR_NOERROR. */

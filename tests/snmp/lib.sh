@@ -48,8 +48,12 @@ snmp_setup() {
     done
     test -x "$AGENT" || hard "$AGENT not built"
     T=$(mktemp -d "${TMPDIR:-/tmp}/vmon-snmp.XXXXXX") || hard "mktemp"
-    trap snmp_cleanup EXIT
-    trap 'exit 1' INT TERM
+    # a system test runs under tests/sys/lib.sh's EXIT trap and hands it
+    # snmp_cleanup (sys_on_exit) instead of replacing it
+    if test -z "$SNMP_NO_TRAP"; then
+        trap snmp_cleanup EXIT
+        trap 'exit 1' INT TERM
+    fi
     # one directory holding VIRTMON-MIB and the IETF modules it imports
     MIBDIR=$T/mibs
     mkdir -p "$MIBDIR"
@@ -113,6 +117,15 @@ EOC
     done
 }
 
+# Stop snmpd and start it again on the same port and AgentX socket.
+snmp_restart_master() {
+    kill "$SNMPD_PID" 2>/dev/null
+    wait "$SNMPD_PID" 2>/dev/null
+    snmpd -f -Lf "$T/snmpd.log" -I -smux -C -c "$T/snmpd.conf" -p "$T/snmpd.pid" &
+    SNMPD_PID=$!
+    snmp_pids="$snmp_pids $SNMPD_PID"
+}
+
 # snmp_start_agent URI [EXTRA-CONF-LINES]
 snmp_start_agent() {
     cat > "$T/virtmon.conf" <<EOC
@@ -157,4 +170,13 @@ uuid_oid() {
         done
         echo "${out#.}"
     }
+}
+
+# virsh's state words as libvirt's (and the MIBs') state numbers.
+state_number() {
+    case $1 in
+    running) echo 1 ;; idle|blocked) echo 2 ;; paused) echo 3 ;;
+    "in shutdown") echo 4 ;; "shut off") echo 5 ;; crashed) echo 6 ;;
+    pmsuspended) echo 7 ;; *) echo 0 ;;
+    esac
 }

@@ -11,14 +11,6 @@ R=.1.3.6.1.4.1.99999.1
 D=$R.3.1
 L=.1.3.6.1.4.1.36957.1.1.1
 
-state_number() {
-    case $1 in
-    running) echo 1 ;; idle|blocked) echo 2 ;; paused) echo 3 ;;
-    "in shutdown") echo 4 ;; "shut off") echo 5 ;; crashed) echo 6 ;;
-    pmsuspended) echo 7 ;; *) echo 0 ;;
-    esac
-}
-
 dominfo() {   # dominfo URI NAME FIELD -> value
     virsh -c "$1" dominfo "$2" | sed -n "s/^$3: *//p" | sed 's/ KiB$//'
 }
@@ -130,7 +122,13 @@ check_uri() {
 
 snmp_cleanup_run() {
     for p in $snmp_pids; do kill "$p" 2>/dev/null; done
-    for p in $snmp_pids; do wait "$p" 2>/dev/null; done
+    for p in $snmp_pids; do
+        wait "$p" 2>/dev/null
+        rc=$?
+        # make check-valgrind: memcheck exits 99 on an invalid access or a leak
+        test -n "$VMON_VALGRIND" && test "$p" = "$AGENT_PID" && test $rc = 99 &&
+            fail "valgrind found errors in virtmon-agentx (see above)"
+    done
     snmp_pids=
 }
 
@@ -138,6 +136,16 @@ checks=0
 check_uri "test:///default"
 fixture=$(cd "$srcdir/tests/snmp" && pwd)/fixture-3.xml
 check_uri "test://$fixture"
+
+# the domain filter from virtmon.conf: only the included, not the excluded
+snmp_start_master
+snmp_start_agent "test://$fixture" "domainInclude alpha,b*
+domainExclude bravo"
+snmpwalk -v2c -c public -On -Oqv 127.0.0.1:$SNMP_PORT $R.3.1.2 > "$T/names.txt" 2>&1 ||
+    fail "snmpwalk of virtmonDomainName failed"
+expect_eq "names with domainInclude alpha,b* and domainExclude bravo" '"alpha"' "$(cat "$T/names.txt")"
+grep -q 'Ambiguous' "$T/agent.log" && fail "agent log: $(grep Ambiguous "$T/agent.log")"
+snmp_cleanup_run
 if test -n "$VMON_GEN_TEST_XML" || test -x "$srcdir/tests/integ/gen-test-xml.sh"; then
     gen=${VMON_GEN_TEST_XML:-$srcdir/tests/integ/gen-test-xml.sh}
     if "$gen" 20 "$T/gen-20.xml" >/dev/null 2>&1; then
