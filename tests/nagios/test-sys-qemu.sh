@@ -19,27 +19,9 @@ VIRTMON_STATE_DIR=$SYS_WORKDIR/state
 export VIRTMON_STATE_DIR
 U=qemu:///system
 
-n=0 failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		printf '%s\n' "$OUT" | head -5 | sed 's/^/#   /'
-	fi
-}
-run() {
-	local t0
-	t0=$(sys_now)
-	OUT=$("$@" 2>&1)
-	RC=$?
-	SECS=$(sys_since "$t0")
-}
-expect_rc() { [ "$RC" -eq "$1" ]; ok $? "$2 (exit $RC, want $1, ${SECS} s)"; }
-expect_first() { printf '%s\n' "$OUT" | head -n 1 | grep -Eq -- "$1"; ok $? "$2"; }
-perf() { printf '%s\n' "$OUT" | "$PERFDATA_GET" "$1" 2>/dev/null; }
+TAP_STDERR=$SYS_WORKDIR/stderr
+# shellcheck source=tests/nagios/lib-tap.sh
+. "${srcdir:-.}/tests/nagios/lib-tap.sh"
 
 sys_guest_create vmt-nag1
 sys_guest_create vmt-nag2
@@ -73,8 +55,7 @@ run "$CHECK_DOMAIN" --uri $U -d vmt-nag1 -vv --interval 5
 expect_rc 0 "second run is OK"
 printf '%s\n' "$OUT" | grep -q '^rates from: state files (1 domain)'
 ok $? "second run: rates from the state file"
-awk -v s="$SECS" 'BEGIN { exit !(s < 2) }'
-ok $? "second run did not sleep --interval 5 (${SECS} s)"
+expect_faster 2 "second run did not sleep --interval 5"
 [ -n "$(perf disk_read_bytes_per_s)" ] && [ -n "$(perf cpu)" ]
 ok $? "rates and cpu % reported"
 
@@ -118,6 +99,4 @@ printf '%s\n' "$OUT" | grep -q '^\[CRITICAL\] vmt-nag1: shut off (destroyed), au
 ok $? "its line says autostart"
 sys_virsh autostart --disable vmt-nag1 >/dev/null
 
-echo "1..$n"
-[ "$failed" -eq 0 ] || { echo "# $failed of $n failed"; exit 1; }
-exit 0
+finish

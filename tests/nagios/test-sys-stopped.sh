@@ -19,30 +19,18 @@ VIRTMON_STATE_DIR=$SYS_WORKDIR/state
 export VIRTMON_STATE_DIR
 U=qemu:///system
 
-n=0 failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		printf '%s\n' "$OUT" | head -3 | cut -c1-300 | sed 's/^/#   /'
-	fi
-}
+TAP_STDERR=$SYS_WORKDIR/stderr
+# shellcheck source=tests/nagios/lib-tap.sh
+. "${srcdir:-.}/tests/nagios/lib-tap.sh"
+
 # stopped_check WANT-RC DESCRIPTION ARGS...: run against a stopped guest, in time
 stopped_check() {
-	local want=$1 desc=$2 t0
+	local want=$1 desc=$2
 	shift 2
-	t0=$(sys_now)
-	OUT=$(timeout 30 "$CHECK_DOMAIN" --uri $U --no-state-file "$@" 2>&1)
-	RC=$?
-	SECS=$(sys_since "$t0")
-	echo "# $(printf '%s\n' "$OUT" | head -n 1 | cut -c1-150)"
-	[ "$RC" -eq "$want" ]
-	ok $? "$desc (exit $RC, want $want)"
-	awk -v s="$SECS" 'BEGIN { exit !(s < 4) }'
-	ok $? "$desc: answered in $SECS s (limit 4)"
+	run timeout 30 "$CHECK_DOMAIN" --uri $U --no-state-file "$@"
+	echo "# $(printf '%s\n' "$FIRST" | cut -c1-150)"
+	expect_rc "$want" "$desc"
+	expect_faster 4 "$desc: answered in time"
 }
 
 for g in vmt-stop1 vmt-stop2; do
@@ -65,6 +53,4 @@ stopped_check 2 "repeated call, vmt-stop2, -t 2 --timeout-state critical" \
 	-d vmt-stop2 -t 2 --timeout-state critical
 stopped_check 3 "both by pattern, -t 2" -d 'vmt-stop*' -t 2
 
-echo "1..$n"
-[ "$failed" -eq 0 ] || { echo "# $failed of $n failed"; exit 1; }
-exit 0
+finish

@@ -4,7 +4,7 @@
  * real use) and print the median and minimum wall time and CPU time
  * (user + system, from wait4's rusage) per run, in milliseconds:
  *
- *   cpu-bench RUNS GAP CMD [ARGS...]
+ *   nagios-cpu-bench RUNS GAP CMD [ARGS...]
  *   -> wall_med wall_min cpu_med cpu_min
  *
  * Medians, because the machine these run on is shared with other builds.
@@ -38,7 +38,7 @@ int
 main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: cpu-bench RUNS GAP CMD [ARGS...]\n");
+        fprintf(stderr, "usage: nagios-cpu-bench RUNS GAP CMD [ARGS...]\n");
         return 99;
     }
     int runs = atoi(argv[1]);
@@ -76,7 +76,7 @@ main(int argc, char **argv)
         cpu[i] = ((double) ru.ru_utime.tv_sec + (double) ru.ru_stime.tv_sec) * 1000 +
                  ((double) ru.ru_utime.tv_usec + (double) ru.ru_stime.tv_usec) / 1000;
         if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-            fprintf(stderr, "cpu-bench: cannot run %s\n", argv[3]);
+            fprintf(stderr, "nagios-cpu-bench: cannot run %s\n", argv[3]);
             return 99;
         }
     }
