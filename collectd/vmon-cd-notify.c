@@ -44,7 +44,7 @@ notify_lifecycle(const struct vmon_event *ev, const struct vmon_cd_config *cfg)
 
     vmon_cd_domain_ident(cfg, ev->name, ev->uuid_str, host, sizeof(host), inst, sizeof(inst));
     message(msg, sizeof(msg), "Domain \"%s\" %s (%s), now %s", ev->name, event, detail, state);
-    notification_init(&n, vmon_cd_lifecycle_severity(ev->event, ev->state), msg, host,
+    notification_init(&n, vmon_cd_lifecycle_severity(ev->event, ev->detail, ev->state), msg, host,
                       cfg->compat ? VMON_CD_PLUGIN_COMPAT : VMON_CD_PLUGIN, inst,
                       "domain_state", event);
     n.time = ev->when > 0 ? TIME_T_TO_CDTIME_T(ev->when) : cdtime();

@@ -116,10 +116,11 @@ enum vmon_cd_severity {
 };
 
 /*
- * Severity of a lifecycle event (enum vmon_lifecycle) that leaves the
- * domain in state (enum vmon_domain_state): crashed is a failure, paused,
- * blocked and PM-suspended are warnings, running and shut down are okay.
+ * Severity of a lifecycle event (enum vmon_lifecycle, libvirt's detail for
+ * it) that leaves the domain in state (enum vmon_domain_state): crashed is
+ * a failure, paused, blocked and PM-suspended are warnings, running and
+ * shut down are okay.
  */
-enum vmon_cd_severity vmon_cd_lifecycle_severity(int event, int state);
+enum vmon_cd_severity vmon_cd_lifecycle_severity(int event, int detail, int state);
 
 #endif

@@ -83,26 +83,35 @@ cd_add_plugin() {
 	cp "$CD_SYS_PLUGINDIR/$1.so" "$CD_DIR/plugins/" || cd_hard "cannot copy $1.so"
 }
 
-# cd_conf NAME < body: $CD_DIR/NAME.conf with the common head (log to
-# NAME.log, csv into NAME.csv/, one second interval) and the body after it.
-cd_conf() {
-	local name=$1
-	mkdir -p "$CD_DIR/$name.csv"
-	{
-		cat <<EOF
+# cd_conf_head NAME [PLUGINDIR]: the head of every test's collectd.conf:
+# log to NAME.log, plugins from PLUGINDIR ($CD_DIR/plugins), one second
+# interval, no writer.
+cd_conf_head() {
+	cat <<EOF
 Hostname "$CD_HOST"
 FQDNLookup false
 BaseDir "$CD_DIR"
-PIDFile "$CD_DIR/$name.pid"
-PluginDir "$CD_DIR/plugins"
+PIDFile "$CD_DIR/$1.pid"
+PluginDir "${2:-$CD_DIR/plugins}"
 TypesDB "$CD_TYPES_DB"
 Interval 1
 LoadPlugin logfile
 <Plugin logfile>
   LogLevel info
-  File "$CD_DIR/$name.log"
+  File "$CD_DIR/$1.log"
   Timestamp true
 </Plugin>
+EOF
+}
+
+# cd_conf NAME < body: $CD_DIR/NAME.conf with the common head, csv into
+# NAME.csv/, and the body after it.
+cd_conf() {
+	local name=$1
+	mkdir -p "$CD_DIR/$name.csv"
+	{
+		cd_conf_head "$name"
+		cat <<EOF
 LoadPlugin csv
 <Plugin csv>
   DataDir "$CD_DIR/$name.csv"
@@ -160,6 +169,13 @@ cd_wait_value() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# The log of run $1 says a read of virtmon took longer than its interval
+# (collectd 5.12: "read-function of the `virtmon' plugin took 1.6 seconds,
+# which is above its read interval"); prints the first such line.
+cd_read_overran() {
+	grep -m1 "read-function of the \`virtmon' plugin took" "$CD_DIR/$1.log"
 }
 
 # Wait for a line matching an extended regex in a file.
@@ -244,4 +260,79 @@ cd_virsh() {
 # "GAUGE DERIVE" for a type, or nothing when types.db lacks it.
 cd_types_db_ds() {
 	awk -v t="$1" '$1 == t { for (i = 2; i <= NF; i++) { split($i, p, ":"); printf "%s%s", (i > 2 ? " " : ""), p[2] } print ""; exit }' "$CD_TYPES_DB"
+}
+
+# ---- data-source types of what a run wrote -----------------------------------
+
+# What each collectd type means, from collectd's own plugins' usage (cpu,
+# interface, disk, memory, swap, vmem, processes) -- not from virtmon's table.
+cd_type_kind() {
+	case "$1" in
+	virt_cpu_total | virt_vcpu | ps_cputime | disk_ops | disk_octets | disk_time | \
+		if_octets | if_packets | if_errors | if_dropped | swap_io | vmpage_faults | \
+		vmpage_action | vmpage_io | ps_pagefaults | total_requests | total_time_in_ms | \
+		derive | cpu)
+		echo counter ;;
+	memory | percent | count | vcpu | cpufreq | disk_allocation | disk_capacity | \
+		disk_physical | domain_state | duration | disk_error | gauge)
+		echo level ;;
+	*) echo unknown ;;
+	esac
+}
+
+# cd_check_types RUN [MIN_FILES]: every csv file of RUN holds a counter in
+# DERIVE/COUNTER or a level in GAUGE data sources, with types.db's header;
+# counters never fall, percentages stay in 0..100.  Reports through the
+# calling test's note (ok|fail MESSAGE); fewer than MIN_FILES files is a
+# set-up error.
+cd_check_types() {
+	local run=$1 min=${2:-1} f base type kind dstypes header want_header n
+	n=0
+	while IFS= read -r f; do
+		n=$((n + 1))
+		base=$(basename "$f")
+		base=${base%-[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]}
+		type=${base%%-*}
+		kind=$(cd_type_kind "$type")
+		dstypes=$(cd_types_db_ds "$type")
+		rel=${f#"$CD_DIR/$run.csv/"}
+		if [ "$kind" = unknown ]; then
+			note fail "$run: $rel: type '$type' is not classified as counter or level here"
+			continue
+		fi
+		if [ -z "$dstypes" ]; then
+			note fail "$run: $rel: type '$type' is not in types.db"
+			continue
+		fi
+		want_header="epoch,$(awk -v t="$type" '$1 == t { for (i = 2; i <= NF; i++) { split($i, p, ":"); printf "%s%s", (i > 2 ? "," : ""), p[1] } exit }' "$CD_TYPES_DB" | tr -d ' ')"
+		header=$(head -n 1 "$f")
+		[ "$header" = "$want_header" ] || note fail "$run: $rel: header '$header', types.db says '$want_header'"
+		local ok=1 ds
+		for ds in $dstypes; do
+			case "$kind:$ds" in
+			counter:DERIVE | counter:COUNTER | level:GAUGE) ;;
+			*) ok=0 ;;
+			esac
+		done
+		[ "$ok" = 1 ] || { note fail "$run: $rel: a $kind in $dstypes data sources"; continue; }
+		# Written as types.db says (DERIVE integers, GAUGE with decimals), counters
+		# never fall, percentages stay in range.
+		if awk -F, -v kind="$kind" -v type="$type" -v ds="$dstypes" '
+			BEGIN { split(ds, t, " ") }
+			NR == 1 { next }
+			{
+				for (i = 2; i <= NF; i++) {
+					if (t[i - 1] == "GAUGE" && $i !~ /\./ && $i != "nan") { print "gauge without decimals: " $0; exit 1 }
+					if (t[i - 1] != "GAUGE" && $i !~ /^-?[0-9]+$/) { print "counter not an integer: " $0; exit 1 }
+					if (kind == "counter" && NR > 2 && $i + 0 < last[i]) { print "counter went down: " last[i] " -> " $i; exit 1 }
+					if (type == "percent" && ($i < 0 || $i > 100.1)) { print "percent out of range: " $i; exit 1 }
+					last[i] = $i + 0
+				}
+			}' "$f" >"$CD_DIR/why"; then
+			note ok "$run: $rel is a $kind in $dstypes"
+		else
+			note fail "$run: $rel: $(cat "$CD_DIR/why")"
+		fi
+	done < <(find "$CD_DIR/$run.csv" -type f | sort)
+	[ "$n" -ge "$min" ] || cd_hard "$run: only $n files written, the run did not work"
 }

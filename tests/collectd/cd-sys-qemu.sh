@@ -4,8 +4,11 @@
 #   - values equal `virsh domstats` (levels exactly; counters between the
 #     written value and the value virsh reads after it, within the growth
 #     since the write), and percentages are plausible;
-#   - pausing, resuming and destroying a guest yields the notifications;
+#   - every value written sits in the data-source type types.db gives it;
+#   - suspending, resuming, destroying and starting a guest yields the
+#     notifications, and a killed QEMU a FAILURE;
 #   - a libvirtd restart under a running collectd: no crash, values return;
+#   - a guest whose QEMU is stopped (hung) never makes a read overrun;
 #   - CompatVirtPlugin covers every identifier Debian's virt.so writes with
 #     ExtraStats for the same guests.
 # VMON_CD_GRAPH=FILE.png also draws the guests' CPU from collectd's rrdtool
@@ -69,6 +72,16 @@ cd_wait_value theirs "vmt-cd-q1/virt/percent-virt_cpu_total" 30 >/dev/null ||
 sleep 2
 cd_collectd_stop compat
 cd_collectd_stop theirs
+# Three daemons read at the same second boundaries, and a guest whose job
+# another client holds comes back partial from the core's NOWAIT call (no
+# block or balloon stats; NOTES-for-core.md item 11).  Alone again, main
+# gets everything: wait for it before comparing.
+for d in vmt-cd-q1 vmt-cd-q2; do
+	for id in disk_ops-vda memory-rss; do
+		cd_wait_value main "$CD_HOST/virtmon-$d/$id" 20 >/dev/null || note fail "$d $id not written in 20 s"
+	done
+done
+sleep 1
 
 # ---- compat coverage -------------------------------------------------------------
 ids() {
@@ -134,19 +147,49 @@ for d in vmt-cd-q1 vmt-cd-q2; do
 	done
 done
 
+# ---- data-source types of everything written from real guests --------------------
+cd_check_types main 60
+cd_check_types compat 40
+
 # ---- notifications and a libvirtd restart, collectd running ----------------------
 cd_collectd_start main
-cd_wait_grep 'virtmon plugin 0.1.0: polling|virtmon plugin .*: polling' "$CD_DIR/main.log" 10 || cd_hard "restart of main"
-sleep 2
-for step in suspend resume destroy; do
-	sys_virsh "$step" vmt-cd-q2 >/dev/null || cd_hard "virsh $step"
-	sleep 1.2
+cd_wait_grep 'virtmon plugin .*: polling' "$CD_DIR/main.log" 10 || cd_hard "restart of main"
+# libvirt's own account, for the log when a notification is missing.
+timeout 300 virsh -c "$SYS_URI" event --all --loop --timestamp >"$CD_DIR/events.log" 2>&1 &
+CD_PIDS+=("$!")
+# notified SEVERITY EVENT [DETAIL]: collectd logged that notification for vmt-cd-q2.
+notified() {
+	local re="Notification: severity = $1, .*plugin_instance = vmt-cd-q2, type = domain_state, type_instance = $2, message = .*\\(${3:-[^)]*}\\)"
+	if cd_wait_grep "$re" "$CD_DIR/main.log" 15; then
+		note ok "$1 notification: vmt-cd-q2 $2 ${3:-}"
+	else
+		note fail "no $1 notification: vmt-cd-q2 $2 ${3:-}"
+		grep 'Notification' "$CD_DIR/main.log" >&2
+		cat "$CD_DIR/events.log" >&2
+	fi
+}
+sys_virsh suspend vmt-cd-q2 >/dev/null || cd_hard "virsh suspend"
+notified WARNING suspended paused
+sys_virsh resume vmt-cd-q2 >/dev/null || cd_hard "virsh resume"
+notified OKAY resumed unpaused
+sys_virsh destroy vmt-cd-q2 >/dev/null || cd_hard "virsh destroy"
+notified OKAY stopped destroyed
+sys_virsh start vmt-cd-q2 >/dev/null || cd_hard "virsh start"
+notified OKAY started booted
+# A guest cannot crash on the test driver, a QEMU can: killed under libvirt,
+# it becomes STOPPED/FAILED, "shut off (crashed)", which is a failure.
+qpid=$(sys_qemu_pid vmt-cd-q2) || exit 99
+kill -KILL "$qpid"
+notified FAILURE stopped failed
+# ...and its state is what virsh says: shut off (5), reason crashed (3).
+for _ in $(seq 1 100); do
+	[ "$(cd_csv_last "$(csvf vmt-cd-q2 domain_state)" 1)" = 5 ] && break
+	sleep 0.1
 done
-for ev in "WARNING.*vmt-cd-q2.*type_instance = suspended" "OKAY.*vmt-cd-q2.*type_instance = resumed" \
-	"OKAY.*vmt-cd-q2.*type_instance = stopped"; do
-	cd_wait_grep "Notification: severity = $ev" "$CD_DIR/main.log" 10 && note ok "notification $ev" ||
-		note fail "no notification $ev"
-done
+want=$(sys_virsh domstats --raw --state vmt-cd-q2 | awk -F= '/state.reason=/ { print $2 }')
+eq vmt-cd-q2 domain_state 1 "$(sys_domstat vmt-cd-q2 state.state)"
+eq vmt-cd-q2 domain_state 2 "$want"
+[ "$want" = 3 ] || note fail "virsh gives reason '$want' for a killed QEMU, not 3 (crashed)"
 
 f=$(csvf vmt-cd-q1 virt_cpu_total)
 before=$(wc -l <"$f")
@@ -158,6 +201,24 @@ for _ in $(seq 1 200); do
 done
 cd_collectd_alive main && note ok "collectd survived the libvirtd restart" || note fail "collectd died"
 [ "$ok" = 1 ] && note ok "values returned after the libvirtd restart" || note fail "no values after the restart"
+
+# ---- a hung guest: its QEMU stopped, reads still return in time -------------------
+# What issue 4 asks: the read callback never overruns its interval.  How
+# many polls still reach collectd is the core's business: today they stall
+# behind the stopped guest's abandoned calls (collectd/NOTES-for-core.md,
+# item 10), so the count is reported, not asserted.
+f=$(cd_csv_file main "$CD_HOST/virtmon/count-domains_active") || cd_hard "no node values"
+qpid=$(sys_qemu_pid vmt-cd-q1) || exit 99
+before=$(wc -l <"$f")
+kill -STOP "$qpid"
+for _ in $(seq 1 150); do
+	[ "$(wc -l <"$f")" -ge $((before + 12)) ] && break
+	sleep 0.1
+done
+kill -CONT "$qpid"
+echo "# with vmt-cd-q1's QEMU stopped: $(( $(wc -l <"$f") - before )) polls reached collectd in 15 s"
+overran=$(cd_read_overran main) && note fail "a read overran its interval: $overran" ||
+	note ok "no read of virtmon overran its interval with a guest's QEMU stopped"
 
 if [ -n "${VMON_CD_GRAPH:-}" ]; then
 	sleep 20
