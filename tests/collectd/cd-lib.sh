@@ -125,7 +125,10 @@ EOF
 # Start collectd in the foreground (in the background of this shell).
 cd_collectd_start() {
 	local name=$1
-	collectd -f -C "$CD_DIR/$name.conf" >>"$CD_DIR/$name.out" 2>&1 &
+	# make check-valgrind: the daemon, and our plugin in it, under memcheck
+	# (invalid accesses; collectd unloads plugins before exit, so leaks
+	# cannot be told apart from its own)
+	VMON_VALGRIND_LEAKS=no ${VMON_VALGRIND:-} "$(command -v collectd)" -f -C "$CD_DIR/$name.conf" >>"$CD_DIR/$name.out" 2>&1 &
 	CD_PIDS+=("$!")
 	eval "CD_PID_$name=$!"
 }
@@ -136,7 +139,13 @@ cd_collectd_stop() {
 	[ -n "$pid" ] || return 0
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	local rc=$?
 	eval "CD_PID_$name="
+	# memcheck's exit code for an invalid access or a definite leak
+	if [ -n "${VMON_VALGRIND:-}" ] && [ "$rc" = 99 ]; then
+		cat "$CD_DIR/$name.out" >&2
+		cd_fail "valgrind found errors in collectd run '$name'"
+	fi
 }
 
 cd_collectd_alive() {
