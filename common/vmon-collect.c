@@ -26,6 +26,7 @@ struct vmon_collector {
     unsigned workers;
     double timeout;               /* seconds a slice may take before it is retried */
     double slowest_slice;         /* seconds, in the last poll where every slice finished */
+    bool left_calls_behind;       /* a slice was abandoned with its call still out */
     struct vmon_caps caps;
     bool have_node;
     struct vmon_node node;        /* static facts of this connection's host */
@@ -92,6 +93,15 @@ vmon_collector_free(struct vmon_collector *c)
     free(c->dirty);
     pthread_mutex_destroy(&c->dirty_lock);
     free(c);
+}
+
+bool
+vmon_collector_left_calls_behind(struct vmon_collector *c)
+{
+    bool left = c->left_calls_behind;
+
+    c->left_calls_behind = false;
+    return left;
 }
 
 const struct vmon_caps *
@@ -778,6 +788,8 @@ vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon_fil
     }
     if (all_finished)
         c->slowest_slice = slowest;
+    else
+        c->left_calls_behind = true;
     free(slices);
     free(first);
     free(xml);

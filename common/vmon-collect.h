@@ -48,6 +48,13 @@ void vmon_collector_invalidate(struct vmon_collector *c, const unsigned char uui
 /* Fill snap (node + domains). 0, or -1 with vmon_error_last(). */
 int vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon_filter *filter,
                  struct vmon_snapshot *snap);
+/*
+ * Whether the last vmon_collect() abandoned a call stuck on a frozen guest
+ * (clears the flag).  The caller should move to a fresh connection: libvirt's
+ * client delays every later reply on a connection whose oldest call never
+ * returns (measured: polls of 5, 10, 15, 20 s, keepalive's rhythm).
+ */
+bool vmon_collector_left_calls_behind(struct vmon_collector *c);
 const struct vmon_caps *vmon_collector_caps(const struct vmon_collector *c);
 
 /* vmon-fallback.c: the classic per-domain calls for the groups in missing. */

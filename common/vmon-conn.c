@@ -21,6 +21,7 @@ struct vmon_conn {
     uint64_t reconnects;
     bool ever_opened;
     bool announced_lost;
+    bool recycled;              /* closed on purpose: the next open is no reconnect */
     vmon_event_hook *hook;
     void *opaque;
 };
@@ -260,14 +261,61 @@ vmon_conn_get(struct vmon_conn *c, bool *fresh)
     }
     c->backoff = 0;
     c->next_attempt = 0;
-    if (c->ever_opened) {
+    if (c->ever_opened && !c->recycled) {
         c->reconnects++;
         announce(c, VMON_EVENT_CONNECTION_BACK, "connection to libvirt restored");
     }
+    /* a recycled connection reaches the same daemon: what was learnt still holds */
+    *fresh = !c->recycled;
+    c->recycled = false;
     c->ever_opened = true;
     c->announced_lost = false;
-    *fresh = true;
     return c->conn;
+}
+
+struct retired_conn {
+    virConnectPtr conn;
+    int lifecycle_cb;
+};
+
+/* A connection with a stuck call answers slowly: let it go off the poll's path. */
+static void *
+close_retired(void *arg)
+{
+    struct retired_conn *r = arg;
+
+    if (r->lifecycle_cb >= 0)
+        virConnectDomainEventDeregisterAny(r->conn, r->lifecycle_cb);
+    virConnectClose(r->conn);
+    free(r);
+    return NULL;
+}
+
+void
+vmon_conn_recycle(struct vmon_conn *c)
+{
+    if (!c->conn)
+        return;
+    struct retired_conn *r = vmon_alloc(sizeof(*r));
+    /* local, no round trip: the old connection's end must not mark the new one closed */
+    if (c->flags & VMON_CONN_EVENTS)
+        virConnectUnregisterCloseCallback(c->conn, on_close);
+    pthread_mutex_lock(&c->lock);
+    r->conn = c->conn;
+    r->lifecycle_cb = c->lifecycle_cb;
+    c->conn = NULL;
+    pthread_mutex_unlock(&c->lock);
+    c->lifecycle_cb = -1;
+
+    pthread_t thread;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&thread, &attr, close_retired, r) != 0)
+        close_retired(r);
+    pthread_attr_destroy(&attr);
+    c->recycled = true;
+    c->next_attempt = 0;
 }
 
 bool

@@ -35,6 +35,9 @@ void vmon_conn_free(struct vmon_conn *c);
  * about the previous one.
  */
 virConnectPtr vmon_conn_get(struct vmon_conn *c, bool *fresh);
+/* Close on purpose (a call is stuck on it); the next get opens a new one, not counted
+ * as a reconnect, and does not report it as fresh. */
+void vmon_conn_recycle(struct vmon_conn *c);
 /* Call after a libvirt error: true when the connection died (the next get reopens it). */
 bool vmon_conn_check(struct vmon_conn *c);
 bool vmon_conn_is_open(const struct vmon_conn *c);

@@ -172,6 +172,9 @@ vmon_poller_poll(struct vmon_poller *p)
         rc = -1;
     }
 
+    if (vmon_collector_left_calls_behind(p->collector))
+        vmon_conn_recycle(p->conn);
+
     pthread_mutex_lock(&p->lock);
     prev = p->latest;
     if (rc == 0) {

@@ -23,6 +23,7 @@ usage(FILE *out)
             "  -c, --connect URI     libvirt URI (default: libvirt's default)\n"
             "  -j, --json            JSON instead of a table\n"
             "  -i, --interval SECS   poll twice, SECS apart, and show rates too\n"
+            "  -n, --polls N         with -i: poll N times (default 2), show the last\n"
             "      --include LIST    only domains matching these globs or UUIDs\n"
             "      --exclude LIST    leave out domains matching these globs or UUIDs\n"
             "      --workers N       concurrent bulk-stats calls (default: sized to host)\n"
@@ -37,6 +38,7 @@ main(int argc, char **argv)
         { "connect", required_argument, NULL, 'c' },
         { "json", no_argument, NULL, 'j' },
         { "interval", required_argument, NULL, 'i' },
+        { "polls", required_argument, NULL, 'n' },
         { "include", required_argument, NULL, 'I' },
         { "exclude", required_argument, NULL, 'E' },
         { "workers", required_argument, NULL, 'W' },
@@ -47,6 +49,7 @@ main(int argc, char **argv)
     struct vmon_options opts;
     bool json = false;
     double interval = 0;
+    unsigned polls = 2;
     int c, status = 0;
 
     vmon_options_init(&opts);
@@ -55,7 +58,7 @@ main(int argc, char **argv)
     opts.interactive_auth = true;
     /* a libvirtd dying under a write must give an error, not kill us */
     signal(SIGPIPE, SIG_IGN);
-    while ((c = getopt_long(argc, argv, "c:ji:hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:ji:n:hV", longopts, NULL)) != -1) {
         const char *key = NULL;
         switch (c) {
         case 'c': key = "uri"; break;
@@ -63,6 +66,12 @@ main(int argc, char **argv)
         case 'i':
             if (vmon_parse_duration(optarg, &interval) < 0) {
                 fprintf(stderr, "virtmon-dump: --interval: %s\n", vmon_error_last());
+                return 2;
+            }
+            break;
+        case 'n':
+            if (vmon_parse_uint(optarg, 1, 1000000, &polls) < 0) {
+                fprintf(stderr, "virtmon-dump: --polls: %s\n", vmon_error_last());
                 return 2;
             }
             break;
@@ -89,10 +98,12 @@ main(int argc, char **argv)
         fprintf(stderr, "virtmon-dump: %s\n", vmon_error_last());
         status = 1;
     } else if (interval > 0) {
-        usleep((useconds_t) (interval * 1e6));
-        if (vmon_poller_poll(p) < 0) {
-            fprintf(stderr, "virtmon-dump: %s\n", vmon_error_last());
-            status = 1;
+        for (unsigned i = 1; i < polls && status == 0; i++) {
+            usleep((useconds_t) (interval * 1e6));
+            if (vmon_poller_poll(p) < 0) {
+                fprintf(stderr, "virtmon-dump: %s\n", vmon_error_last());
+                status = 1;
+            }
         }
     }
     struct vmon_snapshot *snap = vmon_poller_snapshot(p);

@@ -91,6 +91,34 @@ if wait $dump_pid; then
 else
     bad "virtmon-dump with a stopped guest failed: $(cat "$SYS_WORKDIR/stopped.err")"
 fi
+# a guest still frozen, poll after poll: the connection whose call is stuck
+# on it is replaced, so later polls do not wait on it (they took 5-20 s
+# each, keepalive's rhythm, when every poll shared that connection)
+# vmt-c3 is frozen fresh (vmt-c2's job is still held by the earlier stuck
+# call, so libvirt would skip vmt-c2 without ever waiting)
+pid3=$(sys_qemu_pid vmt-c3) || exit 99
+t0=$(sys_now)
+timeout 120 "$DUMP" --json -c $URI --include 'vmt-c*' -i 1 -n 8 >"$SYS_WORKDIR/frozen8.json" &
+dump_pid=$!
+sleep 2.5
+kill -STOP "$pid3"
+wait $dump_pid
+rc=$?
+took=$(sys_since "$t0")
+kill -CONT "$pid3"
+json=$(cat "$SYS_WORKDIR/frozen8.json")
+[ $rc = 0 ] && ok "8 polls with a guest frozen returned" || bad "8 polls with a guest frozen: exit $rc"
+# 7 s of sleeps, the first poll's patience (<= 5 s) and slack for a busy host
+awk -v t="$took" 'BEGIN { exit !(t < 16) }' && ok "8 polls 1 s apart took $took s" || bad "8 polls 1 s apart took $took s"
+last=$(jq -r .health.last_poll_seconds <<<"$json")
+awk -v t="$last" 'BEGIN { exit !(t < 1) }' && ok "the last of them took $last s" || bad "the last poll took $last s"
+st=$(jq -r '.domains[] | select(.name == "vmt-c3") | "\(.partial) \(.partial_groups)"' <<<"$json")
+case $st in "true "*block*) ok "vmt-c3 frozen: partial, $st" ;; *) bad "vmt-c3 frozen but reads '$st'" ;; esac
+[ "$(jq -r .health.reconnects <<<"$json")" = 0 ] && ok "replacing the stuck connection is no reconnect" ||
+    bad "reconnects $(jq -r .health.reconnects <<<"$json")"
+v=$(jq -r '.domains[] | select(.name == "vmt-c1") | .disks[0].metrics["rd.reqs"]' <<<"$json")
+[ -n "$v" ] && [ "$v" != null ] && ok "vmt-c1 disk counters still read ($v)" || bad "vmt-c1 has no disk counters"
+
 # a one-shot client has no history: it waits the whole timeout (5 s) once
 t0=$(sys_now)
 json=$(timeout 60 "$DUMP" --json -c $URI --include 'vmt-c*')
