@@ -360,7 +360,13 @@ EOF
 # sys_domstat NAME KEY: one value of 'virsh domstats' (e.g. block.0.rd.reqs),
 # empty when libvirt does not report it.
 sys_domstat() {
-	sys_virsh domstats --raw "$1" | awk -v k="$2" '{ sub(/^[ \t]+/, "") } index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }'
+	sys_stat_in "$(sys_virsh domstats --raw "$1")" "$2"
+}
+
+# sys_stat_in TEXT KEY: one value from a saved 'virsh domstats --raw' output,
+# so a moving counter can be checked between a reading before and one after.
+sys_stat_in() {
+	awk -v k="$2" '{ sub(/^[ \t]+/, "") } index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }' <<<"$1"
 }
 
 # Wait until the guest's firmware has read its disk and sent a packet, so the

@@ -24,7 +24,7 @@ for g in vmt-c1 vmt-c2 vmt-c3; do sys_guest_wait_io "$g"; done
 before=$(sys_virsh domstats --raw vmt-c1)
 json=$("$DUMP" --json -c $URI --include 'vmt-c*') || sys_fail "virtmon-dump failed"
 after=$(sys_virsh domstats --raw vmt-c1)
-get() { awk -v k="$2" '{ sub(/^[ \t]+/, "") } index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }' <<<"$1"; }
+get() { sys_stat_in "$@"; }
 d=$(jq -c '.domains[] | select(.name == "vmt-c1")' <<<"$json")
 [ "$(jq '.domains | length' <<<"$json")" = 3 ] && ok "3 guests listed" || bad "guest count $(jq '.domains | length' <<<"$json")"
 [ "$(jq -r .state <<<"$d")" = running ] && ok "vmt-c1 running" || bad "vmt-c1 state $(jq -r .state <<<"$d")"
