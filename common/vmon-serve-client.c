@@ -1,0 +1,193 @@
+/*
+ * The client half of vmon-serve.h: ask virtmond for a snapshot.  It lives
+ * in the libvirt-free core so that a check asking the daemon starts in a
+ * couple of milliseconds instead of paying for libvirt's dynamic loading.
+ */
+#include "vmon-serve.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vmon-fdio.h"
+#include "vmon-util.h"
+#include "vmon-wire.h"
+
+/* More than any host's snapshot (1000 domains are ~3 MB): a runaway peer. */
+#define MAX_REPLY (256u << 20)
+
+/* Milliseconds left before deadline, for poll(); 0 once it has passed. */
+static int
+ms_left(double deadline)
+{
+    double left = deadline - vmon_now_mono();
+    return left <= 0 ? 0 : (int) (left * 1000) + 1;
+}
+
+static int
+connect_until(int fd, const struct sockaddr_un *addr, double deadline)
+{
+    for (;;) {
+        if (connect(fd, (const struct sockaddr *) addr, sizeof(*addr)) == 0)
+            return 0;
+        /* a non-blocking AF_UNIX connect says EAGAIN while the backlog is full */
+        if (errno != EAGAIN && errno != EINTR)
+            return -1;
+        if (ms_left(deadline) == 0) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        nanosleep(&(struct timespec) { .tv_nsec = 10 * 1000 * 1000 }, NULL);
+    }
+}
+
+static const char *
+connect_hint(int err)
+{
+    switch (err) {
+    case ENOENT:
+    case ECONNREFUSED: return " (is virtmond running?)";
+    case EACCES:
+    case EPERM: return " (is this user in the socket's group?)";
+    default: return "";
+    }
+}
+
+/* Everything up to EOF into *buf (NUL-terminated); its length, or -1 with errno. */
+static ssize_t
+read_all(int fd, char **buf, double deadline)
+{
+    size_t len = 0, cap = 64 * 1024;
+    char *b = vmon_alloc(cap);
+
+    for (;;) {
+        if (cap - len < 4096) {
+            if (cap >= MAX_REPLY) {
+                free(b);
+                errno = EMSGSIZE;
+                return -1;
+            }
+            cap *= 2;
+            b = vmon_realloc_array(b, cap, 1);
+        }
+        ssize_t n = read(fd, b + len, cap - len - 1);
+        if (n > 0) {
+            len += (size_t) n;
+            continue;
+        }
+        if (n == 0)
+            break;
+        int w = errno == EAGAIN || errno == EINTR ? vmon_fd_wait(fd, POLLIN, deadline) : -1;
+        if (w <= 0) {
+            if (w == 0)
+                errno = ETIMEDOUT;
+            free(b);
+            return -1;
+        }
+    }
+    b[len] = '\0';
+    *buf = b;
+    return (ssize_t) len;
+}
+
+/* "snapshot\n" or "domain \"NAME\"\n", malloc'd. */
+static char *
+request_line(const char *only, size_t *len)
+{
+    char *req = NULL;
+    FILE *f = open_memstream(&req, len);
+
+    if (!f)
+        abort();   /* no memory: vmon_alloc's policy */
+    if (only) {
+        fputs("domain ", f);
+        vmon_wire_write_string(f, only);
+        fputc('\n', f);
+    } else {
+        fputs("snapshot\n", f);
+    }
+    fclose(f);
+    return req;
+}
+
+struct vmon_snapshot *
+vmon_serve_fetch(const char *path, const char *only, double timeout, char *err, size_t errlen)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    double deadline = vmon_now_mono() + timeout;
+    struct vmon_snapshot *snap = NULL;
+    char *req = NULL, *reply = NULL, why[256];
+    size_t reqlen;
+    FILE *f;
+    ssize_t len;
+    int fd = -1;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        snprintf(err, errlen, "virtmond socket path '%s' is too long (at most %zu bytes)",
+                 path, sizeof(addr.sun_path) - 1);
+        return NULL;
+    }
+    strcpy(addr.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create a socket: %s", strerror(errno));
+        return NULL;
+    }
+    if (connect_until(fd, &addr, deadline) < 0) {
+        int e = errno;
+        if (e == ETIMEDOUT)
+            snprintf(err, errlen, "virtmond at %s did not accept the connection within %g s",
+                     path, timeout);
+        else
+            snprintf(err, errlen, "cannot connect to virtmond at %s: %s%s", path, strerror(e),
+                     connect_hint(e));
+        goto cleanup;
+    }
+    req = request_line(only, &reqlen);
+    if (vmon_fd_send_all(fd, req, reqlen, deadline) < 0) {
+        snprintf(err, errlen, "cannot send the request to virtmond at %s: %s", path,
+                 errno == ETIMEDOUT ? "timed out" : strerror(errno));
+        goto cleanup;
+    }
+    shutdown(fd, SHUT_WR);
+    len = read_all(fd, &reply, deadline);
+    if (len < 0) {
+        if (errno == ETIMEDOUT)
+            snprintf(err, errlen, "virtmond at %s did not answer within %g s", path, timeout);
+        else
+            snprintf(err, errlen, "cannot read the reply of virtmond at %s: %s", path,
+                     strerror(errno));
+        goto cleanup;
+    }
+    if (strncmp(reply, "error: ", 7) == 0) {
+        reply[strcspn(reply, "\n")] = '\0';
+        snprintf(err, errlen, "virtmond at %s: %s", path, reply + 7);
+        goto cleanup;
+    }
+    if (len == 0) {
+        snprintf(err, errlen, "virtmond at %s closed the connection without a reply", path);
+        goto cleanup;
+    }
+    f = fmemopen(reply, (size_t) len, "r");
+    if (!f) {
+        snprintf(err, errlen, "cannot read the reply: %s", strerror(errno));
+        goto cleanup;
+    }
+    snap = vmon_wire_read(f, why, sizeof(why));
+    fclose(f);
+    if (!snap)
+        snprintf(err, errlen, "bad reply from virtmond at %s: %s", path, why);
+
+cleanup:
+    free(req);
+    free(reply);
+    close(fd);
+    return snap;
+}

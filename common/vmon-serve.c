@@ -1,0 +1,384 @@
+/*
+ * The server half of vmon-serve.h.
+ *
+ * One listening thread polls the socket and a self-pipe (written by
+ * vmon_server_stop) and hands every accepted client to a short-lived
+ * detached thread.  Why threads and not the listener itself: a client that
+ * connects and then stalls (a check SIGSTOPped by its NMS, a `socat` left
+ * open) would otherwise hold every other check for its whole timeout.  Each
+ * client thread is bounded anyway: 1 s to send its request line, 10 s to
+ * take the reply, at most MAX_CLIENTS of them at once (beyond that a client
+ * gets "error: busy" at once), and vmon_server_stop() waits for them.
+ * Clients never call libvirt: they take the poller's latest snapshot.
+ */
+#include "vmon-serve.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "vmon-fdio.h"
+#include "vmon-poller.h"
+#include "vmon-util.h"
+#include "vmon-wire.h"
+
+#define MAX_CLIENTS 32
+#define MAX_REQUEST 4096
+#define REQUEST_TIMEOUT 1.0
+#define REPLY_TIMEOUT 10.0
+
+struct vmon_server {
+    struct vmon_poller *poller;
+    char *path;
+    dev_t dev;              /* of our socket file: stop unlinks only ours */
+    ino_t ino;
+    int listen_fd;
+    int wake[2];            /* self-pipe: readable means stop */
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t idle;
+    unsigned clients;       /* client threads running */
+};
+
+struct client {
+    struct vmon_server *server;
+    int fd;
+};
+
+static void
+send_error(int fd, const char *msg, double deadline)
+{
+    char line[512];
+    int n = snprintf(line, sizeof(line), "error: %s\n", msg);
+
+    /* a client gone or too slow: nobody left to tell */
+    (void) vmon_fd_send_all(fd, line, n < (int) sizeof(line) ? (size_t) n : sizeof(line) - 1, deadline);
+}
+
+/*
+ * The request line into buf (without its newline; EOF also ends it, for
+ * `printf snapshot | socat`).  0, or -1 with *why set.
+ */
+static int
+read_request(int fd, char *buf, size_t size, const char **why)
+{
+    double deadline = vmon_now_mono() + REQUEST_TIMEOUT;
+    size_t len = 0;
+
+    for (;;) {
+        ssize_t n = read(fd, buf + len, size - 1 - len);
+        if (n > 0) {
+            len += (size_t) n;
+            buf[len] = '\0';
+            char *nl = memchr(buf, '\n', len);
+            if (nl) {
+                *nl = '\0';
+                break;
+            }
+            if (len == size - 1) {
+                *why = "request line too long";
+                return -1;
+            }
+            continue;
+        }
+        if (n == 0)
+            break;
+        if ((errno == EAGAIN || errno == EINTR) && vmon_fd_wait(fd, POLLIN, deadline) > 0)
+            continue;
+        *why = errno == EAGAIN ? "no request line within 1 s" : "cannot read the request";
+        return -1;
+    }
+    buf[len] = '\0';
+    len = strlen(buf);
+    if (len && buf[len - 1] == '\r')   /* telnet, or a line typed into socat with CRLF */
+        buf[len - 1] = '\0';
+    return 0;
+}
+
+/*
+ * "snapshot" → *only NULL; "domain NAME" or "domain \"NAME\"" → *only, to
+ * free.  0, or -1 with why filled.
+ */
+static int
+parse_request(const char *req, char **only, char *why, size_t whylen)
+{
+    *only = NULL;
+    if (strcmp(req, "snapshot") == 0)
+        return 0;
+    if (strncmp(req, "domain ", 7) == 0 && req[7]) {
+        const char *arg = req + 7, *end;
+        if (arg[0] != '"') {
+            *only = vmon_strdup(arg);
+            return 0;
+        }
+        *only = vmon_wire_parse_string(arg, &end);
+        if (*only && *end == '\0')
+            return 0;
+        free(*only);
+        *only = NULL;
+        snprintf(why, whylen, "bad quoted domain name in the request");
+        return -1;
+    }
+    /* echo the start of it, without control bytes, for whoever typed it */
+    char shown[64];
+    size_t i;
+    for (i = 0; req[i] && i < sizeof(shown) - 1; i++)
+        shown[i] = (unsigned char) req[i] < 0x20 ? '?' : req[i];
+    shown[i] = '\0';
+    snprintf(why, whylen, "unknown request '%s' (expected \"snapshot\" or \"domain NAME\")", shown);
+    return -1;
+}
+
+static void
+serve_client(struct vmon_server *s, int fd)
+{
+    char req[MAX_REQUEST], why[256];
+    const char *read_why = NULL;
+    char *only = NULL, *text = NULL;
+    size_t len = 0;
+    double deadline = vmon_now_mono() + REPLY_TIMEOUT;
+
+    if (read_request(fd, req, sizeof(req), &read_why) < 0) {
+        send_error(fd, read_why, deadline);
+        return;
+    }
+    if (parse_request(req, &only, why, sizeof(why)) < 0) {
+        send_error(fd, why, deadline);
+        return;
+    }
+    struct vmon_snapshot *snap = vmon_poller_snapshot(s->poller);
+    if (!snap) {
+        send_error(fd, "no poll has finished yet; try again in a moment", deadline);
+        free(only);
+        return;
+    }
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        abort();   /* no memory: vmon_alloc's policy */
+    int rc = vmon_wire_write(f, snap, only);
+    fclose(f);
+    vmon_snapshot_unref(snap);
+    if (rc < 0)
+        send_error(fd, "cannot format the snapshot", deadline);
+    else
+        (void) vmon_fd_send_all(fd, text, len, deadline);
+    free(text);
+    free(only);
+}
+
+static void *
+client_thread(void *arg)
+{
+    struct client *c = arg;
+    struct vmon_server *s = c->server;
+
+    serve_client(s, c->fd);
+    close(c->fd);
+    free(c);
+    pthread_mutex_lock(&s->lock);
+    if (--s->clients == 0)
+        pthread_cond_broadcast(&s->idle);
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+static void
+spawn_client(struct vmon_server *s, int fd, const pthread_attr_t *attr)
+{
+    pthread_t t;
+    struct client *c = vmon_alloc(sizeof(*c));
+
+    c->server = s;
+    c->fd = fd;
+    pthread_mutex_lock(&s->lock);
+    bool room = s->clients < MAX_CLIENTS;
+    if (room)
+        s->clients++;
+    pthread_mutex_unlock(&s->lock);
+    if (room && pthread_create(&t, attr, client_thread, c) == 0)
+        return;
+    if (room) {
+        pthread_mutex_lock(&s->lock);
+        s->clients--;
+        pthread_mutex_unlock(&s->lock);
+    }
+    /* the listener must not wait here: whatever fits in the buffer, then close */
+    send(fd, "error: busy\n", 12, MSG_NOSIGNAL | MSG_DONTWAIT);
+    close(fd);
+    free(c);
+}
+
+static void *
+listen_thread(void *arg)
+{
+    struct vmon_server *s = arg;
+    struct pollfd pfd[2] = {
+        { .fd = s->listen_fd, .events = POLLIN },
+        { .fd = s->wake[0], .events = POLLIN },
+    };
+    pthread_attr_t attr;
+
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* a client needs little stack: request buffer, one memstream */
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    for (;;) {
+        if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+            break;
+        if (pfd[1].revents)
+            break;
+        if (!(pfd[0].revents & POLLIN))
+            continue;
+        int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0)
+            spawn_client(s, fd, &attr);
+        else if (errno == EMFILE || errno == ENFILE)
+            /* out of descriptors: let clients finish rather than spin on poll() */
+            nanosleep(&(struct timespec) { .tv_nsec = 100 * 1000 * 1000 }, NULL);
+    }
+    pthread_attr_destroy(&attr);
+    return NULL;
+}
+
+/* Make room at path: a stale socket goes, a live one or anything else stays. */
+static int
+clear_path(const char *path, const struct sockaddr_un *addr, char *err, size_t errlen)
+{
+    struct stat st;
+
+    if (lstat(path, &st) < 0) {
+        if (errno == ENOENT)
+            return 0;
+        snprintf(err, errlen, "cannot check %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISSOCK(st.st_mode)) {
+        snprintf(err, errlen, "%s exists and is not a socket; refusing to replace it", path);
+        return -1;
+    }
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && connect(fd, (const struct sockaddr *) addr, sizeof(*addr)) == 0) {
+        close(fd);
+        snprintf(err, errlen, "%s is in use by a running server (another virtmond?)", path);
+        return -1;
+    }
+    if (fd >= 0)
+        close(fd);
+    if (unlink(path) < 0 && errno != ENOENT) {
+        snprintf(err, errlen, "cannot remove the stale socket %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+struct vmon_server *
+vmon_server_start(struct vmon_poller *p, const char *path, mode_t mode, gid_t gid, char *err,
+                  size_t errlen)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    struct vmon_server *s;
+    struct stat st;
+    bool bound = false;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        snprintf(err, errlen, "socket path '%s' is too long (at most %zu bytes)", path,
+                 sizeof(addr.sun_path) - 1);
+        return NULL;
+    }
+    strcpy(addr.sun_path, path);
+    if (clear_path(path, &addr, err, errlen) < 0)
+        return NULL;
+
+    s = vmon_alloc(sizeof(*s));
+    s->poller = p;
+    s->path = vmon_strdup(path);
+    s->wake[0] = s->wake[1] = -1;
+    s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (s->listen_fd < 0) {
+        snprintf(err, errlen, "cannot create a socket: %s", strerror(errno));
+        goto error;
+    }
+    if (bind(s->listen_fd, (struct sockaddr *) &addr, sizeof(addr)) < 0) {
+        snprintf(err, errlen, "cannot bind to %s: %s", path, strerror(errno));
+        goto error;
+    }
+    bound = true;
+    /* before listen(): nobody can connect while the mode is still umask's */
+    if (chmod(path, mode) < 0) {
+        snprintf(err, errlen, "cannot set mode %04o on %s: %s", (unsigned) mode, path, strerror(errno));
+        goto error;
+    }
+    if (gid != (gid_t) -1 && chown(path, (uid_t) -1, gid) < 0) {
+        snprintf(err, errlen, "cannot give %s to group %u: %s", path, (unsigned) gid, strerror(errno));
+        goto error;
+    }
+    if (stat(path, &st) < 0 || listen(s->listen_fd, 64) < 0) {
+        snprintf(err, errlen, "cannot listen on %s: %s", path, strerror(errno));
+        goto error;
+    }
+    s->dev = st.st_dev;
+    s->ino = st.st_ino;
+    if (pipe2(s->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+        snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+        goto error;
+    }
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->idle, NULL);
+    int rc = pthread_create(&s->thread, NULL, listen_thread, s);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot start the server thread: %s", strerror(rc));
+        pthread_cond_destroy(&s->idle);
+        pthread_mutex_destroy(&s->lock);
+        goto error;
+    }
+    return s;
+
+error:
+    if (bound)
+        unlink(path);
+    if (s->listen_fd >= 0)
+        close(s->listen_fd);
+    if (s->wake[0] >= 0) {
+        close(s->wake[0]);
+        close(s->wake[1]);
+    }
+    free(s->path);
+    free(s);
+    return NULL;
+}
+
+void
+vmon_server_stop(struct vmon_server *s)
+{
+    struct stat st;
+
+    if (!s)
+        return;
+    while (write(s->wake[1], "x", 1) < 0 && errno == EINTR)
+        ;
+    pthread_join(s->thread, NULL);
+    /* no new clients now; the running ones end within their timeouts */
+    pthread_mutex_lock(&s->lock);
+    while (s->clients > 0)
+        pthread_cond_wait(&s->idle, &s->lock);
+    pthread_mutex_unlock(&s->lock);
+    /* only our own socket: another server may have taken the path since */
+    if (lstat(s->path, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino)
+        unlink(s->path);
+    close(s->listen_fd);
+    close(s->wake[0]);
+    close(s->wake[1]);
+    pthread_cond_destroy(&s->idle);
+    pthread_mutex_destroy(&s->lock);
+    free(s->path);
+    free(s);
+}

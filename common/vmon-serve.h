@@ -1,0 +1,53 @@
+/*
+ * The latest snapshot on a local (AF_UNIX stream) socket, for clients on
+ * the same host that should neither link libvirt nor hold libvirt rights.
+ * A client connects, sends one request line and reads the reply up to EOF:
+ *
+ *   "snapshot\n"          every domain
+ *   "domain NAME|UUID\n"  that one domain (plus node and health); NAME may
+ *                         also be quoted as the wire quotes strings
+ *                         ("domain \"a b\"\n"), which any name survives
+ *
+ * The reply is vmon_wire_write()'s text, or one line "error: ..." when the
+ * request was not understood or no poll has finished yet.  The server runs
+ * on a thread of its own and never calls libvirt: it serves whatever the
+ * poller last published, so a hung guest or libvirtd cannot stall it.
+ */
+#ifndef VMON_SERVE_H
+#define VMON_SERVE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Where virtmond listens unless told otherwise, and where a check looks.
+ * The build passes $(runstatedir)/virtmon/virtmond.sock (top Makefile.am).
+ */
+#ifndef VIRTMOND_SOCKET
+#define VIRTMOND_SOCKET "/run/virtmon/virtmond.sock"
+#endif
+
+struct vmon_poller;
+struct vmon_server;
+
+/*
+ * Listen on path (an existing socket file there is replaced, anything else
+ * is refused) with the given permission bits and group (gid (gid_t) -1:
+ * leave it), and serve p's snapshots until vmon_server_stop().  NULL with
+ * err saying what failed.
+ */
+struct vmon_server *vmon_server_start(struct vmon_poller *p, const char *path, mode_t mode,
+                                      gid_t gid, char *err, size_t errlen);
+/* Stop serving and remove the socket file.  NULL is fine. */
+void vmon_server_stop(struct vmon_server *s);
+
+/*
+ * The client half, without libvirt: ask the server at path for every
+ * domain (only == NULL) or one, within timeout seconds.  A snapshot with
+ * one reference, or NULL with err saying what failed (no such socket,
+ * permission, timeout, the server's own error line).
+ */
+struct vmon_snapshot *vmon_serve_fetch(const char *path, const char *only, double timeout,
+                                       char *err, size_t errlen);
+
+#endif

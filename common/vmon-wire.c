@@ -1,0 +1,689 @@
+/*
+ * The wire format, version 1: one record per line, fields separated by a
+ * space, so `socat - UNIX:/run/virtmon/virtmond.sock` is readable.
+ *
+ *   virtmon-snapshot 1
+ *   snapshot SEQ AGE TAKEN_WALL ELAPSED URI
+ *   health CONNECTED POLLS POLL_ERRORS RECONNECTS LAST_POLL_SECONDS LAST_POLL_TIME LAST_ERROR
+ *   node HOSTNAME HV_TYPE HV_VERSION LIB_VERSION CPU_MODEL ACTIVE INACTIVE
+ *   states N0 N1 ...          domains_by_state, indexed by enum vmon_domain_state
+ *   domain NAME UUID ID STATE REASON PERSISTENT AUTOSTART PARTIAL PARTIAL_GROUPS OS_TYPE
+ *   w KEY MIN AVG MAX         window statistics of the current domain
+ *   vcpu NUMBER
+ *   disk NAME PATH
+ *   nic NAME MAC
+ *   m KEY HAVE U D            a metric of the nearest node/domain/vcpu/disk/nic line above
+ *   end
+ *
+ * Strings are always quoted, with \\ \" \n \r \t and \xHH escapes for the
+ * other control bytes (bytes >= 0x80 pass as they are, so UTF-8 stays
+ * readable); a bare '-' is a NULL string.  AGE is seconds before the
+ * writer's "now": CLOCK_MONOTONIC values mean nothing in another process.
+ * Doubles are %.17g in the C locale, which reads back to the same bits.
+ *
+ * Version 1 may grow: a reader skips record keywords it does not know,
+ * fields after the ones it knows and metric keys that are not in its table.
+ * A change of meaning is version 2.
+ */
+#include "vmon-wire.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <locale.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "vmon-util.h"
+
+#define WIRE_MAGIC "virtmon-snapshot"
+#define WIRE_VERSION 1
+#define MAX_FIELDS 16
+#define MAX_LINE (1u << 20)
+
+static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+
+static void
+c_locale_init(void)
+{
+    c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t) 0);
+}
+
+/* The C locale for numbers; (locale_t) 0 only if newlocale failed (no memory). */
+static locale_t
+get_c_locale(void)
+{
+    pthread_once(&c_locale_once, c_locale_init);
+    return c_locale;
+}
+
+/* ---- writing ---- */
+
+int
+vmon_wire_write_string(FILE *f, const char *s)
+{
+    if (!s)
+        return fputc('-', f) == EOF ? -1 : 0;
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                fprintf(f, "\\x%02x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    return fputc('"', f) == EOF ? -1 : 0;
+}
+
+static void
+write_values(FILE *f, enum vmon_scope scope, const struct vmon_value *m)
+{
+    size_t n;
+    const struct vmon_metric_desc *desc = vmon_metrics(scope, &n);
+
+    for (size_t i = 0; i < n; i++)
+        if (m[i].have)
+            fprintf(f, "m %s %u %" PRIu64 " %.17g\n", desc[i].key, m[i].have, m[i].u, m[i].d);
+}
+
+static void
+write_domain(FILE *f, const struct vmon_domain *d)
+{
+    static const char hex[] = "0123456789abcdef";
+    char uuid[37];
+    size_t n;
+    const struct vmon_metric_desc *desc = vmon_metrics(VMON_SCOPE_DOMAIN, &n);
+
+    /* from the bytes, so a reader's uuid and uuid_str always agree */
+    for (size_t i = 0, o = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            uuid[o++] = '-';
+        uuid[o++] = hex[d->uuid[i] >> 4];
+        uuid[o++] = hex[d->uuid[i] & 15];
+        uuid[o] = '\0';
+    }
+    fputs("domain ", f);
+    vmon_wire_write_string(f, d->name);
+    fprintf(f, " %s %d %d %d %d %d %d %u ", uuid, d->id, d->state, d->reason,
+            d->persistent, d->autostart, d->partial, d->partial_groups);
+    vmon_wire_write_string(f, d->os_type);
+    fputc('\n', f);
+    write_values(f, VMON_SCOPE_DOMAIN, d->m);
+    for (size_t i = 0; i < n; i++)
+        if (d->win[i].have)
+            fprintf(f, "w %s %.17g %.17g %.17g\n", desc[i].key, d->win[i].min, d->win[i].avg,
+                    d->win[i].max);
+    for (size_t i = 0; i < d->nvcpus; i++) {
+        fprintf(f, "vcpu %u\n", d->vcpus[i].number);
+        write_values(f, VMON_SCOPE_VCPU, d->vcpus[i].m);
+    }
+    for (size_t i = 0; i < d->ndisks; i++) {
+        fputs("disk ", f);
+        vmon_wire_write_string(f, d->disks[i].name);
+        fputc(' ', f);
+        vmon_wire_write_string(f, d->disks[i].path);
+        fputc('\n', f);
+        write_values(f, VMON_SCOPE_DISK, d->disks[i].m);
+    }
+    for (size_t i = 0; i < d->nnics; i++) {
+        fputs("nic ", f);
+        vmon_wire_write_string(f, d->nics[i].name);
+        fputc(' ', f);
+        vmon_wire_write_string(f, d->nics[i].mac);
+        fputc('\n', f);
+        write_values(f, VMON_SCOPE_NIC, d->nics[i].m);
+    }
+}
+
+int
+vmon_wire_write(FILE *f, const struct vmon_snapshot *snap, const char *only)
+{
+    const struct vmon_health *h = &snap->health;
+    const struct vmon_node *node = &snap->node;
+    locale_t c = get_c_locale();
+    if (!c)
+        return -1;
+    /* uselocale() is per thread: the caller's locale is back on return */
+    locale_t old = uselocale(c);
+
+    fprintf(f, "%s %d\n", WIRE_MAGIC, WIRE_VERSION);
+    fprintf(f, "snapshot %" PRIu64 " %.17g %lld %.17g ", snap->seq,
+            snap->taken > 0 ? vmon_now_mono() - snap->taken : 0.0,
+            (long long) snap->taken_wall, snap->elapsed);
+    vmon_wire_write_string(f, snap->uri);
+    fprintf(f, "\nhealth %d %" PRIu64 " %" PRIu64 " %" PRIu64 " %.17g %lld ", h->connected,
+            h->polls, h->poll_errors, h->reconnects, h->last_poll_seconds,
+            (long long) h->last_poll_time);
+    vmon_wire_write_string(f, h->last_error);
+    fputs("\nnode ", f);
+    vmon_wire_write_string(f, node->hostname);
+    fputc(' ', f);
+    vmon_wire_write_string(f, node->hv_type);
+    fprintf(f, " %lu %lu ", node->hv_version, node->lib_version);
+    vmon_wire_write_string(f, node->cpu_model);
+    fprintf(f, " %u %u\nstates", node->domains_active, node->domains_inactive);
+    for (int i = 0; i < VMON_STATE__N; i++)
+        fprintf(f, " %u", node->domains_by_state[i]);
+    fputc('\n', f);
+    write_values(f, VMON_SCOPE_NODE, node->m);
+    if (only) {
+        const struct vmon_domain *d = vmon_snapshot_find_domain(snap, only);
+        if (d)
+            write_domain(f, d);
+    } else {
+        for (size_t i = 0; i < snap->ndomains; i++)
+            write_domain(f, &snap->domains[i]);
+    }
+    fputs("end\n", f);
+    uselocale(old);
+    return fflush(f) == EOF || ferror(f) ? -1 : 0;
+}
+
+/* ---- reading ---- */
+
+struct field {
+    char *s;          /* unescaped, NUL-terminated */
+    bool quoted;
+};
+
+struct reader {
+    struct vmon_snapshot *snap;
+    unsigned line;
+    locale_t c;
+    char *err;
+    size_t errlen;
+    bool failed;
+    /* where "m" lines go: the record above */
+    enum vmon_scope scope;
+    struct vmon_value *m;
+    size_t hint;                 /* next metric index to try first */
+    struct vmon_domain *dom;     /* for "w", "vcpu", "disk", "nic" */
+    bool have_header[3];         /* snapshot, health, node */
+};
+
+static bool __attribute__((format(printf, 2, 3)))
+fail(struct reader *r, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+
+    if (r->failed)
+        return false;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    snprintf(r->err, r->errlen, "line %u: %s", r->line, msg);
+    r->failed = true;
+    return false;
+}
+
+static int
+hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = tolower(c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * Unescape the quoted string at *pos into dst (which may be *pos itself:
+ * the result is never longer) and leave *pos after the closing quote.
+ * Returns the end of the result, or NULL on a bad escape or missing quote.
+ */
+static char *
+unquote(char **pos, char *dst)
+{
+    char *p = *pos + 1;
+
+    for (;;) {
+        int c = (unsigned char) *p++;
+        if (c == '\0')
+            return NULL;
+        if (c == '"')
+            break;
+        if (c == '\\') {
+            c = (unsigned char) *p++;
+            switch (c) {
+            case '"': case '\\': break;
+            case 'n': c = '\n'; break;
+            case 'r': c = '\r'; break;
+            case 't': c = '\t'; break;
+            case 'x': {
+                int hi = hexval(p[0]), lo = hi < 0 ? -1 : hexval(p[1]);
+                if (lo < 0 || (hi == 0 && lo == 0))
+                    return NULL;
+                c = hi * 16 + lo;
+                p += 2;
+                break;
+            }
+            default: return NULL;
+            }
+        }
+        *dst++ = (char) c;
+    }
+    *dst = '\0';
+    *pos = p;
+    return dst;
+}
+
+char *
+vmon_wire_parse_string(const char *text, const char **end)
+{
+    if (!text || text[0] != '"')
+        return NULL;
+    char *copy = vmon_strdup(text), *pos = copy;
+    if (!unquote(&pos, copy)) {
+        free(copy);
+        return NULL;
+    }
+    if (end)
+        *end = text + (pos - copy);
+    return copy;
+}
+
+/* Split line in place into fields; the count, or -1 on a bad string. */
+static int
+split(struct reader *r, char *line, struct field *fields)
+{
+    int n = 0;
+    char *p = line;
+
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        struct field fl = { p, *p == '"' };
+        if (fl.quoted) {
+            char *start = p;
+            if (!unquote(&p, start)) {
+                fail(r, "field %d: bad escape or missing closing quote", n + 1);
+                return -1;
+            }
+        } else {
+            p += strcspn(p, " ");
+        }
+        if (*p && *p != ' ') {
+            fail(r, "field %d: no space after the closing quote", n + 1);
+            return -1;
+        }
+        if (*p)
+            *p++ = '\0';
+        if (n < MAX_FIELDS)
+            fields[n++] = fl;   /* fields past MAX_FIELDS: a newer writer's, ignored */
+    }
+    return n;
+}
+
+static bool
+get_u64(struct reader *r, const struct field *f, const char *what, uint64_t max, uint64_t *out)
+{
+    char *end = NULL;
+    unsigned long long v = 0;
+
+    errno = 0;
+    /* strtoull would take "-1" and " 1": only digits are a number here */
+    if (!f->quoted && isdigit((unsigned char) f->s[0]))
+        v = strtoull(f->s, &end, 10);
+    if (!end || *end || errno || v > max)
+        return fail(r, "%s: '%s' is not a whole number up to %" PRIu64, what, f->s, max);
+    *out = v;
+    return true;
+}
+
+static bool
+get_uint(struct reader *r, const struct field *f, const char *what, unsigned *out)
+{
+    uint64_t v;
+
+    if (!get_u64(r, f, what, UINT_MAX, &v))
+        return false;
+    *out = (unsigned) v;
+    return true;
+}
+
+static bool
+get_int(struct reader *r, const struct field *f, const char *what, long long min, long long max,
+        long long *out)
+{
+    char *end;
+
+    errno = 0;
+    long long v = strtoll(f->s, &end, 10);
+    if (f->quoted || end == f->s || *end || errno || v < min || v > max || isspace((unsigned char) f->s[0]))
+        return fail(r, "%s: '%s' is not a whole number in %lld..%lld", what, f->s, min, max);
+    *out = v;
+    return true;
+}
+
+static bool
+get_bool(struct reader *r, const struct field *f, const char *what, bool *out)
+{
+    if (f->quoted || (strcmp(f->s, "0") != 0 && strcmp(f->s, "1") != 0))
+        return fail(r, "%s: '%s' is not 0 or 1", what, f->s);
+    *out = f->s[0] == '1';
+    return true;
+}
+
+static bool
+get_double(struct reader *r, const struct field *f, const char *what, double *out)
+{
+    char *end;
+
+    errno = 0;
+    double v = strtod_l(f->s, &end, r->c);
+    /* ERANGE on underflow still gives the nearest double: keep it */
+    if (f->quoted || end == f->s || *end || isspace((unsigned char) f->s[0])
+        || (errno == ERANGE && (v > 1 || v < -1)))
+        return fail(r, "%s: '%s' is not a number", what, f->s);
+    *out = v;
+    return true;
+}
+
+/* A quoted string (strdup'd into *out) or '-' for NULL. */
+static bool
+get_str(struct reader *r, const struct field *f, const char *what, char **out)
+{
+    if (!f->quoted && strcmp(f->s, "-") != 0)
+        return fail(r, "%s: expected a quoted string or '-', got '%s'", what, f->s);
+    free(*out);
+    *out = f->quoted ? vmon_strdup(f->s) : NULL;
+    return true;
+}
+
+static bool
+get_uuid(struct reader *r, const struct field *f, struct vmon_domain *d)
+{
+    const char *s = f->s;
+
+    if (f->quoted || strlen(s) != 36)
+        return fail(r, "uuid: '%s' is not a UUID", s);
+    for (int i = 0, o = 0; i < 36; ) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i++] != '-')
+                return fail(r, "uuid: '%s' is not a UUID", s);
+            continue;
+        }
+        int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+        if (hi < 0 || lo < 0)
+            return fail(r, "uuid: '%s' is not a UUID", s);
+        d->uuid[o++] = (unsigned char) (hi * 16 + lo);
+        i += 2;
+    }
+    for (int i = 0; i < 36; i++)
+        d->uuid_str[i] = (char) tolower((unsigned char) s[i]);
+    d->uuid_str[36] = '\0';
+    return true;
+}
+
+static bool
+need(struct reader *r, int n, int want, const char *record)
+{
+    return n >= want || fail(r, "'%s' needs %d fields, got %d", record, want - 1, n - 1);
+}
+
+static void
+set_target(struct reader *r, enum vmon_scope scope, struct vmon_value *m)
+{
+    r->scope = scope;
+    r->m = m;
+    r->hint = 0;
+}
+
+static bool
+read_metric(struct reader *r, const struct field *f, int n)
+{
+    size_t count;
+    const struct vmon_metric_desc *desc = vmon_metrics(r->scope, &count);
+    uint64_t have;
+    struct vmon_value v;
+
+    if (!need(r, n, 5, "m"))
+        return false;
+    if (!r->m)
+        return fail(r, "a metric before any node, domain or device line");
+    if (!get_u64(r, &f[2], "have", 255, &have) || !get_u64(r, &f[3], "u", UINT64_MAX, &v.u)
+        || !get_double(r, &f[4], "d", &v.d))
+        return false;
+    v.have = (uint8_t) have;
+    /* the writer walks the table in order: try the next one first */
+    size_t i = r->hint < count && strcmp(desc[r->hint].key, f[1].s) == 0 ? r->hint : count;
+    if (i == count) {
+        const struct vmon_metric_desc *d = vmon_metric_find(r->scope, f[1].s);
+        if (!d)
+            return true;   /* a newer writer's metric */
+        i = (size_t) d->id;
+    }
+    r->m[i] = v;
+    r->hint = i + 1;
+    return true;
+}
+
+static bool
+read_window(struct reader *r, const struct field *f, int n)
+{
+    struct vmon_window_stat w = { .have = true };
+
+    if (!need(r, n, 5, "w"))
+        return false;
+    if (!r->dom)
+        return fail(r, "window statistics before any domain line");
+    if (!get_double(r, &f[2], "min", &w.min) || !get_double(r, &f[3], "avg", &w.avg)
+        || !get_double(r, &f[4], "max", &w.max))
+        return false;
+    const struct vmon_metric_desc *d = vmon_metric_find(VMON_SCOPE_DOMAIN, f[1].s);
+    if (d)
+        r->dom->win[d->id] = w;
+    return true;
+}
+
+static bool
+read_domain(struct reader *r, const struct field *f, int n)
+{
+    long long id, state, reason;
+
+    if (!need(r, n, 11, "domain"))
+        return false;
+    if (!f[1].quoted)
+        return fail(r, "domain name: expected a quoted string, got '%s'", f[1].s);
+    struct vmon_domain *d = vmon_snapshot_add_domain(r->snap);
+    d->name = vmon_strdup(f[1].s);
+    r->dom = d;
+    set_target(r, VMON_SCOPE_DOMAIN, d->m);
+    if (!get_uuid(r, &f[2], d) || !get_int(r, &f[3], "id", -1, INT_MAX, &id)
+        || !get_int(r, &f[4], "state", INT_MIN, INT_MAX, &state)
+        || !get_int(r, &f[5], "reason", INT_MIN, INT_MAX, &reason)
+        || !get_bool(r, &f[6], "persistent", &d->persistent)
+        || !get_bool(r, &f[7], "autostart", &d->autostart)
+        || !get_bool(r, &f[8], "partial", &d->partial)
+        || !get_uint(r, &f[9], "partial groups", &d->partial_groups)
+        || !get_str(r, &f[10], "os type", &d->os_type))
+        return false;
+    d->id = (int) id;
+    d->state = (int) state;
+    d->reason = (int) reason;
+    return true;
+}
+
+static bool
+read_device(struct reader *r, const struct field *f, int n, const char *record)
+{
+    if (!need(r, n, record[0] == 'v' ? 2 : 3, record))
+        return false;
+    if (!r->dom)
+        return fail(r, "'%s' before any domain line", record);
+    if (record[0] == 'v') {
+        unsigned number;
+        if (!get_uint(r, &f[1], "vcpu number", &number))
+            return false;
+        set_target(r, VMON_SCOPE_VCPU, vmon_domain_get_vcpu(r->dom, number)->m);
+        return true;
+    }
+    if (!f[1].quoted)
+        return fail(r, "%s name: expected a quoted string, got '%s'", record, f[1].s);
+    if (record[0] == 'd') {
+        struct vmon_disk *disk = vmon_domain_add_disk(r->dom, f[1].s);
+        set_target(r, VMON_SCOPE_DISK, disk->m);
+        return get_str(r, &f[2], "disk path", &disk->path);
+    }
+    struct vmon_nic *nic = vmon_domain_add_nic(r->dom, f[1].s);
+    set_target(r, VMON_SCOPE_NIC, nic->m);
+    if (!f[2].quoted || strlen(f[2].s) >= sizeof(nic->mac))
+        return fail(r, "nic mac: '%s' is not a quoted MAC address", f[2].s);
+    strcpy(nic->mac, f[2].s);
+    return true;
+}
+
+static bool
+read_header(struct reader *r, const struct field *f, int n)
+{
+    struct vmon_snapshot *s = r->snap;
+    long long wall;
+    double age;
+
+    if (strcmp(f[0].s, "snapshot") == 0) {
+        if (!need(r, n, 6, "snapshot") || !get_u64(r, &f[1], "seq", UINT64_MAX, &s->seq)
+            || !get_double(r, &f[2], "age", &age) || !get_int(r, &f[3], "taken wall", LLONG_MIN, LLONG_MAX, &wall)
+            || !get_double(r, &f[4], "elapsed", &s->elapsed) || !get_str(r, &f[5], "uri", &s->uri))
+            return false;
+        s->taken = vmon_now_mono() - age;
+        s->taken_wall = (time_t) wall;
+        r->have_header[0] = true;
+        return true;
+    }
+    if (strcmp(f[0].s, "health") == 0) {
+        struct vmon_health *h = &s->health;
+        if (!need(r, n, 8, "health") || !get_bool(r, &f[1], "connected", &h->connected)
+            || !get_u64(r, &f[2], "polls", UINT64_MAX, &h->polls)
+            || !get_u64(r, &f[3], "poll errors", UINT64_MAX, &h->poll_errors)
+            || !get_u64(r, &f[4], "reconnects", UINT64_MAX, &h->reconnects)
+            || !get_double(r, &f[5], "last poll seconds", &h->last_poll_seconds)
+            || !get_int(r, &f[6], "last poll time", LLONG_MIN, LLONG_MAX, &wall)
+            || !get_str(r, &f[7], "last error", &h->last_error))
+            return false;
+        h->last_poll_time = (time_t) wall;
+        r->have_header[1] = true;
+        return true;
+    }
+    if (strcmp(f[0].s, "node") == 0) {
+        struct vmon_node *nd = &s->node;
+        uint64_t hv, lib;
+        if (!need(r, n, 8, "node") || !get_str(r, &f[1], "hostname", &nd->hostname)
+            || !get_str(r, &f[2], "hypervisor type", &nd->hv_type)
+            || !get_u64(r, &f[3], "hypervisor version", ULONG_MAX, &hv)
+            || !get_u64(r, &f[4], "library version", ULONG_MAX, &lib)
+            || !get_str(r, &f[5], "cpu model", &nd->cpu_model)
+            || !get_uint(r, &f[6], "active domains", &nd->domains_active)
+            || !get_uint(r, &f[7], "inactive domains", &nd->domains_inactive))
+            return false;
+        nd->hv_version = (unsigned long) hv;
+        nd->lib_version = (unsigned long) lib;
+        set_target(r, VMON_SCOPE_NODE, nd->m);
+        r->have_header[2] = true;
+        return true;
+    }
+    /* "states": fewer than we know leaves the rest 0, more are a newer writer's */
+    for (int i = 1; i < n && i <= VMON_STATE__N; i++)
+        if (!get_uint(r, &f[i], "domains by state", &s->node.domains_by_state[i - 1]))
+            return false;
+    return true;
+}
+
+/* One line; 1 at "end", 0 to go on, -1 on error. */
+static int
+read_line(struct reader *r, char *line)
+{
+    struct field f[MAX_FIELDS];
+    int n = split(r, line, f);
+
+    if (n < 0)
+        return -1;
+    if (n == 0) {
+        fail(r, "empty line");
+        return -1;
+    }
+    const char *kw = f[0].s;
+    bool ok = true;
+    if (f[0].quoted)
+        ok = fail(r, "a record starts with a keyword, not a string");
+    else if (strcmp(kw, "m") == 0)
+        ok = read_metric(r, f, n);
+    else if (strcmp(kw, "w") == 0)
+        ok = read_window(r, f, n);
+    else if (strcmp(kw, "domain") == 0)
+        ok = read_domain(r, f, n);
+    else if (strcmp(kw, "vcpu") == 0 || strcmp(kw, "disk") == 0 || strcmp(kw, "nic") == 0)
+        ok = read_device(r, f, n, kw);
+    else if (strcmp(kw, "snapshot") == 0 || strcmp(kw, "health") == 0
+             || strcmp(kw, "node") == 0 || strcmp(kw, "states") == 0)
+        ok = read_header(r, f, n);
+    else if (strcmp(kw, "end") == 0)
+        return 1;
+    else if (strspn(kw, "abcdefghijklmnopqrstuvwxyz-") != strlen(kw))
+        ok = fail(r, "'%.40s' is not a record keyword", kw);
+    /* else a record a newer writer added: skip it */
+    return ok ? 0 : -1;
+}
+
+struct vmon_snapshot *
+vmon_wire_read(FILE *f, char *err, size_t errlen)
+{
+    struct reader r = { .err = err, .errlen = errlen, .c = get_c_locale() };
+    char *line = NULL;
+    size_t cap = 0;
+    int done = 0;
+
+    if (errlen)
+        err[0] = '\0';
+    if (!r.c) {
+        snprintf(err, errlen, "cannot create the C locale: %s", strerror(errno));
+        return NULL;
+    }
+    r.snap = vmon_snapshot_new();
+    for (ssize_t len; done == 0 && (len = getline(&line, &cap, f)) >= 0; ) {
+        r.line++;
+        if (len == 0 || line[len - 1] != '\n')
+            fail(&r, "the line has no newline at its end (truncated?)");
+        else if ((size_t) len > MAX_LINE || strlen(line) != (size_t) len)
+            fail(&r, "line too long or holds a NUL byte");
+        else {
+            line[len - 1] = '\0';
+            if (r.line > 1)
+                done = read_line(&r, line);
+            else if (strncmp(line, WIRE_MAGIC " ", sizeof(WIRE_MAGIC)) != 0)
+                fail(&r, "not a virtmon snapshot (expected '%s %d', got '%.40s')",
+                     WIRE_MAGIC, WIRE_VERSION, line);
+            else if (strcmp(line + sizeof(WIRE_MAGIC), "1") != 0)
+                fail(&r, "snapshot version '%.20s' is not one this reader knows (%d)",
+                     line + sizeof(WIRE_MAGIC), WIRE_VERSION);
+        }
+        if (r.failed)
+            done = -1;
+    }
+    free(line);
+    if (done == 0) {
+        r.line++;
+        fail(&r, r.line == 1 ? "empty input" : "the input ends before the 'end' line (truncated?)");
+    } else if (done == 1 && !(r.have_header[0] && r.have_header[1] && r.have_header[2])) {
+        fail(&r, "'end' before the snapshot, health and node lines");
+    }
+    if (r.failed) {
+        vmon_snapshot_unref(r.snap);
+        return NULL;
+    }
+    vmon_snapshot_sort(r.snap);
+    return r.snap;
+}

@@ -1,0 +1,204 @@
+#!/bin/bash
+# virtmond on a test-driver file, fetched over its socket by a client linked
+# against the libvirt-free core only (tests/unit/wire-fetch), and checked
+# against virsh and virtmon-dump on the same file: each test:///FILE
+# connection gets a private copy of the same fixture.  Counters grow with
+# wall-clock time in the test driver, so a fetched counter must not exceed
+# what virtmon-dump reads afterwards; gauges must be equal.
+#
+# Also: one-domain requests, a bad request line, a client that never
+# speaks, the socket's mode, a stale socket and a non-socket at the path,
+# a second daemon on a live socket, bad options, SIGTERM cleaning up, and
+# test-wire under a comma-decimal locale.  Under `make check-valgrind`
+# virtmond, wire-fetch and virtmon-dump run under memcheck ($VMON_VALGRIND).
+set -u
+: "${top_builddir:=.}" "${srcdir:=.}"
+D=$top_builddir/tools/virtmond
+DUMP=$top_builddir/tools/virtmon-dump
+FETCH=$top_builddir/tests/unit/wire-fetch
+GEN=$srcdir/tests/integ/gen-test-xml.sh
+VG=${VMON_VALGRIND:-}
+fail=0
+
+command -v virsh >/dev/null || { echo "SKIP: virsh not installed"; exit 77; }
+command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
+for b in "$D" "$DUMP" "$FETCH"; do [ -x "$b" ] || { echo "ERROR: $b not built"; exit 99; }; done
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/vmon-virtmond.XXXXXX") || exit 99
+pids=
+cleanup() {
+    for p in $pids; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+ok() { echo "ok - $*"; }
+nok() { echo "not ok - $*"; fail=1; }
+check() {   # check WHAT WANT GOT
+    if [ "$2" = "$3" ]; then ok "$1 = $3"; else nok "$1: want '$2', got '$3'"; fi
+}
+
+eval "$("$GEN" 12 "$dir/t.xml")" || { echo "ERROR: gen-test-xml.sh failed"; exit 99; }
+URI=test://$dir/t.xml
+SOCK=$dir/run/virtmond.sock   # run/ does not exist: virtmond makes it
+
+# start_daemon LOG ARGS...: virtmond in the background, its pid in $dpid
+start_daemon() {
+    local log=$1; shift
+    $VG "$D" "$@" 2>"$log" &
+    dpid=$!
+    pids="$pids $dpid"
+}
+# Wait until a fetch succeeds (the first poll must have finished).
+wait_ready() {
+    for _ in $(seq 1 300); do
+        "$FETCH" "$SOCK" >/dev/null 2>&1 && return 0
+        kill -0 "$dpid" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+
+# ---- bad options: exit 2, naming the option ----
+for args in "--socket-mode 999:--socket-mode" "--interval soon:interval" "--socket-group no-such-group-here:--socket-group" "--bogus:bogus" "extra-arg:extra-arg"; do
+    opt=${args%%:*} want=${args#*:}
+    # shellcheck disable=SC2086
+    out=$($VG "$D" $opt -s "$SOCK" 2>&1); rc=$?
+    if [ $rc = 2 ] && grep -q -- "$want" <<<"$out"; then ok "virtmond $opt: exit 2 naming $want"
+    else nok "virtmond $opt: exit $rc, '$out'"; fi
+done
+out=$($VG "$D" --check -i 5s -s "$SOCK" 2>&1)
+check "--check" "configuration OK" "$out"
+
+# ---- serve ----
+start_daemon "$dir/d.log" -c "$URI" -i 1 -s "$SOCK" --socket-mode 0640 -p "$dir/pid"
+wait_ready || { cat "$dir/d.log"; echo "ERROR: virtmond did not serve a snapshot"; exit 99; }
+ok "virtmond serves on $SOCK"
+check "pidfile" "$dpid" "$(cat "$dir/pid" 2>/dev/null)"
+check "socket mode" 640 "$(stat -c %a "$SOCK")"
+[ -S "$SOCK" ] && ok "socket is a socket" || nok "$SOCK is not a socket"
+
+"$FETCH" "$SOCK" >"$dir/fetch" 2>"$dir/fetch.err" || { cat "$dir/fetch.err"; nok "fetch failed"; }
+$VG "$DUMP" --json -c "$URI" >"$dir/dump.json" || { echo "ERROR: virtmon-dump failed"; exit 99; }
+
+# domains and their states, as virsh sees them
+check "domain count" "$domains" "$(awk -F'\t' '$1 == "snapshot" { print $3 }' "$dir/fetch")"
+virsh -c "$URI" list --all --name | sed '/^$/d' | LC_ALL=C sort >"$dir/names.virsh"
+awk -F'\t' '$1 == "domain" { print $2 }' "$dir/fetch" | LC_ALL=C sort >"$dir/names.fetch"
+if cmp -s "$dir/names.virsh" "$dir/names.fetch"; then ok "domain names as virsh lists them"
+else diff "$dir/names.virsh" "$dir/names.fetch" | sed 's/^/# /'; nok "domain names differ from virsh's"; fi
+while IFS=$'\t' read -r _ name uuid state id _ nvcpus _; do
+    info=$(virsh -c "$URI" dominfo "$uuid")
+    field() { awk -F': *' -v k="$1" '$1 == k { print $2 }' <<<"$info"; }
+    vstate=$(field State); [ "$vstate" = "shut off" ] && vstate=shutoff
+    check "$name state" "$vstate" "$state"
+    vid=$(field Id); [ "$vid" = - ] && vid=-1
+    check "$name id" "$vid" "$id"
+    check "$name name by uuid" "$(field Name)" "$name"
+    if [ "$state" != shutoff ]; then
+        check "$name vcpus" "$(field 'CPU(s)')" "$nvcpus"
+        check "$name used memory" "$(field 'Used memory' | awk '{print $1}')" \
+            "$(awk -F'\t' -v n="$name" '$1 == "metric" && $2 == n && $3 == "domain" && $4 == "balloon.current" { print $6 }' "$dir/fetch")"
+    fi
+done < <(awk -F'\t' '$1 == "domain"' "$dir/fetch")
+
+# every metric against virtmon-dump's, same format
+jq -r '
+  (.node.metrics | to_entries[] | "node\t\(.key)\t\(.value)"),
+  (.domains[] | .name as $n |
+     (.metrics | to_entries[] | "metric\t\($n)\tdomain\t\(.key)\t\(.value)"),
+     (.vcpus[] | "vcpu.\(.number)" as $w | .metrics | to_entries[] | "metric\t\($n)\t\($w)\t\(.key)\t\(.value)"),
+     (.disks[] | "disk.\(.name)" as $w | .metrics | to_entries[] | "metric\t\($n)\t\($w)\t\(.key)\t\(.value)"),
+     (.nics[] | "nic.\(.name)" as $w | .metrics | to_entries[] | "metric\t\($n)\t\($w)\t\(.key)\t\(.value)"))
+' "$dir/dump.json" >"$dir/dump.tsv"
+awk -F'\t' -v out="$dir/compare" '
+    # dump.tsv: node KEY VALUE | metric NAME WHERE KEY VALUE
+    FILENAME == ARGV[1] { k = $1 == "node" ? "node\t" $2 : $2 "\t" $3 "\t" $4
+                          dump[k] = $1 == "node" ? $3 : $5; next }
+    $1 == "node" { k = "node\t" $2; kind = $3; v = $4 }
+    $1 == "metric" { k = $2 "\t" $3 "\t" $4; kind = $5; v = $6 }
+    $1 != "node" && $1 != "metric" { next }
+    { n++; seen[k] = 1
+      if (kind == "derived") { derived++; next }   # rates: virtmond polled twice, the dump once
+      if (!(k in dump)) { print "virtmond has " k " = " v ", virtmon-dump does not"; bad++; next }
+      if (kind == "gauge" && v != dump[k]) { print k ": virtmond " v ", virtmon-dump " dump[k]; bad++ }
+      if (kind == "counter" && v + 0 > dump[k] + 0) { print k ": counter " v " > later " dump[k]; bad++ } }
+    END { for (k in dump) if (!(k in seen)) { print "virtmon-dump has " k ", virtmond does not"; bad++ }
+          printf "%d %d %d\n", n, derived, bad > out }
+' "$dir/dump.tsv" "$dir/fetch" | sed 's/^/# /'
+read -r nmetrics nderived nbad <"$dir/compare"
+if [ "$nbad" = 0 ] && [ "$nmetrics" -gt 500 ]; then ok "$nmetrics metrics agree with virtmon-dump ($nderived derived not compared)"
+else nok "$nbad of $nmetrics metrics differ from virtmon-dump"; fi
+
+# ---- requests ----
+out=$("$FETCH" "$SOCK" "$odd_name" | awk -F'\t' '$1 == "domain" { print $2 }')
+check "domain request by odd name" "$odd_name" "$out"
+out=$("$FETCH" "$SOCK" 76697274-6d6f-4e00-8000-000000000007 | awk -F'\t' '$1 == "domain" { print $2 "/" $4 }')
+check "domain request by uuid" "dom-0007/shutoff" "$out"
+out=$("$FETCH" "$SOCK" "no such domain" | awk -F'\t' '$1 == "snapshot" { print $3 } $1 == "node" && $2 == "cpus" { print $4 }' | tr '\n' ' ')
+check "unknown domain: zero domains, node still there" "0 16 " "$out"
+out=$("$FETCH" --raw "$SOCK" $'domain dom-0003\n' | grep -c '^domain ')
+check "unquoted domain request (socat-style)" 1 "$out"
+out=$("$FETCH" --raw "$SOCK" $'GET / HTTP/1.0\r\n\r\n')
+case $out in "error: unknown request 'GET / HTTP/1.0'"*) ok "bad request: $out" ;; *) nok "bad request answered '$out'" ;; esac
+out=$("$FETCH" --raw "$SOCK" "$(head -c 5000 /dev/zero | tr '\0' x)")
+check "overlong request" "error: request line too long" "$out"
+
+# a client that never sends must not hold the others up
+"$FETCH" --hold "$SOCK" 3 >"$dir/hold" &
+hold=$!; pids="$pids $hold"
+sleep 0.2
+t0=$(date +%s%N)
+"$FETCH" "$SOCK" >/dev/null 2>&1 && ok "fetch while another client holds its connection" || nok "fetch blocked by a silent client"
+t1=$(date +%s%N)
+[ -n "$VG" ] || { [ $(( (t1 - t0) / 1000000 )) -lt 1000 ] && ok "... within $(( (t1 - t0) / 1000000 )) ms" || nok "took $(( (t1 - t0) / 1000000 )) ms"; }
+wait "$hold"
+check "silent client told off" "error: no request line within 1 s" "$(cat "$dir/hold")"
+
+# a second daemon must not steal a live socket
+$VG "$D" -c "$URI" -s "$SOCK" 2>"$dir/d2.log"; rc=$?
+if [ $rc = 1 ] && grep -q "in use" "$dir/d2.log"; then ok "second virtmond refused: $(cat "$dir/d2.log")"
+else nok "second virtmond: exit $rc, $(cat "$dir/d2.log")"; fi
+"$FETCH" "$SOCK" >/dev/null 2>&1 && ok "first virtmond still serves" || nok "first virtmond lost its socket"
+
+# ---- SIGTERM ----
+kill -TERM "$dpid"; wait "$dpid"; rc=$?
+pids=${pids/ $dpid/}
+check "exit status after SIGTERM" 0 "$rc"
+[ ! -e "$SOCK" ] && ok "socket removed" || nok "socket left behind"
+[ ! -e "$dir/pid" ] && ok "pidfile removed" || nok "pidfile left behind"
+grep -q "stopping" "$dir/d.log" && ok "logged the stop" || nok "no stop message: $(cat "$dir/d.log")"
+out=$("$FETCH" "$SOCK" 2>&1)
+case $out in *"cannot connect to virtmond at $SOCK: No such file or directory (is virtmond running?)"*) ok "client error: $out" ;;
+    *) nok "client error was '$out'" ;; esac
+
+# ---- stale socket (a daemon killed hard) is replaced ----
+start_daemon "$dir/d3.log" -c "$URI" -i 1 -s "$SOCK"
+wait_ready || nok "virtmond did not start: $(cat "$dir/d3.log")"
+kill -KILL "$dpid"; wait "$dpid" 2>/dev/null; pids=${pids/ $dpid/}
+[ -S "$SOCK" ] && ok "SIGKILL leaves a stale socket" || nok "no stale socket to test with"
+out=$("$FETCH" "$SOCK" 2>&1)
+case $out in *"Connection refused (is virtmond running?)"*) ok "stale socket: $out" ;; *) nok "stale socket: '$out'" ;; esac
+start_daemon "$dir/d4.log" -c "$URI" -i 1 -s "$SOCK"
+wait_ready && ok "stale socket replaced" || nok "stale socket not replaced: $(cat "$dir/d4.log")"
+kill -TERM "$dpid"; wait "$dpid"; rc=$?; pids=${pids/ $dpid/}
+check "exit status after SIGTERM (2)" 0 "$rc"
+
+# ---- anything else at the path is refused ----
+echo precious >"$SOCK"
+$VG "$D" -c "$URI" -s "$SOCK" 2>"$dir/d5.log"; rc=$?
+if [ $rc = 1 ] && grep -q "exists and is not a socket" "$dir/d5.log"; then ok "non-socket refused: $(cat "$dir/d5.log")"
+else nok "non-socket: exit $rc, $(cat "$dir/d5.log")"; fi
+check "non-socket untouched" precious "$(cat "$SOCK")"
+
+# ---- the wire format under a comma-decimal locale ----
+if command -v localedef >/dev/null && [ -e /usr/share/i18n/locales/de_DE ] &&
+    localedef -i de_DE -f UTF-8 "$dir/de_DE.UTF-8" >/dev/null 2>&1; then
+    out=$(LOCPATH=$dir VMON_TEST_LOCALE=de_DE.UTF-8 $VG "$top_builddir/tests/unit/test-wire" 2>&1); rc=$?
+    if [ $rc = 0 ] && ! grep -q "no de_DE" <<<"$out"; then ok "test-wire under de_DE.UTF-8"
+    else echo "$out" | sed 's/^/# /'; nok "test-wire under de_DE.UTF-8 (exit $rc)"; fi
+else
+    echo "ok - # SKIP no de_DE locale sources or localedef"
+fi
+
+exit $fail

@@ -1,0 +1,453 @@
+/*
+ * The wire format round-trips every field a face reads, whatever the
+ * names and the locale, and refuses broken input with the line number.
+ * Links libvmoncore only: that it builds at all proves the half is
+ * libvirt-free.
+ */
+#include <locale.h>
+#include <stdint.h>
+
+#include "tap.h"
+#include "vmon-util.h"
+#include "vmon-wire.h"
+
+static const char *const odd_names[] = {
+    "plain",
+    "with space",
+    "quote\"d 'single'",
+    "new\nline\tand\rcr",
+    "back\\slash \\n not an escape",
+    "utf-8 é ü 漢 \xf0\x9f\x90\xa7",
+    "ctl \x01\x1f\x7f end",
+    "-",
+};
+
+/* A value unlike every other one: seeded by a counter. */
+static void
+fill_values(struct vmon_value *m, size_t n, uint64_t *seed)
+{
+    for (size_t i = 0; i < n; i++) {
+        (*seed)++;
+        m[i].u = UINT64_MAX - *seed * 1234567891ULL;
+        m[i].d = 1.0 / 3.0 * (double) *seed + 1e-300 * (double) (*seed % 5);
+        m[i].have = (uint8_t) (*seed % 4);   /* none, value, rate, both */
+    }
+}
+
+static struct vmon_snapshot *
+build(void)
+{
+    struct vmon_snapshot *s = vmon_snapshot_new();
+    uint64_t seed = 0;
+
+    s->seq = UINT64_MAX - 7;
+    s->taken = vmon_now_mono() - 2.5;
+    s->taken_wall = 1700000000;
+    s->elapsed = 10.000000000000002;
+    s->uri = vmon_strdup("test:///tmp/a b/\"x\".xml");
+    s->health = (struct vmon_health) {
+        .connected = true, .polls = 123456789012345ULL, .poll_errors = 3, .reconnects = 2,
+        .last_poll_seconds = 0.12345678901234567, .last_poll_time = 1700000001,
+        .last_error = vmon_strdup("cannot \"reach\"\nlibvirt"),
+    };
+    s->node.hostname = vmon_strdup("host é");
+    s->node.hv_type = vmon_strdup("QEMU");
+    s->node.hv_version = 7002000;
+    s->node.lib_version = 9000000;
+    s->node.cpu_model = NULL;
+    for (int i = 0; i < VMON_STATE__N; i++)
+        s->node.domains_by_state[i] = (unsigned) (i * 11 + 1);
+    s->node.domains_active = 5;
+    s->node.domains_inactive = 4000000000u;
+    fill_values(s->node.m, VMON_NODE__N, &seed);
+
+    for (size_t k = 0; k < VMON_ARRAY_SIZE(odd_names); k++) {
+        struct vmon_domain *d = vmon_snapshot_add_domain(s);
+        d->name = vmon_strdup(odd_names[k]);
+        for (int i = 0; i < 16; i++)
+            d->uuid[i] = (unsigned char) (k * 16 + (size_t) i * 17);
+        snprintf(d->uuid_str, sizeof(d->uuid_str),
+                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                 d->uuid[0], d->uuid[1], d->uuid[2], d->uuid[3], d->uuid[4], d->uuid[5],
+                 d->uuid[6], d->uuid[7], d->uuid[8], d->uuid[9], d->uuid[10], d->uuid[11],
+                 d->uuid[12], d->uuid[13], d->uuid[14], d->uuid[15]);
+        d->id = k % 3 ? (int) k : -1;
+        d->state = (int) (k % VMON_STATE__N);
+        d->reason = (int) k;
+        d->persistent = k % 2;
+        d->autostart = k % 3 == 0;
+        d->partial_groups = k % 4 ? VMON_GROUP_BLOCK | VMON_GROUP_NET : 0;
+        d->partial = d->partial_groups != 0;
+        d->os_type = k == 3 ? NULL : vmon_strdup("hvm");
+        fill_values(d->m, VMON_DOM__N, &seed);
+        for (int i = 0; i < VMON_DOM__N; i++)
+            if (i % 3 != 2)
+                d->win[i] = (struct vmon_window_stat) {
+                    .min = -0.1 * i, .avg = 3.141592653589793 * i, .max = 1e300 / (i + 1), .have = true };
+        for (unsigned v = 0; v < k % 4 + 1; v++)
+            fill_values(vmon_domain_get_vcpu(d, v * 2)->m, VMON_VCPU__N, &seed);
+        struct vmon_disk *disk = vmon_domain_add_disk(d, "vda");
+        disk->path = vmon_strdup(odd_names[(k + 1) % VMON_ARRAY_SIZE(odd_names)]);
+        fill_values(disk->m, VMON_DISK__N, &seed);
+        disk = vmon_domain_add_disk(d, "hd a");
+        fill_values(disk->m, VMON_DISK__N, &seed);
+        struct vmon_nic *nic = vmon_domain_add_nic(d, "vnet0");
+        snprintf(nic->mac, sizeof(nic->mac), "52:54:00:00:00:%02zx", k);
+        fill_values(nic->m, VMON_NIC__N, &seed);
+        nic = vmon_domain_add_nic(d, "tap \"x\"");
+        fill_values(nic->m, VMON_NIC__N, &seed);
+    }
+    vmon_snapshot_sort(s);
+    return s;
+}
+
+static bool
+same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Bit for bit: 0.1 + 0.2 must come back as 0.30000000000000004. */
+static bool
+same_double(double a, double b)
+{
+    return memcmp(&a, &b, sizeof(a)) == 0;
+}
+
+static void
+compare_values(const char *what, const struct vmon_value *a, const struct vmon_value *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (a[i].have != b[i].have)
+            printf("# %s[%zu]: have %u != %u\n", what, i, a[i].have, b[i].have), tap_failures++;
+        else if (a[i].have && (a[i].u != b[i].u || !same_double(a[i].d, b[i].d)))
+            printf("# %s[%zu]: %llu/%.17g != %llu/%.17g\n", what, i, (unsigned long long) a[i].u,
+                   a[i].d, (unsigned long long) b[i].u, b[i].d), tap_failures++;
+    }
+}
+
+static void
+compare_domain(const struct vmon_domain *a, const struct vmon_domain *b)
+{
+    EXPECT_STR(a->name, b->name);
+    EXPECT(memcmp(a->uuid, b->uuid, 16) == 0);
+    EXPECT_STR(a->uuid_str, b->uuid_str);
+    EXPECT_EQ_U64(a->id + 1, b->id + 1);
+    EXPECT_EQ_U64(a->state, b->state);
+    EXPECT_EQ_U64(a->reason, b->reason);
+    EXPECT(a->persistent == b->persistent);
+    EXPECT(a->autostart == b->autostart);
+    EXPECT(a->partial == b->partial);
+    EXPECT_EQ_U64(a->partial_groups, b->partial_groups);
+    EXPECT(same_str(a->os_type, b->os_type));
+    compare_values(a->name, a->m, b->m, VMON_DOM__N);
+    for (int i = 0; i < VMON_DOM__N; i++) {
+        EXPECT(a->win[i].have == b->win[i].have);
+        if (a->win[i].have)
+            EXPECT(same_double(a->win[i].min, b->win[i].min) && same_double(a->win[i].avg, b->win[i].avg)
+                   && same_double(a->win[i].max, b->win[i].max));
+    }
+    EXPECT_EQ_U64(a->nvcpus, b->nvcpus);
+    for (size_t i = 0; i < a->nvcpus && i < b->nvcpus; i++) {
+        EXPECT_EQ_U64(a->vcpus[i].number, b->vcpus[i].number);
+        compare_values("vcpu", a->vcpus[i].m, b->vcpus[i].m, VMON_VCPU__N);
+    }
+    EXPECT_EQ_U64(a->ndisks, b->ndisks);
+    for (size_t i = 0; i < a->ndisks && i < b->ndisks; i++) {
+        EXPECT_STR(a->disks[i].name, b->disks[i].name);
+        EXPECT(same_str(a->disks[i].path, b->disks[i].path));
+        compare_values("disk", a->disks[i].m, b->disks[i].m, VMON_DISK__N);
+    }
+    EXPECT_EQ_U64(a->nnics, b->nnics);
+    for (size_t i = 0; i < a->nnics && i < b->nnics; i++) {
+        EXPECT_STR(a->nics[i].name, b->nics[i].name);
+        EXPECT_STR(a->nics[i].mac, b->nics[i].mac);
+        compare_values("nic", a->nics[i].m, b->nics[i].m, VMON_NIC__N);
+    }
+}
+
+static void
+compare(const struct vmon_snapshot *a, const struct vmon_snapshot *b)
+{
+    EXPECT_EQ_U64(a->seq, b->seq);
+    EXPECT_EQ_DBL(a->taken, b->taken, 0.5);   /* via the age: only as exact as two clock reads */
+    EXPECT_EQ_U64(a->taken_wall, b->taken_wall);
+    EXPECT(same_double(a->elapsed, b->elapsed));
+    EXPECT(same_str(a->uri, b->uri));
+    EXPECT(a->health.connected == b->health.connected);
+    EXPECT_EQ_U64(a->health.polls, b->health.polls);
+    EXPECT_EQ_U64(a->health.poll_errors, b->health.poll_errors);
+    EXPECT_EQ_U64(a->health.reconnects, b->health.reconnects);
+    EXPECT(same_double(a->health.last_poll_seconds, b->health.last_poll_seconds));
+    EXPECT_EQ_U64(a->health.last_poll_time, b->health.last_poll_time);
+    EXPECT(same_str(a->health.last_error, b->health.last_error));
+    EXPECT(same_str(a->node.hostname, b->node.hostname));
+    EXPECT(same_str(a->node.hv_type, b->node.hv_type));
+    EXPECT(same_str(a->node.cpu_model, b->node.cpu_model));
+    EXPECT_EQ_U64(a->node.hv_version, b->node.hv_version);
+    EXPECT_EQ_U64(a->node.lib_version, b->node.lib_version);
+    EXPECT_EQ_U64(a->node.domains_active, b->node.domains_active);
+    EXPECT_EQ_U64(a->node.domains_inactive, b->node.domains_inactive);
+    EXPECT(memcmp(a->node.domains_by_state, b->node.domains_by_state,
+                  sizeof(a->node.domains_by_state)) == 0);
+    compare_values("node", a->node.m, b->node.m, VMON_NODE__N);
+    EXPECT_EQ_U64(a->ndomains, b->ndomains);
+    for (size_t i = 0; i < a->ndomains && i < b->ndomains; i++)
+        compare_domain(&a->domains[i], &b->domains[i]);
+}
+
+/* Write then read through a memory buffer. */
+static struct vmon_snapshot *
+round_trip(const struct vmon_snapshot *s, const char *only, char **text)
+{
+    size_t len;
+    char err[256];
+    FILE *f = open_memstream(text, &len);
+
+    EXPECT(vmon_wire_write(f, s, only) == 0);
+    fclose(f);
+    f = fmemopen(*text, len, "r");
+    struct vmon_snapshot *back = vmon_wire_read(f, err, sizeof(err));
+    fclose(f);
+    if (!back)
+        printf("# read failed: %s\n", err);
+    return back;
+}
+
+static struct vmon_snapshot *
+read_text(const char *text, char *err, size_t errlen)
+{
+    FILE *f = fmemopen((void *) text, strlen(text), "r");
+    struct vmon_snapshot *s = vmon_wire_read(f, err, errlen);
+    fclose(f);
+    return s;
+}
+
+DEF_TEST(round_trip_everything)
+{
+    struct vmon_snapshot *s = build();
+    char *text = NULL;
+    struct vmon_snapshot *back = round_trip(s, NULL, &text);
+
+    EXPECT(back != NULL);
+    if (back)
+        compare(s, back);
+    /* line-oriented: no raw newline inside a record, so one domain line per domain */
+    size_t lines = 0;
+    for (const char *p = text; (p = strstr(p, "\ndomain ")); p++)
+        lines++;
+    EXPECT_EQ_U64(s->ndomains, lines);
+    free(text);
+    vmon_snapshot_unref(back);
+    vmon_snapshot_unref(s);
+}
+
+DEF_TEST(one_domain_by_name_or_uuid)
+{
+    struct vmon_snapshot *s = build();
+    char *text = NULL;
+    const struct vmon_domain *want = vmon_snapshot_find_domain(s, "new\nline\tand\rcr");
+
+    EXPECT(want != NULL);
+    struct vmon_snapshot *back = round_trip(s, "new\nline\tand\rcr", &text);
+    EXPECT(back && back->ndomains == 1);
+    if (back && back->ndomains == 1 && want)
+        compare_domain(want, &back->domains[0]);
+    free(text);
+    vmon_snapshot_unref(back);
+
+    back = round_trip(s, want ? want->uuid_str : "x", &text);
+    EXPECT(back && back->ndomains == 1 && strcmp(back->domains[0].name, want->name) == 0);
+    EXPECT(back && back->node.domains_active == 5);
+    free(text);
+    vmon_snapshot_unref(back);
+
+    back = round_trip(s, "no such domain", &text);
+    EXPECT(back && back->ndomains == 0 && back->health.polls == s->health.polls);
+    free(text);
+    vmon_snapshot_unref(back);
+    vmon_snapshot_unref(s);
+}
+
+DEF_TEST(empty_snapshot)
+{
+    struct vmon_snapshot *s = vmon_snapshot_new();
+    char *text = NULL;
+
+    s->taken = vmon_now_mono();
+    struct vmon_snapshot *back = round_trip(s, NULL, &text);
+
+    EXPECT(back != NULL);
+    if (back)
+        compare(s, back);
+    free(text);
+    vmon_snapshot_unref(back);
+    vmon_snapshot_unref(s);
+}
+
+/* Error text must name the line, and the reader must not crash on any of these. */
+static void
+expect_error(const char *text, const char *line_part, const char *what_part)
+{
+    char err[256] = "";
+    struct vmon_snapshot *s = read_text(text, err, sizeof(err));
+
+    if (s) {
+        printf("# accepted: %.60s\n", text);
+        tap_failures++;
+        vmon_snapshot_unref(s);
+        return;
+    }
+    if (!strstr(err, line_part) || !strstr(err, what_part)) {
+        printf("# error '%s' lacks '%s' / '%s'\n", err, line_part, what_part);
+        tap_failures++;
+    }
+}
+
+#define HEAD "virtmon-snapshot 1\nsnapshot 1 0 0 0 -\nhealth 1 1 0 0 0 0 -\n" \
+             "node - - 0 0 - 0 0\n"
+
+DEF_TEST(bad_input)
+{
+    expect_error("", "line 1", "empty input");
+    expect_error("GET / HTTP/1.0\r\n\r\n", "line 1", "not a virtmon snapshot");
+    expect_error("virtmon-snapshot 2\nend\n", "line 1", "version '2'");
+    expect_error("virtmon-snapshot 1\n", "line 2", "truncated");
+    expect_error(HEAD, "line 5", "truncated");
+    expect_error(HEAD "domain \"a\" 00000000-0000-0000-0000-000000000000 1 1 1 1 1 0 0 -\nm cpu.time 1 5",
+                 "line 6", "no newline");
+    expect_error(HEAD "end\n" + 19, "line 1", "not a virtmon snapshot");
+    expect_error("virtmon-snapshot 1\nsnapshot x 0 0 0 -\nend\n", "line 2", "seq: 'x'");
+    expect_error("virtmon-snapshot 1\nsnapshot -1 0 0 0 -\nend\n", "line 2", "seq: '-1'");
+    expect_error("virtmon-snapshot 1\nsnapshot 1 0,5 0 0 -\nend\n", "line 2", "age: '0,5'");
+    expect_error("virtmon-snapshot 1\nsnapshot 1 0 0 0\nend\n", "line 2", "needs 5 fields");
+    expect_error("virtmon-snapshot 1\nsnapshot 1 0 0 0 \"open\nend\n", "line 2", "quote");
+    expect_error("virtmon-snapshot 1\nsnapshot 1 0 0 0 \"bad \\q\"\nend\n", "line 2", "escape");
+    expect_error("virtmon-snapshot 1\nsnapshot 1 0 0 0 \"nul \\x00\"\nend\n", "line 2", "escape");
+    expect_error("virtmon-snapshot 1\nsnapshot 1 0 0 0 bare\nend\n", "line 2", "uri");
+    expect_error("virtmon-snapshot 1\nend\n", "line 2", "before the snapshot");
+    expect_error(HEAD "m\n", "line 5", "needs 4 fields");
+    expect_error(HEAD "vcpu 0\nend\n", "line 5", "before any domain");
+    expect_error(HEAD "w cpu.percent 1 2 3\nend\n", "line 5", "before any domain");
+    expect_error(HEAD "domain \"a\" not-a-uuid 1 1 1 1 1 0 0 -\nend\n", "line 5", "uuid");
+    expect_error(HEAD "domain \"a\" 00000000-0000-0000-0000-000000000000 1 1 1 2 1 0 0 -\nend\n",
+                 "line 5", "persistent: '2'");
+    expect_error(HEAD "domain \"a\" 00000000-0000-0000-0000-000000000000 1 1 1 1 1 0 0 -\n"
+                 "nic \"n\" \"00:11:22:33:44:55:66:77\"\nend\n", "line 6", "mac");
+    expect_error(HEAD "domain \"a\" 00000000-0000-0000-0000-000000000000 1 1 1 1 1 0 0 -\n"
+                 "m cpu.time 1 99999999999999999999 0\nend\n", "line 6", "u:");
+    expect_error(HEAD "\nend\n", "line 5", "empty line");
+    expect_error(HEAD "Domain x\nend\n", "line 5", "not a record keyword");
+    expect_error(HEAD "\"quoted\" x\nend\n", "line 5", "keyword");
+
+    /* every prefix of a real snapshot is refused, none crashes */
+    struct vmon_snapshot *s = build();
+    char *text = NULL;
+    size_t len;
+    FILE *f = open_memstream(&text, &len);
+    vmon_wire_write(f, s, NULL);
+    fclose(f);
+    unsigned accepted = 0;
+    for (size_t cut = 0; cut < len; cut += 1 + cut / 50) {
+        char err[256];
+        FILE *g = fmemopen(text, cut, "r");
+        struct vmon_snapshot *t = cut ? vmon_wire_read(g, err, sizeof(err)) : NULL;
+        if (t)
+            accepted++;
+        vmon_snapshot_unref(t);
+        if (g)
+            fclose(g);
+    }
+    EXPECT_EQ_U64(0, accepted);
+    /* and flipping bytes gives a snapshot or an error, never a crash */
+    for (size_t i = 0; i < len; i += 7) {
+        char err[256];
+        char saved = text[i];
+        text[i] = (char) (saved ^ (i % 2 ? 0x20 : 0x0a));
+        FILE *g = fmemopen(text, len, "r");
+        vmon_snapshot_unref(vmon_wire_read(g, err, sizeof(err)));
+        fclose(g);
+        text[i] = saved;
+    }
+    free(text);
+    vmon_snapshot_unref(s);
+}
+
+DEF_TEST(newer_writer)
+{
+    char err[256];
+    struct vmon_snapshot *s = read_text(
+        HEAD "future-record 1 2 3\n"
+        "domain \"a\" 00000000-0000-0000-0000-0000000000AB 3 1 1 1 0 0 0 \"hvm\" extra \"fields\"\n"
+        "m no.such.metric 1 5 0\n"
+        "m cpu.time 1 42 0\n"
+        "w no.such.metric 1 2 3\n"
+        "states 1 2 3 4 5 6 7 8 9 10\n"
+        "end\n"
+        "trailing garbage after the end is not read\n", err, sizeof(err));
+
+    EXPECT(s != NULL);
+    if (!s) {
+        printf("# %s\n", err);
+        return;
+    }
+    EXPECT(s->ndomains == 1);
+    EXPECT_STR("00000000-0000-0000-0000-0000000000ab", s->domains[0].uuid_str);
+    EXPECT_EQ_U64(0xab, s->domains[0].uuid[15]);
+    EXPECT_EQ_U64(42, s->domains[0].m[VMON_DOM_CPU_TIME].u);
+    EXPECT_EQ_U64(8, s->node.domains_by_state[VMON_STATE__N - 1]);
+    vmon_snapshot_unref(s);
+}
+
+DEF_TEST(quoted_strings)
+{
+    const char *end;
+    char *s = vmon_wire_parse_string("\"a \\\"b\\\" \\\\ \\x01\" rest", &end);
+
+    EXPECT_STR("a \"b\" \\ \x01", s);
+    EXPECT_STR(" rest", end);
+    free(s);
+    EXPECT(vmon_wire_parse_string("no quote", NULL) == NULL);
+    EXPECT(vmon_wire_parse_string("\"unterminated", NULL) == NULL);
+}
+
+/* Under a comma-decimal locale the numbers still read and write with a point. */
+DEF_TEST(comma_locale)
+{
+    const char *want = getenv("VMON_TEST_LOCALE");
+    const char *loc = setlocale(LC_ALL, want ? want : "de_DE.UTF-8");
+
+    if (!loc) {
+        printf("# no %s locale: only the C locale checked\n", want ? want : "de_DE.UTF-8");
+        return;
+    }
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%.1f", 1.5);
+    EXPECT_STR("1,5", buf);   /* the locale really is comma-decimal */
+    struct vmon_snapshot *s = build();
+    char *text = NULL;
+    struct vmon_snapshot *back = round_trip(s, NULL, &text);
+    EXPECT(back != NULL);
+    if (back)
+        compare(s, back);
+    EXPECT(strstr(text, "10.000000000000002") != NULL);
+    free(text);
+    vmon_snapshot_unref(back);
+    vmon_snapshot_unref(s);
+    snprintf(buf, sizeof(buf), "%.1f", 1.5);
+    EXPECT_STR("1,5", buf);   /* and the writer gave the caller's locale back */
+    setlocale(LC_ALL, "C");
+}
+
+int
+main(void)
+{
+    RUN_TEST(round_trip_everything);
+    RUN_TEST(one_domain_by_name_or_uuid);
+    RUN_TEST(empty_snapshot);
+    RUN_TEST(bad_input);
+    RUN_TEST(newer_writer);
+    RUN_TEST(quoted_strings);
+    RUN_TEST(comma_locale);
+    return TAP_END();
+}
