@@ -5,6 +5,8 @@
 #   - a minimal C client doing one domain's stats (the least a check that
 #     links libvirt can cost: open, lookup, one bulk call, close),
 #   - check_virt_domain on one domain, its state file GAP s old as in use,
+#   - the same and --all through a running virtmond (--agent-socket), with
+#     virtmond's own CPU per poll reported next to them,
 #   - Debian's check_libvirt -l CPU on the same domain (Perl, Sys::Virt),
 #   - check_virt_domain --all --perfdata none, and with a cpu threshold,
 #   - one bare `virsh domstats` of all guests,
@@ -26,10 +28,13 @@ N=${VMON_BENCH_GUESTS:-50}
 RUNS=${VMON_BENCH_RUNS:-20}
 GAP=${VMON_BENCH_GAP:-1}
 CHECK=./nagios/check_virt_domain
+VIRTMOND=./tools/virtmond
+: "${VIRTMON_MODULE_DIR:=$PWD/nagios/.libs}"
+export VIRTMON_MODULE_DIR
 CPU_BENCH=./bench/nagios-cpu-bench
 FLOOR=./bench/nagios-libvirt-floor
 LIBVIRT_CHECK=/usr/lib/nagios/plugins/check_libvirt
-for b in "$CHECK" "$CPU_BENCH" "$FLOOR"; do
+for b in "$CHECK" "$CPU_BENCH" "$FLOOR" "$VIRTMOND"; do
 	[ -x "$b" ] || sys_fail "$b not built (make nagios-bench builds it)"
 done
 HAVE_PERF=0
@@ -71,6 +76,19 @@ busy=$(cores_used)
 sys_log "$last idle after $(sys_since "$t0") s; all guests use $busy cores"
 target=vmt-b$(printf '%02d' $(((N + 1) / 2)))
 
+# virtmond polls every VD_INTERVAL s for the --agent-socket rows; its own
+# CPU per poll is what those rows save the checks, paid once per interval.
+VD_INTERVAL=${VMON_BENCH_VIRTMOND_INTERVAL:-10}
+VD_SOCK=$SYS_WORKDIR/virtmond.sock
+"$VIRTMOND" -c $U -i "$VD_INTERVAL" -s "$VD_SOCK" 2>"$SYS_WORKDIR/virtmond.log" &
+VD_PID=$!
+sys_on_exit "kill $VD_PID 2>/dev/null"
+until "$CHECK" --agent-socket "$VD_SOCK" -d "$target" >/dev/null 2>&1; do
+	kill -0 "$VD_PID" 2>/dev/null || sys_fail "virtmond died: $(cat "$SYS_WORKDIR/virtmond.log")"
+	sleep 0.2
+done
+VD_T0=$(sys_now) VD_TICKS0=$(awk '{ print $14 + $15 }' "/proc/$VD_PID/stat")
+
 HZ=$(getconf CLK_TCK)
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
@@ -95,6 +113,8 @@ if [ -x "$LIBVIRT_CHECK" ] && perl -MSys::Virt -MMonitoring::Plugin -MXML::Simpl
 else
 	echo "# check_libvirt: not runnable (Debian: monitoring-plugins-contrib libsys-virt-perl libmonitoring-plugin-perl libxml-simple-perl)"
 fi
+row "check_virt_domain --agent-socket -d $target" 0 "$CHECK" --agent-socket "$VD_SOCK" -d "$target"
+row "check_virt_domain --agent-socket --all --perfdata none" 0 "$CHECK" --agent-socket "$VD_SOCK" --all --perfdata none
 row "check_virt_domain --all --perfdata none" 0 "$CHECK" --uri $U --all --perfdata none
 row "virsh domstats (all $N guests)" 0 virsh -q -c $U domstats
 row "check_virt_domain --all --cpu-warning 90" "$GAP" "$CHECK" --uri $U --all --cpu-warning 90 --interval 5
@@ -159,6 +179,14 @@ for k in "${!NAMES[@]}"; do
 	printf '| %s | %s | %s | %s | %s | %s |\n' "${NAMES[k]}" "$(med_min "$k" 1)" "$(med_min "$k" 3)" \
 		"$2" "$1" "$(awk -v t="${LIBVIRTD_TICKS[k]}" -v hz="$HZ" -v n="$RUNS" 'BEGIN { printf "%.1f", t * 1000 / hz / n }')"
 done
+VD_TICKS1=$(awk '{ print $14 + $15 }' "/proc/$VD_PID/stat")
+awk -v t="$((VD_TICKS1 - VD_TICKS0))" -v hz="$HZ" -v s="$(sys_since "$VD_T0")" -v i="$VD_INTERVAL" 'BEGIN {
+	polls = s / i
+	per_poll = 0
+	if (polls > 0)
+		per_poll = t * 1000 / hz / polls
+	printf "\n# virtmond (-i %s s): %.1f s CPU over %.0f s, ~%.0f polls: %.1f ms CPU per poll, %.2f%% of a core\n", i, t / hz, s, polls, per_poll, 100 * t / hz / s
+}'
 echo
 echo "# what each command answered (warm-up run):"
 for answer in "${ANSWERS[@]}"; do

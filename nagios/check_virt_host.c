@@ -238,7 +238,7 @@ main(int argc, char **argv)
     so.node_rates = true;
     if (chk_sample_collect(&so, &s, err, sizeof(err)) < 0) {
         /* reaching libvirt is what this check is about */
-        chk_output_state(&out, s.snap ? CHK_UNKNOWN : c.unreachable_state);
+        chk_output_state(&out, s.libvirt_down ? c.unreachable_state : CHK_UNKNOWN);
         chk_output_summary(&out, "%s", err);
     } else {
         /* evaluate */

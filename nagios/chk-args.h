@@ -26,6 +26,8 @@ enum {
     CHK_OPT_NO_STATE,
     CHK_OPT_STATE_MAX_AGE,
     CHK_OPT_PERFDATA,
+    CHK_OPT_AGENT,
+    CHK_OPT_AGENT_SOCKET,
     CHK_OPT_OWN = 1100,           /* a check's own long-only options start here */
     CHK_OPT_METRIC = 10000,       /* + 2 * metric index (+1 for critical) */
 };
@@ -35,6 +37,7 @@ enum {
 
 struct chk_args {
     const char *progname;
+    const char *agent;            /* virtmond's socket; NULL: poll libvirt here */
     const char *uri;
     double timeout;
     int timeout_state;
@@ -74,7 +77,7 @@ int chk_args_parse(struct chk_args *a, int argc, char **argv, const char *own_sh
 
 /* The sampling settings the common options chose (uri, interval, state files). */
 void chk_args_sample_opts(const struct chk_args *a, struct chk_sample_opts *so);
-/* Arm -t: "timed out after N s waiting for libvirt at URI". */
+/* Arm -t: "timed out after N s waiting for libvirt at URI" (or virtmond). */
 void chk_args_arm_timeout(const struct chk_args *a);
 
 /* Print "VIRT UNKNOWN - <msg>" and a usage hint; returns CHK_UNKNOWN for exit(). */

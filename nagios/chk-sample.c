@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "chk-agent.h"
+#include "chk-direct.h"
 #include "chk-statefile.h"
 #include "chk-timeout.h"
 #include "vmon-rates.h"
@@ -93,65 +95,14 @@ rates_from_state(const struct chk_sample_opts *o, struct chk_sample *s, const ch
 static int
 poll_once(struct chk_sample *s, char *err, size_t errlen)
 {
-    vmon_error_clear();
-    if (vmon_poller_poll(s->poller) < 0) {
-        snprintf(err, errlen, "%s", vmon_error_last());
+    struct vmon_snapshot *snap = s->direct->poll(s->poller, err, errlen);
+
+    if (!snap) {
+        s->libvirt_down = true;
         return -1;
     }
     vmon_snapshot_unref(s->snap);
-    s->snap = vmon_poller_snapshot(s->poller);
-    if (!s->snap) {
-        snprintf(err, errlen, "the core published no snapshot");
-        return -1;
-    }
-    return 0;
-}
-
-/* A UUID as libvirt prints it (36 hex digits and dashes); a glob-free pattern either way. */
-static bool
-uuid_shaped(const char *s)
-{
-    return strlen(s) == 36 && strspn(s, "0123456789abcdefABCDEF-") == 36;
-}
-
-/*
- * The core's settings for a one-shot run: no event loop, callbacks or
- * keepalive (nothing would ever read them), never a password prompt (Nagios
- * has no terminal; a hand-run check would sit at it until -t), and a slice
- * deadline well inside -t, so a guest frozen in its monitor comes back as
- * "partial" with whatever libvirt did answer instead of as a bare timeout.
- */
-static int
-core_options(const struct chk_sample_opts *o, struct vmon_options *opts)
-{
-    char timeout[32];
-
-    vmon_options_init(opts);
-    opts->readwrite = false;
-    if (vmon_options_set(opts, "events", "no") < 0 ||
-        vmon_options_set(opts, "interactive-auth", "no") < 0)
-        return -1;
-    if (o->budget > 0) {
-        /* the core may wait twice (a stuck slice is retried once with NOWAIT) */
-        double t = o->budget / 3;
-        snprintf(timeout, sizeof(timeout), "%.3f", t < 0.5 ? 0.5 : t > 5 ? 5 : t);
-        if (vmon_options_set(opts, "timeout", timeout) < 0)
-            return -1;
-    }
-    if (o->uri && vmon_options_set(opts, "uri", o->uri) < 0)
-        return -1;
-    if (o->name) {
-        /* Exactly this name (commas, globs, blanks and all), or this UUID:
-         * the core then collects this one domain only. */
-        opts->filter = vmon_filter_new();
-        if (vmon_filter_add_literal(opts->filter, true, o->name) < 0)
-            return -1;
-        if (uuid_shaped(o->name) && vmon_filter_add(opts->filter, true, o->name) < 0)
-            return -1;
-    }
-    if ((o->include && vmon_options_set(opts, "include", o->include) < 0) ||
-        (o->exclude && vmon_options_set(opts, "exclude", o->exclude) < 0))
-        return -1;
+    s->snap = snap;
     return 0;
 }
 
@@ -168,27 +119,23 @@ second_sample_fits(const struct chk_sample_opts *o, double started, double poll_
 int
 chk_sample_collect(const struct chk_sample_opts *o, struct chk_sample *s, char *err, size_t errlen)
 {
-    struct vmon_options opts;
     double started = vmon_now_mono();
-    int rc = -1;
 
     memset(s, 0, sizeof(*s));
     snprintf(s->rates_from, sizeof(s->rates_from), "none");
-    if (core_options(o, &opts) < 0) {
-        snprintf(err, errlen, "%s", vmon_error_last());
-        goto out;
-    }
-    s->poller = vmon_poller_new(&opts);
-    if (!s->poller) {
-        snprintf(err, errlen, "%s", vmon_error_last());
-        goto out;
-    }
+    if (o->agent)
+        return chk_agent_collect(o, s, err, errlen);
+    s->direct = chk_direct_load(err, errlen);
+    if (!s->direct)
+        return -1;
+    s->poller = s->direct->open(o, err, errlen);
+    if (!s->poller)
+        return -1;
     if (poll_once(s, err, errlen) < 0)
-        goto out;
+        return -1;
     double poll_took = vmon_now_mono() - started;
-    rc = 0;
     if (!o->need_rates)
-        goto out;
+        return 0;
 
     if (o->use_state) {
         char why[400] = "";
@@ -202,15 +149,14 @@ chk_sample_collect(const struct chk_sample_opts *o, struct chk_sample *s, char *
         if (got == 2) {
             sleep_seconds(wait);
             if (poll_once(s, err, errlen) < 0) {
-                rc = -1;
                 free(dir);
-                goto out;
+                return -1;
             }
             got = rates_from_state(o, s, dir, 0, &wait);
         }
         free(dir);
         if (got == 1)
-            goto out;
+            return 0;
     }
     if (o->interval > 0 && !second_sample_fits(o, started, poll_took)) {
         snprintf(s->rates_from, sizeof(s->rates_from), "none: a second sample %g s later "
@@ -223,16 +169,12 @@ chk_sample_collect(const struct chk_sample_opts *o, struct chk_sample *s, char *
                  s->snap->uri ? s->snap->uri : "libvirt");
         chk_timeout_doing(doing);
         sleep_seconds(o->interval);
-        if (poll_once(s, err, errlen) < 0) {
-            rc = -1;
-            goto out;
-        }
+        if (poll_once(s, err, errlen) < 0)
+            return -1;
         snprintf(s->rates_from, sizeof(s->rates_from), "a second sample %.3g s later",
                  s->snap->elapsed);
     }
-out:
-    vmon_options_clear(&opts);
-    return rc;
+    return 0;
 }
 
 void
@@ -240,7 +182,8 @@ chk_sample_save(const struct chk_sample_opts *o, struct chk_sample *s)
 {
     char why[400] = "";
 
-    if (!o->use_state || !s->snap || !s->snap->health.connected)
+    /* virtmond's rates need no state of ours */
+    if (!o->use_state || o->agent || !s->snap || !s->snap->health.connected)
         return;
     char *dir = chk_state_dir(o->state_dir, why, sizeof(why));
     if (!dir) {
@@ -270,7 +213,8 @@ void
 chk_sample_free(struct chk_sample *s)
 {
     vmon_snapshot_unref(s->snap);
-    vmon_poller_free(s->poller);
+    if (s->poller)
+        s->direct->close(s->poller);
     s->snap = NULL;
     s->poller = NULL;
 }

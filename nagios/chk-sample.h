@@ -3,6 +3,9 @@
  * previous run's sample in a state file when there is a fresh one, else
  * from a short second poll in this process (--interval), so a check
  * neither sleeps on every run nor reports nothing on its first.
+ *
+ * Or, with an agent socket, the latest snapshot of a running virtmond,
+ * rates included: no libvirt in this process at all.
  */
 #ifndef CHK_SAMPLE_H
 #define CHK_SAMPLE_H
@@ -11,9 +14,10 @@
 #include <stddef.h>
 
 #include "chk-output.h"
-#include "vmon-poller.h"
+#include "vmon-snapshot.h"
 
 struct chk_sample_opts {
+    const char *agent;          /* virtmond's socket; NULL: poll libvirt here */
     const char *uri;            /* NULL: libvirt's default */
     const char *name;           /* one domain by exact name or UUID; NULL: include */
     const char *include;        /* the core's filter syntax; NULL: every domain */
@@ -27,8 +31,12 @@ struct chk_sample_opts {
     double budget;              /* seconds -t allows the whole run; 0: no limit */
 };
 
+struct chk_direct_ops;
+
 struct chk_sample {
-    struct vmon_poller *poller;
+    const struct chk_direct_ops *direct;   /* NULL when asking virtmond */
+    void *poller;
+    bool libvirt_down;              /* the failure was libvirt not answering */
     struct vmon_snapshot *snap;     /* the one to evaluate */
     char rates_from[512];           /* how rates were obtained, for -v */
     char state_note[1024];           /* why state files were not used, if so */
@@ -36,7 +44,8 @@ struct chk_sample {
 
 /*
  * Poll and compute rates.  0, or -1 with err saying what failed (libvirt
- * unreachable, bad filter): the caller turns that into UNKNOWN.
+ * or virtmond unreachable, bad filter, virtmond's data stale): the caller
+ * turns that into UNKNOWN, or its unreachable state when libvirt_down.
  */
 int chk_sample_collect(const struct chk_sample_opts *o, struct chk_sample *s,
                        char *err, size_t errlen);

@@ -1,0 +1,161 @@
+#!/bin/sh
+# The checks with --agent: the same verdicts and values as polling libvirt
+# themselves, taken from a running virtmond's latest poll; libvirt is never
+# loaded in that mode; clear UNKNOWNs when virtmond is missing, polls
+# another URI, or does not answer within -t.
+. "${srcdir:-$(dirname "$0")/../..}/tests/nagios/lib-nagios.sh"
+
+VIRTMOND=./tools/virtmond
+[ -x "$VIRTMOND" ] || { echo "Bail out! $VIRTMOND not built"; exit 99; }
+URI="test://$FIXTURES/states.xml"
+ODD="test://$FIXTURES/odd-names.xml"
+SOCK=$TEST_TMP/vd.sock
+ODD_SOCK=$TEST_TMP/odd.sock
+DEF_SOCK=$TEST_TMP/default.sock
+vd_pids=
+trap 'for p in $vd_pids; do kill -CONT "$p"; kill "$p"; done 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+
+start_virtmond() {  # start_virtmond URI SOCKET
+    "$VIRTMOND" -c "$1" -i 1s -s "$2" 2>>"$TEST_TMP/virtmond.log" &
+    vd_pids="$vd_pids $!"
+    VD_PID=$!
+}
+start_virtmond "$URI" "$SOCK"
+start_virtmond "$ODD" "$ODD_SOCK"
+ODD_PID=$VD_PID
+# test:///default's domain has a disk, a NIC and memory stats to compare
+start_virtmond test:///default "$DEF_SOCK"
+
+# Rates need virtmond's second poll.
+i=0
+until "$CHECK_DOMAIN" --agent-socket "$DEF_SOCK" -d test -vv 2>/dev/null |
+      grep -q '^rates from: virtmond at .*its last two polls'; do
+    i=$((i + 1))
+    [ $i -lt 150 ] || { echo "Bail out! virtmond gave no rates within 15 s"; cat "$TEST_TMP/virtmond.log"; exit 99; }
+    sleep 0.1
+done
+
+verdict() { printf '%s\n' "$FIRST" | sed 's/, cpu [0-9.]*%//; s/ |.*//'; }
+
+# Every state: the same exit code and summary as a check polling libvirt.
+for d in vm-running vm-blocked vm-paused vm-shutdown vm-shutoff vm-crashed vm-pmsuspended; do
+    run "$CHECK_DOMAIN" --uri "$URI" -d "$d" --interval 0
+    direct_rc=$RC direct=$(verdict)
+    run "$CHECK_DOMAIN" --agent-socket "$SOCK" -d "$d"
+    [ "$RC" = "$direct_rc" ] && [ "$(verdict)" = "$direct" ]
+    ok $? "$d: '$(verdict)' exit $RC, as polling libvirt ('$direct' exit $direct_rc)"
+done
+
+# Values: gauges exact, counters within what their own rate moves in 10 s.
+run "$CHECK_DOMAIN" --uri test:///default -d test --perfdata all --interval 0.3
+DIRECT_OUT=$OUT
+run "$CHECK_DOMAIN" --agent-socket "$DEF_SOCK" -d test --perfdata all -vv
+AGENT_OUT=$OUT
+perfdata_valid "agent: perfdata is valid"
+expect_out '^rates from: virtmond at ' "agent: -vv says the rates are virtmond's"
+for label in vcpus mem rss mem_used; do
+    OUT=$DIRECT_OUT; want=$(perf $label)
+    OUT=$AGENT_OUT; got=$(perf $label)
+    [ -n "$got" ] && [ "$got" = "$want" ]
+    ok $? "agent: $label $got equals the direct check's $want"
+done
+for label in cpu_time disk_read_bytes net_rx_bytes net_tx_packets; do
+    OUT=$DIRECT_OUT; want=$(perf $label)
+    OUT=$AGENT_OUT; got=$(perf $label) rate=$(perf "${label}_per_s")
+    tol=$(awk -v r="$rate" 'BEGIN { printf "%.0f", r * 10 + 10 }')
+    [ -n "$rate" ] && near "$got" "$want" "$tol"
+    ok $? "agent: $label $got equals the direct check's $want within $tol (rate $rate/s)"
+done
+run "$CHECK_DOMAIN" --agent-socket "$DEF_SOCK" -d test --state-dir "$TEST_TMP/agent-state"
+[ -z "$(ls -A "$TEST_TMP/agent-state" 2>/dev/null)" ]
+ok $? "agent: no state files written (virtmond's rates need none)"
+OUT=$AGENT_OUT
+
+# Thresholds apply the same way.
+mem=$(perf mem)
+run "$CHECK_DOMAIN" --agent-socket "$DEF_SOCK" -d test --mem-critical $((mem - 1))
+expect_rc 2 "agent: --mem-critical one byte below mem is CRITICAL"
+run "$CHECK_DOMAIN" --agent-socket "$DEF_SOCK" -d test --mem-critical "$mem"
+expect_rc 0 "agent: --mem-critical at exactly mem is OK"
+
+# Several domains: patterns and --exclude are applied to virtmond's list.
+run "$CHECK_DOMAIN" --uri "$URI" --all --exclude 'vm-crashed' --interval 0 -v
+direct_rc=$RC direct_lines=$(printf '%s\n' "$OUT" | sed -n '2,$p' | sed 's/, cpu [0-9.]*%//' | sort)
+run "$CHECK_DOMAIN" --agent-socket "$SOCK" --all --exclude 'vm-crashed' -v
+[ "$RC" = "$direct_rc" ] && [ "$(printf '%s\n' "$OUT" | sed -n '2,$p' | sed 's/, cpu [0-9.]*%//' | sort)" = "$direct_lines" ]
+ok $? "agent: --all --exclude lists the same domains and states as polling libvirt (exit $RC)"
+printf '%s\n' "$OUT" | grep -q 'vm-crashed'
+[ $? -ne 0 ]
+ok $? "agent: --exclude left vm-crashed out"
+run "$CHECK_DOMAIN" --agent-socket "$SOCK" -d 'vm-p*'
+expect_rc 1 "agent: pattern vm-p* (paused, pmsuspended) is WARNING"
+expect_out 'vm-paused' "agent: pattern: names vm-paused"
+run "$CHECK_DOMAIN" --agent-socket "$SOCK" -d no-such-vm
+run_nosuch=$RC
+run "$CHECK_DOMAIN" --uri "$URI" -d no-such-vm --interval 0
+[ "$run_nosuch" = "$RC" ] && [ "$RC" -ne 0 ]
+ok $? "agent: an unknown domain gives the same exit as polling libvirt ($RC)"
+
+# The host check.
+run "$CHECK_HOST" --uri "$URI" --interval 0
+direct_running=$(perf domains_running) direct_rc=$RC
+run "$CHECK_HOST" --agent-socket "$SOCK"
+[ "$RC" = "$direct_rc" ] && [ -n "$(perf domains_running)" ] && [ "$(perf domains_running)" = "$direct_running" ]
+ok $? "agent: host check exit $RC and domains_running $(perf domains_running) as polling libvirt"
+
+# Odd names survive virtmond's wire format.
+for name in 'web 01' "it's-a-vm" 'a=b;c' 'pipe|vm' 'dömäne-日本' '10:20'; do
+    run "$CHECK_DOMAIN" --agent-socket "$ODD_SOCK" -d "$name" --perfdata all
+    expect_rc 0 "odd name '$name' through virtmond"
+done
+run "$CHECK_DOMAIN" --agent-socket "$ODD_SOCK" --all --perfdata all
+perfdata_valid "odd names through virtmond: valid perfdata for --all"
+[ -n "$(perf 'dömäne-日本::vcpus')" ]
+ok $? "odd names through virtmond: 'dömäne-日本::vcpus' is there"
+
+# No libvirt in the process: the loader never opens libvirt.so with --agent,
+# and does without it (which proves the probe sees it).
+LD_DEBUG=files "$CHECK_DOMAIN" --agent-socket "$SOCK" -d vm-running >/dev/null 2>"$TEST_TMP/ld.agent"
+LD_DEBUG=files "$CHECK_DOMAIN" --uri "$URI" -d vm-running --interval 0 >/dev/null 2>"$TEST_TMP/ld.direct"
+! grep -q 'libvirt\.so' "$TEST_TMP/ld.agent" && grep -q 'libvirt\.so' "$TEST_TMP/ld.direct"
+ok $? "agent: libvirt.so is never loaded (polling libvirt loads it)"
+
+# Failures: UNKNOWN, naming what is wrong.
+run "$CHECK_DOMAIN" --agent-socket "$TEST_TMP/nothing.sock" -d vm-running
+expect_rc 3 "no virtmond: UNKNOWN"
+expect_first "cannot connect to virtmond at $TEST_TMP/nothing.sock" "no virtmond: says where it looked"
+run "$CHECK_DOMAIN" --agent -d vm-running --help
+expect_out "Ask a running virtmond \(at /.*/virtmon/virtmond.sock, or PATH\)" "--help names the default socket"
+run "$CHECK_DOMAIN" --agent-socket "$SOCK" --uri test:///default -d vm-running
+expect_rc 3 "virtmond polling another URI: UNKNOWN"
+expect_first "virtmond at $SOCK polls test://.*, not test:///default" "another URI: says both"
+run "$CHECK_HOST" --agent-socket "$SOCK" --uri test:///default
+expect_rc 3 "host check, virtmond polling another URI: UNKNOWN"
+run "$CHECK_HOST" --agent-socket "$TEST_TMP/nothing.sock"
+expect_rc 3 "host check, no virtmond: UNKNOWN (virtmond missing is not libvirt down)"
+# virtmond up, libvirt not: the host check's --unreachable-state, as polling.
+start_virtmond "test://$TEST_TMP/missing.xml" "$TEST_TMP/down.sock"
+i=0
+until "$CHECK_HOST" --agent-socket "$TEST_TMP/down.sock" 2>/dev/null | grep -q 'cannot reach libvirt'; do
+    i=$((i + 1)); [ $i -lt 100 ] || break; sleep 0.1
+done
+run "$CHECK_HOST" --agent-socket "$TEST_TMP/down.sock"
+expect_rc 2 "virtmond without libvirt: host check CRITICAL"
+expect_first "virtmond at .* cannot reach libvirt at test://" "virtmond without libvirt: says so"
+run "$CHECK_HOST" --agent-socket "$TEST_TMP/down.sock" --unreachable-state warning
+expect_rc 1 "virtmond without libvirt: --unreachable-state warning"
+run "$CHECK_DOMAIN" --agent-socket "$TEST_TMP/down.sock" -d vm-running
+expect_rc 3 "virtmond without libvirt: domain check UNKNOWN"
+
+# A virtmond that no longer answers (stopped): -t decides, in about -t.
+kill -STOP "$ODD_PID"
+run "$CHECK_DOMAIN" --agent-socket "$ODD_SOCK" -d 'web 01' -t 2
+kill -CONT "$ODD_PID"
+expect_rc 3 "stopped virtmond with -t 2: UNKNOWN"
+expect_first "virtmond" "stopped virtmond: the message names virtmond"
+if [ -z "${VMON_VALGRIND:-}" ]; then   # memcheck's start-up would blur it
+    awk -v s="$SECS" 'BEGIN { exit !(s >= 1 && s < 4) }'
+    ok $? "stopped virtmond: answered in about -t ($SECS s)"
+fi
+
+finish
