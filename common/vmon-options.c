@@ -1,6 +1,7 @@
 #include "vmon-options.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -194,4 +195,24 @@ vmon_options_set(struct vmon_options *o, const char *key, const char *value)
         return parse_actions(value, &o->allowed_actions) < 0 ? fail_key(key) : 0;
     vmon_error_set("unknown setting '%s'", key);
     return -1;
+}
+
+int
+vmon_parse_group(const char *text, gid_t *gid)
+{
+    struct group *gr = getgrnam(text);
+    char *end;
+
+    if (gr) {
+        *gid = gr->gr_gid;
+        return 0;
+    }
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (!*text || *end || errno || text[0] == '-' || v >= (unsigned long) (gid_t) -1) {
+        vmon_error_set("no group '%s'", text);
+        return -1;
+    }
+    *gid = (gid_t) v;
+    return 0;
 }

@@ -7,6 +7,7 @@
 #define VMON_OPTIONS_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "vmon-action.h"
 #include "vmon-filter.h"
@@ -46,5 +47,7 @@ int vmon_options_set(struct vmon_options *o, const char *key, const char *value)
 int vmon_parse_duration(const char *text, double *seconds);
 int vmon_parse_bool(const char *text, bool *value);
 int vmon_parse_uint(const char *text, unsigned min, unsigned max, unsigned *value);
+/* A group by name or number (a socket's group). */
+int vmon_parse_group(const char *text, gid_t *gid);
 
 #endif

@@ -280,6 +280,20 @@ clear_path(const char *path, const struct sockaddr_un *addr, char *err, size_t e
     return 0;
 }
 
+/* The socket's directory (/run/virtmon) when missing; its parent must exist. */
+static void
+make_parent_dir(const char *path)
+{
+    char *dir = vmon_strdup(path);
+    char *slash = strrchr(dir, '/');
+
+    if (slash && slash != dir) {
+        *slash = '\0';
+        (void) mkdir(dir, 0755);   /* bind() says it if this did not help */
+    }
+    free(dir);
+}
+
 struct vmon_server *
 vmon_server_start(struct vmon_poller *p, const char *path, mode_t mode, gid_t gid, char *err,
                   size_t errlen)
@@ -295,6 +309,7 @@ vmon_server_start(struct vmon_poller *p, const char *path, mode_t mode, gid_t gi
         return NULL;
     }
     strcpy(addr.sun_path, path);
+    make_parent_dir(path);
     if (clear_path(path, &addr, err, errlen) < 0)
         return NULL;
 

@@ -31,10 +31,10 @@ struct vmon_poller;
 struct vmon_server;
 
 /*
- * Listen on path (an existing socket file there is replaced, anything else
- * is refused) with the given permission bits and group (gid (gid_t) -1:
- * leave it), and serve p's snapshots until vmon_server_stop().  NULL with
- * err saying what failed.
+ * Listen on path (its directory is created when missing; an existing
+ * socket file there is replaced, anything else is refused) with the given
+ * permission bits and group (gid (gid_t) -1: leave it), and serve p's
+ * snapshots until vmon_server_stop().  NULL with err saying what failed.
  */
 struct vmon_server *vmon_server_start(struct vmon_poller *p, const char *path, mode_t mode,
                                       gid_t gid, char *err, size_t errlen);

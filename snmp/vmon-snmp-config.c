@@ -11,6 +11,9 @@
  *   allowActions LIST|all|none actions SET may run (default none)
  *   shutdownTimeout DURATION   when an ignored shutdown is called so
  *   compat yes|no              serve libvirt-snmp's LIBVIRT-MIB (default yes)
+ *   checkSocket PATH           also serve the latest poll there (mode 0660)
+ *                              for check_virt_domain --agent-socket=PATH
+ *   checkSocketGroup GROUP     that socket's group (default: the agent's)
  *
  * Values go through the core's vmon_options_set(), so they are checked
  * exactly as the other faces check them.  A bad line makes the agent
@@ -38,6 +41,8 @@ static const struct key_map keys[] = {
     { "shutdownTimeout", "shutdown-timeout", "DURATION" },
     { "workers", "workers", "N" },
     { "compat", NULL, "yes|no" },
+    { "checkSocket", NULL, "PATH" },
+    { "checkSocketGroup", NULL, "GROUP" },
 };
 
 static void
@@ -72,6 +77,16 @@ parse_line(const char *token, char *line)
         return;
     }
 
+    if (strcmp(token, "checkSocket") == 0) {
+        free(vmon_snmp.check_socket);
+        vmon_snmp.check_socket = vmon_strdup(line);
+        return;
+    }
+    if (strcmp(token, "checkSocketGroup") == 0) {
+        if (vmon_parse_group(line, &vmon_snmp.check_socket_gid) < 0)
+            fail(token, vmon_error_last());
+        return;
+    }
     if (!k->core_key) {
         bool b;
         if (vmon_parse_bool(line, &b) < 0)

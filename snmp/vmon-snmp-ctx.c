@@ -33,4 +33,6 @@ vmon_snmp_ctx_clear(void)
     vmon_snapshot_unref(vmon_snmp.snap);
     vmon_snmp.snap = NULL;
     vmon_options_clear(&vmon_snmp.opts);
+    free(vmon_snmp.check_socket);
+    vmon_snmp.check_socket = NULL;
 }

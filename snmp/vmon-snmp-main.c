@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vmon-serve.h"
 #include "vmon-util.h"
 
 #define PROGRAM "virtmon-agentx"
@@ -54,7 +55,8 @@ usage(FILE *out)
         "\n"
         "virtmon.conf lines: uri URI, interval DURATION, window DURATION,\n"
         "include PATTERNS, exclude PATTERNS, allowActions LIST|all|none (default none),\n"
-        "shutdownTimeout DURATION, compat yes|no (default yes), and net-snmp's\n"
+        "shutdownTimeout DURATION, compat yes|no (default yes), checkSocket PATH,\n"
+        "checkSocketGroup GROUP, and net-snmp's\n"
         "agent lines such as agentXSocket and agentXPingInterval.\n");
 }
 
@@ -174,10 +176,12 @@ int
 main(int argc, char **argv)
 {
     struct args a = { 0 };
+    struct vmon_server *check_server = NULL;
     int rc, status = 1;
 
     vmon_options_init(&vmon_snmp.opts);
     vmon_snmp.compat = true;
+    vmon_snmp.check_socket_gid = (gid_t) -1;
 
     rc = parse_args(argc, argv, &a);
     if (rc != 0)
@@ -235,6 +239,16 @@ main(int argc, char **argv)
         snmp_log(LOG_ERR, "cannot start the poller: %s\n", vmon_error_last());
         goto out;
     }
+    if (vmon_snmp.check_socket) {
+        char err[512];
+        /* its own thread, never net-snmp's: reads the poller's snapshots only */
+        check_server = vmon_server_start(vmon_snmp.poller, vmon_snmp.check_socket, 0660,
+                                         vmon_snmp.check_socket_gid, err, sizeof(err));
+        if (!check_server) {
+            snmp_log(LOG_ERR, "checkSocket: %s\n", err);
+            goto out;
+        }
+    }
     register_readfd(vmon_poller_event_fd(vmon_snmp.poller), vmon_snmp_traps_drain, NULL);
     install_signals();
     snmp_log(LOG_NOTICE, PROGRAM " " VMON_VERSION " started, polling %s every %gs\n",
@@ -249,6 +263,7 @@ main(int argc, char **argv)
     status = 0;
 
 out:
+    vmon_server_stop(check_server);
     if (vmon_snmp.poller) {
         vmon_poller_stop(vmon_snmp.poller);
         vmon_poller_free(vmon_snmp.poller);

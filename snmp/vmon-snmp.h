@@ -25,6 +25,8 @@ struct vmon_snmp_ctx {
     struct vmon_options opts;     /* filled by the config handlers */
     bool compat;                  /* serve libvirt-snmp's LIBVIRT-MIB too */
     bool config_failed;           /* a config line was rejected: do not start */
+    char *check_socket;           /* serve snapshots to the checks' --agent here */
+    gid_t check_socket_gid;       /* (gid_t) -1: the agent's own */
     struct vmon_poller *poller;
     struct vmon_snapshot *snap;   /* the snapshot being served (one reference) */
 };

@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,39 +74,6 @@ parse_mode(const char *text, mode_t *mode)
         return -1;
     *mode = (mode_t) v;
     return 0;
-}
-
-static int
-parse_group(const char *text, gid_t *gid)
-{
-    struct group *gr = getgrnam(text);
-    char *end;
-
-    if (gr) {
-        *gid = gr->gr_gid;
-        return 0;
-    }
-    errno = 0;
-    unsigned long v = strtoul(text, &end, 10);
-    if (!*text || *end || errno || text[0] == '-' || v >= (unsigned long) (gid_t) -1)
-        return -1;
-    *gid = (gid_t) v;
-    return 0;
-}
-
-/* The socket's directory (/run/virtmon) when missing; its parent must exist. */
-static void
-make_socket_dir(const char *path)
-{
-    char *dir = vmon_strdup(path);
-    char *slash = strrchr(dir, '/');
-
-    if (slash && slash != dir) {
-        *slash = '\0';
-        if (mkdir(dir, 0755) == 0)
-            log_msg("created %s", dir);
-    }
-    free(dir);
 }
 
 static int
@@ -205,7 +171,7 @@ main(int argc, char **argv)
             }
             break;
         case OPT_GROUP:
-            if (parse_group(optarg, &gid) < 0) {
+            if (vmon_parse_group(optarg, &gid) < 0) {
                 fprintf(stderr, "virtmond: --socket-group: no group '%s'\n", optarg);
                 vmon_options_clear(&opts);
                 return 2;
@@ -254,7 +220,6 @@ main(int argc, char **argv)
         return 2;
     }
     char err[512];
-    make_socket_dir(socket_path);
     struct vmon_server *server = vmon_server_start(p, socket_path, mode, gid, err, sizeof(err));
     if (!server) {
         log_msg("%s", err);
