@@ -168,6 +168,16 @@ notified() {
 		cat "$CD_DIR/events.log" >&2
 	fi
 }
+# "polling" is logged when the poll thread starts; its connection, and with
+# it the event callbacks, come a moment later.  A suspend before that is no
+# event to anyone (CI saw exactly that): wait for the restarted plugin's
+# first values.
+f=$(csvf vmt-cd-q2 domain_state)
+before=$(wc -l <"$f")
+for _ in $(seq 1 100); do
+	[ "$(wc -l <"$f")" -gt "$before" ] && break
+	sleep 0.1
+done
 sys_virsh suspend vmt-cd-q2 >/dev/null || cd_hard "virsh suspend"
 notified WARNING suspended paused
 sys_virsh resume vmt-cd-q2 >/dev/null || cd_hard "virsh resume"
