@@ -15,8 +15,9 @@ DEF_SOCK=$TEST_TMP/default.sock
 vd_pids=
 trap 'for p in $vd_pids; do kill -CONT "$p"; kill "$p"; done 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
 
-start_virtmond() {  # start_virtmond URI SOCKET
-    "$VIRTMOND" -c "$1" -i 1s -s "$2" 2>>"$TEST_TMP/virtmond.log" &
+start_virtmond() {  # start_virtmond URI SOCKET [OPTION...]
+    u=$1 s=$2; shift 2
+    "$VIRTMOND" -c "$u" -i 1s -s "$s" "$@" 2>>"$TEST_TMP/virtmond.log" &
     vd_pids="$vd_pids $!"
     VD_PID=$!
 }
@@ -133,6 +134,34 @@ run "$CHECK_HOST" --agent-socket "$SOCK" --uri test:///default
 expect_rc 3 "host check, virtmond polling another URI: UNKNOWN"
 run "$CHECK_HOST" --agent-socket "$TEST_TMP/nothing.sock"
 expect_rc 3 "host check, no virtmond: UNKNOWN (virtmond missing is not libvirt down)"
+# Who may ask: the socket's mode and group, not libvirt's rules.  Run as
+# nobody (root only; the build tree must be reachable for nobody; not under
+# memcheck, whose wrapper cannot run a shell function).
+as_nobody() {  # as_nobody GROUP CMD...
+    g=$1; shift
+    setpriv --reuid=nobody --regid="$g" --clear-groups -- "$@"
+}
+if [ -z "${VMON_VALGRIND:-}" ] && [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
+   as_nobody nogroup "$CHECK_DOMAIN" --version 2>/dev/null | grep -q virtmon; then
+    chmod 0711 "$TEST_TMP"
+    run as_nobody nogroup "$CHECK_DOMAIN" --agent-socket "$DEF_SOCK" -d test
+    expect_rc 3 "nobody, socket root:root 0660: UNKNOWN"
+    expect_first "Permission denied \(is this user in the socket's group\?\)" "nobody: says permission denied and why"
+    start_virtmond test:///default "$TEST_TMP/group.sock" --socket-group nogroup
+    i=0
+    until [ -S "$TEST_TMP/group.sock" ] || [ $i -ge 50 ]; do i=$((i + 1)); sleep 0.1; done
+    [ "$(stat -c '%G %a' "$TEST_TMP/group.sock")" = "nogroup 660" ]
+    ok $? "--socket-group nogroup: socket is group nogroup, mode 660 ($(stat -c '%G %a' "$TEST_TMP/group.sock"))"
+    i=0
+    until as_nobody nogroup "$CHECK_DOMAIN" --agent-socket "$TEST_TMP/group.sock" -d test >/dev/null 2>&1 ||
+          [ $i -ge 50 ]; do i=$((i + 1)); sleep 0.1; done
+    run as_nobody nogroup "$CHECK_DOMAIN" --agent-socket "$TEST_TMP/group.sock" -d test
+    expect_rc 0 "nobody in the socket's group: OK"
+    chmod 0700 "$TEST_TMP"
+else
+    echo "# memcheck, not root, no setpriv, or the build tree closed to nobody: socket permissions not exercised"
+fi
+
 # virtmond up, libvirt not: the host check's --unreachable-state, as polling.
 start_virtmond "test://$TEST_TMP/missing.xml" "$TEST_TMP/down.sock"
 i=0
