@@ -12,6 +12,7 @@
 #include "config.h"
 #include "dump.h"
 #include "vmon-poller.h"
+#include "vmon-serve.h"
 #include "vmon-util.h"
 
 static void
@@ -21,6 +22,9 @@ usage(FILE *out)
             "Usage: virtmon-dump [OPTION]...\n"
             "Print what virtmon sees on a libvirt host: the node and every domain.\n\n"
             "  -c, --connect URI     libvirt URI (default: libvirt's default)\n"
+            "  -s, --agent-socket PATH\n"
+            "                        show what virtmond (or virtmon-agentx's checkSocket)\n"
+            "                        serves at PATH instead of polling libvirt\n"
             "  -j, --json            JSON instead of a table\n"
             "  -i, --interval SECS   poll twice, SECS apart, and show rates too\n"
             "  -n, --polls N         with -i: poll N times (default 2), show the last\n"
@@ -31,11 +35,37 @@ usage(FILE *out)
             "  -V, --version         version\n");
 }
 
+static void
+dump(const struct vmon_snapshot *snap, bool json)
+{
+    if (json)
+        dump_json(stdout, snap);
+    else
+        dump_table(stdout, snap);
+}
+
+/* What a running virtmond serves: the checks' --agent view, for a person asking why. */
+static int
+dump_from_agent(const char *path, bool json)
+{
+    char err[1024];
+    struct vmon_snapshot *snap = vmon_serve_fetch(path, NULL, 10, err, sizeof(err));
+
+    if (!snap) {
+        fprintf(stderr, "virtmon-dump: %s\n", err);
+        return 1;
+    }
+    dump(snap, json);
+    vmon_snapshot_unref(snap);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "connect", required_argument, NULL, 'c' },
+        { "agent-socket", required_argument, NULL, 's' },
         { "json", no_argument, NULL, 'j' },
         { "interval", required_argument, NULL, 'i' },
         { "polls", required_argument, NULL, 'n' },
@@ -50,6 +80,8 @@ main(int argc, char **argv)
     bool json = false;
     double interval = 0;
     unsigned polls = 2;
+    const char *agent = NULL;
+    const char *poll_option = NULL;     /* one that only polling libvirt uses */
     int c, status = 0;
 
     vmon_options_init(&opts);
@@ -58,9 +90,18 @@ main(int argc, char **argv)
     opts.interactive_auth = true;
     /* a libvirtd dying under a write must give an error, not kill us */
     signal(SIGPIPE, SIG_IGN);
-    while ((c = getopt_long(argc, argv, "c:ji:n:hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:s:ji:n:hV", longopts, NULL)) != -1) {
         const char *key = NULL;
         switch (c) {
+        case 'c': poll_option = "-c/--connect"; break;
+        case 'i': poll_option = "-i/--interval"; break;
+        case 'n': poll_option = "-n/--polls"; break;
+        case 'I': poll_option = "--include"; break;
+        case 'E': poll_option = "--exclude"; break;
+        case 'W': poll_option = "--workers"; break;
+        }
+        switch (c) {
+        case 's': agent = optarg; break;
         case 'c': key = "uri"; break;
         case 'j': json = true; break;
         case 'i':
@@ -92,6 +133,15 @@ main(int argc, char **argv)
         return 2;
     }
 
+    if (agent) {
+        vmon_options_clear(&opts);
+        if (poll_option) {
+            fprintf(stderr, "virtmon-dump: %s polls libvirt; --agent-socket shows virtmond's "
+                    "poll as it is\n", poll_option);
+            return 2;
+        }
+        return dump_from_agent(agent, json);
+    }
     struct vmon_poller *p = vmon_poller_new(&opts);
     vmon_options_clear(&opts);
     if (vmon_poller_poll(p) < 0) {
@@ -107,12 +157,8 @@ main(int argc, char **argv)
         }
     }
     struct vmon_snapshot *snap = vmon_poller_snapshot(p);
-    if (snap && status == 0) {
-        if (json)
-            dump_json(stdout, snap);
-        else
-            dump_table(stdout, snap);
-    }
+    if (snap && status == 0)
+        dump(snap, json);
     vmon_snapshot_unref(snap);
     vmon_poller_free(p);
     return status;

@@ -130,6 +130,22 @@ read -r nmetrics nderived nbad <"$dir/compare"
 if [ "$nbad" = 0 ] && [ "$nmetrics" -gt 500 ]; then ok "$nmetrics metrics agree with virtmon-dump ($nderived derived not compared)"
 else nok "$nbad of $nmetrics metrics differ from virtmon-dump"; fi
 
+# virtmon-dump --agent-socket shows the daemon's poll: the same domains, states
+# and (gauge) memory as virtmon-dump polling libvirt itself
+if command -v jq >/dev/null; then
+    view='[.domains[] | {name, state, mem: .metrics["balloon.maximum"]}] | sort_by(.name)'
+    mine=$($VG "$DUMP" --json --agent-socket "$SOCK" | jq -c "$view")
+    theirs=$(jq -c "$view" "$dir/dump.json")
+    if [ -n "$mine" ] && [ "$mine" != "[]" ] && [ "$mine" = "$theirs" ]; then
+        ok "virtmon-dump --agent-socket: $(jq length <<<"$mine") domains, states and memory as polling libvirt"
+    else nok "virtmon-dump --agent-socket: '$mine' vs polling '$theirs'"; fi
+    out=$("$DUMP" --agent-socket "$SOCK" -i 2 2>&1); rc=$?
+    check "virtmon-dump --agent-socket -i: refused, naming -i" "2 yes" \
+        "$rc $(grep -q -- '-i/--interval polls libvirt' <<<"$out" && echo yes)"
+else
+    echo "# jq missing: virtmon-dump --agent-socket not compared"
+fi
+
 # ---- requests ----
 out=$("$FETCH" "$SOCK" "$odd_name" | awk -F'\t' '$1 == "domain" { print $2 }')
 check "domain request by odd name" "$odd_name" "$out"
