@@ -52,7 +52,8 @@ enum vmon_oid_agent {
     VMON_AGENT_WINDOW,
     VMON_AGENT_ALLOWED_ACTIONS,
     VMON_AGENT_SNAPSHOT_SEQ,
-    VMON_AGENT__LAST = VMON_AGENT_SNAPSHOT_SEQ
+    VMON_AGENT_EVENTS_DROPPED,
+    VMON_AGENT__LAST = VMON_AGENT_EVENTS_DROPPED
 };
 
 /* virtmonNode.N below the first metric column of vmon-metrics.def */

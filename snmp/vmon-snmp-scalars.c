@@ -84,6 +84,9 @@ agent_value(unsigned subid, const struct vmon_snapshot *snap, netsnmp_variable_l
     case VMON_AGENT_SNAPSHOT_SEQ:
         vmon_snmp_set_counter64(vb, snap ? snap->seq : 0);
         return 0;
+    case VMON_AGENT_EVENTS_DROPPED:
+        vmon_snmp_set_counter64(vb, vmon_snmp.poller ? vmon_poller_events_dropped(vmon_snmp.poller) : 0);
+        return 0;
     default:
         return -1;
     }

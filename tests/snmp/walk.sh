@@ -32,9 +32,11 @@ check_uri() {
     grep -q 'No more variables\|Timeout' "$T/walk.txt" && fail "walk ended badly"
 
     # agent health and node identity scalars, all present
-    for s in 1 2 3 4 5 6 7 8 9 10 11 12 13; do
+    for s in 1 2 3 4 5 6 7 8 9 10 11 12 13 14; do
         grep -q "^$R.1.$s.0 = " "$T/walk.txt" || fail "virtmonAgent.$s.0 missing"
     done
+    # nothing happened to the domains: no event can have been dropped
+    expect_eq "virtmonAgentEventsDropped" 0 "$(snmp_get $R.1.14.0)"
     for s in 1 2 3 4 5 6 7; do
         grep -q "^$R.2.$s.0 = " "$T/walk.txt" || fail "virtmonNode.$s.0 missing"
     done
