@@ -98,6 +98,19 @@ write_values(FILE *f, enum vmon_scope scope, const struct vmon_value *m)
             fprintf(f, "m %s %u %" PRIu64 " %.17g\n", desc[i].key, m[i].have, m[i].u, m[i].d);
 }
 
+/* "disk NAME PATH" or "nic NAME MAC", then the device's metrics */
+static void
+write_device(FILE *f, const char *keyword, const char *name, const char *second,
+             enum vmon_scope scope, const struct vmon_value *m)
+{
+    fprintf(f, "%s ", keyword);
+    vmon_wire_write_string(f, name);
+    fputc(' ', f);
+    vmon_wire_write_string(f, second);
+    fputc('\n', f);
+    write_values(f, scope, m);
+}
+
 static void
 write_domain(FILE *f, const struct vmon_domain *d)
 {
@@ -129,22 +142,10 @@ write_domain(FILE *f, const struct vmon_domain *d)
         fprintf(f, "vcpu %u\n", d->vcpus[i].number);
         write_values(f, VMON_SCOPE_VCPU, d->vcpus[i].m);
     }
-    for (size_t i = 0; i < d->ndisks; i++) {
-        fputs("disk ", f);
-        vmon_wire_write_string(f, d->disks[i].name);
-        fputc(' ', f);
-        vmon_wire_write_string(f, d->disks[i].path);
-        fputc('\n', f);
-        write_values(f, VMON_SCOPE_DISK, d->disks[i].m);
-    }
-    for (size_t i = 0; i < d->nnics; i++) {
-        fputs("nic ", f);
-        vmon_wire_write_string(f, d->nics[i].name);
-        fputc(' ', f);
-        vmon_wire_write_string(f, d->nics[i].mac);
-        fputc('\n', f);
-        write_values(f, VMON_SCOPE_NIC, d->nics[i].m);
-    }
+    for (size_t i = 0; i < d->ndisks; i++)
+        write_device(f, "disk", d->disks[i].name, d->disks[i].path, VMON_SCOPE_DISK, d->disks[i].m);
+    for (size_t i = 0; i < d->nnics; i++)
+        write_device(f, "nic", d->nics[i].name, d->nics[i].mac, VMON_SCOPE_NIC, d->nics[i].m);
 }
 
 int

@@ -18,6 +18,7 @@
 #include "chk-metric.h"
 #include "chk-output.h"
 #include "chk-policy.h"
+#include "chk-run.h"
 #include "chk-sample.h"
 #include "chk-timeout.h"
 #include "vmon-cnum.h"
@@ -357,13 +358,23 @@ evaluate_many(const struct config *c, const struct vmon_snapshot *snap, struct c
     }
 }
 
+static void
+evaluate(const void *ctx, const struct vmon_snapshot *snap, struct chk_output *out)
+{
+    const struct config *c = ctx;
+
+    if (c->named)
+        evaluate_named(c, snap, out);
+    else
+        evaluate_many(c, snap, out);
+}
+
 int
 main(int argc, char **argv)
 {
     struct config c = { 0 };
     struct chk_output out;
     struct chk_sample_opts so;
-    struct chk_sample s = { 0 };
     char err[1024] = "";
     int rc;
 
@@ -382,27 +393,10 @@ main(int argc, char **argv)
         goto done;
     }
 
-    /* collect */
-    chk_args_arm_timeout(&c.a);
     sample_opts(&c, &so);
-    if (chk_sample_collect(&so, &s, err, sizeof(err)) < 0) {
-        chk_output_state(&out, CHK_UNKNOWN);
-        chk_output_summary(&out, "%s", err);
-    } else {
-        /* evaluate */
-        chk_timeout_doing("while evaluating");
-        if (c.named)
-            evaluate_named(&c, s.snap, &out);
-        else
-            evaluate_many(&c, s.snap, &out);
-        chk_sample_save(&so, &s);
-    }
-    chk_sample_notes(&s, c.a.verbose, &out);
-    chk_timeout_disarm();
-    rc = chk_output_print(&out, stdout);
+    rc = chk_run(&c.a, &so, CHK_UNKNOWN, evaluate, &c, &out);
 
 done:
-    chk_sample_free(&s);
     chk_output_clear(&out);
     chk_args_free(&c.a);
     return rc;

@@ -17,6 +17,7 @@
 #include "chk-metric.h"
 #include "chk-output.h"
 #include "chk-policy.h"
+#include "chk-run.h"
 #include "chk-sample.h"
 #include "chk-timeout.h"
 
@@ -136,8 +137,9 @@ report(const struct config *c, const struct chk_metric *cm, bool have, double v,
 }
 
 static void
-evaluate(const struct config *c, const struct vmon_snapshot *snap, struct chk_output *out)
+evaluate(const void *ctx, const struct vmon_snapshot *snap, struct chk_output *out)
 {
+    const struct config *c = ctx;
     const struct vmon_node *node = &snap->node;
     const struct vmon_value *m = node->m;
     unsigned by_state[VMON_STATE__N] = { 0 };
@@ -212,7 +214,6 @@ main(int argc, char **argv)
     struct config c = { 0 };
     struct chk_output out;
     struct chk_sample_opts so = { 0 };
-    struct chk_sample s = { 0 };
     char err[1024] = "";
     int rc;
 
@@ -230,28 +231,14 @@ main(int argc, char **argv)
         goto done;
     }
 
-    /* collect */
-    chk_args_arm_timeout(&c.a);
     chk_args_sample_opts(&c.a, &so);
     so.need_rates = c.a.perf != CHK_PERF_NONE ||
                     vmon_thresholds_any(&chk_metrics_find(&c.a.metrics, "cpu")->th);
     so.node_rates = true;
-    if (chk_sample_collect(&so, &s, err, sizeof(err)) < 0) {
-        /* reaching libvirt is what this check is about */
-        chk_output_state(&out, s.libvirt_down ? c.unreachable_state : CHK_UNKNOWN);
-        chk_output_summary(&out, "%s", err);
-    } else {
-        /* evaluate */
-        chk_timeout_doing("while evaluating");
-        evaluate(&c, s.snap, &out);
-        chk_sample_save(&so, &s);
-    }
-    chk_sample_notes(&s, c.a.verbose, &out);
-    chk_timeout_disarm();
-    rc = chk_output_print(&out, stdout);
+    /* reaching libvirt is what this check is about */
+    rc = chk_run(&c.a, &so, c.unreachable_state, evaluate, &c, &out);
 
 done:
-    chk_sample_free(&s);
     chk_output_clear(&out);
     chk_args_free(&c.a);
     return rc;
