@@ -80,3 +80,31 @@ echo "agent: VmRSS $(kb "$APID" VmRSS) kB = RssFile $(kb "$APID" RssFile) kB (sh
      "+ RssAnon $(kb "$APID" RssAnon) kB; PSS $(pss "$APID") kB; peak VmHWM $(kb "$APID" VmHWM) kB"
 echo "libvirt's test driver holding $N domains: ~$((vfile - vbase)) kB of that RssAnon" \
      "(virsh on the file $vfile kB, on test:///default $vbase kB)"
+
+# The ceiling: the same snmpd with agentx-floor, a subagent that answers
+# from a sorted array with one read and one write per AgentX request, in
+# place of ours, serving as many cells.  net-snmp's master turns a GETBULK
+# into one AgentX GetNext per repetition, so bulk throughput is bounded by
+# that round trip whatever the subagent does.
+FLOOR=$top_builddir/bench/agentx-floor
+if test -x "$FLOOR"; then
+    cells=$(snmpwalk -v2c -c public -t 5 -On 127.0.0.1:$SNMP_PORT $TABLE 2>/dev/null | wc -l)
+    kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null
+    "$FLOOR" "$AGENTX" "$N" $(( (cells + N - 1) / N )) 2>"$T/floor.log" &
+    FLOOR_PID=$!
+    snmp_pids="$FLOOR_PID $snmp_pids"
+    APID=$FLOOR_PID
+    i=0
+    while ! grep -q serving "$T/floor.log" && test $i -lt 50; do sleep 0.1; i=$((i + 1)); done
+    grep -q serving "$T/floor.log" || hard "agentx-floor did not register: $(cat "$T/floor.log")"
+    echo "# agentx-floor, a subagent that does no work, in its place"
+    i=0
+    while test $i -lt "$ROUNDS"; do
+        measure "floor-walk" snmpwalk -v2c -c public -t 5 -On 127.0.0.1:$SNMP_PORT $TABLE
+        measure "floor-bulkwalk-Cr50" snmpbulkwalk -v2c -c public -t 5 -Cr50 -On 127.0.0.1:$SNMP_PORT $TABLE
+        i=$((i + 1))
+    done
+    kill "$FLOOR_PID" 2>/dev/null
+else
+    echo "# no $FLOOR: build it (make bench/agentx-floor) for the ceiling"
+fi
