@@ -43,7 +43,8 @@ notify_lifecycle(const struct vmon_event *ev, const struct vmon_cd_config *cfg)
     const char *state = vmon_domain_state_name(ev->state);
 
     vmon_cd_domain_ident(cfg, ev->name, ev->uuid_str, host, sizeof(host), inst, sizeof(inst));
-    message(msg, sizeof(msg), "Domain \"%s\" %s (%s), now %s", ev->name, event, detail, state);
+    message(msg, sizeof(msg), "Domain \"%s\" %s (%s), now %s%s%s", ev->name, event, detail, state,
+            ev->message[0] ? "; " : "", ev->message);
     notification_init(&n, vmon_cd_lifecycle_severity(ev->event, ev->detail, ev->state), msg, host,
                       cfg->compat ? VMON_CD_PLUGIN_COMPAT : VMON_CD_PLUGIN, inst,
                       "domain_state", event);

@@ -10,6 +10,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "vmon-catchup.h"
 #include "vmon-collect.h"
 #include "vmon-conn.h"
 #include "vmon-rates.h"
@@ -34,8 +35,15 @@ struct vmon_poller {
     struct vmon_window *window;
     struct vmon_event_queue *events;
 
-    pthread_mutex_t lock;           /* latest, health, actions */
+    pthread_mutex_t lock;           /* latest, health, actions, catch-up */
     struct vmon_snapshot *latest;
+    /* For vmon-catchup.h: the last snapshot libvirt answered, whether a
+     * new connection was opened since (events in between may be lost),
+     * and the domains libvirt has sent events for since that snapshot. */
+    struct vmon_snapshot *last_good;
+    bool reopened;
+    unsigned char (*evented)[16];
+    size_t nevented;
     uint64_t seq, polls, poll_errors;
     struct action_record *actions;
     size_t nactions;
@@ -58,6 +66,31 @@ on_event(void *opaque, const struct vmon_event *ev)
     if (ev->type == VMON_EVENT_LIFECYCLE &&
         (ev->event == VMON_LIFECYCLE_DEFINED || ev->event == VMON_LIFECYCLE_STARTED))
         vmon_collector_invalidate(p->collector, ev->uuid);
+    if (ev->type == VMON_EVENT_LIFECYCLE) {
+        pthread_mutex_lock(&p->lock);
+        p->evented = vmon_realloc_array(p->evented, p->nevented + 1, sizeof(*p->evented));
+        memcpy(p->evented[p->nevented++], ev->uuid, 16);
+        pthread_mutex_unlock(&p->lock);
+    }
+    vmon_event_queue_push(p->events, ev);
+}
+
+static bool
+had_event(void *opaque, const unsigned char uuid[16])
+{
+    const struct vmon_poller *p = opaque;
+
+    for (size_t i = 0; i < p->nevented; i++)
+        if (memcmp(p->evented[i], uuid, 16) == 0)
+            return true;
+    return false;
+}
+
+static void
+queue_inferred(void *opaque, const struct vmon_event *ev)
+{
+    struct vmon_poller *p = opaque;
+
     vmon_event_queue_push(p->events, ev);
 }
 
@@ -104,6 +137,8 @@ vmon_poller_free(struct vmon_poller *p)
     vmon_window_free(p->window);
     vmon_event_queue_free(p->events);
     vmon_snapshot_unref(p->latest);
+    vmon_snapshot_unref(p->last_good);
+    free(p->evented);
     free(p->actions);
     pthread_mutex_destroy(&p->lock);
     pthread_mutex_destroy(&p->poll_lock);
@@ -148,6 +183,7 @@ vmon_poller_poll(struct vmon_poller *p)
     virConnectPtr conn = vmon_conn_get(p->conn, &fresh);
     if (fresh)
         vmon_collector_forget(p->collector);
+    bool reopened = fresh;
     snap->taken = vmon_now_mono();
     snap->taken_wall = time(NULL);
     snap->uri = vmon_strdup(p->opts.uri);
@@ -161,6 +197,7 @@ vmon_poller_poll(struct vmon_poller *p)
         /* a libvirtd that restarted between two polls is usually back already */
         if (rc < 0 && vmon_conn_check(p->conn)) {
             if ((conn = vmon_conn_get(p->conn, &fresh))) {
+                reopened = true;
                 vmon_collector_forget(p->collector);
                 vmon_snapshot_clear_data(snap);
                 rc = vmon_collect(p->collector, conn, p->opts.filter, snap);
@@ -194,6 +231,17 @@ vmon_poller_poll(struct vmon_poller *p)
     snap->health.last_poll_seconds = vmon_now_mono() - started;
     if (rc == 0)
         settle_actions(p, snap);
+    if (reopened && p->last_good)
+        p->reopened = true;
+    if (rc == 0) {
+        if (p->reopened)
+            vmon_catchup_events(p->last_good, snap, had_event, queue_inferred, p);
+        p->reopened = false;
+        p->nevented = 0;
+        vmon_snapshot_ref(snap);
+        vmon_snapshot_unref(p->last_good);
+        p->last_good = snap;
+    }
     p->latest = snap;
     pthread_mutex_unlock(&p->lock);
     pthread_mutex_unlock(&p->poll_lock);

@@ -139,9 +139,10 @@ vmon_snmp_traps_drain(int fd, void *unused)
     while (vmon_snmp.poller && vmon_poller_next_event(vmon_snmp.poller, &ev) > 0) {
         switch (ev.type) {
         case VMON_EVENT_LIFECYCLE:
-            snmp_log(LOG_INFO, "domain '%s' (%s): %s (%s)\n", ev.name, ev.uuid_str,
+            snmp_log(LOG_INFO, "domain '%s' (%s): %s (%s)%s%s\n", ev.name, ev.uuid_str,
                      vmon_lifecycle_name(ev.event),
-                     vmon_lifecycle_detail_name(ev.event, ev.detail));
+                     vmon_lifecycle_detail_name(ev.event, ev.detail),
+                     ev.message[0] ? "; " : "", ev.message);
             send_lifecycle(&ev);
             if (vmon_snmp.compat)
                 send_libvirt_compat(&ev);

@@ -9,6 +9,8 @@
 #    state, same domain id: it was not restarted behind our back);
 #  - snmpd and then libvirtd restart during a walk loop: the agent does not
 #    crash, and data is back within one poll interval of libvirtd answering;
+#  - a guest whose QEMU dies while libvirtd is down gets its stopped trap,
+#    inferred from the polls around the outage (libvirt tells nobody);
 #  - with one guest's QEMU SIGSTOPped, a full walk answers well under 1 s.
 # Holds tests/sys/lib.sh's lock on the shared libvirtd from sys_setup on.
 . "${srcdir:-.}/tests/sys/lib.sh"
@@ -154,6 +156,25 @@ ok "libvirtd restarted: connected, fresh snapshot after $back s (interval $INTER
 kill "$WALKER"; wait "$WALKER" 2>/dev/null
 kill -0 "$AGENT_PID" || fail "virtmon-agentx died during the restarts"
 ok "agent alive after $(wc -l < "$T/walks") walks across both restarts"
+
+# ---- a guest killed while libvirtd is down ------------------------------------------
+# libvirtd notices the dead QEMU when it comes back, before the agent has
+# reconnected, so libvirt sends the agent no event: the agent infers the
+# stop from its polls on either side of the outage and sends the trap.
+from=$(wc -l < "$T/traps.log" 2>/dev/null || echo 0)
+pid1=$(sys_qemu_pid vmt-snmp1) || exit 99
+own=$SYS_OWN_LIBVIRTD
+sys_libvirtd_stop
+kill -9 "$pid1"
+sys_libvirtd_start
+SYS_OWN_LIBVIRTD=$own
+test "$(domstate vmt-snmp1)" = "shut off" || fail "vmt-snmp1 after its QEMU died: $(domstate vmt-snmp1)"
+wait_for $((INTERVAL * 5)) snmp_state_is 5 ||
+    fail "virtmonDomainState $(snmp_get $D.4.$U1) for vmt-snmp1, virsh says shut off (5)"
+wait_for 10 trap_seen "$from" 5 || fail "no stopped trap for vmt-snmp1, killed while libvirtd was down"
+grep "vmt-snmp1.*stopped.*inferred after reconnecting" "$T/agent.log" >/dev/null ||
+    fail "the stopped trap was not the inferred one: $(grep vmt-snmp1 "$T/agent.log" | tail -3)"
+ok "QEMU killed while libvirtd was down: virsh 'shut off', stopped trap inferred after reconnecting"
 
 # ---- a frozen guest ---------------------------------------------------------------
 pid2=$(sys_qemu_pid vmt-snmp2) || exit 99

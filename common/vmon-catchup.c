@@ -1,0 +1,151 @@
+#include "vmon-catchup.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/*
+ * The event detail a state's reason implies, by libvirt's numbering
+ * (virDomainRunningReason -> VIR_DOMAIN_EVENT_STARTED_*, and so on).
+ * Reasons without a matching detail get the first, most common one.
+ */
+static int
+started_detail(int running_reason)
+{
+    switch (running_reason) {
+    case 2: return 1;   /* migrated */
+    case 3: return 2;   /* restored */
+    case 4: return 3;   /* from snapshot */
+    case 8: return 4;   /* wakeup */
+    default: return 0;  /* booted */
+    }
+}
+
+static int
+suspended_detail(int paused_reason)
+{
+    switch (paused_reason) {
+    case 2: return 1;   /* migration */
+    case 5: return 2;   /* I/O error */
+    case 6: return 3;   /* watchdog */
+    case 7: return 5;   /* from snapshot */
+    case 12: return 7;  /* post-copy */
+    case 13: return 8;  /* post-copy failed */
+    default: return 0;  /* paused */
+    }
+}
+
+static int
+stopped_detail(int shutoff_reason)
+{
+    /* shutdown, destroyed, crashed, migrated, saved, failed, from snapshot
+     * are reasons 1..7 and details 0..6; "unknown" and "daemon" (libvirtd
+     * found the emulator gone when it came back) are failures */
+    return shutoff_reason >= 1 && shutoff_reason <= 7 ? shutoff_reason - 1 : 5;
+}
+
+static bool
+is_active(int state)
+{
+    return state != VMON_STATE_SHUTOFF && state != VMON_STATE_NOSTATE;
+}
+
+static bool
+is_running(int state)
+{
+    return state == VMON_STATE_RUNNING || state == VMON_STATE_BLOCKED;
+}
+
+struct emitter {
+    vmon_catchup_emit_fn emit;
+    void *opaque;
+    unsigned count;
+};
+
+static void
+emit(struct emitter *e, const struct vmon_domain *d, int event, int detail, const char *why)
+{
+    struct vmon_event ev = { .type = VMON_EVENT_LIFECYCLE, .when = time(NULL),
+                             .event = event, .detail = detail };
+
+    snprintf(ev.name, sizeof(ev.name), "%s", d->name ? d->name : "");
+    memcpy(ev.uuid, d->uuid, 16);
+    memcpy(ev.uuid_str, d->uuid_str, sizeof(ev.uuid_str));
+    ev.state = vmon_lifecycle_state(event, detail);
+    snprintf(ev.message, sizeof(ev.message), "inferred after reconnecting to libvirt: %s", why);
+    e->emit(e->opaque, &ev);
+    e->count++;
+}
+
+/* The event that moves a domain from old_state to its state in now. */
+static void
+state_changed(struct emitter *e, int old_state, const struct vmon_domain *now)
+{
+    const char *why = "the state changed while virtmon was disconnected";
+
+    switch (now->state) {
+    case VMON_STATE_RUNNING:
+    case VMON_STATE_BLOCKED:
+        if (old_state == VMON_STATE_PAUSED)
+            emit(e, now, VMON_LIFECYCLE_RESUMED, 0, why);
+        else if (!is_running(old_state))
+            emit(e, now, VMON_LIFECYCLE_STARTED, started_detail(now->reason), why);
+        break;
+    case VMON_STATE_PAUSED:
+        emit(e, now, VMON_LIFECYCLE_SUSPENDED, suspended_detail(now->reason), why);
+        break;
+    case VMON_STATE_SHUTDOWN:
+        emit(e, now, VMON_LIFECYCLE_SHUTDOWN, 0, why);
+        break;
+    case VMON_STATE_SHUTOFF:
+        emit(e, now, VMON_LIFECYCLE_STOPPED, stopped_detail(now->reason), why);
+        break;
+    case VMON_STATE_CRASHED:
+        emit(e, now, VMON_LIFECYCLE_CRASHED, 0, why);
+        break;
+    case VMON_STATE_PMSUSPENDED:
+        emit(e, now, VMON_LIFECYCLE_PMSUSPENDED, 0, why);
+        break;
+    default:
+        break;
+    }
+}
+
+unsigned
+vmon_catchup_events(const struct vmon_snapshot *before, const struct vmon_snapshot *after,
+                    vmon_catchup_skip_fn skip, vmon_catchup_emit_fn emit_fn, void *opaque)
+{
+    struct emitter e = { emit_fn, opaque, 0 };
+
+    if (!before || !after)
+        return 0;
+    for (size_t i = 0; i < after->ndomains; i++) {
+        const struct vmon_domain *now = &after->domains[i];
+        if (skip && skip(opaque, now->uuid))
+            continue;
+        const struct vmon_domain *old = vmon_snapshot_find_uuid(before, now->uuid);
+        if (!old) {
+            if (now->persistent)
+                emit(&e, now, VMON_LIFECYCLE_DEFINED, 0, "defined while virtmon was disconnected");
+            if (is_active(now->state))
+                state_changed(&e, VMON_STATE_SHUTOFF, now);
+        } else if (old->state != now->state) {
+            state_changed(&e, old->state, now);
+        } else if (is_active(now->state) && old->id != now->id) {
+            /* down and up again between two looks: say it started */
+            emit(&e, now, VMON_LIFECYCLE_STARTED, started_detail(now->reason),
+                 "started again (new id) while virtmon was disconnected");
+        }
+    }
+    for (size_t i = 0; i < before->ndomains; i++) {
+        const struct vmon_domain *old = &before->domains[i];
+        if (vmon_snapshot_find_uuid(after, old->uuid) || (skip && skip(opaque, old->uuid)))
+            continue;
+        /* a transient domain vanishes when it stops; a persistent one was undefined */
+        if (old->persistent)
+            emit(&e, old, VMON_LIFECYCLE_UNDEFINED, 0, "undefined while virtmon was disconnected");
+        else if (is_active(old->state))
+            emit(&e, old, VMON_LIFECYCLE_STOPPED, 5, "gone while virtmon was disconnected");
+    }
+    return e.count;
+}
