@@ -21,6 +21,10 @@ _Static_assert((int) VMON_STATE_RUNNING == (int) VIR_DOMAIN_RUNNING, "state numb
 _Static_assert((int) VMON_STATE_PMSUSPENDED == (int) VIR_DOMAIN_PMSUSPENDED, "state numbers follow libvirt");
 _Static_assert((int) VMON_LIFECYCLE_CRASHED == (int) VIR_DOMAIN_EVENT_CRASHED, "event numbers follow libvirt");
 
+/* Domains with events between two good polls, kept to tell real events from
+ * inferred ones; an event storm past this many just skips the inferring. */
+#define MAX_EVENTED 4096
+
 struct action_record {
     unsigned char uuid[16];
     struct vmon_action_result result;
@@ -44,6 +48,7 @@ struct vmon_poller {
     bool reopened;
     unsigned char (*evented)[16];
     size_t nevented;
+    bool evented_overflow;          /* too many to keep: infer nothing this time */
     uint64_t seq, polls, poll_errors;
     struct action_record *actions;
     size_t nactions;
@@ -68,8 +73,12 @@ on_event(void *opaque, const struct vmon_event *ev)
         vmon_collector_invalidate(p->collector, ev->uuid);
     if (ev->type == VMON_EVENT_LIFECYCLE) {
         pthread_mutex_lock(&p->lock);
-        p->evented = vmon_realloc_array(p->evented, p->nevented + 1, sizeof(*p->evented));
-        memcpy(p->evented[p->nevented++], ev->uuid, 16);
+        if (p->nevented < MAX_EVENTED) {
+            p->evented = vmon_realloc_array(p->evented, p->nevented + 1, sizeof(*p->evented));
+            memcpy(p->evented[p->nevented++], ev->uuid, 16);
+        } else {
+            p->evented_overflow = true;
+        }
         pthread_mutex_unlock(&p->lock);
     }
     vmon_event_queue_push(p->events, ev);
@@ -234,10 +243,11 @@ vmon_poller_poll(struct vmon_poller *p)
     if (reopened && p->last_good)
         p->reopened = true;
     if (rc == 0) {
-        if (p->reopened)
+        if (p->reopened && !p->evented_overflow)
             vmon_catchup_events(p->last_good, snap, had_event, queue_inferred, p);
         p->reopened = false;
         p->nevented = 0;
+        p->evented_overflow = false;
         vmon_snapshot_ref(snap);
         vmon_snapshot_unref(p->last_good);
         p->last_good = snap;
