@@ -4,8 +4,11 @@
 # varbinds per second, idle and while a poll runs, with the CPU each daemon
 # spent per varbind, and the subagent's memory split into what it maps from
 # shared libraries, what libvirt's in-process test driver holds, and the
-# rest.  A benchmark, not a test: run by hand (`make snmp-bench`) or
-#   srcdir=SRC top_builddir=BUILD sh SRC/bench/snmp-bench.sh [N] [ROUNDS]
+# rest; then the same agent reading virtmond's snapshots (agentSocket), and
+# agentx-floor, a subagent that does no work, for the master's ceiling.
+# A benchmark, not a test: run by hand (`make snmp-bench`) or
+#   srcdir=SRC top_builddir=BUILD VIRTMON_MODULE_DIR=BUILD/common/.libs \
+#     sh SRC/bench/snmp-bench.sh [N] [ROUNDS]
 . "${srcdir:-.}/tests/snmp/lib.sh"
 snmp_setup
 N=${1:-1000}
@@ -41,15 +44,20 @@ after_poll() {
     while test "$(snmp_get $SEQ)" = "$s"; do sleep 0.05; done
 }
 
+# idle_rounds [LABEL-PREFIX]: ROUNDS walks and bulk walks, each started just after a poll
+idle_rounds() {
+    i=0
+    while test $i -lt "$ROUNDS"; do
+        after_poll
+        measure "${1}walk" snmpwalk -v2c -c public -t 5 -On 127.0.0.1:$SNMP_PORT $TABLE
+        after_poll
+        measure "${1}bulkwalk-Cr50" snmpbulkwalk -v2c -c public -t 5 -Cr50 -On 127.0.0.1:$SNMP_PORT $TABLE
+        i=$((i + 1))
+    done
+}
+
 echo "# $N domains, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-i=0
-while test $i -lt "$ROUNDS"; do
-    after_poll
-    measure "walk" snmpwalk -v2c -c public -t 5 -On 127.0.0.1:$SNMP_PORT $TABLE
-    after_poll
-    measure "bulkwalk-Cr50" snmpbulkwalk -v2c -c public -t 5 -Cr50 -On 127.0.0.1:$SNMP_PORT $TABLE
-    i=$((i + 1))
-done
+idle_rounds
 # with polls: one every 0.5 s, so a walk spans dozens of polls and every
 # snapshot swap (the tables rebuild their rows) lands inside the walk
 kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null
@@ -80,6 +88,18 @@ echo "agent: VmRSS $(kb "$APID" VmRSS) kB = RssFile $(kb "$APID" RssFile) kB (sh
      "+ RssAnon $(kb "$APID" RssAnon) kB; PSS $(pss "$APID") kB; peak VmHWM $(kb "$APID" VmHWM) kB"
 echo "libvirt's test driver holding $N domains: ~$((vfile - vbase)) kB of that RssAnon" \
      "(virsh on the file $vfile kB, on test:///default $vbase kB)"
+
+# The same agent reading virtmond's snapshots (agentSocket): virtmond
+# holds libvirt and the test driver; the agent maps neither.
+kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null
+snmp_start_virtmond "test://$T/bench.xml" 4s
+snmp_start_agent unused "interval 4s"
+APID=$AGENT_PID
+echo "# the agent reading virtmond (agentSocket), virtmond polling every 4 s"
+idle_rounds virtmond-
+echo "agent reading virtmond: VmRSS $(kb "$APID" VmRSS) kB = RssFile $(kb "$APID" RssFile) kB" \
+     "+ RssAnon $(kb "$APID" RssAnon) kB; PSS $(pss "$APID") kB; peak VmHWM $(kb "$APID" VmHWM) kB" \
+     "(virtmond: VmRSS $(kb "$VIRTMOND_PID" VmRSS) kB)"
 
 # The ceiling: the same snmpd with agentx-floor, a subagent that answers
 # from a sorted array with one read and one write per AgentX request, in

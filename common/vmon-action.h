@@ -35,6 +35,8 @@ struct vmon_action_result {
 };
 
 const char *vmon_action_name(enum vmon_action a);
+/* Whether action would be allowed and valid in state, without running it. */
+enum vmon_action_status vmon_action_check(unsigned allowed, enum vmon_action action, int state);
 /* -1 when name is no action */
 int vmon_action_from_name(const char *name);
 const char *vmon_action_status_name(enum vmon_action_status s);

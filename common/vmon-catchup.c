@@ -56,9 +56,18 @@ is_running(int state)
     return state == VMON_STATE_RUNNING || state == VMON_STATE_BLOCKED;
 }
 
+/* Paused on the way up or down (libvirt's "starting up", "shutting down"):
+ * a look that lands there has seen no event yet, libvirt sends none for it. */
+static bool
+in_passing(int state, int reason)
+{
+    return state == VMON_STATE_PAUSED && (reason == 11 || reason == 8);
+}
+
 struct emitter {
     vmon_catchup_emit_fn emit;
     void *opaque;
+    const char *context;
     unsigned count;
 };
 
@@ -72,17 +81,23 @@ emit(struct emitter *e, const struct vmon_domain *d, int event, int detail, cons
     memcpy(ev.uuid, d->uuid, 16);
     memcpy(ev.uuid_str, d->uuid_str, sizeof(ev.uuid_str));
     ev.state = vmon_lifecycle_state(event, detail);
-    snprintf(ev.message, sizeof(ev.message), "inferred after reconnecting to libvirt: %s", why);
+    snprintf(ev.message, sizeof(ev.message), "%s: %s", e->context, why);
     e->emit(e->opaque, &ev);
     e->count++;
 }
 
 /* The event that moves a domain from old_state to its state in now. */
 static void
-state_changed(struct emitter *e, int old_state, const struct vmon_domain *now)
+state_changed(struct emitter *e, int old_state, int old_reason, const struct vmon_domain *now)
 {
-    const char *why = "the state changed while virtmon was disconnected";
+    const char *why = "the state changed between two polls";
 
+    if (in_passing(now->state, now->reason))
+        return;
+    if (in_passing(old_state, old_reason))
+        old_state = old_reason == 11 ? VMON_STATE_SHUTOFF : VMON_STATE_RUNNING;
+    if (old_state == now->state)
+        return;
     switch (now->state) {
     case VMON_STATE_RUNNING:
     case VMON_STATE_BLOCKED:
@@ -113,9 +128,10 @@ state_changed(struct emitter *e, int old_state, const struct vmon_domain *now)
 
 unsigned
 vmon_catchup_events(const struct vmon_snapshot *before, const struct vmon_snapshot *after,
-                    vmon_catchup_skip_fn skip, vmon_catchup_emit_fn emit_fn, void *opaque)
+                    const char *context, vmon_catchup_skip_fn skip, vmon_catchup_emit_fn emit_fn,
+                    void *opaque)
 {
-    struct emitter e = { emit_fn, opaque, 0 };
+    struct emitter e = { emit_fn, opaque, context, 0 };
 
     if (!before || !after)
         return 0;
@@ -126,15 +142,15 @@ vmon_catchup_events(const struct vmon_snapshot *before, const struct vmon_snapsh
         const struct vmon_domain *old = vmon_snapshot_find_uuid(before, now->uuid);
         if (!old) {
             if (now->persistent)
-                emit(&e, now, VMON_LIFECYCLE_DEFINED, 0, "defined while virtmon was disconnected");
+                emit(&e, now, VMON_LIFECYCLE_DEFINED, 0, "defined between two polls");
             if (is_active(now->state))
-                state_changed(&e, VMON_STATE_SHUTOFF, now);
+                state_changed(&e, VMON_STATE_SHUTOFF, 0, now);
         } else if (old->state != now->state) {
-            state_changed(&e, old->state, now);
+            state_changed(&e, old->state, old->reason, now);
         } else if (is_active(now->state) && old->id != now->id) {
             /* down and up again between two looks: say it started */
             emit(&e, now, VMON_LIFECYCLE_STARTED, started_detail(now->reason),
-                 "started again (new id) while virtmon was disconnected");
+                 "started again (new id) between two polls");
         }
     }
     for (size_t i = 0; i < before->ndomains; i++) {
@@ -143,9 +159,9 @@ vmon_catchup_events(const struct vmon_snapshot *before, const struct vmon_snapsh
             continue;
         /* a transient domain vanishes when it stops; a persistent one was undefined */
         if (old->persistent)
-            emit(&e, old, VMON_LIFECYCLE_UNDEFINED, 0, "undefined while virtmon was disconnected");
+            emit(&e, old, VMON_LIFECYCLE_UNDEFINED, 0, "undefined between two polls");
         else if (is_active(old->state))
-            emit(&e, old, VMON_LIFECYCLE_STOPPED, 5, "gone while virtmon was disconnected");
+            emit(&e, old, VMON_LIFECYCLE_STOPPED, 5, "gone between two polls");
     }
     return e.count;
 }

@@ -9,6 +9,8 @@
  * first one after it and queues the event each difference implies, so the
  * faces announce it like any other.  Such events carry a message saying
  * they were inferred; the detail is the one the new state's reason implies.
+ * A face fed by virtmond's snapshots (vmon-feed.c) learns of every change
+ * this way.
  */
 #ifndef VMON_CATCHUP_H
 #define VMON_CATCHUP_H
@@ -24,9 +26,10 @@ typedef void (*vmon_catchup_emit_fn)(void *opaque, const struct vmon_event *ev);
 
 /* Emits, for each domain whose state differs between before and after (or
  * that appeared, vanished, or was started again with a new id), the
- * lifecycle events that would have told of it, in domain order.  Returns
- * how many it emitted. */
+ * lifecycle events that would have told of it, in domain order, with the
+ * message "CONTEXT: what differed".  Returns how many it emitted. */
 unsigned vmon_catchup_events(const struct vmon_snapshot *before, const struct vmon_snapshot *after,
-                             vmon_catchup_skip_fn skip, vmon_catchup_emit_fn emit, void *opaque);
+                             const char *context, vmon_catchup_skip_fn skip,
+                             vmon_catchup_emit_fn emit, void *opaque);
 
 #endif

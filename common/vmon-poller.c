@@ -244,7 +244,8 @@ vmon_poller_poll(struct vmon_poller *p)
         p->reopened = true;
     if (rc == 0) {
         if (p->reopened && !p->evented_overflow)
-            vmon_catchup_events(p->last_good, snap, had_event, queue_inferred, p);
+            vmon_catchup_events(p->last_good, snap, "inferred after reconnecting to libvirt",
+                                had_event, queue_inferred, p);
         p->reopened = false;
         p->nevented = 0;
         p->evented_overflow = false;
@@ -268,22 +269,7 @@ poll_loop(void *arg)
     for (;;) {
         double next = vmon_now_mono() + p->opts.interval;
         vmon_poller_poll(p);
-
-        pthread_mutex_lock(&p->stop_lock);
-        while (!p->stopping) {
-            double left = next - vmon_now_mono();
-            if (left <= 0)
-                break;
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            double t = vmon_timespec_seconds(&until) + left;
-            until.tv_sec = (time_t) t;
-            until.tv_nsec = (long) ((t - (double) until.tv_sec) * 1e9);
-            pthread_cond_timedwait(&p->stop_cond, &p->stop_lock, &until);
-        }
-        bool stop = p->stopping;
-        pthread_mutex_unlock(&p->stop_lock);
-        if (stop)
+        if (vmon_pause_until(&p->stop_lock, &p->stop_cond, &p->stopping, next))
             return NULL;
     }
 }

@@ -60,7 +60,5 @@ int vmon_poller_action(struct vmon_poller *p, const char *domain,
 /* The last action run on the domain with that UUID; 0, or -1 when none. */
 int vmon_poller_last_action(struct vmon_poller *p, const unsigned char uuid[16],
                             struct vmon_action_result *res);
-/* Whether action would be allowed and valid in state, without running it. */
-enum vmon_action_status vmon_action_check(unsigned allowed, enum vmon_action action, int state);
 
 #endif

@@ -95,3 +95,24 @@ vmon_now_mono(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return vmon_timespec_seconds(&ts);
 }
+
+bool
+vmon_pause_until(pthread_mutex_t *lock, pthread_cond_t *cond, const bool *stopping, double until)
+{
+    pthread_mutex_lock(lock);
+    while (!*stopping) {
+        double left = until - vmon_now_mono();
+        if (left <= 0)
+            break;
+        /* condition variables wait on the realtime clock */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        double t = vmon_timespec_seconds(&ts) + left;
+        ts.tv_sec = (time_t) t;
+        ts.tv_nsec = (long) ((t - (double) ts.tv_sec) * 1e9);
+        pthread_cond_timedwait(cond, lock, &ts);
+    }
+    bool stop = *stopping;
+    pthread_mutex_unlock(lock);
+    return stop;
+}

@@ -2,7 +2,9 @@
 #ifndef VMON_UTIL_H
 #define VMON_UTIL_H
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <time.h>
@@ -27,5 +29,12 @@ void vmon_error_clear(void);
 /* Seconds on the monotonic clock, for elapsed-time arithmetic. */
 double vmon_now_mono(void);
 double vmon_timespec_seconds(const struct timespec *ts);
+
+/*
+ * A poll thread's pause: wait on cond (under lock) until the monotonic time
+ * until, or until *stopping is set and cond signalled.  Returns *stopping.
+ */
+bool vmon_pause_until(pthread_mutex_t *lock, pthread_cond_t *cond, const bool *stopping,
+                      double until);
 
 #endif

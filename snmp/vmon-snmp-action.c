@@ -200,7 +200,7 @@ act(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r)
     if (!s)
         return;
     memset(&res, 0, sizeof(res));
-    int rc = vmon_poller_action(vmon_snmp.poller, s->uuid, s->action, &res);
+    int rc = vmon_snmp.src_ops->action(vmon_snmp.src, s->uuid, s->action, &res);
     if (rc < 0) {
         snmp_log(LOG_WARNING, "%s of domain '%s' (%s) failed: %s: %s\n",
                  vmon_action_name(s->action), s->name, s->uuid,

@@ -14,6 +14,9 @@
  *   checkSocket PATH           also serve the latest poll there (mode 0660)
  *                              for check_virt_domain --agent-socket=PATH
  *   checkSocketGroup GROUP     that socket's group (default: the agent's)
+ *   agentSocket PATH           read virtmond's snapshots there instead of
+ *                              polling libvirt (read-only; no libvirt
+ *                              loaded); excludes the libvirt-side keys
  *
  * Values go through the core's vmon_options_set(), so they are checked
  * exactly as the other faces check them.  A bad line makes the agent
@@ -29,21 +32,26 @@ struct key_map {
     const char *token;        /* as written in virtmon.conf */
     const char *core_key;     /* vmon_options_set()'s name; NULL = ours */
     const char *help;
+    bool polling;             /* about polling libvirt: meaningless with agentSocket */
 };
 
 static const struct key_map keys[] = {
-    { "uri", "uri", "URI" },
-    { "interval", "interval", "DURATION" },
-    { "window", "window", "DURATION" },
-    { "domainInclude", "include", "PATTERN[,PATTERN...]" },
-    { "domainExclude", "exclude", "PATTERN[,PATTERN...]" },
-    { "allowActions", "allow-actions", "start,shutdown,reboot,reset,destroy,suspend,resume|all|none" },
-    { "shutdownTimeout", "shutdown-timeout", "DURATION" },
-    { "workers", "workers", "N" },
-    { "compat", NULL, "yes|no" },
-    { "checkSocket", NULL, "PATH" },
-    { "checkSocketGroup", NULL, "GROUP" },
+    { "uri", "uri", "URI", true },
+    { "interval", "interval", "DURATION", false },
+    { "window", "window", "DURATION", true },
+    { "domainInclude", "include", "PATTERN[,PATTERN...]", true },
+    { "domainExclude", "exclude", "PATTERN[,PATTERN...]", true },
+    { "allowActions", "allow-actions", "start,shutdown,reboot,reset,destroy,suspend,resume|all|none", true },
+    { "shutdownTimeout", "shutdown-timeout", "DURATION", true },
+    { "workers", "workers", "N", true },
+    { "compat", NULL, "yes|no", false },
+    { "checkSocket", NULL, "PATH", true },
+    { "checkSocketGroup", NULL, "GROUP", true },
+    { "agentSocket", NULL, "PATH", false },
 };
+
+/* the first polling key seen, to name it when agentSocket comes after it */
+static const char *polling_key_seen;
 
 static void
 fail(const char *token, const char *why)
@@ -74,6 +82,28 @@ parse_line(const char *token, char *line)
         line[--n] = '\0';
     if (!*line && strcmp(token, "uri") != 0) {
         fail(token, "needs a value");
+        return;
+    }
+    /* virtmond polls, filters, keeps the window and would have to act:
+     * a setting for it here would be silently ignored, so refuse it */
+    if (k->polling && vmon_snmp.agent_socket) {
+        fail(token, "not with agentSocket: virtmond polls libvirt, and its own "
+                    "configuration decides this (the agent then only reads)");
+        return;
+    }
+    if (k->polling && !polling_key_seen)
+        polling_key_seen = k->token;
+
+    if (strcmp(token, "agentSocket") == 0) {
+        if (polling_key_seen) {
+            char why[256];
+            snprintf(why, sizeof(why), "not with %s: agentSocket makes virtmond poll libvirt "
+                                       "for the agent, which then only reads", polling_key_seen);
+            fail(token, why);
+            return;
+        }
+        free(vmon_snmp.agent_socket);
+        vmon_snmp.agent_socket = vmon_strdup(line);
         return;
     }
 
@@ -108,6 +138,7 @@ parse_line(const char *token, char *line)
 void
 vmon_snmp_config_register(void)
 {
+    polling_key_seen = NULL;
     for (size_t i = 0; i < VMON_ARRAY_SIZE(keys); i++)
         register_config_handler(VMON_SNMP_APP, keys[i].token, parse_line, NULL, keys[i].help);
 }

@@ -1,7 +1,7 @@
 /*
  * The agent's state, and the snapshot every handler answers from.  One
  * snapshot is held at a time and swapped for a newer one on demand, so a
- * burst of requests costs one mutex round trip in the poller per request,
+ * burst of requests costs one mutex round trip in the source per request,
  * not per column, and nothing here ever waits on libvirt.
  */
 #include "vmon-snmp.h"
@@ -11,10 +11,10 @@ struct vmon_snmp_ctx vmon_snmp;
 const struct vmon_snapshot *
 vmon_snmp_snapshot(void)
 {
-    if (!vmon_snmp.poller)
+    if (!vmon_snmp.src)
         return vmon_snmp.snap;
 
-    struct vmon_snapshot *latest = vmon_poller_snapshot(vmon_snmp.poller);
+    struct vmon_snapshot *latest = vmon_snmp.src_ops->snapshot(vmon_snmp.src);
 
     if (!latest)
         return vmon_snmp.snap;
@@ -35,4 +35,6 @@ vmon_snmp_ctx_clear(void)
     vmon_options_clear(&vmon_snmp.opts);
     free(vmon_snmp.check_socket);
     vmon_snmp.check_socket = NULL;
+    free(vmon_snmp.agent_socket);
+    vmon_snmp.agent_socket = NULL;
 }

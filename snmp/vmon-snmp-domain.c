@@ -28,7 +28,7 @@ static int
 last_action(const struct vmon_domain *d, unsigned col, netsnmp_variable_list *vb)
 {
     struct vmon_action_result res;
-    bool have = vmon_snmp.poller && vmon_poller_last_action(vmon_snmp.poller, d->uuid, &res) == 0;
+    bool have = vmon_snmp.src && vmon_snmp.src_ops->last_action(vmon_snmp.src, d->uuid, &res) == 0;
 
     switch (col) {
     case VMON_DCOL_LAST_ACTION:
@@ -101,7 +101,7 @@ get(const struct vmon_snmp_row *row, unsigned col, netsnmp_variable_list *vb)
     case VMON_DCOL_LAST_RESULT:
     case VMON_DCOL_LAST_TIME:
     case VMON_DCOL_LAST_MESSAGE:
-        /* live from the poller: the result of a SET shows at once, not a poll later */
+        /* live from the source: the result of a SET shows at once, not a poll later */
         return last_action(d, col, vb);
     default: {
         const struct vmon_snmp_colref *ref = vmon_snmp_column(VMON_SCOPE_DOMAIN, col);

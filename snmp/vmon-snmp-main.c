@@ -1,13 +1,15 @@
 /*
  * virtmon-agentx: the AgentX subagent.  main() is the whole life of the
  * daemon: parse arguments, read virtmon.conf through net-snmp, register
- * the MIB, start the core's poller thread, then serve requests and drain
- * events on this thread until a signal asks us to stop.
+ * the MIB, start the core's source (a libvirt poller, loaded from
+ * virtmon-poller.so, or with agentSocket a feed from virtmond, which needs
+ * no libvirt in this process), then serve requests and drain events on
+ * this thread until a signal asks us to stop.
  *
  * Threads: net-snmp is not thread-safe, so every net-snmp call is made
- * here.  The poller thread only touches libvirt and publishes snapshots;
- * handlers take the latest one (vmon-snmp-ctx.c), so no request waits on
- * libvirt or on a hung guest.
+ * here.  The source's thread only touches libvirt (or virtmond's socket)
+ * and publishes snapshots; handlers take the latest one (vmon-snmp-ctx.c),
+ * so no request waits on libvirt or on a hung guest.
  */
 #include "vmon-snmp.h"
 
@@ -19,7 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vmon-serve.h"
 #include "vmon-util.h"
 
 #define PROGRAM "virtmon-agentx"
@@ -176,7 +177,7 @@ int
 main(int argc, char **argv)
 {
     struct args a = { 0 };
-    struct vmon_server *check_server = NULL;
+    void *check_server = NULL;
     int rc, status = 1;
 
     vmon_options_init(&vmon_snmp.opts);
@@ -230,44 +231,52 @@ main(int argc, char **argv)
      * copy of its domains.  A read-only agent never asks for write access.
      */
     vmon_snmp.opts.readwrite = vmon_snmp.opts.allowed_actions != 0;
-    vmon_snmp.poller = vmon_poller_new(&vmon_snmp.opts);
-    if (!vmon_snmp.poller) {
-        snmp_log(LOG_ERR, "%s\n", vmon_error_last());
+    char err[1400];
+    vmon_snmp.src_ops = vmon_snmp.agent_socket ? &vmon_source_virtmond_ops
+                                               : vmon_source_libvirt(err, sizeof(err));
+    if (!vmon_snmp.src_ops) {
+        snmp_log(LOG_ERR, "%s\n", err);
         goto out;
     }
-    if (vmon_poller_start(vmon_snmp.poller) < 0) {
-        snmp_log(LOG_ERR, "cannot start the poller: %s\n", vmon_error_last());
+    vmon_snmp.src = vmon_snmp.src_ops->open(&vmon_snmp.opts, vmon_snmp.agent_socket, err,
+                                            sizeof(err));
+    if (!vmon_snmp.src) {
+        snmp_log(LOG_ERR, "%s\n", err);
         goto out;
     }
     if (vmon_snmp.check_socket) {
-        char err[512];
         /* its own thread, never net-snmp's: reads the poller's snapshots only */
-        check_server = vmon_server_start(vmon_snmp.poller, vmon_snmp.check_socket, 0660,
-                                         vmon_snmp.check_socket_gid, err, sizeof(err));
+        check_server = vmon_snmp.src_ops->serve(vmon_snmp.src, vmon_snmp.check_socket, 0660,
+                                                vmon_snmp.check_socket_gid, err, sizeof(err));
         if (!check_server) {
             snmp_log(LOG_ERR, "checkSocket: %s\n", err);
             goto out;
         }
     }
-    register_readfd(vmon_poller_event_fd(vmon_snmp.poller), vmon_snmp_traps_drain, NULL);
+    int event_fd = vmon_snmp.src_ops->event_fd(vmon_snmp.src);
+    register_readfd(event_fd, vmon_snmp_traps_drain, NULL);
     install_signals();
-    snmp_log(LOG_NOTICE, PROGRAM " " VMON_VERSION " started, polling %s every %gs\n",
-             vmon_snmp.opts.uri ? vmon_snmp.opts.uri : "libvirt's default URI",
-             vmon_snmp.opts.interval);
+    if (vmon_snmp.agent_socket)
+        snmp_log(LOG_NOTICE, PROGRAM " " VMON_VERSION " started, reading virtmond at %s"
+                 " every %gs\n", vmon_snmp.agent_socket, vmon_snmp.opts.interval);
+    else
+        snmp_log(LOG_NOTICE, PROGRAM " " VMON_VERSION " started, polling %s every %gs\n",
+                 vmon_snmp.opts.uri ? vmon_snmp.opts.uri : "libvirt's default URI",
+                 vmon_snmp.opts.interval);
 
     while (!stop_signal)
         agent_check_and_process(1);
 
     snmp_log(LOG_NOTICE, PROGRAM " stopping on signal %d\n", (int) stop_signal);
-    unregister_readfd(vmon_poller_event_fd(vmon_snmp.poller));
+    unregister_readfd(event_fd);
     status = 0;
 
 out:
-    vmon_server_stop(check_server);
-    if (vmon_snmp.poller) {
-        vmon_poller_stop(vmon_snmp.poller);
-        vmon_poller_free(vmon_snmp.poller);
-        vmon_snmp.poller = NULL;
+    if (check_server)
+        vmon_snmp.src_ops->serve_stop(check_server);
+    if (vmon_snmp.src) {
+        vmon_snmp.src_ops->close(vmon_snmp.src);
+        vmon_snmp.src = NULL;
     }
     snmp_shutdown(VMON_SNMP_APP);
     vmon_snmp_tables_shutdown();

@@ -1,7 +1,7 @@
 /*
  * The SNMP face's internal interface.  Every function here runs on the one
- * thread that owns net-snmp; only the core's poller thread runs elsewhere,
- * and it is reached through vmon_poller_*() alone.
+ * thread that owns net-snmp; only the core's source (a libvirt poller, or a
+ * feed from virtmond) runs elsewhere, and it is reached through its ops.
  */
 #ifndef VMON_SNMP_H
 #define VMON_SNMP_H
@@ -15,7 +15,7 @@
 
 #include "vmon-metrics.h"
 #include "vmon-options.h"
-#include "vmon-poller.h"
+#include "vmon-source.h"
 #include "vmon-snapshot.h"
 
 #define VMON_SNMP_APP "virtmon"   /* net-snmp application type: virtmon.conf */
@@ -27,7 +27,9 @@ struct vmon_snmp_ctx {
     bool config_failed;           /* a config line was rejected: do not start */
     char *check_socket;           /* serve snapshots to the checks' --agent here */
     gid_t check_socket_gid;       /* (gid_t) -1: the agent's own */
-    struct vmon_poller *poller;
+    char *agent_socket;           /* fed by virtmond there, not polling libvirt */
+    const struct vmon_source_ops *src_ops;
+    void *src;                    /* the open source, or NULL */
     struct vmon_snapshot *snap;   /* the snapshot being served (one reference) */
 };
 extern struct vmon_snmp_ctx vmon_snmp;

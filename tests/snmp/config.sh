@@ -25,6 +25,16 @@ echo "$out" | grep -q "explode" || fail "unknown action not named: $out"
 printf 'compat maybe\n' > "$T/bad3.conf"
 "$AGENT" -n -c "$T/bad3.conf" >/dev/null 2>&1 && fail "compat maybe accepted"
 
+# agentSocket: virtmond polls, so the polling keys are refused either way round
+printf 'interval 5s\nagentSocket /run/virtmon/virtmond.sock\ncompat no\n' > "$T/feed.conf"
+out=$("$AGENT" -n -c "$T/feed.conf" 2>&1) || fail "agentSocket config refused: $out"
+printf 'agentSocket /run/x.sock\ninterval 5s\nallowActions start\n' > "$T/bad4.conf"
+out=$("$AGENT" -n -c "$T/bad4.conf" 2>&1) && fail "allowActions with agentSocket accepted"
+echo "$out" | grep -q 'line 3: Error: allowActions: not with agentSocket' || fail "bad4: $out"
+printf 'uri test:///default\nagentSocket /run/x.sock\n' > "$T/bad5.conf"
+out=$("$AGENT" -n -c "$T/bad5.conf" 2>&1) && fail "agentSocket after uri accepted"
+echo "$out" | grep -q 'line 2: Error: agentSocket: not with uri' || fail "bad5: $out"
+
 # a daemon with a bad file must not start either
 "$AGENT" -f -Lf "$T/agent.log" -c "$T/bad1.conf" -x "$T/none.sock" && fail "started with a bad config"
 echo "ok: command line and config"

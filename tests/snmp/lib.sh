@@ -126,10 +126,12 @@ snmp_restart_master() {
     snmp_pids="$snmp_pids $SNMPD_PID"
 }
 
-# snmp_start_agent URI [EXTRA-CONF-LINES]
+# snmp_start_agent URI [EXTRA-CONF-LINES]: polling URI itself, or, with
+# $AGENT_FEED set (snmp_start_virtmond), reading virtmond's snapshots of it
 snmp_start_agent() {
+    if test -n "$AGENT_FEED"; then source_line="agentSocket $AGENT_FEED"; else source_line="uri $1"; fi
     cat > "$T/virtmon.conf" <<EOC
-uri $1
+$source_line
 interval 1s
 $2
 EOC
@@ -138,6 +140,22 @@ EOC
     AGENT_PID=$!
     snmp_pids="$AGENT_PID $snmp_pids"
     snmp_wait_polls 2 || hard "the subagent served no data within 20 s"
+}
+
+# snmp_start_virtmond URI [INTERVAL]: virtmond polling URI (every second)
+# on its own socket; the next snmp_start_agent reads from it (AGENT_FEED).
+snmp_start_virtmond() {
+    AGENT_FEED=$T/virtmond.sock
+    rm -f "$AGENT_FEED"
+    "$top_builddir/tools/virtmond" -c "$1" -i "${2:-1s}" -s "$AGENT_FEED" > "$T/virtmond.log" 2>&1 &
+    VIRTMOND_PID=$!
+    snmp_pids="$VIRTMOND_PID $snmp_pids"
+    i=0
+    until test -S "$AGENT_FEED"; do
+        i=$((i + 1))
+        test $i -lt 100 && kill -0 "$VIRTMOND_PID" 2>/dev/null || hard "virtmond did not start"
+        sleep 0.1
+    done
 }
 
 # Wait until the agent has served at least N polls (rates need two).

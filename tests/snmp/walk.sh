@@ -2,7 +2,8 @@
 # A real snmpd master on loopback with virtmon-agentx on libvirt's test
 # driver: the walk shows every identity object of VIRTMON-MIB, the values
 # equal what virsh reports for the same domains, LIBVIRT-MIB's table
-# answers, and snmptable renders each table.
+# answers, and snmptable renders each table.  The same again with the agent
+# reading virtmond's snapshots (agentSocket) instead of polling libvirt.
 . "${srcdir:-.}/tests/snmp/lib.sh"
 snmp_setup
 command -v virsh >/dev/null 2>&1 || skip "virsh not installed"
@@ -20,11 +21,19 @@ expect_eq() {   # what expected actual
     checks=$((checks + 1))
 }
 
-check_uri() {
+check_uri() {   # URI [feed]
     uri=$1
-    snmp_log "== $uri"
+    snmp_log "== $uri${2:+ through virtmond}"
     snmp_start_master
+    test "$2" = feed && snmp_start_virtmond "$uri"
     snmp_start_agent "$uri"
+    # libvirt is mapped only when the agent polls it itself
+    if grep -q 'libvirt\.so' "/proc/$AGENT_PID/maps"; then libvirt_mapped=yes; else libvirt_mapped=no; fi
+    if test "$2" = feed; then
+        expect_eq "libvirt.so mapped by an agent reading virtmond" no "$libvirt_mapped"
+    else
+        expect_eq "libvirt.so mapped by an agent polling libvirt" yes "$libvirt_mapped"
+    fi
     snmpwalk -v2c -c public -On 127.0.0.1:$SNMP_PORT .1.3.6.1.4.1.99999 > "$T/walk.txt" 2>&1 ||
         fail "snmpwalk failed: $(tail -3 "$T/walk.txt")"
     n=$(wc -l < "$T/walk.txt")
@@ -91,6 +100,12 @@ check_uri() {
         done
     done < "$T/names"
     expect_eq "domain rows" "$total" "$(grep -c "^$D.2\." "$T/walk.txt")"
+    if test "$2" = feed; then   # virtmond only reads: no action, whatever the SET
+        idx=$(uuid_oid "$(virsh -c "$uri" domuuid "$(head -1 "$T/names")" | sed '/^$/d')")
+        out=$(snmpset -v2c -c private -On 127.0.0.1:$SNMP_PORT $D.14.$idx i 6 2>&1)
+        echo "$out" | grep -q 'Reason: notWritable' || fail "SET through virtmond: $out"
+        checks=$((checks + 1))
+    fi
     expect_eq "libvirtGuestTable rows" "$total" "$(snmpwalk -v2c -c public -On 127.0.0.1:$SNMP_PORT $L.2 | grep -c STRING)"
 
     # no readable UUID column in LIBVIRT-MIB, and no column 8
@@ -120,6 +135,7 @@ check_uri() {
         snmp_log "skipping symbolic checks: no IETF base modules"
     fi
     snmp_cleanup_run
+    AGENT_FEED=
 }
 
 snmp_cleanup_run() {
@@ -138,6 +154,7 @@ checks=0
 check_uri "test:///default"
 fixture=$(cd "$srcdir/tests/snmp" && pwd)/fixture-3.xml
 check_uri "test://$fixture"
+check_uri "test://$fixture" feed
 
 # the domain filter from virtmon.conf: only the included, not the excluded
 snmp_start_master

@@ -44,7 +44,7 @@ static unsigned
 run(const struct vmon_snapshot *a, const struct vmon_snapshot *b, vmon_catchup_skip_fn skip)
 {
     nseen = 0;
-    return vmon_catchup_events(a, b, skip, record, NULL);
+    return vmon_catchup_events(a, b, "inferred after reconnecting", skip, record, NULL);
 }
 
 DEF_TEST(nothing_changed_nothing_emitted)
@@ -126,6 +126,26 @@ DEF_TEST(appeared_vanished_and_restarted_domains)
     vmon_snapshot_unref(b);
 }
 
+DEF_TEST(paused_on_the_way_up_or_down_is_no_event)
+{
+    struct vmon_snapshot *a = vmon_snapshot_new(), *b = vmon_snapshot_new(),
+                         *c = vmon_snapshot_new();
+    add(a, 1, VMON_STATE_SHUTOFF, 1, -1, true);
+    add(b, 1, VMON_STATE_PAUSED, 11, 5, true);      /* QEMU starting up */
+    add(c, 1, VMON_STATE_RUNNING, 1, 5, true);
+    add(a, 2, VMON_STATE_RUNNING, 1, 6, true);
+    add(b, 2, VMON_STATE_PAUSED, 8, 6, true);       /* shutting down */
+    add(c, 2, VMON_STATE_SHUTOFF, 1, -1, true);
+    EXPECT_EQ_U64(0, run(a, b, NULL));
+    EXPECT_EQ_U64(2, run(b, c, NULL));
+    EXPECT_EQ_U64(VMON_LIFECYCLE_STARTED, seen[0].event);
+    EXPECT_EQ_U64(VMON_LIFECYCLE_STOPPED, seen[1].event);
+    EXPECT_STR("shutdown", vmon_lifecycle_detail_name(seen[1].event, seen[1].detail));
+    vmon_snapshot_unref(a);
+    vmon_snapshot_unref(b);
+    vmon_snapshot_unref(c);
+}
+
 DEF_TEST(domains_with_a_real_event_are_skipped)
 {
     struct vmon_snapshot *a = vmon_snapshot_new(), *b = vmon_snapshot_new();
@@ -152,6 +172,7 @@ main(void)
     RUN_TEST(nothing_changed_nothing_emitted);
     RUN_TEST(each_state_change_gives_its_event_and_detail);
     RUN_TEST(appeared_vanished_and_restarted_domains);
+    RUN_TEST(paused_on_the_way_up_or_down_is_no_event);
     RUN_TEST(domains_with_a_real_event_are_skipped);
     return TAP_END();
 }

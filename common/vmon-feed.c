@@ -1,0 +1,295 @@
+/*
+ * A source fed by virtmond (vmon-source.h): a thread of its own asks
+ * virtmond's socket for the whole snapshot every interval and keeps the
+ * newest.  It links no libvirt, so a face fed this way needs neither
+ * libvirt's libraries nor its rights; virtmond polls once for all of them.
+ *
+ * virtmond does not forward libvirt's events.  Lifecycle events are
+ * inferred from two successive snapshots (vmon-catchup.h), so one that a
+ * poll interval hides (a guest paused and resumed between two polls) goes
+ * unseen.  Connection events come from virtmond's own health line, and
+ * from virtmond itself going away.  Actions are refused: virtmond only
+ * reads.
+ */
+#include "vmon-source.h"
+
+#include <malloc.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "vmon-catchup.h"
+#include "vmon-serve.h"
+#include "vmon-util.h"
+
+struct feed {
+    char *path;
+    double interval;
+    struct vmon_event_queue *events;
+
+    pthread_mutex_t lock;           /* latest */
+    struct vmon_snapshot *latest;
+
+    /* the thread's own */
+    struct vmon_snapshot *prev;     /* last connected one, for inferring events */
+    bool reached;                   /* virtmond answered the last fetch */
+    bool ever_connected;
+    bool announced_lost;
+    uint64_t last_remote_seq;       /* virtmond's, of the last one published */
+    time_t last_remote_taken;
+    uint64_t seq;                   /* ours: virtmond's restarts from 1 */
+
+    pthread_t thread;
+    pthread_mutex_t stop_lock;
+    pthread_cond_t stop_cond;
+    bool stopping;
+};
+
+static void
+push(void *opaque, const struct vmon_event *ev)
+{
+    struct feed *f = opaque;
+
+    vmon_event_queue_push(f->events, ev);
+}
+
+static void
+connection_event(struct feed *f, enum vmon_event_type type, const char *prefix, const char *why)
+{
+    struct vmon_event ev = { .type = type, .when = time(NULL), .event = -1, .detail = -1 };
+
+    snprintf(ev.message, sizeof(ev.message), "%s%s", prefix, why ? why : "");
+    push(f, &ev);
+}
+
+static void
+publish(struct feed *f, struct vmon_snapshot *snap)
+{
+    snap->seq = ++f->seq;
+    pthread_mutex_lock(&f->lock);
+    struct vmon_snapshot *old = f->latest;
+    f->latest = snap;
+    pthread_mutex_unlock(&f->lock);
+    vmon_snapshot_unref(old);
+}
+
+/* virtmond out of reach: an empty, disconnected snapshot saying why. */
+static void
+publish_unreachable(struct feed *f, const char *why)
+{
+    struct vmon_snapshot *snap = vmon_snapshot_new();
+    char msg[1100];
+
+    snprintf(msg, sizeof(msg), "virtmond: %s", why);
+    snap->taken = vmon_now_mono();
+    snap->taken_wall = time(NULL);
+    snap->health.connected = false;
+    snap->health.last_error = vmon_strdup(msg);
+    if (f->latest)
+        snap->uri = vmon_strdup(f->latest->uri);
+    publish(f, snap);
+}
+
+/*
+ * Connection events as the poller gives them: nothing at the first
+ * contact, "lost" once when libvirt (or virtmond itself) stops answering
+ * after having answered, "back" once when it answers again.
+ */
+static void
+fetch_once(struct feed *f)
+{
+    char err[1024];
+    struct vmon_snapshot *snap = vmon_serve_fetch(f->path, NULL, f->interval < 5 ? f->interval : 5,
+                                                  err, sizeof(err));
+
+    if (!snap) {
+        if (f->ever_connected && !f->announced_lost) {
+            connection_event(f, VMON_EVENT_CONNECTION_LOST, "virtmond: ", err);
+            f->announced_lost = true;
+        }
+        f->reached = false;
+        publish_unreachable(f, err);
+        return;
+    }
+    if (f->reached && snap->seq == f->last_remote_seq && snap->taken_wall == f->last_remote_taken) {
+        vmon_snapshot_unref(snap);   /* virtmond has not polled since */
+        return;
+    }
+    f->last_remote_seq = snap->seq;
+    f->last_remote_taken = snap->taken_wall;
+    if (!snap->health.connected) {
+        if (f->ever_connected && !f->announced_lost) {
+            connection_event(f, VMON_EVENT_CONNECTION_LOST, "virtmond: ",
+                             snap->health.last_error ? snap->health.last_error
+                                                     : "not connected to libvirt");
+            f->announced_lost = true;
+        }
+    } else {
+        if (f->announced_lost)
+            connection_event(f, VMON_EVENT_CONNECTION_BACK, "virtmond answers, connected to libvirt",
+                             NULL);
+        f->announced_lost = false;
+        f->ever_connected = true;
+        /* across a gap too: the last connected snapshot against this one */
+        if (f->prev)
+            vmon_catchup_events(f->prev, snap, "seen by virtmond's polls", NULL, push, f);
+        vmon_snapshot_ref(snap);
+        vmon_snapshot_unref(f->prev);
+        f->prev = snap;
+    }
+    f->reached = true;
+    publish(f, snap);
+}
+
+static void *
+feed_loop(void *arg)
+{
+    struct feed *f = arg;
+
+    for (;;) {
+        double next = vmon_now_mono() + f->interval;
+        fetch_once(f);
+        /* Each fetch reads megabytes of text (1000 domains: 2.7 MB) and
+         * frees them; without this the thread's arena keeps them resident
+         * and the agent's RSS grows to twice its live data. */
+        malloc_trim(0);
+        if (vmon_pause_until(&f->stop_lock, &f->stop_cond, &f->stopping, next))
+            return NULL;
+    }
+}
+
+static void *
+feed_open(const struct vmon_options *opts, const char *socket, char *err, size_t errlen)
+{
+    if (!socket || !*socket) {
+        snprintf(err, errlen, "no virtmond socket given");
+        return NULL;
+    }
+    struct feed *f = vmon_alloc(sizeof(*f));
+    f->path = vmon_strdup(socket);
+    f->interval = opts->interval > 0 ? opts->interval : 30;
+    f->events = vmon_event_queue_new(1024);
+    pthread_mutex_init(&f->lock, NULL);
+    pthread_mutex_init(&f->stop_lock, NULL);
+    pthread_cond_init(&f->stop_cond, NULL);
+    int rc = pthread_create(&f->thread, NULL, feed_loop, f);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot start a thread: %s", strerror(rc));
+        vmon_event_queue_free(f->events);
+        free(f->path);
+        free(f);
+        return NULL;
+    }
+    return f;
+}
+
+static void
+feed_close(void *src)
+{
+    struct feed *f = src;
+
+    if (!f)
+        return;
+    pthread_mutex_lock(&f->stop_lock);
+    f->stopping = true;
+    pthread_cond_broadcast(&f->stop_cond);
+    pthread_mutex_unlock(&f->stop_lock);
+    pthread_join(f->thread, NULL);   /* a fetch gives up within 5 s */
+    vmon_snapshot_unref(f->latest);
+    vmon_snapshot_unref(f->prev);
+    vmon_event_queue_free(f->events);
+    pthread_mutex_destroy(&f->lock);
+    pthread_mutex_destroy(&f->stop_lock);
+    pthread_cond_destroy(&f->stop_cond);
+    free(f->path);
+    free(f);
+}
+
+static struct vmon_snapshot *
+feed_snapshot(void *src)
+{
+    struct feed *f = src;
+
+    pthread_mutex_lock(&f->lock);
+    struct vmon_snapshot *s = f->latest;
+    if (s)
+        vmon_snapshot_ref(s);
+    pthread_mutex_unlock(&f->lock);
+    return s;
+}
+
+static int
+feed_next_event(void *src, struct vmon_event *ev)
+{
+    return vmon_event_queue_pop(((struct feed *) src)->events, ev);
+}
+
+static int
+feed_event_fd(void *src)
+{
+    return vmon_event_queue_fd(((struct feed *) src)->events);
+}
+
+static uint64_t
+feed_events_dropped(void *src)
+{
+    return vmon_event_queue_dropped(((struct feed *) src)->events);
+}
+
+static int
+feed_action(void *src, const char *domain, enum vmon_action action, struct vmon_action_result *res)
+{
+    (void) src;
+    memset(res, 0, sizeof(*res));
+    res->action = action;
+    res->when = time(NULL);
+    res->status = VMON_ACTION_REFUSED;
+    snprintf(res->message, sizeof(res->message),
+             "cannot %s '%s': fed by virtmond, which does not act", vmon_action_name(action),
+             domain);
+    return -1;
+}
+
+static int
+feed_last_action(void *src, const unsigned char uuid[16], struct vmon_action_result *res)
+{
+    (void) src;
+    (void) uuid;
+    (void) res;
+    return -1;
+}
+
+static void *
+feed_serve(void *src, const char *path, mode_t mode, gid_t gid, char *err, size_t errlen)
+{
+    (void) src;
+    (void) path;
+    (void) mode;
+    (void) gid;
+    snprintf(err, errlen, "fed by virtmond: point the checks at virtmond's socket instead");
+    return NULL;
+}
+
+static void
+feed_serve_stop(void *server)
+{
+    (void) server;
+}
+
+const struct vmon_source_ops vmon_source_virtmond_ops = {
+    .abi = VMON_SOURCE_ABI,
+    .what = "virtmond",
+    .open = feed_open,
+    .close = feed_close,
+    .snapshot = feed_snapshot,
+    .next_event = feed_next_event,
+    .event_fd = feed_event_fd,
+    .events_dropped = feed_events_dropped,
+    .action = feed_action,
+    .last_action = feed_last_action,
+    .serve = feed_serve,
+    .serve_stop = feed_serve_stop,
+};

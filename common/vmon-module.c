@@ -1,0 +1,45 @@
+#include "config.h"
+
+#include "vmon-module.h"
+
+#include <dlfcn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef VIRTMON_PKGLIBDIR
+#error "the build defines VIRTMON_PKGLIBDIR"
+#endif
+
+void *
+vmon_module_symbol(const char *file, const char *symbol, char *err, size_t errlen)
+{
+    const char *dirs = getuid() == geteuid() ? getenv("VIRTMON_MODULE_DIR") : NULL;
+    char path[1024], first_error[2048] = "";
+    void *h = NULL;
+
+    if (!dirs || !*dirs)
+        dirs = VIRTMON_PKGLIBDIR;
+    while (!h && *dirs) {
+        size_t n = strcspn(dirs, ":");
+        /* an empty entry, or one too long to be ours, is skipped */
+        bool usable = n > 0 && snprintf(path, sizeof(path), "%.*s/%s", (int) n, dirs, file)
+                                   < (int) sizeof(path);
+        dirs += n + (dirs[n] == ':');
+        if (!usable)
+            continue;
+        h = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
+        if (!h && !first_error[0])
+            snprintf(first_error, sizeof(first_error), "cannot load %s: %s", path, dlerror());
+    }
+    if (!h) {
+        snprintf(err, errlen, "%s", first_error[0] ? first_error : "no module directory");
+        return NULL;
+    }
+    void *sym = dlsym(h, symbol);
+    if (!sym)
+        snprintf(err, errlen, "%s is not from this build of virtmon (no %s)", path, symbol);
+    return sym;
+}
