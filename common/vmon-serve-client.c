@@ -60,41 +60,51 @@ connect_hint(int err)
     }
 }
 
-/* Everything up to EOF into *buf (NUL-terminated); its length, or -1 with errno. */
+/*
+ * The reply is parsed as it arrives, through a stdio stream over the
+ * socket: a whole snapshot held as text besides the snapshot parsed from
+ * it would double a long-running reader's peak memory (1000 domains:
+ * 2.7 MB of text).  The stream's reads honour the caller's deadline.
+ */
+struct reply_reader {
+    int fd;
+    double deadline;
+    size_t total;
+    int error;      /* errno of the first failed read, ETIMEDOUT, EMSGSIZE */
+};
+
 static ssize_t
-read_all(int fd, char **buf, double deadline)
+reply_read(void *cookie, char *buf, size_t size)
 {
-    size_t len = 0, cap = 64 * 1024;
-    char *b = vmon_alloc(cap);
+    struct reply_reader *r = cookie;
 
     for (;;) {
-        if (cap - len < 4096) {
-            if (cap >= MAX_REPLY) {
-                free(b);
-                errno = EMSGSIZE;
+        ssize_t n = read(r->fd, buf, size);
+        if (n >= 0) {
+            r->total += (size_t) n;
+            if (r->total > MAX_REPLY) {
+                r->error = EMSGSIZE;
                 return -1;
             }
-            cap *= 2;
-            b = vmon_realloc_array(b, cap, 1);
+            return n;
         }
-        ssize_t n = read(fd, b + len, cap - len - 1);
-        if (n > 0) {
-            len += (size_t) n;
-            continue;
-        }
-        if (n == 0)
-            break;
-        int w = errno == EAGAIN || errno == EINTR ? vmon_fd_wait(fd, POLLIN, deadline) : -1;
+        int w = errno == EAGAIN || errno == EINTR ? vmon_fd_wait(r->fd, POLLIN, r->deadline) : -1;
         if (w <= 0) {
-            if (w == 0)
-                errno = ETIMEDOUT;
-            free(b);
+            r->error = w == 0 ? ETIMEDOUT : errno;
             return -1;
         }
     }
-    b[len] = '\0';
-    *buf = b;
-    return (ssize_t) len;
+}
+
+static void
+read_failed(const struct reply_reader *r, const char *path, double timeout, char *err,
+            size_t errlen)
+{
+    if (r->error == ETIMEDOUT)
+        snprintf(err, errlen, "virtmond at %s did not answer within %g s", path, timeout);
+    else
+        snprintf(err, errlen, "cannot read the reply of virtmond at %s: %s", path,
+                 strerror(r->error));
 }
 
 /* "snapshot\n" or "domain \"NAME\"\n", malloc'd. */
@@ -123,10 +133,9 @@ vmon_serve_fetch(const char *path, const char *only, double timeout, char *err, 
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     double deadline = vmon_now_mono() + timeout;
     struct vmon_snapshot *snap = NULL;
-    char *req = NULL, *reply = NULL, why[256];
+    char *req = NULL, why[256];
     size_t reqlen;
     FILE *f;
-    ssize_t len;
     int fd = -1;
 
     if (strlen(path) >= sizeof(addr.sun_path)) {
@@ -157,37 +166,37 @@ vmon_serve_fetch(const char *path, const char *only, double timeout, char *err, 
         goto cleanup;
     }
     shutdown(fd, SHUT_WR);
-    len = read_all(fd, &reply, deadline);
-    if (len < 0) {
-        if (errno == ETIMEDOUT)
-            snprintf(err, errlen, "virtmond at %s did not answer within %g s", path, timeout);
+    struct reply_reader r = { .fd = fd, .deadline = deadline };
+    f = fopencookie(&r, "r", (cookie_io_functions_t) { .read = reply_read });
+    if (!f)
+        abort();   /* no memory: vmon_alloc's policy */
+    setvbuf(f, NULL, _IOFBF, 64 * 1024);   /* stdio's default 4 KiB: many more reads */
+    int c = getc(f);
+    if (c == EOF) {
+        if (r.error)
+            read_failed(&r, path, timeout, err, errlen);
         else
-            snprintf(err, errlen, "cannot read the reply of virtmond at %s: %s", path,
-                     strerror(errno));
-        goto cleanup;
+            snprintf(err, errlen, "virtmond at %s closed the connection without a reply", path);
+    } else if (c == 'e') {   /* "error: why", the server's one-line refusal */
+        char line[512] = "e";
+        if (fgets(line + 1, sizeof(line) - 1, f) && strncmp(line, "error: ", 7) == 0) {
+            line[strcspn(line, "\n")] = '\0';
+            snprintf(err, errlen, "virtmond at %s: %s", path, line + 7);
+        } else {
+            snprintf(err, errlen, "bad reply from virtmond at %s: it starts '%.40s'", path, line);
+        }
+    } else {
+        ungetc(c, f);
+        snap = vmon_wire_read(f, why, sizeof(why));
+        if (!snap && r.error)
+            read_failed(&r, path, timeout, err, errlen);
+        else if (!snap)
+            snprintf(err, errlen, "bad reply from virtmond at %s: %s", path, why);
     }
-    if (strncmp(reply, "error: ", 7) == 0) {
-        reply[strcspn(reply, "\n")] = '\0';
-        snprintf(err, errlen, "virtmond at %s: %s", path, reply + 7);
-        goto cleanup;
-    }
-    if (len == 0) {
-        snprintf(err, errlen, "virtmond at %s closed the connection without a reply", path);
-        goto cleanup;
-    }
-    f = fmemopen(reply, (size_t) len, "r");
-    if (!f) {
-        snprintf(err, errlen, "cannot read the reply: %s", strerror(errno));
-        goto cleanup;
-    }
-    snap = vmon_wire_read(f, why, sizeof(why));
     fclose(f);
-    if (!snap)
-        snprintf(err, errlen, "bad reply from virtmond at %s: %s", path, why);
 
 cleanup:
     free(req);
-    free(reply);
     close(fd);
     return snap;
 }
