@@ -13,7 +13,6 @@
  */
 #include "vmon-source.h"
 
-#include <malloc.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -152,10 +151,6 @@ feed_loop(void *arg)
     for (;;) {
         double next = vmon_now_mono() + f->interval;
         fetch_once(f);
-        /* Each fetch reads megabytes of text (1000 domains: 2.7 MB) and
-         * frees them; without this the thread's arena keeps them resident
-         * and the agent's RSS grows to twice its live data. */
-        malloc_trim(0);
         if (vmon_pause_until(&f->stop_lock, &f->stop_cond, &f->stopping, next))
             return NULL;
     }

@@ -136,11 +136,25 @@ vmon_snapshot_clear_data(struct vmon_snapshot *snap)
 struct vmon_domain *
 vmon_snapshot_add_domain(struct vmon_snapshot *snap)
 {
-    snap->domains = vmon_realloc_array(snap->domains, snap->ndomains + 1, sizeof(*snap->domains));
+    /* doubling: one realloc per domain copied the whole array each time,
+     * O(n^2) bytes and a memory spike for a snapshot read from the wire */
+    if (snap->ndomains >= snap->domains_cap) {
+        snap->domains_cap = snap->ndomains < 8 ? 16 : snap->ndomains * 2;
+        snap->domains = vmon_realloc_array(snap->domains, snap->domains_cap, sizeof(*snap->domains));
+    }
     struct vmon_domain *dom = &snap->domains[snap->ndomains++];
     memset(dom, 0, sizeof(*dom));
     dom->id = -1;
     return dom;
+}
+
+void
+vmon_snapshot_trim(struct vmon_snapshot *snap)
+{
+    if (snap->ndomains == 0 || snap->domains_cap <= snap->ndomains)
+        return;
+    snap->domains = vmon_realloc_array(snap->domains, snap->ndomains, sizeof(*snap->domains));
+    snap->domains_cap = snap->ndomains;
 }
 
 struct vmon_disk *

@@ -136,6 +136,7 @@ struct vmon_snapshot {
     struct vmon_node node;
     struct vmon_domain *domains;  /* sorted by name */
     size_t ndomains;
+    size_t domains_cap;           /* slots vmon_snapshot_add_domain() may fill */
 };
 
 struct vmon_snapshot *vmon_snapshot_new(void);
@@ -150,6 +151,8 @@ const struct vmon_domain *vmon_snapshot_find_uuid(const struct vmon_snapshot *sn
 
 /* Building (core only). */
 struct vmon_domain *vmon_snapshot_add_domain(struct vmon_snapshot *snap);
+/* Give back the slots add_domain reserved beyond the last domain. */
+void vmon_snapshot_trim(struct vmon_snapshot *snap);
 struct vmon_disk *vmon_domain_add_disk(struct vmon_domain *dom, const char *name);
 struct vmon_nic *vmon_domain_add_nic(struct vmon_domain *dom, const char *name);
 struct vmon_vcpu *vmon_domain_get_vcpu(struct vmon_domain *dom, unsigned number);

@@ -685,6 +685,7 @@ vmon_wire_read(FILE *f, char *err, size_t errlen)
         vmon_snapshot_unref(r.snap);
         return NULL;
     }
+    vmon_snapshot_trim(r.snap);
     vmon_snapshot_sort(r.snap);
     return r.snap;
 }

@@ -255,6 +255,12 @@ main(int argc, char **argv)
     }
     int event_fd = vmon_snmp.src_ops->event_fd(vmon_snmp.src);
     register_readfd(event_fd, vmon_snmp_traps_drain, NULL);
+    /* rows pin the snapshot they were built from: follow the source even
+     * when nobody asks, or an idle agent holds one snapshot too many */
+    double iv = vmon_snmp.opts.interval > 0 ? vmon_snmp.opts.interval : 30;
+    struct timeval every = { .tv_sec = (time_t) iv,
+                             .tv_usec = (suseconds_t) ((iv - (double) (time_t) iv) * 1e6) };
+    snmp_alarm_register_hr(every, SA_REPEAT, vmon_snmp_tables_refresh, NULL);
     install_signals();
     if (vmon_snmp.agent_socket)
         snmp_log(LOG_NOTICE, PROGRAM " " VMON_VERSION " started, reading virtmond at %s"

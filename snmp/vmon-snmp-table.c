@@ -110,6 +110,16 @@ catch_up(struct vmon_snapshot *snap)
             rebuild(tables[i], snap);
 }
 
+void
+vmon_snmp_tables_refresh(unsigned int alarm_reg, void *unused)
+{
+    (void) alarm_reg;
+    (void) unused;
+    const struct vmon_snapshot *snap = vmon_snmp_snapshot();
+    if (snap)
+        catch_up((struct vmon_snapshot *) snap);
+}
+
 /* Top of the table's handler chain: newer snapshot, newer rows; then on down. */
 static int
 refresh_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,

@@ -126,6 +126,10 @@ int vmon_snmp_disk_init(void);
 int vmon_snmp_nic_init(void);
 int vmon_snmp_compat_init(void);
 void vmon_snmp_tables_shutdown(void);
+/* Move every table to the newest snapshot now, letting go of the old one
+ * (an alarm calls this each interval, so an idle agent pins no stale
+ * snapshot besides the newest). */
+void vmon_snmp_tables_refresh(unsigned int alarm_reg, void *unused);
 
 /* ---- vmon-snmp-action.c: SET phases shared by both MIBs ---------------- */
 /*
