@@ -325,8 +325,13 @@ cd_check_types() {
 		done
 		[ "$ok" = 1 ] || { note fail "$run: $rel: a $kind in $dstypes data sources"; continue; }
 		# Written as types.db says (DERIVE integers, GAUGE with decimals), counters
-		# never fall, percentages stay in range.
-		if awk -F, -v kind="$kind" -v type="$type" -v ds="$dstypes" '
+		# never fall, percentages stay in range.  A domain's CPU time counts
+		# QEMU's own threads beside its vCPUs (measured on a TCG guest: cpu.time
+		# 14.29 s where vcpu.0.time was 13.40 s), so a busy guest may read a few
+		# percent over 100% of its vCPUs; 150 still catches a unit error.
+		local pmax=100.1
+		case $base in percent-virt_cpu_total) pmax=150 ;; esac
+		if awk -F, -v kind="$kind" -v type="$type" -v ds="$dstypes" -v pmax="$pmax" '
 			BEGIN { split(ds, t, " ") }
 			NR == 1 { next }
 			{
@@ -334,7 +339,7 @@ cd_check_types() {
 					if (t[i - 1] == "GAUGE" && $i !~ /\./ && $i != "nan") { print "gauge without decimals: " $0; exit 1 }
 					if (t[i - 1] != "GAUGE" && $i !~ /^-?[0-9]+$/) { print "counter not an integer: " $0; exit 1 }
 					if (kind == "counter" && NR > 2 && $i + 0 < last[i]) { print "counter went down: " last[i] " -> " $i; exit 1 }
-					if (type == "percent" && ($i < 0 || $i > 100.1)) { print "percent out of range: " $i; exit 1 }
+					if (type == "percent" && ($i < 0 || $i > pmax + 0)) { print "percent out of range: " $i; exit 1 }
 					last[i] = $i + 0
 				}
 			}' "$f" >"$CD_DIR/why"; then
