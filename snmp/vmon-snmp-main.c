@@ -278,13 +278,18 @@ main(int argc, char **argv)
     status = 0;
 
 out:
+    /* Leave the master first, while it most likely still runs: stopping
+     * the source can take a second (a fetch or poll in flight), and
+     * net-snmp 5.9.3 reads freed memory in snmp_shutdown() when the master
+     * disconnects during its synchronous AgentX Close (seen under
+     * memcheck when snmpd was stopped together with the agent). */
+    snmp_shutdown(VMON_SNMP_APP);
     if (check_server)
         vmon_snmp.src_ops->serve_stop(check_server);
     if (vmon_snmp.src) {
         vmon_snmp.src_ops->close(vmon_snmp.src);
         vmon_snmp.src = NULL;
     }
-    snmp_shutdown(VMON_SNMP_APP);
     vmon_snmp_tables_shutdown();
     vmon_snmp_ctx_clear();
     if (a.pidfile && status == 0)
