@@ -4,8 +4,10 @@
  * newest.  It links no libvirt, so a face fed this way needs neither
  * libvirt's libraries nor its rights; virtmond polls once for all of them.
  *
- * virtmond does not forward libvirt's events.  Lifecycle events are
- * inferred from two successive snapshots (vmon-catchup.h), so one that a
+ * Lifecycle events come from virtmond's "events" stream, read by a second
+ * thread.  While that stream is down (virtmond restarting, or an older
+ * virtmond without it) they are inferred from two successive snapshots
+ * (vmon-catchup.h), skipping domains the stream did tell of; then one a
  * poll interval hides (a guest paused and resumed between two polls) goes
  * unseen.  Connection events come from virtmond's own health line, and
  * from virtmond itself going away.  Actions are refused: virtmond only
@@ -13,24 +15,38 @@
  */
 #include "vmon-source.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "vmon-catchup.h"
 #include "vmon-serve.h"
 #include "vmon-util.h"
+#include "vmon-wire.h"
+
+/* Domains the stream told of between two fetches, to skip when inferring;
+ * past this many the inferring is skipped altogether. */
+#define MAX_STREAMED 4096
 
 struct feed {
     char *path;
     double interval;
     struct vmon_event_queue *events;
 
-    pthread_mutex_t lock;           /* latest */
+    pthread_mutex_t lock;           /* latest, and the stream's state below */
     struct vmon_snapshot *latest;
+    bool stream_up;
+    uint64_t stream_epoch;          /* +1 at each (re)connection of the stream */
+    unsigned char (*streamed)[16];
+    size_t nstreamed;
+    bool streamed_overflow;
 
     /* the thread's own */
     struct vmon_snapshot *prev;     /* last connected one, for inferring events */
@@ -40,8 +56,12 @@ struct feed {
     uint64_t last_remote_seq;       /* virtmond's, of the last one published */
     time_t last_remote_taken;
     uint64_t seq;                   /* ours: virtmond's restarts from 1 */
+    bool stream_up_at_prev;         /* the stream, when prev was fetched */
+    uint64_t epoch_at_prev;
 
-    pthread_t thread;
+    pthread_t thread, events_thread;
+    bool started, events_started;
+    int wake[2];                    /* readable: the events thread must stop */
     pthread_mutex_t stop_lock;
     pthread_cond_t stop_cond;
     bool stopping;
@@ -53,6 +73,18 @@ push(void *opaque, const struct vmon_event *ev)
     struct feed *f = opaque;
 
     vmon_event_queue_push(f->events, ev);
+}
+
+/* Under f->lock (vmon_catchup_events is called holding it). */
+static bool
+was_streamed(void *opaque, const unsigned char uuid[16])
+{
+    const struct feed *f = opaque;
+
+    for (size_t i = 0; i < f->nstreamed; i++)
+        if (memcmp(f->streamed[i], uuid, 16) == 0)
+            return true;
+    return false;
 }
 
 static void
@@ -132,9 +164,18 @@ fetch_once(struct feed *f)
                              NULL);
         f->announced_lost = false;
         f->ever_connected = true;
-        /* across a gap too: the last connected snapshot against this one */
-        if (f->prev)
-            vmon_catchup_events(f->prev, snap, "seen by virtmond's polls", NULL, push, f);
+        /* Only what the stream may have missed: unless it stayed up since
+         * prev, compare prev (across a gap too) with this one. */
+        pthread_mutex_lock(&f->lock);
+        bool continuous = f->stream_up && f->stream_up_at_prev
+                          && f->stream_epoch == f->epoch_at_prev;
+        if (f->prev && !continuous && !f->streamed_overflow)
+            vmon_catchup_events(f->prev, snap, "seen by virtmond's polls", was_streamed, push, f);
+        f->stream_up_at_prev = f->stream_up;
+        f->epoch_at_prev = f->stream_epoch;
+        f->nstreamed = 0;
+        f->streamed_overflow = false;
+        pthread_mutex_unlock(&f->lock);
         vmon_snapshot_ref(snap);
         vmon_snapshot_unref(f->prev);
         f->prev = snap;
@@ -156,6 +197,94 @@ feed_loop(void *arg)
     }
 }
 
+/* One lifecycle event line from the stream: queue it, and note its domain. */
+static void
+stream_line(struct feed *f, char *line)
+{
+    struct vmon_event ev;
+    char err[256];
+
+    if (vmon_wire_parse_event(line, &ev, err, sizeof(err)) < 0)
+        return;   /* a newer virtmond's line, or noise: the polls still infer */
+    /* connection events come from virtmond's health line, once */
+    if (ev.type != VMON_EVENT_LIFECYCLE)
+        return;
+    pthread_mutex_lock(&f->lock);
+    if (f->nstreamed < MAX_STREAMED) {
+        f->streamed = vmon_realloc_array(f->streamed, f->nstreamed + 1, sizeof(*f->streamed));
+        memcpy(f->streamed[f->nstreamed++], ev.uuid, 16);
+    } else {
+        f->streamed_overflow = true;
+    }
+    push(f, &ev);
+    pthread_mutex_unlock(&f->lock);
+}
+
+/* Read event lines from fd until it closes or the feed stops. */
+static void
+read_stream(struct feed *f, int fd)
+{
+    char buf[8192];
+    size_t len = 0;
+
+    for (;;) {
+        struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = f->wake[0], .events = POLLIN } };
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return;
+        }
+        if (p[1].revents)
+            return;
+        ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            return;
+        }
+        len += (size_t) n;
+        buf[len] = '\0';
+        char *start = buf, *nl;
+        while ((nl = strchr(start, '\n'))) {
+            *nl = '\0';
+            stream_line(f, start);
+            start = nl + 1;
+        }
+        len -= (size_t) (start - buf);
+        memmove(buf, start, len);
+        if (len == sizeof(buf) - 1)
+            len = 0;   /* a line longer than any event: drop it */
+    }
+}
+
+static void feed_close(void *src);
+
+static void *
+events_loop(void *arg)
+{
+    struct feed *f = arg;
+    char err[1024];
+
+    for (;;) {
+        int fd = vmon_serve_subscribe(f->path, 2, err, sizeof(err));
+        if (fd >= 0) {
+            pthread_mutex_lock(&f->lock);
+            f->stream_up = true;
+            f->stream_epoch++;
+            pthread_mutex_unlock(&f->lock);
+            read_stream(f, fd);
+            close(fd);
+            pthread_mutex_lock(&f->lock);
+            f->stream_up = false;
+            pthread_mutex_unlock(&f->lock);
+        }
+        /* virtmond gone or without the stream: ask again an interval later */
+        if (vmon_pause_until(&f->stop_lock, &f->stop_cond, &f->stopping,
+                             vmon_now_mono() + (f->interval > 1 ? f->interval : 1)))
+            return NULL;
+    }
+}
+
 static void *
 feed_open(const struct vmon_options *opts, const char *socket, char *err, size_t errlen)
 {
@@ -170,14 +299,26 @@ feed_open(const struct vmon_options *opts, const char *socket, char *err, size_t
     pthread_mutex_init(&f->lock, NULL);
     pthread_mutex_init(&f->stop_lock, NULL);
     pthread_cond_init(&f->stop_cond, NULL);
-    int rc = pthread_create(&f->thread, NULL, feed_loop, f);
-    if (rc != 0) {
-        snprintf(err, errlen, "cannot start a thread: %s", strerror(rc));
-        vmon_event_queue_free(f->events);
-        free(f->path);
-        free(f);
+    if (pipe2(f->wake, O_CLOEXEC) < 0) {
+        snprintf(err, errlen, "cannot make a pipe: %s", strerror(errno));
+        f->wake[0] = f->wake[1] = -1;
+        feed_close(f);
         return NULL;
     }
+    int rc = pthread_create(&f->events_thread, NULL, events_loop, f);
+    if (rc == 0)
+        f->events_started = true;
+    else
+        snprintf(err, errlen, "cannot start a thread: %s", strerror(rc));
+    if (rc == 0)
+        rc = pthread_create(&f->thread, NULL, feed_loop, f);
+    if (rc != 0) {
+        if (f->events_started)   /* then it was the second that failed */
+            snprintf(err, errlen, "cannot start a thread: %s", strerror(rc));
+        feed_close(f);
+        return NULL;
+    }
+    f->started = true;
     return f;
 }
 
@@ -192,7 +333,18 @@ feed_close(void *src)
     f->stopping = true;
     pthread_cond_broadcast(&f->stop_cond);
     pthread_mutex_unlock(&f->stop_lock);
-    pthread_join(f->thread, NULL);   /* a fetch gives up within 5 s */
+    if (f->wake[1] >= 0)
+        while (write(f->wake[1], "x", 1) < 0 && errno == EINTR)
+            ;
+    if (f->events_started)
+        pthread_join(f->events_thread, NULL);   /* a subscribe gives up within 2 s */
+    if (f->started)
+        pthread_join(f->thread, NULL);   /* a fetch gives up within 5 s */
+    if (f->wake[0] >= 0) {
+        close(f->wake[0]);
+        close(f->wake[1]);
+    }
+    free(f->streamed);
     vmon_snapshot_unref(f->latest);
     vmon_snapshot_unref(f->prev);
     vmon_event_queue_free(f->events);

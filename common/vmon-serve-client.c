@@ -127,27 +127,23 @@ request_line(const char *only, size_t *len)
     return req;
 }
 
-struct vmon_snapshot *
-vmon_serve_fetch(const char *path, const char *only, double timeout, char *err, size_t errlen)
+/* Connect to path and send req: the socket (non-blocking), or -1 with err. */
+static int
+send_request(const char *path, const char *req, size_t reqlen, double deadline, double timeout,
+             char *err, size_t errlen)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    double deadline = vmon_now_mono() + timeout;
-    struct vmon_snapshot *snap = NULL;
-    char *req = NULL, why[256];
-    size_t reqlen;
-    FILE *f;
-    int fd = -1;
 
     if (strlen(path) >= sizeof(addr.sun_path)) {
         snprintf(err, errlen, "virtmond socket path '%s' is too long (at most %zu bytes)",
                  path, sizeof(addr.sun_path) - 1);
-        return NULL;
+        return -1;
     }
     strcpy(addr.sun_path, path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
         snprintf(err, errlen, "cannot create a socket: %s", strerror(errno));
-        return NULL;
+        return -1;
     }
     if (connect_until(fd, &addr, deadline) < 0) {
         int e = errno;
@@ -157,14 +153,32 @@ vmon_serve_fetch(const char *path, const char *only, double timeout, char *err, 
         else
             snprintf(err, errlen, "cannot connect to virtmond at %s: %s%s", path, strerror(e),
                      connect_hint(e));
-        goto cleanup;
+        close(fd);
+        return -1;
     }
-    req = request_line(only, &reqlen);
     if (vmon_fd_send_all(fd, req, reqlen, deadline) < 0) {
         snprintf(err, errlen, "cannot send the request to virtmond at %s: %s", path,
                  errno == ETIMEDOUT ? "timed out" : strerror(errno));
-        goto cleanup;
+        close(fd);
+        return -1;
     }
+    return fd;
+}
+
+struct vmon_snapshot *
+vmon_serve_fetch(const char *path, const char *only, double timeout, char *err, size_t errlen)
+{
+    double deadline = vmon_now_mono() + timeout;
+    struct vmon_snapshot *snap = NULL;
+    char why[256];
+    size_t reqlen;
+    FILE *f;
+    char *req = request_line(only, &reqlen);
+    int fd = send_request(path, req, reqlen, deadline, timeout, err, errlen);
+
+    free(req);
+    if (fd < 0)
+        return NULL;
     shutdown(fd, SHUT_WR);
     struct reply_reader r = { .fd = fd, .deadline = deadline };
     f = fopencookie(&r, "r", (cookie_io_functions_t) { .read = reply_read });
@@ -195,8 +209,49 @@ vmon_serve_fetch(const char *path, const char *only, double timeout, char *err, 
     }
     fclose(f);
 
-cleanup:
-    free(req);
     close(fd);
     return snap;
+}
+
+int
+vmon_serve_subscribe(const char *path, double timeout, char *err, size_t errlen)
+{
+    static const char req[] = "events\n", header[] = "virtmon-events 1";
+    double deadline = vmon_now_mono() + timeout;
+    char line[512];
+    size_t len = 0;
+    int fd = send_request(path, req, sizeof(req) - 1, deadline, timeout, err, errlen);
+
+    if (fd < 0)
+        return -1;
+    /* the header, a byte at a time: what follows it is the caller's */
+    while (len < sizeof(line) - 1) {
+        ssize_t n = read(fd, line + len, 1);
+        if (n == 1 && line[len] == '\n')
+            break;
+        if (n == 1) {
+            len++;
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EINTR) && vmon_fd_wait(fd, POLLIN, deadline) > 0)
+            continue;
+        snprintf(err, errlen, "virtmond at %s: no events header%s", path,
+                 n == 0 ? " (closed)" : " within the timeout");
+        close(fd);
+        return -1;
+    }
+    line[len] = '\0';
+    if (strcmp(line, header) != 0) {
+        snprintf(err, errlen, "virtmond at %s: %s", path,
+                 strncmp(line, "error: ", 7) == 0 ? line + 7 : "not an events stream");
+        close(fd);
+        return -1;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+        snprintf(err, errlen, "cannot make the events socket blocking: %s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
 }

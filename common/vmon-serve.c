@@ -32,6 +32,7 @@
 #include "vmon-wire.h"
 
 #define MAX_CLIENTS 32
+#define MAX_SUBSCRIBERS 16
 #define MAX_REQUEST 4096
 #define REQUEST_TIMEOUT 1.0
 #define REPLY_TIMEOUT 10.0
@@ -47,6 +48,7 @@ struct vmon_server {
     pthread_mutex_t lock;
     pthread_cond_t idle;
     unsigned clients;       /* client threads running */
+    int subscribers[MAX_SUBSCRIBERS];   /* "events" clients' sockets, -1 free */
 };
 
 struct client {
@@ -106,14 +108,19 @@ read_request(int fd, char *buf, size_t size, const char **why)
 
 /*
  * "snapshot" → *only NULL; "domain NAME" or "domain \"NAME\"" → *only, to
- * free.  0, or -1 with why filled.
+ * free; "events" → *events.  0, or -1 with why filled.
  */
 static int
-parse_request(const char *req, char **only, char *why, size_t whylen)
+parse_request(const char *req, char **only, bool *events, char *why, size_t whylen)
 {
     *only = NULL;
+    *events = false;
     if (strcmp(req, "snapshot") == 0)
         return 0;
+    if (strcmp(req, "events") == 0) {
+        *events = true;
+        return 0;
+    }
     if (strncmp(req, "domain ", 7) == 0 && req[7]) {
         const char *arg = req + 7, *end;
         if (arg[0] != '"') {
@@ -134,11 +141,62 @@ parse_request(const char *req, char **only, char *why, size_t whylen)
     for (i = 0; req[i] && i < sizeof(shown) - 1; i++)
         shown[i] = (unsigned char) req[i] < 0x20 ? '?' : req[i];
     shown[i] = '\0';
-    snprintf(why, whylen, "unknown request '%s' (expected \"snapshot\" or \"domain NAME\")", shown);
+    snprintf(why, whylen,
+             "unknown request '%s' (expected \"snapshot\", \"domain NAME\" or \"events\")", shown);
     return -1;
 }
 
-static void
+/* Keep fd as an events subscriber; false (fd to close) when full. */
+static bool
+subscribe(struct vmon_server *s, int fd, double deadline)
+{
+    static const char header[] = "virtmon-events 1\n";
+    bool kept = false;
+
+    if (vmon_fd_send_all(fd, header, sizeof(header) - 1, deadline) < 0)
+        return false;
+    pthread_mutex_lock(&s->lock);
+    for (size_t i = 0; i < MAX_SUBSCRIBERS && !kept; i++)
+        if (s->subscribers[i] < 0) {
+            s->subscribers[i] = fd;
+            kept = true;
+        }
+    pthread_mutex_unlock(&s->lock);
+    if (!kept)
+        send_error(fd, "too many event subscribers", deadline);
+    return kept;
+}
+
+void
+vmon_server_publish(struct vmon_server *s, const struct vmon_event *ev)
+{
+    char *line = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&line, &len);
+
+    if (!f)
+        abort();   /* no memory: vmon_alloc's policy */
+    vmon_wire_write_event(f, ev);
+    fclose(f);
+    pthread_mutex_lock(&s->lock);
+    for (size_t i = 0; i < MAX_SUBSCRIBERS; i++) {
+        int fd = s->subscribers[i];
+        if (fd < 0)
+            continue;
+        /* never wait for a subscriber: one that is gone or too slow to
+         * keep a socket buffer free is dropped, and infers what it missed */
+        ssize_t n = send(fd, line, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n != (ssize_t) len) {
+            close(fd);
+            s->subscribers[i] = -1;
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    free(line);
+}
+
+/* Serve one client; true when fd stays open as an events subscriber. */
+static bool
 serve_client(struct vmon_server *s, int fd)
 {
     char req[MAX_REQUEST], why[256];
@@ -149,17 +207,20 @@ serve_client(struct vmon_server *s, int fd)
 
     if (read_request(fd, req, sizeof(req), &read_why) < 0) {
         send_error(fd, read_why, deadline);
-        return;
+        return false;
     }
-    if (parse_request(req, &only, why, sizeof(why)) < 0) {
+    bool events;
+    if (parse_request(req, &only, &events, why, sizeof(why)) < 0) {
         send_error(fd, why, deadline);
-        return;
+        return false;
     }
+    if (events)
+        return subscribe(s, fd, deadline);
     struct vmon_snapshot *snap = vmon_poller_snapshot(s->poller);
     if (!snap) {
         send_error(fd, "no poll has finished yet; try again in a moment", deadline);
         free(only);
-        return;
+        return false;
     }
     FILE *f = open_memstream(&text, &len);
     if (!f)
@@ -173,6 +234,7 @@ serve_client(struct vmon_server *s, int fd)
         (void) vmon_fd_send_all(fd, text, len, deadline);
     free(text);
     free(only);
+    return false;
 }
 
 static void *
@@ -181,8 +243,8 @@ client_thread(void *arg)
     struct client *c = arg;
     struct vmon_server *s = c->server;
 
-    serve_client(s, c->fd);
-    close(c->fd);
+    if (!serve_client(s, c->fd))
+        close(c->fd);
     free(c);
     pthread_mutex_lock(&s->lock);
     if (--s->clients == 0)
@@ -348,6 +410,8 @@ vmon_server_start(struct vmon_poller *p, const char *path, mode_t mode, gid_t gi
     }
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->idle, NULL);
+    for (size_t i = 0; i < MAX_SUBSCRIBERS; i++)
+        s->subscribers[i] = -1;
     int rc = pthread_create(&s->thread, NULL, listen_thread, s);
     if (rc != 0) {
         snprintf(err, errlen, "cannot start the server thread: %s", strerror(rc));
@@ -385,6 +449,9 @@ vmon_server_stop(struct vmon_server *s)
     pthread_mutex_lock(&s->lock);
     while (s->clients > 0)
         pthread_cond_wait(&s->idle, &s->lock);
+    for (size_t i = 0; i < MAX_SUBSCRIBERS; i++)
+        if (s->subscribers[i] >= 0)
+            close(s->subscribers[i]);
     pthread_mutex_unlock(&s->lock);
     /* only our own socket: another server may have taken the path since */
     if (lstat(s->path, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino)

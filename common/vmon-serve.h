@@ -7,6 +7,10 @@
  *   "domain NAME|UUID\n"  that one domain (plus node and health); NAME may
  *                         also be quoted as the wire quotes strings
  *                         ("domain \"a b\"\n"), which any name survives
+ *   "events\n"            "virtmon-events 1", then one line per lifecycle or
+ *                         connection event as it happens (vmon_wire_write_event),
+ *                         until either side closes; a subscriber that falls
+ *                         behind is dropped
  *
  * The reply is vmon_wire_write()'s text, or one line "error: ..." when the
  * request was not understood or no poll has finished yet.  The server runs
@@ -27,6 +31,7 @@
 #define VIRTMOND_SOCKET "/run/virtmon/virtmond.sock"
 #endif
 
+struct vmon_event;
 struct vmon_poller;
 struct vmon_server;
 
@@ -40,6 +45,13 @@ struct vmon_server *vmon_server_start(struct vmon_poller *p, const char *path, m
                                       gid_t gid, char *err, size_t errlen);
 /* Stop serving and remove the socket file.  NULL is fine. */
 void vmon_server_stop(struct vmon_server *s);
+/* Send ev to every "events" subscriber (any thread; never blocks on one). */
+void vmon_server_publish(struct vmon_server *s, const struct vmon_event *ev);
+/*
+ * The client half of "events": a connected socket (blocking) past the
+ * header line, or -1 with err (an older virtmond answers "unknown request").
+ */
+int vmon_serve_subscribe(const char *path, double timeout, char *err, size_t errlen);
 
 /*
  * The client half, without libvirt: ask the server at path for every

@@ -689,3 +689,69 @@ vmon_wire_read(FILE *f, char *err, size_t errlen)
     vmon_snapshot_sort(r.snap);
     return r.snap;
 }
+
+int
+vmon_wire_write_event(FILE *f, const struct vmon_event *ev)
+{
+    fprintf(f, "event %s %lld %d %d %d ", vmon_event_type_name(ev->type), (long long) ev->when,
+            ev->event, ev->detail, ev->state);
+    vmon_wire_write_string(f, ev->name);
+    fputc(' ', f);
+    vmon_wire_write_string(f, ev->uuid_str[0] ? ev->uuid_str : NULL);
+    fputc(' ', f);
+    vmon_wire_write_string(f, ev->message);
+    fputc('\n', f);
+    return ferror(f) ? -1 : 0;
+}
+
+int
+vmon_wire_parse_event(char *line, struct vmon_event *ev, char *err, size_t errlen)
+{
+    struct reader r = { .line = 1, .c = get_c_locale(), .err = err, .errlen = errlen };
+    struct field f[MAX_FIELDS];
+    long long when, event, detail, state;
+    char *name = NULL, *uuid = NULL, *message = NULL;
+    int n = split(&r, line, f);
+
+    memset(ev, 0, sizeof(*ev));
+    if (n < 0)
+        return -1;
+    if (n < 9 || strcmp(f[0].s, "event") != 0) {
+        fail(&r, "not an event line (want 9 fields after 'event')");
+        return -1;
+    }
+    int type = -1;
+    for (int t = 0; t < VMON_EVENT__N; t++)
+        if (strcmp(f[1].s, vmon_event_type_name((enum vmon_event_type) t)) == 0)
+            type = t;
+    if (type < 0) {
+        fail(&r, "event type '%s' unknown", f[1].s);
+        return -1;
+    }
+    struct vmon_domain d = { 0 };
+    bool ok = get_int(&r, &f[2], "when", 0, LLONG_MAX, &when)
+              && get_int(&r, &f[3], "event", -1, 255, &event)
+              && get_int(&r, &f[4], "detail", -1, 255, &detail)
+              && get_int(&r, &f[5], "state", 0, VMON_STATE__N - 1, &state)
+              && get_str(&r, &f[6], "name", &name) && get_str(&r, &f[7], "uuid", &uuid)
+              && get_str(&r, &f[8], "message", &message);
+    if (ok && uuid) {
+        struct field uf = { uuid, false };
+        ok = get_uuid(&r, &uf, &d);
+    }
+    if (ok) {
+        ev->type = (enum vmon_event_type) type;
+        ev->when = (time_t) when;
+        ev->event = (int) event;
+        ev->detail = (int) detail;
+        ev->state = (int) state;
+        snprintf(ev->name, sizeof(ev->name), "%s", name ? name : "");
+        memcpy(ev->uuid, d.uuid, 16);
+        memcpy(ev->uuid_str, d.uuid_str, sizeof(ev->uuid_str));
+        snprintf(ev->message, sizeof(ev->message), "%s", message ? message : "");
+    }
+    free(name);
+    free(uuid);
+    free(message);
+    return ok ? 0 : -1;
+}

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "vmon-event.h"
 #include "vmon-snapshot.h"
 
 /*
@@ -43,5 +44,17 @@ struct vmon_snapshot *vmon_wire_read(FILE *f, char *err, size_t errlen);
  */
 int vmon_wire_write_string(FILE *f, const char *s);
 char *vmon_wire_parse_string(const char *text, const char **end);
+
+/*
+ * One event as one line, for virtmond's "events" stream:
+ *
+ *   event TYPE WHEN EVENT DETAIL STATE NAME UUID MESSAGE
+ *
+ * TYPE is vmon_event_type_name()'s word, NAME, UUID and MESSAGE quoted
+ * strings.  vmon_wire_parse_event() takes one such line (without its
+ * newline; modified in place): 0, or -1 with err saying what is wrong.
+ */
+int vmon_wire_write_event(FILE *f, const struct vmon_event *ev);
+int vmon_wire_parse_event(char *line, struct vmon_event *ev, char *err, size_t errlen);
 
 #endif

@@ -94,13 +94,15 @@ write_pidfile(const char *path)
  * does not log; this is the face's boundary.
  */
 static void
-log_progress(struct vmon_poller *p, char **last_error)
+log_progress(struct vmon_poller *p, struct vmon_server *server, char **last_error)
 {
     struct vmon_event ev;
 
-    while (vmon_poller_next_event(p, &ev) > 0)
+    while (vmon_poller_next_event(p, &ev) > 0) {
+        vmon_server_publish(server, &ev);   /* to "events" subscribers */
         if (ev.type != VMON_EVENT_LIFECYCLE)
             log_msg("%s%s%s", vmon_event_type_name(ev.type), ev.message[0] ? ": " : "", ev.message);
+    }
     struct vmon_snapshot *snap = vmon_poller_snapshot(p);
     if (!snap)
         return;
@@ -242,14 +244,15 @@ main(int argc, char **argv)
     char *last_error = NULL;
     while (status == 0) {
         siginfo_t info;
-        int sig = sigtimedwait(&sigs, &info, &(struct timespec) { .tv_sec = 1 });
+        /* 0.2 s: the longest an event waits before it reaches the subscribers */
+        int sig = sigtimedwait(&sigs, &info, &(struct timespec) { .tv_nsec = 200 * 1000 * 1000 });
         if (sig == SIGTERM || sig == SIGINT) {
             log_msg("%s: stopping", strsignal(sig));
             break;
         }
         if (sig == SIGHUP)
             log_msg("SIGHUP ignored: nothing to reload (options are command-line arguments)");
-        log_progress(p, &last_error);
+        log_progress(p, server, &last_error);
     }
     free(last_error);
     vmon_server_stop(server);

@@ -13,7 +13,8 @@
 #    inferred from the polls around the outage (libvirt tells nobody);
 #  - with one guest's QEMU SIGSTOPped, a full walk answers well under 1 s;
 #  - reading virtmond instead (agentSocket), start/suspend/resume by virsh
-#    still show in the state column and arrive as traps.
+#    still show in the state column and arrive as traps, a suspend+resume
+#    quicker than a poll too (virtmond's event stream).
 # Holds tests/sys/lib.sh's lock on the shared libvirtd from sys_setup on.
 . "${srcdir:-.}/tests/sys/lib.sh"
 SNMP_NO_TRAP=1
@@ -193,23 +194,31 @@ ok "full walk ($n varbinds) with vmt-snmp2's QEMU stopped: $took s"
 kill -CONT "$pid2"
 
 # ---- the agent reading virtmond (agentSocket) ---------------------------------------
-# virtmond polls; the agent maps no libvirt and infers each transition from
-# two of virtmond's snapshots, then traps it like any other.
+# virtmond polls every 5 s and streams libvirt's events; the agent maps no
+# libvirt and traps each event it is sent.
 kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null
-snmp_start_virtmond qemu:///system
-snmp_start_agent unused "interval 1s"
+snmp_start_virtmond qemu:///system 5s
+snmp_start_agent unused "interval 5s"
 grep -q 'libvirt\.so' "/proc/$AGENT_PID/maps" && fail "an agent reading virtmond mapped libvirt"
 for step in "start 2 running" "suspend 3 paused" "resume 4 running"; do
     set -- $step
     from=$(wc -l < "$T/traps.log" 2>/dev/null || echo 0)
     sys_virsh "$1" vmt-snmp1 >/dev/null || fail "virsh $1 vmt-snmp1"
     want=$(state_number "$3")
-    wait_for 10 snmp_state_is "$want" || fail "through virtmond, $1: virtmonDomainState $(snmp_get $D.4.$U1), virsh says $3"
+    wait_for 15 snmp_state_is "$want" || fail "through virtmond, $1: virtmonDomainState $(snmp_get $D.4.$U1), virsh says $3"
     wait_for 10 trap_seen "$from" "$2" || fail "through virtmond, $1: no lifecycle trap with event $2"
     ok "through virtmond, virsh $1: virtmonDomainState $want, lifecycle trap with event $2"
 done
-grep -q "vmt-snmp1.*suspended.*seen by virtmond's polls" "$T/agent.log" ||
-    fail "agent log lacks the inferred suspend: $(grep vmt-snmp1 "$T/agent.log" | tail -3)"
+# paused and resumed well within one of virtmond's polls: no snapshot
+# shows it, only the stream does
+from=$(wc -l < "$T/traps.log" 2>/dev/null || echo 0)
+sys_virsh suspend vmt-snmp1 >/dev/null && sys_virsh resume vmt-snmp1 >/dev/null ||
+    fail "virsh suspend+resume vmt-snmp1"
+wait_for 5 trap_seen "$from" 3 || fail "through virtmond, a quick suspend: no trap (the stream did not carry it)"
+wait_for 5 trap_seen "$from" 4 || fail "through virtmond, a quick resume: no trap"
+grep -q "seen by virtmond's polls" "$T/agent.log" &&
+    fail "events were inferred although the stream was up: $(grep "seen by" "$T/agent.log" | head -2)"
+ok "through virtmond, suspend+resume within one poll: both traps, from virtmond's event stream"
 kill "$VIRTMOND_PID"; wait "$VIRTMOND_PID" 2>/dev/null
 wait_for 10 sh -c "test \"\$(snmpget -v2c -c public -On -Oqv 127.0.0.1:$SNMP_PORT $R.1.1.0)\" = 2" ||
     fail "virtmond gone: virtmonAgentConnected $(snmp_get $R.1.1.0), want false(2)"

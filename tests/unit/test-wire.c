@@ -439,6 +439,70 @@ DEF_TEST(comma_locale)
     setlocale(LC_ALL, "C");
 }
 
+DEF_TEST(event_lines)
+{
+    struct vmon_event ev = { .type = VMON_EVENT_LIFECYCLE, .when = 1795461738, .event = 3,
+                             .detail = 2, .state = 3 };
+    snprintf(ev.name, sizeof(ev.name), "web \"1\"\n\xc3\xa9");
+    memset(ev.uuid, 0xab, 16);
+    snprintf(ev.uuid_str, sizeof(ev.uuid_str), "abababab-abab-abab-abab-abababababab");
+    snprintf(ev.message, sizeof(ev.message), "a b");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    EXPECT(vmon_wire_write_event(f, &ev) == 0);
+    fclose(f);
+    EXPECT(len > 0 && text[len - 1] == '\n');
+    text[len - 1] = '\0';
+
+    struct vmon_event back;
+    char err[256];
+    EXPECT(vmon_wire_parse_event(text, &back, err, sizeof(err)) == 0);
+    EXPECT_EQ_U64(VMON_EVENT_LIFECYCLE, back.type);
+    EXPECT_EQ_U64(1795461738, back.when);
+    EXPECT_EQ_U64(3, back.event);
+    EXPECT_EQ_U64(2, back.detail);
+    EXPECT_EQ_U64(3, back.state);
+    EXPECT_STR(ev.name, back.name);
+    EXPECT(memcmp(back.uuid, ev.uuid, 16) == 0);
+    EXPECT_STR(ev.uuid_str, back.uuid_str);
+    EXPECT_STR("a b", back.message);
+    free(text);
+
+    /* a connection event: no domain */
+    struct vmon_event lost = { .type = VMON_EVENT_CONNECTION_LOST, .when = 5, .event = -1,
+                               .detail = -1 };
+    snprintf(lost.message, sizeof(lost.message), "connection to libvirt closed");
+    text = NULL;
+    f = open_memstream(&text, &len);
+    vmon_wire_write_event(f, &lost);
+    fclose(f);
+    text[len - 1] = '\0';
+    EXPECT(vmon_wire_parse_event(text, &back, err, sizeof(err)) == 0);
+    EXPECT_EQ_U64(VMON_EVENT_CONNECTION_LOST, back.type);
+    EXPECT_STR("", back.uuid_str);
+    EXPECT_STR("connection to libvirt closed", back.message);
+    free(text);
+
+    static const char *const bad[] = {
+        "event exploded 1 3 0 3 \"n\" - \"m\"",
+        "event lifecycle x 3 0 3 \"n\" - \"m\"",
+        "event lifecycle 1 3 0 99 \"n\" - \"m\"",
+        "event lifecycle 1 3 0 3 n - \"m\"",
+        "event lifecycle 1 3 0 3 \"n\" \"not-a-uuid\" \"m\"",
+        "snapshot 1 2 3",
+        "event lifecycle 1 3 0 3 \"n",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char line[256];
+        snprintf(line, sizeof(line), "%s", bad[i]);
+        bool refused = vmon_wire_parse_event(line, &back, err, sizeof(err)) < 0;
+        if (!refused)
+            printf("# accepted: %s\n", bad[i]);
+        EXPECT(refused && strncmp(err, "line 1: ", 8) == 0);
+    }
+}
+
 int
 main(void)
 {
@@ -449,5 +513,6 @@ main(void)
     RUN_TEST(newer_writer);
     RUN_TEST(quoted_strings);
     RUN_TEST(comma_locale);
+    RUN_TEST(event_lines);
     return TAP_END();
 }
