@@ -1,8 +1,11 @@
 #include "vmon-catchup.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "vmon-util.h"
 
 /*
  * The event detail a state's reason implies, by libvirt's numbering
@@ -126,18 +129,53 @@ state_changed(struct emitter *e, int old_state, int old_reason, const struct vmo
     }
 }
 
+void
+vmon_told_add(struct vmon_told *t, const unsigned char uuid[16])
+{
+    if (t->n >= VMON_TOLD_MAX) {
+        t->overflow = true;
+        return;
+    }
+    t->uuid = vmon_realloc_array(t->uuid, t->n + 1, sizeof(*t->uuid));
+    memcpy(t->uuid[t->n++], uuid, 16);
+}
+
+void
+vmon_told_clear(struct vmon_told *t)
+{
+    t->n = 0;
+    t->overflow = false;
+}
+
+void
+vmon_told_free(struct vmon_told *t)
+{
+    free(t->uuid);
+    t->uuid = NULL;
+    vmon_told_clear(t);
+}
+
+static bool
+was_told(const struct vmon_told *t, const unsigned char uuid[16])
+{
+    for (size_t i = 0; t && i < t->n; i++)
+        if (memcmp(t->uuid[i], uuid, 16) == 0)
+            return true;
+    return false;
+}
+
 unsigned
 vmon_catchup_events(const struct vmon_snapshot *before, const struct vmon_snapshot *after,
-                    const char *context, vmon_catchup_skip_fn skip, vmon_catchup_emit_fn emit_fn,
+                    const char *context, const struct vmon_told *told, vmon_catchup_emit_fn emit_fn,
                     void *opaque)
 {
     struct emitter e = { emit_fn, opaque, context, 0 };
 
-    if (!before || !after)
+    if (!before || !after || (told && told->overflow))
         return 0;
     for (size_t i = 0; i < after->ndomains; i++) {
         const struct vmon_domain *now = &after->domains[i];
-        if (skip && skip(opaque, now->uuid))
+        if (was_told(told, now->uuid))
             continue;
         const struct vmon_domain *old = vmon_snapshot_find_uuid(before, now->uuid);
         if (!old) {
@@ -155,7 +193,7 @@ vmon_catchup_events(const struct vmon_snapshot *before, const struct vmon_snapsh
     }
     for (size_t i = 0; i < before->ndomains; i++) {
         const struct vmon_domain *old = &before->domains[i];
-        if (vmon_snapshot_find_uuid(after, old->uuid) || (skip && skip(opaque, old->uuid)))
+        if (vmon_snapshot_find_uuid(after, old->uuid) || was_told(told, old->uuid))
             continue;
         /* a transient domain vanishes when it stops; a persistent one was undefined */
         if (old->persistent)

@@ -20,16 +20,32 @@
 #include "vmon-event.h"
 #include "vmon-snapshot.h"
 
-/* Return true to skip a domain: it has had a real event since the reconnect. */
-typedef bool (*vmon_catchup_skip_fn)(void *opaque, const unsigned char uuid[16]);
+#include <stddef.h>
+
+/*
+ * The domains a real event told of since `before` was taken: inferring
+ * skips them.  Past VMON_TOLD_MAX of them (an event storm) the set only
+ * says it overflowed, and nothing is inferred: it could not tell which.
+ */
+#define VMON_TOLD_MAX 4096
+struct vmon_told {
+    unsigned char (*uuid)[16];
+    size_t n;
+    bool overflow;
+};
+void vmon_told_add(struct vmon_told *t, const unsigned char uuid[16]);
+void vmon_told_clear(struct vmon_told *t);   /* empty again, for the next snapshot */
+void vmon_told_free(struct vmon_told *t);
+
 typedef void (*vmon_catchup_emit_fn)(void *opaque, const struct vmon_event *ev);
 
 /* Emits, for each domain whose state differs between before and after (or
- * that appeared, vanished, or was started again with a new id), the
- * lifecycle events that would have told of it, in domain order, with the
- * message "CONTEXT: what differed".  Returns how many it emitted. */
+ * that appeared, vanished, or was started again with a new id) and that is
+ * not in told (NULL: none), the lifecycle events that would have told of
+ * it, in domain order, with the message "CONTEXT: what differed".
+ * Returns how many it emitted. */
 unsigned vmon_catchup_events(const struct vmon_snapshot *before, const struct vmon_snapshot *after,
-                             const char *context, vmon_catchup_skip_fn skip,
+                             const char *context, const struct vmon_told *told,
                              vmon_catchup_emit_fn emit, void *opaque);
 
 #endif

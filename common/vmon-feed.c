@@ -31,9 +31,6 @@
 #include "vmon-util.h"
 #include "vmon-wire.h"
 
-/* Domains the stream told of between two fetches, to skip when inferring;
- * past this many the inferring is skipped altogether. */
-#define MAX_STREAMED 4096
 
 struct feed {
     char *path;
@@ -44,9 +41,7 @@ struct feed {
     struct vmon_snapshot *latest;
     bool stream_up;
     uint64_t stream_epoch;          /* +1 at each (re)connection of the stream */
-    unsigned char (*streamed)[16];
-    size_t nstreamed;
-    bool streamed_overflow;
+    struct vmon_told told;          /* domains the stream told of since prev */
 
     /* the thread's own */
     struct vmon_snapshot *prev;     /* last connected one, for inferring events */
@@ -73,18 +68,6 @@ push(void *opaque, const struct vmon_event *ev)
     struct feed *f = opaque;
 
     vmon_event_queue_push(f->events, ev);
-}
-
-/* Under f->lock (vmon_catchup_events is called holding it). */
-static bool
-was_streamed(void *opaque, const unsigned char uuid[16])
-{
-    const struct feed *f = opaque;
-
-    for (size_t i = 0; i < f->nstreamed; i++)
-        if (memcmp(f->streamed[i], uuid, 16) == 0)
-            return true;
-    return false;
 }
 
 static void
@@ -169,12 +152,11 @@ fetch_once(struct feed *f)
         pthread_mutex_lock(&f->lock);
         bool continuous = f->stream_up && f->stream_up_at_prev
                           && f->stream_epoch == f->epoch_at_prev;
-        if (f->prev && !continuous && !f->streamed_overflow)
-            vmon_catchup_events(f->prev, snap, "seen by virtmond's polls", was_streamed, push, f);
+        if (f->prev && !continuous)
+            vmon_catchup_events(f->prev, snap, "seen by virtmond's polls", &f->told, push, f);
         f->stream_up_at_prev = f->stream_up;
         f->epoch_at_prev = f->stream_epoch;
-        f->nstreamed = 0;
-        f->streamed_overflow = false;
+        vmon_told_clear(&f->told);
         pthread_mutex_unlock(&f->lock);
         vmon_snapshot_ref(snap);
         vmon_snapshot_unref(f->prev);
@@ -210,12 +192,7 @@ stream_line(struct feed *f, char *line)
     if (ev.type != VMON_EVENT_LIFECYCLE)
         return;
     pthread_mutex_lock(&f->lock);
-    if (f->nstreamed < MAX_STREAMED) {
-        f->streamed = vmon_realloc_array(f->streamed, f->nstreamed + 1, sizeof(*f->streamed));
-        memcpy(f->streamed[f->nstreamed++], ev.uuid, 16);
-    } else {
-        f->streamed_overflow = true;
-    }
+    vmon_told_add(&f->told, ev.uuid);
     push(f, &ev);
     pthread_mutex_unlock(&f->lock);
 }
@@ -344,7 +321,7 @@ feed_close(void *src)
         close(f->wake[0]);
         close(f->wake[1]);
     }
-    free(f->streamed);
+    vmon_told_free(&f->told);
     vmon_snapshot_unref(f->latest);
     vmon_snapshot_unref(f->prev);
     vmon_event_queue_free(f->events);

@@ -13,8 +13,9 @@
 #error "the build defines VIRTMON_PKGLIBDIR"
 #endif
 
-void *
-vmon_module_symbol(const char *file, const char *symbol, char *err, size_t errlen)
+const void *
+vmon_module_ops(const char *file, const char *symbol, unsigned abi, const char *purpose,
+                char *err, size_t errlen)
 {
     const char *dirs = getuid() == geteuid() ? getenv("VIRTMON_MODULE_DIR") : NULL;
     char path[1024], first_error[2048] = "";
@@ -35,11 +36,15 @@ vmon_module_symbol(const char *file, const char *symbol, char *err, size_t errle
             snprintf(first_error, sizeof(first_error), "cannot load %s: %s", path, dlerror());
     }
     if (!h) {
-        snprintf(err, errlen, "%s", first_error[0] ? first_error : "no module directory");
+        snprintf(err, errlen, "%s (it %s)", first_error[0] ? first_error : "no module directory",
+                 purpose);
         return NULL;
     }
-    void *sym = dlsym(h, symbol);
-    if (!sym)
-        snprintf(err, errlen, "%s is not from this build of virtmon (no %s)", path, symbol);
-    return sym;
+    const unsigned *ops = dlsym(h, symbol);
+    if (!ops || *ops != abi) {
+        snprintf(err, errlen, "%s is not from this build of virtmon (%s)", path,
+                 ops ? "layouts differ" : "no ops table");
+        return NULL;
+    }
+    return ops;
 }

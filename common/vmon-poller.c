@@ -21,10 +21,6 @@ _Static_assert((int) VMON_STATE_RUNNING == (int) VIR_DOMAIN_RUNNING, "state numb
 _Static_assert((int) VMON_STATE_PMSUSPENDED == (int) VIR_DOMAIN_PMSUSPENDED, "state numbers follow libvirt");
 _Static_assert((int) VMON_LIFECYCLE_CRASHED == (int) VIR_DOMAIN_EVENT_CRASHED, "event numbers follow libvirt");
 
-/* Domains with events between two good polls, kept to tell real events from
- * inferred ones; an event storm past this many just skips the inferring. */
-#define MAX_EVENTED 4096
-
 struct action_record {
     unsigned char uuid[16];
     struct vmon_action_result result;
@@ -46,9 +42,7 @@ struct vmon_poller {
      * and the domains libvirt has sent events for since that snapshot. */
     struct vmon_snapshot *last_good;
     bool reopened;
-    unsigned char (*evented)[16];
-    size_t nevented;
-    bool evented_overflow;          /* too many to keep: infer nothing this time */
+    struct vmon_told told;          /* domains libvirt told of since last_good */
     uint64_t seq, polls, poll_errors;
     struct action_record *actions;
     size_t nactions;
@@ -73,26 +67,10 @@ on_event(void *opaque, const struct vmon_event *ev)
         vmon_collector_invalidate(p->collector, ev->uuid);
     if (ev->type == VMON_EVENT_LIFECYCLE) {
         pthread_mutex_lock(&p->lock);
-        if (p->nevented < MAX_EVENTED) {
-            p->evented = vmon_realloc_array(p->evented, p->nevented + 1, sizeof(*p->evented));
-            memcpy(p->evented[p->nevented++], ev->uuid, 16);
-        } else {
-            p->evented_overflow = true;
-        }
+        vmon_told_add(&p->told, ev->uuid);
         pthread_mutex_unlock(&p->lock);
     }
     vmon_event_queue_push(p->events, ev);
-}
-
-static bool
-had_event(void *opaque, const unsigned char uuid[16])
-{
-    const struct vmon_poller *p = opaque;
-
-    for (size_t i = 0; i < p->nevented; i++)
-        if (memcmp(p->evented[i], uuid, 16) == 0)
-            return true;
-    return false;
 }
 
 static void
@@ -147,7 +125,7 @@ vmon_poller_free(struct vmon_poller *p)
     vmon_event_queue_free(p->events);
     vmon_snapshot_unref(p->latest);
     vmon_snapshot_unref(p->last_good);
-    free(p->evented);
+    vmon_told_free(&p->told);
     free(p->actions);
     pthread_mutex_destroy(&p->lock);
     pthread_mutex_destroy(&p->poll_lock);
@@ -243,12 +221,11 @@ vmon_poller_poll(struct vmon_poller *p)
     if (reopened && p->last_good)
         p->reopened = true;
     if (rc == 0) {
-        if (p->reopened && !p->evented_overflow)
+        if (p->reopened)
             vmon_catchup_events(p->last_good, snap, "inferred after reconnecting to libvirt",
-                                had_event, queue_inferred, p);
+                                &p->told, queue_inferred, p);
         p->reopened = false;
-        p->nevented = 0;
-        p->evented_overflow = false;
+        vmon_told_clear(&p->told);
         vmon_snapshot_ref(snap);
         vmon_snapshot_unref(p->last_good);
         p->last_good = snap;

@@ -1,24 +1,14 @@
 #include "vmon-source.h"
 
-#include <stdio.h>
+#include <stddef.h>
 
 #include "vmon-module.h"
+
+_Static_assert(offsetof(struct vmon_source_ops, abi) == 0, "vmon_module_ops checks the abi first");
 
 const struct vmon_source_ops *
 vmon_source_libvirt(char *err, size_t errlen)
 {
-    char why[1200];
-    const struct vmon_source_ops *ops =
-        vmon_module_symbol(VMON_SOURCE_MODULE, VMON_SOURCE_SYMBOL, why, sizeof(why));
-
-    if (!ops) {
-        snprintf(err, errlen, "%s (it polls libvirt)", why);
-        return NULL;
-    }
-    if (ops->abi != VMON_SOURCE_ABI) {
-        snprintf(err, errlen, "%s is not from this build of virtmon (layouts differ)",
-                 VMON_SOURCE_MODULE);
-        return NULL;
-    }
-    return ops;
+    return vmon_module_ops(VMON_SOURCE_MODULE, VMON_SOURCE_SYMBOL, VMON_SOURCE_ABI,
+                           "polls libvirt", err, errlen);
 }

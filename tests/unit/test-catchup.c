@@ -6,21 +6,12 @@
 #define MAX_SEEN 16
 static struct vmon_event seen[MAX_SEEN];
 static size_t nseen;
-static unsigned char skipped_uuid[16];
-
 static void
 record(void *opaque, const struct vmon_event *ev)
 {
     (void) opaque;
     if (nseen < MAX_SEEN)
         seen[nseen++] = *ev;
-}
-
-static bool
-skip_marked(void *opaque, const unsigned char uuid[16])
-{
-    (void) opaque;
-    return memcmp(uuid, skipped_uuid, 16) == 0;
 }
 
 /* One domain per call; tag makes name "dTAG" and the UUID all TAG. */
@@ -41,10 +32,10 @@ add(struct vmon_snapshot *s, int tag, int state, int reason, int id, bool persis
 }
 
 static unsigned
-run(const struct vmon_snapshot *a, const struct vmon_snapshot *b, vmon_catchup_skip_fn skip)
+run(const struct vmon_snapshot *a, const struct vmon_snapshot *b, const struct vmon_told *told)
 {
     nseen = 0;
-    return vmon_catchup_events(a, b, "inferred after reconnecting", skip, record, NULL);
+    return vmon_catchup_events(a, b, "inferred after reconnecting", told, record, NULL);
 }
 
 DEF_TEST(nothing_changed_nothing_emitted)
@@ -154,14 +145,20 @@ DEF_TEST(domains_with_a_real_event_are_skipped)
     add(a, 2, VMON_STATE_RUNNING, 1, 4, true);
     add(b, 2, VMON_STATE_PAUSED, 1, 4, true);
     add(a, 3, VMON_STATE_SHUTOFF, 1, -1, true);     /* vanished, but libvirt told us */
-    memset(skipped_uuid, 1, 16);
-    EXPECT_EQ_U64(2, run(a, b, skip_marked));
+    struct vmon_told told = { 0 };
+    unsigned char uuid[16];
+    memset(uuid, 1, 16);
+    vmon_told_add(&told, uuid);
+    EXPECT_EQ_U64(2, run(a, b, &told));
     EXPECT_EQ_U64(2, seen[0].uuid[0]);
     EXPECT_EQ_U64(3, seen[1].uuid[0]);
-    memset(skipped_uuid, 3, 16);
-    EXPECT_EQ_U64(2, run(a, b, skip_marked));
+    vmon_told_clear(&told);
+    memset(uuid, 3, 16);
+    vmon_told_add(&told, uuid);
+    EXPECT_EQ_U64(2, run(a, b, &told));
     EXPECT_EQ_U64(1, seen[0].uuid[0]);
     EXPECT_EQ_U64(2, seen[1].uuid[0]);
+    vmon_told_free(&told);
     vmon_snapshot_unref(a);
     vmon_snapshot_unref(b);
 }
