@@ -51,7 +51,14 @@ done
 pid=$(sys_qemu_pid vmt-h2) || exit 99
 sys_on_exit "kill -CONT $pid"
 kill -STOP "$pid"
-state=$(awk '{ print $3 }' "/proc/$pid/stat")
+# The stop reaches every thread of QEMU asynchronously: on a loaded machine
+# /proc still said 'R' right after kill returned (a .ci/run with the
+# whole suite running in parallel).
+for _ in $(seq 1 50); do
+	state=$(awk '{ print $3 }' "/proc/$pid/stat")
+	[ "$state" = T ] && break
+	sleep 0.1
+done
 [ "$state" = T ] || fail "QEMU of vmt-h2 (pid $pid) in state '$state' after SIGSTOP"
 # Left stopped on purpose: the exit trap must still remove this guest.
 
