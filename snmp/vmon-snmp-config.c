@@ -11,6 +11,9 @@
  *   allowActions LIST|all|none actions SET may run (default none)
  *   shutdownTimeout DURATION   when an ignored shutdown is called so
  *   compat yes|no              serve libvirt-snmp's LIBVIRT-MIB (default yes)
+ *   agentXDirect yes|no        answer reads on the AgentX session itself,
+ *                              not through net-snmp's internal transport
+ *                              (default yes; vmon-snmp-direct.c)
  *   checkSocket PATH           also serve the latest poll there (mode 0660)
  *                              for check_virt_domain --agent-socket=PATH
  *   checkSocketGroup GROUP     that socket's group (default: the agent's)
@@ -45,6 +48,7 @@ static const struct key_map keys[] = {
     { "shutdownTimeout", "shutdown-timeout", "DURATION", true },
     { "workers", "workers", "N", true },
     { "compat", NULL, "yes|no", false },
+    { "agentXDirect", NULL, "yes|no", false },
     { "checkSocket", NULL, "PATH", true },
     { "checkSocketGroup", NULL, "GROUP", true },
     { "agentSocket", NULL, "PATH", false },
@@ -121,8 +125,10 @@ parse_line(const char *token, char *line)
         bool b;
         if (vmon_parse_bool(line, &b) < 0)
             fail(token, vmon_error_last());
-        else
+        else if (strcmp(token, "compat") == 0)
             vmon_snmp.compat = b;
+        else
+            vmon_snmp.agentx_direct = b;
         return;
     }
     if (vmon_options_set(&vmon_snmp.opts, k->core_key, line) < 0) {

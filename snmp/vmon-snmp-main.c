@@ -56,7 +56,8 @@ usage(FILE *out)
         "\n"
         "virtmon.conf lines: uri URI, interval DURATION, window DURATION,\n"
         "include PATTERNS, exclude PATTERNS, allowActions LIST|all|none (default none),\n"
-        "shutdownTimeout DURATION, compat yes|no (default yes), checkSocket PATH,\n"
+        "shutdownTimeout DURATION, compat yes|no (default yes), agentXDirect yes|no\n"
+        "(default yes), checkSocket PATH,\n"
         "checkSocketGroup GROUP, and net-snmp's\n"
         "agent lines such as agentXSocket and agentXPingInterval.\n");
 }
@@ -182,6 +183,7 @@ main(int argc, char **argv)
 
     vmon_options_init(&vmon_snmp.opts);
     vmon_snmp.compat = true;
+    vmon_snmp.agentx_direct = true;
     vmon_snmp.check_socket_gid = (gid_t) -1;
 
     rc = parse_args(argc, argv, &a);
@@ -204,6 +206,7 @@ main(int argc, char **argv)
     SOCK_STARTUP;
     init_agent(VMON_SNMP_APP);
     vmon_snmp_config_register();
+    vmon_snmp_direct_init();
     init_snmp(VMON_SNMP_APP);      /* reads virtmon.conf, opens the AgentX session */
 
     if (vmon_snmp.config_failed) {
@@ -283,6 +286,7 @@ out:
      * net-snmp 5.9.3 reads freed memory in snmp_shutdown() when the master
      * disconnects during its synchronous AgentX Close (seen under
      * memcheck when snmpd was stopped together with the agent). */
+    vmon_snmp_direct_shutdown();
     snmp_shutdown(VMON_SNMP_APP);
     if (check_server)
         vmon_snmp.src_ops->serve_stop(check_server);

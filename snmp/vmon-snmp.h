@@ -24,6 +24,7 @@
 struct vmon_snmp_ctx {
     struct vmon_options opts;     /* filled by the config handlers */
     bool compat;                  /* serve libvirt-snmp's LIBVIRT-MIB too */
+    bool agentx_direct;           /* reads skip net-snmp's internal hop */
     bool config_failed;           /* a config line was rejected: do not start */
     char *check_socket;           /* serve snapshots to the checks' --agent here */
     gid_t check_socket_gid;       /* (gid_t) -1: the agent's own */
@@ -40,6 +41,12 @@ void vmon_snmp_ctx_clear(void);
 
 /* ---- vmon-snmp-config.c ------------------------------------------------ */
 void vmon_snmp_config_register(void);
+
+/* ---- vmon-snmp-direct.c: Get and GetNext without the internal hop ---- */
+/* Before init_snmp(): takes over each AgentX session to the master as it opens. */
+void vmon_snmp_direct_init(void);
+/* Before snmp_shutdown(): hands the session back and closes the direct one. */
+void vmon_snmp_direct_shutdown(void);
 
 /* ---- vmon-snmp-value.c: metrics as varbinds ---------------------------- */
 enum vmon_snmp_what {
