@@ -16,6 +16,7 @@ struct vmon_conn {
     pthread_mutex_t lock;       /* conn, for vmon_conn_ref_open() from other threads */
     virConnectPtr conn;
     int lifecycle_cb;
+    int reboot_cb;
     volatile int closed;        /* set by the close callback on libvirt's thread */
     double backoff, backoff_max, next_attempt;
     uint64_t reconnects;
@@ -23,6 +24,7 @@ struct vmon_conn {
     bool announced_lost;
     bool recycled;              /* closed on purpose: the next open is no reconnect */
     vmon_event_hook *hook;
+    vmon_reboot_hook *reboot_hook;
     void *opaque;
 };
 
@@ -124,6 +126,17 @@ on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *
 }
 
 static void
+on_reboot(virConnectPtr conn, virDomainPtr dom, void *opaque)
+{
+    struct vmon_conn *c = opaque;
+    unsigned char uuid[16];
+
+    (void) conn;
+    if (virDomainGetUUID(dom, uuid) == 0)
+        c->reboot_hook(c->opaque, uuid);
+}
+
+static void
 on_close(virConnectPtr conn, int reason, void *opaque)
 {
     struct vmon_conn *c = opaque;
@@ -143,10 +156,26 @@ vmon_conn_new(const char *uri, unsigned flags, double backoff_max, vmon_event_ho
     c->flags = flags;
     pthread_mutex_init(&c->lock, NULL);
     c->lifecycle_cb = -1;
+    c->reboot_cb = -1;
     c->backoff_max = backoff_max > 1 ? backoff_max : 1;
     c->hook = hook;
     c->opaque = opaque;
     return c;
+}
+
+void
+vmon_conn_on_reboot(struct vmon_conn *c, vmon_reboot_hook *hook)
+{
+    c->reboot_hook = hook;
+}
+
+static void
+deregister_events(virConnectPtr conn, int lifecycle_cb, int reboot_cb)
+{
+    if (lifecycle_cb >= 0)
+        virConnectDomainEventDeregisterAny(conn, lifecycle_cb);
+    if (reboot_cb >= 0)
+        virConnectDomainEventDeregisterAny(conn, reboot_cb);
 }
 
 static void
@@ -154,8 +183,7 @@ close_conn(struct vmon_conn *c)
 {
     if (!c->conn)
         return;
-    if (c->lifecycle_cb >= 0)
-        virConnectDomainEventDeregisterAny(c->conn, c->lifecycle_cb);
+    deregister_events(c->conn, c->lifecycle_cb, c->reboot_cb);
     if (c->flags & VMON_CONN_EVENTS)
         virConnectUnregisterCloseCallback(c->conn, on_close);
     pthread_mutex_lock(&c->lock);
@@ -164,6 +192,7 @@ close_conn(struct vmon_conn *c)
     pthread_mutex_unlock(&c->lock);
     virConnectClose(old);
     c->lifecycle_cb = -1;
+    c->reboot_cb = -1;
 }
 
 virConnectPtr
@@ -227,6 +256,10 @@ open_conn(struct vmon_conn *c)
                                                        VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                                                        VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle),
                                                        c, NULL);
+    if (c->reboot_hook)
+        c->reboot_cb = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
+                                                        VIR_DOMAIN_EVENT_CALLBACK(on_reboot),
+                                                        c, NULL);
     return 0;
 }
 
@@ -275,7 +308,7 @@ vmon_conn_get(struct vmon_conn *c, bool *fresh)
 
 struct retired_conn {
     virConnectPtr conn;
-    int lifecycle_cb;
+    int lifecycle_cb, reboot_cb;
 };
 
 /* A connection with a stuck call answers slowly: let it go off the poll's path. */
@@ -284,8 +317,7 @@ close_retired(void *arg)
 {
     struct retired_conn *r = arg;
 
-    if (r->lifecycle_cb >= 0)
-        virConnectDomainEventDeregisterAny(r->conn, r->lifecycle_cb);
+    deregister_events(r->conn, r->lifecycle_cb, r->reboot_cb);
     virConnectClose(r->conn);
     free(r);
     return NULL;
@@ -303,9 +335,11 @@ vmon_conn_recycle(struct vmon_conn *c)
     pthread_mutex_lock(&c->lock);
     r->conn = c->conn;
     r->lifecycle_cb = c->lifecycle_cb;
+    r->reboot_cb = c->reboot_cb;
     c->conn = NULL;
     pthread_mutex_unlock(&c->lock);
     c->lifecycle_cb = -1;
+    c->reboot_cb = -1;
 
     pthread_t thread;
     pthread_attr_t attr;

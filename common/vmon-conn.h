@@ -16,6 +16,8 @@
 #include "vmon-event.h"
 
 typedef void vmon_event_hook(void *opaque, const struct vmon_event *ev);
+/* The guest reset (libvirt's VIR_DOMAIN_EVENT_ID_REBOOT), on libvirt's event thread. */
+typedef void vmon_reboot_hook(void *opaque, const unsigned char uuid[16]);
 
 struct vmon_conn;
 
@@ -27,6 +29,9 @@ enum {
 struct vmon_conn *vmon_conn_new(const char *uri, unsigned flags, double backoff_max,
                                 vmon_event_hook *hook, void *opaque);
 void vmon_conn_free(struct vmon_conn *c);
+/* With VMON_CONN_EVENTS: also tell hook (with new()'s opaque) of guest
+ * resets, from the next (re)open on.  Before the first vmon_conn_get(). */
+void vmon_conn_on_reboot(struct vmon_conn *c, vmon_reboot_hook *hook);
 
 /*
  * The live connection, opening or reopening it if allowed by the back-off;

@@ -24,7 +24,9 @@ _Static_assert((int) VMON_LIFECYCLE_CRASHED == (int) VIR_DOMAIN_EVENT_CRASHED, "
 struct action_record {
     unsigned char uuid[16];
     struct vmon_action_result result;
-    double deadline;            /* monotonic; for a pending shutdown */
+    double requested;           /* monotonic, when the action was asked for */
+    double deadline;            /* monotonic; for a pending shutdown or reboot */
+    double reset_seen;          /* monotonic, libvirt's last reboot event for it; 0 none */
 };
 
 struct vmon_poller {
@@ -73,6 +75,19 @@ on_event(void *opaque, const struct vmon_event *ev)
     vmon_event_queue_push(p->events, ev);
 }
 
+/* On libvirt's event thread: the guest reset, which settles a pending reboot. */
+static void
+on_reboot(void *opaque, const unsigned char uuid[16])
+{
+    struct vmon_poller *p = opaque;
+
+    pthread_mutex_lock(&p->lock);
+    for (size_t i = 0; i < p->nactions; i++)
+        if (memcmp(p->actions[i].uuid, uuid, 16) == 0)
+            p->actions[i].reset_seen = vmon_now_mono();
+    pthread_mutex_unlock(&p->lock);
+}
+
 static void
 queue_inferred(void *opaque, const struct vmon_event *ev)
 {
@@ -103,6 +118,8 @@ vmon_poller_new(const struct vmon_options *opts)
                      (p->opts.interactive_auth ? VMON_CONN_INTERACTIVE_AUTH : 0);
     /* back-off never longer than a poll: a libvirtd restart costs at most one poll */
     p->conn = vmon_conn_new(p->opts.uri, flags, p->opts.interval, on_event, p);
+    if (p->opts.events)
+        vmon_conn_on_reboot(p->conn, on_reboot);
     pthread_mutex_init(&p->lock, NULL);
     pthread_mutex_init(&p->poll_lock, NULL);
     pthread_mutex_init(&p->stop_lock, NULL);
@@ -135,7 +152,12 @@ vmon_poller_free(struct vmon_poller *p)
     free(p);
 }
 
-/* Settle pending shutdowns: obeyed when the domain went down, ignored after the timeout. */
+/*
+ * Settle what was only asked of the guest (over ACPI, which a guest may
+ * ignore): a shutdown is obeyed when the domain went down, a reboot when
+ * libvirt reported the guest's reset (or it went down: on_reboot destroy);
+ * either is ignored after shutdown-timeout.  Called with p->lock held.
+ */
 static void
 settle_actions(struct vmon_poller *p, const struct vmon_snapshot *snap)
 {
@@ -146,14 +168,24 @@ settle_actions(struct vmon_poller *p, const struct vmon_snapshot *snap)
         if (a->result.status != VMON_ACTION_PENDING)
             continue;
         const struct vmon_domain *dom = vmon_snapshot_find_uuid(snap, a->uuid);
-        if (!dom || dom->state == VMON_STATE_SHUTOFF) {
+        bool reboot = a->result.action == VMON_ACTION_REBOOT;
+        if (reboot && a->reset_seen >= a->requested) {
             a->result.status = VMON_ACTION_OK;
-            snprintf(a->result.message, sizeof(a->result.message), "guest shut down");
+            snprintf(a->result.message, sizeof(a->result.message), "guest rebooted");
+        } else if (!dom || dom->state == VMON_STATE_SHUTOFF) {
+            a->result.status = VMON_ACTION_OK;
+            snprintf(a->result.message, sizeof(a->result.message), "guest shut down%s",
+                     reboot ? " (its on_reboot action)" : "");
         } else if (now > a->deadline) {
             a->result.status = VMON_ACTION_IGNORED;
-            snprintf(a->result.message, sizeof(a->result.message),
-                     "guest still %s %.0f s after the shutdown request",
-                     vmon_domain_state_name(dom->state), p->opts.shutdown_timeout);
+            if (reboot)
+                snprintf(a->result.message, sizeof(a->result.message),
+                         "no reset of the guest %.0f s after the reboot request",
+                         p->opts.shutdown_timeout);
+            else
+                snprintf(a->result.message, sizeof(a->result.message),
+                         "guest still %s %.0f s after the shutdown request",
+                         vmon_domain_state_name(dom->state), p->opts.shutdown_timeout);
         }
     }
 }
@@ -316,9 +348,10 @@ vmon_poller_event_fd(struct vmon_poller *p)
     return vmon_event_queue_fd(p->events);
 }
 
+/* requested: monotonic time the action was asked for (before libvirt was called) */
 static void
 record_action(struct vmon_poller *p, const unsigned char uuid[16],
-              const struct vmon_action_result *res)
+              const struct vmon_action_result *res, double requested)
 {
     pthread_mutex_lock(&p->lock);
     struct action_record *a = NULL;
@@ -328,10 +361,12 @@ record_action(struct vmon_poller *p, const unsigned char uuid[16],
     if (!a) {
         p->actions = vmon_realloc_array(p->actions, p->nactions + 1, sizeof(*p->actions));
         a = &p->actions[p->nactions++];
+        memset(a, 0, sizeof(*a));
         memcpy(a->uuid, uuid, 16);
     }
     a->result = *res;
-    a->deadline = vmon_now_mono() + p->opts.shutdown_timeout;
+    a->requested = requested;
+    a->deadline = requested + p->opts.shutdown_timeout;
     pthread_mutex_unlock(&p->lock);
 }
 
@@ -396,6 +431,8 @@ int
 vmon_poller_action(struct vmon_poller *p, const char *domain, enum vmon_action action,
                    struct vmon_action_result *res)
 {
+    double requested = vmon_now_mono();
+
     memset(res, 0, sizeof(*res));
     res->action = action;
     res->when = time(NULL);
@@ -445,19 +482,34 @@ vmon_poller_action(struct vmon_poller *p, const char *domain, enum vmon_action a
                     vmon_domain_state_name(state));
         goto out;
     }
+    /*
+     * Shutdown and reboot only ask the guest (ACPI), which may ignore it:
+     * the polls, and for a reboot libvirt's reset event, tell whether it
+     * obeyed.  The reset can come before virDomainReboot() returns, so the
+     * record that catches it exists first.  Without events nothing would
+     * report the reset: a reboot libvirt accepted is all we can say then.
+     */
+    bool ask_guest = action == VMON_ACTION_SHUTDOWN
+                     || (action == VMON_ACTION_REBOOT && p->opts.events);
+    if (ask_guest) {
+        finish(res, VMON_ACTION_PENDING, "%s of '%s' requested", vmon_action_name(action), name);
+        record_action(p, uuid, res, requested);
+    }
     if (run_action(dom, action) < 0) {
         rc = finish(res, VMON_ACTION_FAILED, "%s of '%s' failed: %s", vmon_action_name(action),
                     name, vmon_virt_error());
         if (used == p->action_conn)
             vmon_conn_check(p->action_conn);
-    } else if (action == VMON_ACTION_SHUTDOWN) {
-        /* the guest may ignore ACPI: the poll tells whether it obeyed */
-        rc = finish(res, VMON_ACTION_PENDING, "shutdown of '%s' requested", name);
+    } else if (ask_guest) {
+        /* recorded pending above; a poll may have settled it since */
+        rc = 0;
+        goto recorded;
     } else {
         rc = finish(res, VMON_ACTION_OK, "%s of '%s' done", vmon_action_name(action), name);
     }
 out:
-    record_action(p, uuid, res);
+    record_action(p, uuid, res, requested);
+recorded:
     virDomainFree(dom);
     virConnectClose(conn);
     return rc;

@@ -3,8 +3,9 @@
 #  - snmpset suspend/resume/reboot/shutdown/destroy/start changes the guest
 #    exactly as `virsh domstate` then shows, and snmptrapd receives the
 #    lifecycle notification of each transition;
-#  - a TCG guest has no OS, so it ignores the ACPI shutdown: the agent must
-#    say ignored(3), not ok;
+#  - a TCG guest has no OS, so it ignores the ACPI shutdown and reboot: the
+#    agent must say ignored(3), not ok; a reboot the guest obeys (it resets)
+#    is ok(1);
 #  - refused SETs answer their error and leave the guest as it was (same
 #    state, same domain id: it was not restarted behind our back);
 #  - snmpd and then libvirtd restart during a walk loop: the agent does not
@@ -77,7 +78,7 @@ act() {
     # snmpset; the agent handles this GET only after it, so once it is
     # answered the action is done and virsh must show its effect.
     res=$(snmp_get $D.16.$U1)
-    case $2 in shutdown) wantres=2 ;; *) wantres=1 ;; esac
+    case $2 in shutdown|reboot) wantres=2 ;; *) wantres=1 ;; esac
     test "$res" = "$wantres" ||
         fail "$2: virtmonDomainLastActionResult $res ($(snmp_get $D.18.$U1)), want $wantres"
     vs=$(domstate vmt-snmp1)
@@ -106,7 +107,24 @@ refuse() {
 # ---- actions ----------------------------------------------------------------
 act 6 suspend paused 3
 act 7 resume running 4
-act 3 reboot running ""     # stays running; QEMU reboots in place
+# reboot: ACPI too, and QEMU reboots in place (no lifecycle event).  The
+# guest has no OS and ignores it: pending(2), then ignored(3) after
+# shutdownTimeout, never ok(1).  A guest that obeys resets: `virsh reset`
+# plays that guest, and libvirt's reboot event makes the result ok(1).
+result_is() { test "$(snmp_get $D.16.$U1)" = "$1"; }
+act 3 reboot running ""
+result_is 2 || fail "reboot result right after: $(snmp_get $D.16.$U1), want pending(2)"
+wait_for $((3 + INTERVAL * 2 + 5)) result_is 3 ||
+    fail "ignored reboot: result $(snmp_get $D.16.$U1), want ignored(3)"
+ok "reboot ignored by the guest: ignored(3), $(snmp_get $D.18.$U1)"
+act 3 reboot running ""
+sys_guest_kick vmt-snmp1
+wait_for $((INTERVAL * 2 + 5)) result_is 1 ||
+    fail "reboot obeyed: result $(snmp_get $D.16.$U1) ($(snmp_get $D.18.$U1)), want ok(1)"
+case $(snmp_get $D.18.$U1) in
+*"guest rebooted"*) ok "reboot obeyed (the guest reset): ok(1), $(snmp_get $D.18.$U1)" ;;
+*) fail "reboot obeyed: message $(snmp_get $D.18.$U1)" ;;
+esac
 act 5 destroy "shut off" 5
 act 1 start running 2
 
