@@ -1,8 +1,11 @@
 #include "vmon-action.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
-#include "vmon-poller.h"
+#include "vmon-snapshot.h"
 #include "vmon-util.h"
 
 static const char *const action_names[] = {
@@ -34,6 +37,66 @@ const char *
 vmon_action_status_name(enum vmon_action_status s)
 {
     return (unsigned) s < VMON_ACTION_STATUS__N ? status_names[s] : "unknown";
+}
+
+int
+vmon_action_status_from_name(const char *name)
+{
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(status_names); i++)
+        if (strcmp(name, status_names[i]) == 0)
+            return (int) i;
+    return -1;
+}
+
+int
+vmon_actions_parse(const char *text, unsigned *mask)
+{
+    unsigned m = 0;
+    char *copy = vmon_strdup(text), *save = NULL;
+
+    if (strcasecmp(text, "none") == 0) {
+        free(copy);
+        *mask = 0;
+        return 0;
+    }
+    for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+        if (strcasecmp(tok, "all") == 0) {
+            for (int a = VMON_ACTION_NONE + 1; a < VMON_ACTION__N; a++)
+                m |= 1u << a;
+            continue;
+        }
+        int a = vmon_action_from_name(tok);
+        if (a <= VMON_ACTION_NONE) {
+            vmon_error_set("unknown action '%s' (known: start, shutdown, reboot, reset, "
+                           "destroy, suspend, resume, all, none)", tok);
+            free(copy);
+            return -1;
+        }
+        m |= 1u << a;
+    }
+    free(copy);
+    *mask = m;
+    return 0;
+}
+
+const char *
+vmon_actions_format(unsigned mask, char *buf, size_t size)
+{
+    size_t used = 0;
+
+    buf[0] = '\0';
+    for (int a = VMON_ACTION_NONE + 1; a < VMON_ACTION__N; a++) {
+        if (!(mask & (1u << a)))
+            continue;
+        int n = snprintf(buf + used, size - used, "%s%s", used ? "," : "",
+                         vmon_action_name((enum vmon_action) a));
+        if (n < 0 || (size_t) n >= size - used)
+            break;
+        used += (size_t) n;
+    }
+    if (!used)
+        snprintf(buf, size, "none");
+    return buf;
 }
 
 /*

@@ -2,6 +2,7 @@
 #ifndef VMON_ACTION_H
 #define VMON_ACTION_H
 
+#include <stddef.h>
 #include <time.h>
 
 enum vmon_action {
@@ -40,5 +41,16 @@ enum vmon_action_status vmon_action_check(unsigned allowed, enum vmon_action act
 /* -1 when name is no action */
 int vmon_action_from_name(const char *name);
 const char *vmon_action_status_name(enum vmon_action_status s);
+/* -1 when name is no status */
+int vmon_action_status_from_name(const char *name);
+
+/*
+ * Sets of actions, as bits (1u << enum vmon_action), written as a
+ * configuration says them: "start,shutdown", "all", "none".  parse: 0, or
+ * -1 with vmon_error_last() naming the word it did not know.  format:
+ * "none" for the empty set; returns buf.
+ */
+int vmon_actions_parse(const char *text, unsigned *mask);
+const char *vmon_actions_format(unsigned mask, char *buf, size_t size);
 
 #endif

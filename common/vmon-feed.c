@@ -10,11 +10,17 @@
  * (vmon-catchup.h), skipping domains the stream did tell of; then one a
  * poll interval hides (a guest paused and resumed between two polls) goes
  * unseen.  Connection events come from virtmond's own health line, and
- * from virtmond itself going away.  Actions are refused: virtmond only
- * reads.
+ * from virtmond itself going away.
+ *
+ * Actions are virtmond's to run ("action" on its socket): the face's
+ * thread waits for libvirt's answer as it would with a poller of its own.
+ * The feed remembers the result of each it asked for, and while one is
+ * pending (a shutdown the guest has yet to obey) asks virtmond after each
+ * fetch how it ended, so reading the result never waits on a socket.
  */
 #include "vmon-source.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -32,6 +38,17 @@
 #include "vmon-wire.h"
 
 
+/* More than any SNMP manager restarts at once; the stalest goes first. */
+#define MAX_ACTIONS 64
+/* A destroy waits for QEMU to exit, a wedged guest for libvirt's timeouts. */
+#define ACTION_TIMEOUT 60.0
+
+struct feed_action {
+    unsigned char uuid[16];
+    char uuid_str[37];
+    struct vmon_action_result result;
+};
+
 struct feed {
     char *path;
     double interval;
@@ -42,6 +59,8 @@ struct feed {
     bool stream_up;
     uint64_t stream_epoch;          /* +1 at each (re)connection of the stream */
     struct vmon_told told;          /* domains the stream told of since prev */
+    struct feed_action actions[MAX_ACTIONS];    /* what we asked virtmond to do */
+    size_t nactions;
 
     /* the thread's own */
     struct vmon_snapshot *prev;     /* last connected one, for inferring events */
@@ -107,6 +126,58 @@ publish_unreachable(struct feed *f, const char *why)
     publish(f, snap);
 }
 
+/* Keep res as the newest action on uuid (lock held). */
+static void
+remember_action(struct feed *f, const unsigned char uuid[16], const char *uuid_str,
+                const struct vmon_action_result *res)
+{
+    struct feed_action *slot = NULL;
+
+    for (size_t i = 0; i < f->nactions && !slot; i++)
+        if (memcmp(f->actions[i].uuid, uuid, 16) == 0)
+            slot = &f->actions[i];
+    if (!slot && f->nactions < MAX_ACTIONS)
+        slot = &f->actions[f->nactions++];
+    if (!slot) {
+        slot = &f->actions[0];
+        for (size_t i = 1; i < f->nactions; i++)
+            if (f->actions[i].result.when < slot->result.when)
+                slot = &f->actions[i];
+    }
+    memcpy(slot->uuid, uuid, 16);
+    snprintf(slot->uuid_str, sizeof(slot->uuid_str), "%s", uuid_str);
+    slot->result = *res;
+}
+
+/* Ask virtmond how the pending actions we asked for ended. */
+static void
+settle_pending(struct feed *f)
+{
+    struct feed_action pending[MAX_ACTIONS];
+    size_t n = 0;
+
+    pthread_mutex_lock(&f->lock);
+    for (size_t i = 0; i < f->nactions; i++)
+        if (f->actions[i].result.status == VMON_ACTION_PENDING)
+            pending[n++] = f->actions[i];
+    pthread_mutex_unlock(&f->lock);
+    for (size_t i = 0; i < n; i++) {
+        struct vmon_action_result now;
+        char err[256];
+        if (vmon_serve_last_action(f->path, pending[i].uuid_str, 2, &now, err, sizeof(err)) != 0)
+            continue;   /* out of reach, or forgotten by a restarted virtmond: ask again later */
+        pthread_mutex_lock(&f->lock);
+        for (size_t j = 0; j < f->nactions; j++) {
+            struct feed_action *a = &f->actions[j];
+            /* unless a newer action of ours replaced it meanwhile */
+            if (memcmp(a->uuid, pending[i].uuid, 16) == 0 && a->result.status == VMON_ACTION_PENDING
+                && now.when >= a->result.when)
+                a->result = now;
+        }
+        pthread_mutex_unlock(&f->lock);
+    }
+}
+
 /*
  * Connection events as the poller gives them: nothing at the first
  * contact, "lost" once when libvirt (or virtmond itself) stops answering
@@ -164,6 +235,7 @@ fetch_once(struct feed *f)
     }
     f->reached = true;
     publish(f, snap);
+    settle_pending(f);
 }
 
 static void *
@@ -366,24 +438,45 @@ feed_events_dropped(void *src)
 static int
 feed_action(void *src, const char *domain, enum vmon_action action, struct vmon_action_result *res)
 {
-    (void) src;
-    memset(res, 0, sizeof(*res));
-    res->action = action;
-    res->when = time(NULL);
-    res->status = VMON_ACTION_REFUSED;
-    snprintf(res->message, sizeof(res->message),
-             "cannot %s '%s': fed by virtmond, which does not act", vmon_action_name(action),
-             domain);
-    return -1;
+    struct feed *f = src;
+    unsigned char uuid[16];
+    char uuid_str[37] = "";
+    int rc = vmon_serve_act(f->path, domain, action, ACTION_TIMEOUT, res);
+
+    /* a face names the domain by UUID; by name, the newest snapshot knows it */
+    if (vmon_wire_parse_uuid(domain, uuid) == 0) {
+        for (size_t i = 0; i < 36; i++)
+            uuid_str[i] = (char) tolower((unsigned char) domain[i]);
+        uuid_str[36] = '\0';
+    }
+    pthread_mutex_lock(&f->lock);
+    if (!uuid_str[0] && f->latest) {
+        const struct vmon_domain *d = vmon_snapshot_find_domain(f->latest, domain);
+        if (d) {
+            memcpy(uuid, d->uuid, 16);
+            memcpy(uuid_str, d->uuid_str, sizeof(uuid_str));
+        }
+    }
+    if (uuid_str[0] && res->status != VMON_ACTION_NOT_FOUND)
+        remember_action(f, uuid, uuid_str, res);
+    pthread_mutex_unlock(&f->lock);
+    return rc;
 }
 
 static int
 feed_last_action(void *src, const unsigned char uuid[16], struct vmon_action_result *res)
 {
-    (void) src;
-    (void) uuid;
-    (void) res;
-    return -1;
+    struct feed *f = src;
+    int rc = -1;
+
+    pthread_mutex_lock(&f->lock);
+    for (size_t i = 0; i < f->nactions; i++)
+        if (memcmp(f->actions[i].uuid, uuid, 16) == 0) {
+            *res = f->actions[i].result;
+            rc = 0;
+        }
+    pthread_mutex_unlock(&f->lock);
+    return rc;
 }
 
 static void *

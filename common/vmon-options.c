@@ -115,37 +115,6 @@ vmon_parse_uint(const char *text, unsigned min, unsigned max, unsigned *value)
     return 0;
 }
 
-static int
-parse_actions(const char *text, unsigned *mask)
-{
-    unsigned m = 0;
-    char *copy = vmon_strdup(text), *save = NULL;
-
-    if (strcasecmp(text, "none") == 0) {
-        free(copy);
-        *mask = 0;
-        return 0;
-    }
-    for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
-        if (strcasecmp(tok, "all") == 0) {
-            for (int a = VMON_ACTION_NONE + 1; a < VMON_ACTION__N; a++)
-                m |= 1u << a;
-            continue;
-        }
-        int a = vmon_action_from_name(tok);
-        if (a <= VMON_ACTION_NONE) {
-            vmon_error_set("unknown action '%s' (known: start, shutdown, reboot, reset, "
-                           "destroy, suspend, resume, all, none)", tok);
-            free(copy);
-            return -1;
-        }
-        m |= 1u << a;
-    }
-    free(copy);
-    *mask = m;
-    return 0;
-}
-
 /* Prefix the message the parser recorded with the key it was for. */
 static int
 fail_key(const char *key)
@@ -192,7 +161,7 @@ vmon_options_set(struct vmon_options *o, const char *key, const char *value)
     if (strcasecmp(key, "interactive-auth") == 0)
         return vmon_parse_bool(value, &o->interactive_auth) < 0 ? fail_key(key) : 0;
     if (strcasecmp(key, "allow-actions") == 0)
-        return parse_actions(value, &o->allowed_actions) < 0 ? fail_key(key) : 0;
+        return vmon_actions_parse(value, &o->allowed_actions) < 0 ? fail_key(key) : 0;
     vmon_error_set("unknown setting '%s'", key);
     return -1;
 }

@@ -206,6 +206,7 @@ vmon_poller_poll(struct vmon_poller *p)
     snap->taken = vmon_now_mono();
     snap->taken_wall = time(NULL);
     snap->uri = vmon_strdup(p->opts.uri);
+    snap->actions_allowed = p->opts.allowed_actions;
     if (conn) {
         char *uri = virConnectGetURI(conn);
         if (uri) {

@@ -255,3 +255,100 @@ vmon_serve_subscribe(const char *path, double timeout, char *err, size_t errlen)
     }
     return fd;
 }
+
+/*
+ * Send req and read the one line that answers it (without its newline)
+ * into line.  0, or -1 with err: out of reach, timeout, or the server's
+ * own "error: ..." line.
+ */
+static int
+one_line_exchange(const char *path, const char *req, size_t reqlen, double timeout, char *line,
+                  size_t size, char *err, size_t errlen)
+{
+    double deadline = vmon_now_mono() + timeout;
+    size_t len = 0;
+    int fd = send_request(path, req, reqlen, deadline, timeout, err, errlen);
+
+    if (fd < 0)
+        return -1;
+    shutdown(fd, SHUT_WR);
+    for (;;) {
+        ssize_t n = read(fd, line + len, size - 1 - len);
+        if (n > 0) {
+            len += (size_t) n;
+            line[len] = '\0';
+            if (memchr(line, '\n', len) || len == size - 1)
+                break;
+            continue;
+        }
+        if (n == 0)
+            break;
+        int w = errno == EAGAIN || errno == EINTR ? vmon_fd_wait(fd, POLLIN, deadline) : -1;
+        if (w <= 0) {
+            struct reply_reader r = { .error = w == 0 ? ETIMEDOUT : errno };
+            read_failed(&r, path, timeout, err, errlen);
+            close(fd);
+            return -1;
+        }
+    }
+    close(fd);
+    line[len] = '\0';
+    char *nl = strchr(line, '\n');
+    if (!nl) {
+        snprintf(err, errlen, "virtmond at %s %s", path,
+                 len ? "sent a reply line without its end" : "closed the connection without a reply");
+        return -1;
+    }
+    *nl = '\0';
+    if (strncmp(line, "error: ", 7) == 0) {
+        snprintf(err, errlen, "virtmond at %s: %s", path, line + 7);
+        return -1;
+    }
+    return 0;
+}
+
+int
+vmon_serve_act(const char *path, const char *domain, enum vmon_action action, double timeout,
+               struct vmon_action_result *res)
+{
+    char *req = NULL, line[1024], err[1024], why[512];
+    size_t reqlen;
+    FILE *f = open_memstream(&req, &reqlen);
+
+    if (!f)
+        abort();   /* no memory: vmon_alloc's policy */
+    fprintf(f, "action %s ", vmon_action_name(action));
+    vmon_wire_write_string(f, domain);
+    fputc('\n', f);
+    fclose(f);
+    int rc = one_line_exchange(path, req, reqlen, timeout, line, sizeof(line), err, sizeof(err));
+    free(req);
+    if (rc == 0 && vmon_wire_parse_action_result(line, res, why, sizeof(why)) < 0) {
+        snprintf(err, sizeof(err), "bad reply from virtmond at %.200s: %s", path, why);
+        rc = -1;
+    }
+    if (rc < 0) {
+        memset(res, 0, sizeof(*res));
+        res->action = action;
+        res->status = VMON_ACTION_FAILED;
+        res->when = time(NULL);
+        /* the message column is this long: the server's words come last */
+        snprintf(res->message, sizeof(res->message), "%.*s", (int) sizeof(res->message) - 1, err);
+        return -1;
+    }
+    return res->status == VMON_ACTION_OK || res->status == VMON_ACTION_PENDING ? 0 : -1;
+}
+
+int
+vmon_serve_last_action(const char *path, const char *uuid, double timeout,
+                       struct vmon_action_result *res, char *err, size_t errlen)
+{
+    char req[64], line[1024];
+    int reqlen = snprintf(req, sizeof(req), "last-action %.36s\n", uuid);
+
+    if (one_line_exchange(path, req, (size_t) reqlen, timeout, line, sizeof(line), err, errlen) < 0)
+        return -1;
+    if (strcmp(line, "no-action") == 0)
+        return 1;
+    return vmon_wire_parse_action_result(line, res, err, errlen) < 0 ? -1 : 0;
+}

@@ -9,7 +9,8 @@
  * client thread is bounded anyway: 1 s to send its request line, 10 s to
  * take the reply, at most MAX_CLIENTS of them at once (beyond that a client
  * gets "error: busy" at once), and vmon_server_stop() waits for them.
- * Clients never call libvirt: they take the poller's latest snapshot.
+ * Readers never call libvirt: they take the poller's latest snapshot.  An
+ * "action" request does, for as long as libvirt takes, on its own thread.
  */
 #include "vmon-serve.h"
 
@@ -49,6 +50,7 @@ struct vmon_server {
     pthread_cond_t idle;
     unsigned clients;       /* client threads running */
     int subscribers[MAX_SUBSCRIBERS];   /* "events" clients' sockets, -1 free */
+    vmon_server_log_fn *act_log;        /* NULL: no actions on this socket */
 };
 
 struct client {
@@ -106,44 +108,160 @@ read_request(int fd, char *buf, size_t size, const char **why)
     return 0;
 }
 
+enum request_kind { REQ_SNAPSHOT, REQ_DOMAIN, REQ_EVENTS, REQ_ACTION, REQ_LAST_ACTION };
+
+struct request {
+    enum request_kind kind;
+    enum vmon_action action;    /* REQ_ACTION */
+    char *domain;               /* REQ_DOMAIN, REQ_ACTION, REQ_LAST_ACTION; to free */
+};
+
+/* A domain as a request names it: bare, or quoted as the wire quotes strings. */
+static char *
+parse_domain(const char *arg, char *why, size_t whylen)
+{
+    const char *end;
+    char *name;
+
+    if (!*arg) {
+        snprintf(why, whylen, "no domain in the request");
+        return NULL;
+    }
+    if (arg[0] != '"')
+        return vmon_strdup(arg);
+    name = vmon_wire_parse_string(arg, &end);
+    if (name && *end == '\0')
+        return name;
+    free(name);
+    snprintf(why, whylen, "bad quoted domain name in the request");
+    return NULL;
+}
+
 /*
- * "snapshot" → *only NULL; "domain NAME" or "domain \"NAME\"" → *only, to
- * free; "events" → *events.  0, or -1 with why filled.
+ * "snapshot", "domain NAME", "events", "action ACTION NAME",
+ * "last-action UUID" into req.  0, or -1 with why filled.
  */
 static int
-parse_request(const char *req, char **only, bool *events, char *why, size_t whylen)
+parse_request(const char *line, struct request *req, char *why, size_t whylen)
 {
-    *only = NULL;
-    *events = false;
-    if (strcmp(req, "snapshot") == 0)
+    memset(req, 0, sizeof(*req));
+    if (strcmp(line, "snapshot") == 0)
         return 0;
-    if (strcmp(req, "events") == 0) {
-        *events = true;
+    if (strcmp(line, "events") == 0) {
+        req->kind = REQ_EVENTS;
         return 0;
     }
-    if (strncmp(req, "domain ", 7) == 0 && req[7]) {
-        const char *arg = req + 7, *end;
-        if (arg[0] != '"') {
-            *only = vmon_strdup(arg);
-            return 0;
+    if (strncmp(line, "domain ", 7) == 0) {
+        req->kind = REQ_DOMAIN;
+        req->domain = parse_domain(line + 7, why, whylen);
+        return req->domain ? 0 : -1;
+    }
+    if (strncmp(line, "action ", 7) == 0) {
+        const char *name = line + 7;
+        size_t len = strcspn(name, " ");
+        char word[16];
+        snprintf(word, sizeof(word), "%.*s", (int) (len < sizeof(word) ? len : sizeof(word) - 1), name);
+        int a = len < sizeof(word) ? vmon_action_from_name(word) : -1;
+        if (a <= VMON_ACTION_NONE) {
+            snprintf(why, whylen, "unknown action '%s' (known: start, shutdown, reboot, reset, "
+                                  "destroy, suspend, resume)", word);
+            return -1;
         }
-        *only = vmon_wire_parse_string(arg, &end);
-        if (*only && *end == '\0')
+        req->kind = REQ_ACTION;
+        req->action = (enum vmon_action) a;
+        req->domain = parse_domain(name[len] ? name + len + 1 : "", why, whylen);
+        return req->domain ? 0 : -1;
+    }
+    if (strncmp(line, "last-action ", 12) == 0) {
+        unsigned char uuid[16];
+        req->kind = REQ_LAST_ACTION;
+        req->domain = vmon_strdup(line + 12);
+        if (vmon_wire_parse_uuid(req->domain, uuid) == 0)
             return 0;
-        free(*only);
-        *only = NULL;
-        snprintf(why, whylen, "bad quoted domain name in the request");
+        snprintf(why, whylen, "last-action wants a domain UUID");
+        free(req->domain);
+        req->domain = NULL;
         return -1;
     }
     /* echo the start of it, without control bytes, for whoever typed it */
     char shown[64];
     size_t i;
-    for (i = 0; req[i] && i < sizeof(shown) - 1; i++)
-        shown[i] = (unsigned char) req[i] < 0x20 ? '?' : req[i];
+    for (i = 0; line[i] && i < sizeof(shown) - 1; i++)
+        shown[i] = (unsigned char) line[i] < 0x20 ? '?' : line[i];
     shown[i] = '\0';
     snprintf(why, whylen,
-             "unknown request '%s' (expected \"snapshot\", \"domain NAME\" or \"events\")", shown);
+             "unknown request '%s' (expected \"snapshot\", \"domain NAME\", \"events\", "
+             "\"action ACTION NAME\" or \"last-action UUID\")", shown);
     return -1;
+}
+
+static void
+send_action_result(int fd, const struct vmon_action_result *res)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    if (!f)
+        abort();   /* no memory: vmon_alloc's policy */
+    vmon_wire_write_action_result(f, res);
+    fclose(f);
+    (void) vmon_fd_send_all(fd, text, len, vmon_now_mono() + REPLY_TIMEOUT);
+    free(text);
+}
+
+/*
+ * Run an action for a client.  Anyone who may read the socket may read
+ * the snapshots (a check in the socket's group); acting takes root or
+ * virtmond's own user, checked on the peer's credentials, and an action
+ * virtmond's --allow-actions lists (the poller refuses the rest).
+ */
+static void
+serve_action(struct vmon_server *s, int fd, const struct request *req)
+{
+    struct ucred peer;
+    socklen_t len = sizeof(peer);
+    struct vmon_action_result res;
+    char msg[512];
+
+    pthread_mutex_lock(&s->lock);
+    vmon_server_log_fn *act_log = s->act_log;
+    pthread_mutex_unlock(&s->lock);
+    if (!act_log) {
+        send_error(fd, "this socket takes no actions", vmon_now_mono() + REPLY_TIMEOUT);
+        return;
+    }
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) < 0) {
+        send_error(fd, "cannot tell who is asking (SO_PEERCRED)", vmon_now_mono() + REPLY_TIMEOUT);
+        return;
+    }
+    if (peer.uid != 0 && peer.uid != geteuid()) {
+        snprintf(msg, sizeof(msg), "%s of '%s' refused: uid %u (pid %d) is neither root nor "
+                 "virtmond's own user (uid %u)", vmon_action_name(req->action), req->domain,
+                 (unsigned) peer.uid, (int) peer.pid, (unsigned) geteuid());
+        act_log(msg);
+        send_error(fd, msg, vmon_now_mono() + REPLY_TIMEOUT);
+        return;
+    }
+    vmon_poller_action(s->poller, req->domain, req->action, &res);
+    snprintf(msg, sizeof(msg), "%s of '%s' for pid %d (uid %u): %s: %s",
+             vmon_action_name(req->action), req->domain, (int) peer.pid, (unsigned) peer.uid,
+             vmon_action_status_name(res.status), res.message);
+    act_log(msg);
+    send_action_result(fd, &res);
+}
+
+static void
+serve_last_action(struct vmon_server *s, int fd, const struct request *req)
+{
+    unsigned char uuid[16];
+    struct vmon_action_result res;
+
+    vmon_wire_parse_uuid(req->domain, uuid);    /* parse_request checked it */
+    if (vmon_poller_last_action(s->poller, uuid, &res) == 0)
+        send_action_result(fd, &res);
+    else
+        (void) vmon_fd_send_all(fd, "no-action\n", 10, vmon_now_mono() + REPLY_TIMEOUT);
 }
 
 /* Keep fd as an events subscriber; false (fd to close) when full. */
@@ -199,33 +317,46 @@ vmon_server_publish(struct vmon_server *s, const struct vmon_event *ev)
 static bool
 serve_client(struct vmon_server *s, int fd)
 {
-    char req[MAX_REQUEST], why[256];
+    char line[MAX_REQUEST], why[256];
     const char *read_why = NULL;
-    char *only = NULL, *text = NULL;
+    char *text = NULL;
     size_t len = 0;
     double deadline = vmon_now_mono() + REPLY_TIMEOUT;
+    struct request req;
 
-    if (read_request(fd, req, sizeof(req), &read_why) < 0) {
+    if (read_request(fd, line, sizeof(line), &read_why) < 0) {
         send_error(fd, read_why, deadline);
         return false;
     }
-    bool events;
-    if (parse_request(req, &only, &events, why, sizeof(why)) < 0) {
+    if (parse_request(line, &req, why, sizeof(why)) < 0) {
         send_error(fd, why, deadline);
         return false;
     }
-    if (events)
+    switch (req.kind) {
+    case REQ_EVENTS:
         return subscribe(s, fd, deadline);
+    case REQ_ACTION:
+        serve_action(s, fd, &req);
+        free(req.domain);
+        return false;
+    case REQ_LAST_ACTION:
+        serve_last_action(s, fd, &req);
+        free(req.domain);
+        return false;
+    case REQ_SNAPSHOT:
+    case REQ_DOMAIN:
+        break;
+    }
     struct vmon_snapshot *snap = vmon_poller_snapshot(s->poller);
     if (!snap) {
         send_error(fd, "no poll has finished yet; try again in a moment", deadline);
-        free(only);
+        free(req.domain);
         return false;
     }
     FILE *f = open_memstream(&text, &len);
     if (!f)
         abort();   /* no memory: vmon_alloc's policy */
-    int rc = vmon_wire_write(f, snap, only);
+    int rc = vmon_wire_write(f, snap, req.domain);
     fclose(f);
     vmon_snapshot_unref(snap);
     if (rc < 0)
@@ -233,7 +364,7 @@ serve_client(struct vmon_server *s, int fd)
     else
         (void) vmon_fd_send_all(fd, text, len, deadline);
     free(text);
-    free(only);
+    free(req.domain);
     return false;
 }
 
@@ -433,6 +564,14 @@ error:
     free(s->path);
     free(s);
     return NULL;
+}
+
+void
+vmon_server_take_actions(struct vmon_server *s, vmon_server_log_fn *log)
+{
+    pthread_mutex_lock(&s->lock);
+    s->act_log = log;
+    pthread_mutex_unlock(&s->lock);
 }
 
 void

@@ -11,9 +11,16 @@
  *                         connection event as it happens (vmon_wire_write_event),
  *                         until either side closes; a subscriber that falls
  *                         behind is dropped
+ *   "action ACTION NAME|UUID\n"
+ *                         run it (vmon_poller_action), once the server takes
+ *                         actions (vmon_server_take_actions) and the peer is
+ *                         root or the server's own user; one line
+ *                         vmon_wire_write_action_result() as the reply
+ *   "last-action UUID\n"  that line for the newest action on the domain
+ *                         (a pending shutdown settles later), or "no-action"
  *
  * The reply is vmon_wire_write()'s text, or one line "error: ..." when the
- * request was not understood or no poll has finished yet.  The server runs
+ * request was not understood, was refused or no poll has finished yet.  The server runs
  * on a thread of its own and never calls libvirt: it serves whatever the
  * poller last published, so a hung guest or libvirtd cannot stall it.
  */
@@ -23,12 +30,26 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "vmon-action.h"
+
 /*
  * Where virtmond listens unless told otherwise, and where a check looks.
  * The build passes $(runstatedir)/virtmon/virtmond.sock (top Makefile.am).
  */
 #ifndef VIRTMOND_SOCKET
 #define VIRTMOND_SOCKET "/run/virtmon/virtmond.sock"
+/*
+ * The client half of "action": ask the server at path to act, waiting up
+ * to timeout seconds for libvirt's answer.  As vmon_poller_action(): 0 when
+ * done or pending, -1 otherwise, res saying what happened either way (a
+ * server out of reach or refusing the asker is VMON_ACTION_FAILED).
+ */
+int vmon_serve_act(const char *path, const char *domain, enum vmon_action action, double timeout,
+                   struct vmon_action_result *res);
+/* The client half of "last-action": 0 with res, 1 when none, -1 with err. */
+int vmon_serve_last_action(const char *path, const char *uuid, double timeout,
+                           struct vmon_action_result *res, char *err, size_t errlen);
+
 #endif
 
 struct vmon_event;
@@ -43,6 +64,12 @@ struct vmon_server;
  */
 struct vmon_server *vmon_server_start(struct vmon_poller *p, const char *path, mode_t mode,
                                       gid_t gid, char *err, size_t errlen);
+/*
+ * Take "action" requests from now on, and tell log (one line, any thread)
+ * each one asked, with who asked and how it ended.
+ */
+typedef void vmon_server_log_fn(const char *line);
+void vmon_server_take_actions(struct vmon_server *s, vmon_server_log_fn *log);
 /* Stop serving and remove the socket file.  NULL is fine. */
 void vmon_server_stop(struct vmon_server *s);
 /* Send ev to every "events" subscriber (any thread; never blocks on one). */
@@ -61,5 +88,17 @@ int vmon_serve_subscribe(const char *path, double timeout, char *err, size_t err
  */
 struct vmon_snapshot *vmon_serve_fetch(const char *path, const char *only, double timeout,
                                        char *err, size_t errlen);
+
+/*
+ * The client half of "action": ask the server at path to act, waiting up
+ * to timeout seconds for libvirt's answer.  As vmon_poller_action(): 0 when
+ * done or pending, -1 otherwise, res saying what happened either way (a
+ * server out of reach or refusing the asker is VMON_ACTION_FAILED).
+ */
+int vmon_serve_act(const char *path, const char *domain, enum vmon_action action, double timeout,
+                   struct vmon_action_result *res);
+/* The client half of "last-action": 0 with res, 1 when none, -1 with err. */
+int vmon_serve_last_action(const char *path, const char *uuid, double timeout,
+                           struct vmon_action_result *res, char *err, size_t errlen);
 
 #endif

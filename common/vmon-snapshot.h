@@ -133,6 +133,10 @@ struct vmon_snapshot {
     double elapsed;               /* seconds since the previous snapshot, 0 first */
     char *uri;                    /* the connection's canonical URI */
     struct vmon_health health;
+    /* what the source will do when a face asks (bits 1u << enum
+     * vmon_action): its allow-actions, carried so that a face reading
+     * virtmond can refuse up front what virtmond would refuse */
+    unsigned actions_allowed;
     struct vmon_node node;
     struct vmon_domain *domains;  /* sorted by name */
     size_t ndomains;

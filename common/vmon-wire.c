@@ -5,6 +5,7 @@
  *   virtmon-snapshot 1
  *   snapshot SEQ AGE TAKEN_WALL ELAPSED URI
  *   health CONNECTED POLLS POLL_ERRORS RECONNECTS LAST_POLL_SECONDS LAST_POLL_TIME LAST_ERROR
+ *   actions LIST              what the writer will do when asked: "none", "start,destroy"
  *   node HOSTNAME HV_TYPE HV_VERSION LIB_VERSION CPU_MODEL ACTIVE INACTIVE
  *   states N0 N1 ...          domains_by_state, indexed by enum vmon_domain_state
  *   domain NAME UUID ID STATE REASON PERSISTENT AUTOSTART PARTIAL PARTIAL_GROUPS OS_TYPE
@@ -168,6 +169,8 @@ vmon_wire_write(FILE *f, const struct vmon_snapshot *snap, const char *only)
             h->polls, h->poll_errors, h->reconnects, h->last_poll_seconds,
             (long long) h->last_poll_time);
     vmon_wire_write_string(f, h->last_error);
+    char actions[128];
+    fprintf(f, "\nactions %s", vmon_actions_format(snap->actions_allowed, actions, sizeof(actions)));
     fputs("\nnode ", f);
     vmon_wire_write_string(f, node->hostname);
     fputc(' ', f);
@@ -405,25 +408,33 @@ get_str(struct reader *r, const struct field *f, const char *what, char **out)
     return true;
 }
 
+int
+vmon_wire_parse_uuid(const char *s, unsigned char uuid[16])
+{
+    if (strlen(s) != 36)
+        return -1;
+    for (int i = 0, o = 0; i < 36; ) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i++] != '-')
+                return -1;
+            continue;
+        }
+        int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        uuid[o++] = (unsigned char) (hi * 16 + lo);
+        i += 2;
+    }
+    return 0;
+}
+
 static bool
 get_uuid(struct reader *r, const struct field *f, struct vmon_domain *d)
 {
     const char *s = f->s;
 
-    if (f->quoted || strlen(s) != 36)
+    if (f->quoted || vmon_wire_parse_uuid(s, d->uuid) < 0)
         return fail(r, "uuid: '%s' is not a UUID", s);
-    for (int i = 0, o = 0; i < 36; ) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (s[i++] != '-')
-                return fail(r, "uuid: '%s' is not a UUID", s);
-            continue;
-        }
-        int hi = hexval(s[i]), lo = hexval(s[i + 1]);
-        if (hi < 0 || lo < 0)
-            return fail(r, "uuid: '%s' is not a UUID", s);
-        d->uuid[o++] = (unsigned char) (hi * 16 + lo);
-        i += 2;
-    }
     for (int i = 0; i < 36; i++)
         d->uuid_str[i] = (char) tolower((unsigned char) s[i]);
     d->uuid_str[36] = '\0';
@@ -631,6 +642,9 @@ read_line(struct reader *r, char *line)
     else if (strcmp(kw, "snapshot") == 0 || strcmp(kw, "health") == 0
              || strcmp(kw, "node") == 0 || strcmp(kw, "states") == 0)
         ok = read_header(r, f, n);
+    else if (strcmp(kw, "actions") == 0)
+        ok = need(r, n, 2, "actions") && (vmon_actions_parse(f[1].s, &r->snap->actions_allowed) == 0
+                                          || fail(r, "actions: %s", vmon_error_last()));
     else if (strcmp(kw, "end") == 0)
         return 1;
     else if (strspn(kw, "abcdefghijklmnopqrstuvwxyz-") != strlen(kw))
@@ -752,6 +766,49 @@ vmon_wire_parse_event(char *line, struct vmon_event *ev, char *err, size_t errle
     }
     free(name);
     free(uuid);
+    free(message);
+    return ok ? 0 : -1;
+}
+
+int
+vmon_wire_write_action_result(FILE *f, const struct vmon_action_result *res)
+{
+    fprintf(f, "action-result %s %s %lld ", vmon_action_name(res->action),
+            vmon_action_status_name(res->status), (long long) res->when);
+    vmon_wire_write_string(f, res->message);
+    fputc('\n', f);
+    return ferror(f) ? -1 : 0;
+}
+
+int
+vmon_wire_parse_action_result(char *line, struct vmon_action_result *res, char *err,
+                              size_t errlen)
+{
+    struct reader r = { .line = 1, .c = get_c_locale(), .err = err, .errlen = errlen };
+    struct field f[MAX_FIELDS];
+    long long when;
+    char *message = NULL;
+    int n = split(&r, line, f);
+
+    memset(res, 0, sizeof(*res));
+    if (n < 0)
+        return -1;
+    if (n < 5 || strcmp(f[0].s, "action-result") != 0) {
+        fail(&r, "not an action result (want 4 fields after 'action-result')");
+        return -1;
+    }
+    int action = vmon_action_from_name(f[1].s);
+    int status = vmon_action_status_from_name(f[2].s);
+    bool ok = (action > VMON_ACTION_NONE || fail(&r, "action '%s' unknown", f[1].s))
+              && (status >= 0 || fail(&r, "action status '%s' unknown", f[2].s))
+              && get_int(&r, &f[3], "when", 0, LLONG_MAX, &when)
+              && get_str(&r, &f[4], "message", &message);
+    if (ok) {
+        res->action = (enum vmon_action) action;
+        res->status = (enum vmon_action_status) status;
+        res->when = (time_t) when;
+        snprintf(res->message, sizeof(res->message), "%s", message ? message : "");
+    }
     free(message);
     return ok ? 0 : -1;
 }

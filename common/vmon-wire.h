@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "vmon-action.h"
 #include "vmon-event.h"
 #include "vmon-snapshot.h"
 
@@ -56,5 +57,21 @@ char *vmon_wire_parse_string(const char *text, const char **end);
  */
 int vmon_wire_write_event(FILE *f, const struct vmon_event *ev);
 int vmon_wire_parse_event(char *line, struct vmon_event *ev, char *err, size_t errlen);
+
+/*
+ * What virtmond answers to "action ..." and "last-action ..." (vmon-serve.h):
+ *
+ *   action-result ACTION STATUS WHEN MESSAGE
+ *
+ * ACTION and STATUS as vmon_action_name() and vmon_action_status_name()
+ * say them, WHEN in seconds since the epoch, MESSAGE quoted.  parse takes
+ * one such line without its newline (modified in place): 0, or -1 with err.
+ */
+int vmon_wire_write_action_result(FILE *f, const struct vmon_action_result *res);
+int vmon_wire_parse_action_result(char *line, struct vmon_action_result *res, char *err,
+                                  size_t errlen);
+
+/* "6f2c...-..." (36 characters, either case) into 16 bytes: 0, or -1. */
+int vmon_wire_parse_uuid(const char *text, unsigned char uuid[16]);
 
 #endif

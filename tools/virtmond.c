@@ -39,6 +39,12 @@ log_msg(const char *fmt, ...)
 }
 
 static void
+log_line(const char *line)
+{
+    log_msg("%s", line);
+}
+
+static void
 usage(FILE *out)
 {
     fprintf(out,
@@ -52,6 +58,11 @@ usage(FILE *out)
             "      --exclude LIST        leave out domains matching these globs or UUIDs\n"
             "      --workers N           concurrent bulk-stats calls (default: sized to host)\n"
             "      --timeout DURATION    time a per-domain fallback call may take (default 5s)\n"
+            "      --allow-actions LIST  actions root may ask for on the socket: start,shutdown,\n"
+            "                            reboot,reset,destroy,suspend,resume, all or none\n"
+            "                            (default none)\n"
+            "      --shutdown-timeout DURATION\n"
+            "                            when an unanswered shutdown is called ignored (default 2m)\n"
             "  -s, --socket PATH         where to listen (default %s)\n"
             "      --socket-mode OCTAL   permissions of the socket (default 0660)\n"
             "      --socket-group GROUP  group of the socket (default: the daemon's)\n"
@@ -122,7 +133,10 @@ log_progress(struct vmon_poller *p, struct vmon_server *server, char **last_erro
 int
 main(int argc, char **argv)
 {
-    enum { OPT_WINDOW = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_WORKERS, OPT_TIMEOUT, OPT_MODE, OPT_GROUP };
+    enum {
+        OPT_WINDOW = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_WORKERS, OPT_TIMEOUT, OPT_MODE, OPT_GROUP,
+        OPT_ACTIONS, OPT_SHUTDOWN_TIMEOUT,
+    };
     static const struct option longopts[] = {
         { "connect", required_argument, NULL, 'c' },
         { "interval", required_argument, NULL, 'i' },
@@ -131,6 +145,8 @@ main(int argc, char **argv)
         { "exclude", required_argument, NULL, OPT_EXCLUDE },
         { "workers", required_argument, NULL, OPT_WORKERS },
         { "timeout", required_argument, NULL, OPT_TIMEOUT },
+        { "allow-actions", required_argument, NULL, OPT_ACTIONS },
+        { "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN_TIMEOUT },
         { "socket", required_argument, NULL, 's' },
         { "socket-mode", required_argument, NULL, OPT_MODE },
         { "socket-group", required_argument, NULL, OPT_GROUP },
@@ -161,6 +177,8 @@ main(int argc, char **argv)
         case OPT_EXCLUDE: key = "exclude"; break;
         case OPT_WORKERS: key = "workers"; break;
         case OPT_TIMEOUT: key = "timeout"; break;
+        case OPT_ACTIONS: key = "allow-actions"; break;
+        case OPT_SHUTDOWN_TIMEOUT: key = "shutdown-timeout"; break;
         case 's': socket_path = optarg; break;
         case 'p': pidfile = optarg; break;
         case 'f': break;
@@ -215,6 +233,8 @@ main(int argc, char **argv)
     /* a client or libvirtd gone mid-write must give an error, not kill us */
     signal(SIGPIPE, SIG_IGN);
 
+    /* acting needs a read-write connection; polling alone does not */
+    opts.readwrite = opts.allowed_actions != 0;
     struct vmon_poller *p = vmon_poller_new(&opts);
     vmon_options_clear(&opts);
     if (!p) {
@@ -228,6 +248,8 @@ main(int argc, char **argv)
         vmon_poller_free(p);
         return 1;
     }
+    /* every socket user may ask; the server checks who, the poller what */
+    vmon_server_take_actions(server, log_line);
     if (vmon_poller_start(p) < 0) {
         log_msg("%s", vmon_error_last());
         vmon_server_stop(server);

@@ -160,6 +160,69 @@ case $out in "error: unknown request 'GET / HTTP/1.0'"*) ok "bad request: $out" 
 out=$("$FETCH" --raw "$SOCK" "$(head -c 5000 /dev/zero | tr '\0' x)")
 check "overlong request" "error: request line too long" "$out"
 
+# ---- actions ----
+# state_of NAME [SOCKET]: the domain's state in a fresh fetch
+state_of() { "$FETCH" "${2:-$SOCK}" "$1" | awk -F'\t' '$1 == "domain" { print $4 }'; }
+# wait_state NAME STATE SOCKET: within 10 s (polls every second)
+wait_state() {
+    for _ in $(seq 1 100); do [ "$(state_of "$1" "$3")" = "$2" ] && return 0; sleep 0.1; done
+    return 1
+}
+out=$("$FETCH" --raw "$SOCK" $'action suspend dom-0001\n')
+case $out in "action-result suspend refused "*"not allowed by configuration"*) ok "action without --allow-actions: $out" ;;
+*) nok "action without --allow-actions answered '$out'" ;; esac
+sleep 1.2
+check "... and dom-0001 still" running "$(state_of dom-0001)"
+
+# a second daemon that may suspend and resume, on a socket anyone may open
+SOCK2=$dir/act.sock
+chmod 711 "$dir"
+main_dpid=$dpid
+start_daemon "$dir/d-act.log" -c "$URI" -i 1 -s "$SOCK2" --socket-mode 0666 --allow-actions suspend,resume
+for _ in $(seq 1 300); do "$FETCH" "$SOCK2" >/dev/null 2>&1 && break; sleep 0.1; done
+check "snapshot says what virtmond will do" "actions suspend,resume" \
+    "$("$FETCH" --raw "$SOCK2" $'snapshot\n' | grep '^actions ')"
+out=$("$FETCH" --raw "$SOCK2" $'action suspend dom-0001\n')
+case $out in "action-result suspend ok "*"suspend of 'dom-0001' done\"") ok "suspend: $out" ;; *) nok "suspend answered '$out'" ;; esac
+wait_state dom-0001 paused "$SOCK2" && ok "dom-0001 paused after the suspend" ||
+    nok "dom-0001 is $(state_of dom-0001 "$SOCK2") after the suspend"
+check "the suspend logged once, with who asked" 1 \
+    "$(grep -c "suspend of 'dom-0001' for pid [0-9]* (uid $(id -u)): ok" "$dir/d-act.log")"
+uuid1=$("$FETCH" "$SOCK2" dom-0001 | awk -F'\t' '$1 == "domain" { print $3 }')
+out=$("$FETCH" --raw "$SOCK2" "last-action $uuid1"$'\n')
+case $out in "action-result suspend ok "*) ok "last-action: $out" ;; *) nok "last-action answered '$out'" ;; esac
+check "last-action of a domain never acted on" no-action \
+    "$("$FETCH" --raw "$SOCK2" $'last-action 76697274-6d6f-4e00-8000-000000000002\n')"
+out=$("$FETCH" --raw "$SOCK2" $'action destroy dom-0001\n')
+case $out in "action-result destroy refused "*) ok "destroy, not allowed: $out" ;; *) nok "destroy answered '$out'" ;; esac
+out=$("$FETCH" --raw "$SOCK2" $'action resume dom-0002\n')
+case $out in "action-result resume invalid "*"while it is running"*) ok "resume of a running domain: $out" ;;
+*) nok "resume of a running domain answered '$out'" ;; esac
+out=$("$FETCH" --raw "$SOCK2" $'action resume "no such domain"\n')
+case $out in "action-result resume not-found "*) ok "unknown domain: $out" ;; *) nok "unknown domain answered '$out'" ;; esac
+for req in "action explode dom-0001:unknown action 'explode'" "action suspend:no domain in the request" \
+           "last-action dom-0001:last-action wants a domain UUID"; do
+    out=$("$FETCH" --raw "$SOCK2" "${req%%:*}"$'\n')
+    case $out in "error: ${req#*:}"*) ok "'${req%%:*}': $out" ;; *) nok "'${req%%:*}' answered '$out'" ;; esac
+done
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$FETCH" --raw "$SOCK2" $'action resume dom-0001\n')
+    case $out in "error: resume of 'dom-0001' refused: uid 65534"*) ok "another user may not act: $out" ;;
+    *) nok "uid 65534 asking to resume got '$out'" ;; esac
+    check "... but may read" "$domains" "$(setpriv --reuid=65534 --regid=65534 --clear-groups "$FETCH" "$SOCK2" | grep -c '^domain')"
+    grep -q "resume of 'dom-0001' refused: uid 65534" "$dir/d-act.log" && ok "the refusal is logged" ||
+        nok "the refusal of uid 65534 is not logged"
+fi
+sleep 1.2
+check "dom-0001 untouched by the refused requests" paused "$(state_of dom-0001 "$SOCK2")"
+out=$("$FETCH" --raw "$SOCK2" $'action resume dom-0001\n')
+case $out in "action-result resume ok "*) ok "resume: $out" ;; *) nok "resume answered '$out'" ;; esac
+wait_state dom-0001 running "$SOCK2" && ok "dom-0001 running after the resume" ||
+    nok "dom-0001 is $(state_of dom-0001 "$SOCK2") after the resume"
+kill -TERM "$dpid"; wait "$dpid"; pids=${pids/ $dpid/}
+dpid=$main_dpid
+chmod 700 "$dir"
+
 # a client that never sends must not hold the others up
 "$FETCH" --hold "$SOCK" 3 >"$dir/hold" &
 hold=$!; pids="$pids $hold"

@@ -45,6 +45,7 @@ build(void)
     s->taken_wall = 1700000000;
     s->elapsed = 10.000000000000002;
     s->uri = vmon_strdup("test:///tmp/a b/\"x\".xml");
+    s->actions_allowed = 1u << VMON_ACTION_SUSPEND | 1u << VMON_ACTION_DESTROY;
     s->health = (struct vmon_health) {
         .connected = true, .polls = 123456789012345ULL, .poll_errors = 3, .reconnects = 2,
         .last_poll_seconds = 0.12345678901234567, .last_poll_time = 1700000001,
@@ -174,6 +175,7 @@ compare(const struct vmon_snapshot *a, const struct vmon_snapshot *b)
     EXPECT_EQ_U64(a->taken_wall, b->taken_wall);
     EXPECT(same_double(a->elapsed, b->elapsed));
     EXPECT(same_str(a->uri, b->uri));
+    EXPECT_EQ_U64(a->actions_allowed, b->actions_allowed);
     EXPECT(a->health.connected == b->health.connected);
     EXPECT_EQ_U64(a->health.polls, b->health.polls);
     EXPECT_EQ_U64(a->health.poll_errors, b->health.poll_errors);
@@ -327,6 +329,8 @@ DEF_TEST(bad_input)
     expect_error("virtmon-snapshot 1\nsnapshot 1 0 0 0 bare\nend\n", "line 2", "uri");
     expect_error("virtmon-snapshot 1\nend\n", "line 2", "before the snapshot");
     expect_error(HEAD "m\n", "line 5", "needs 4 fields");
+    expect_error(HEAD "actions start,explode\n", "line 5", "unknown action 'explode'");
+    expect_error(HEAD "actions\n", "line 5", "'actions' needs 1 fields");
     expect_error(HEAD "vcpu 0\nend\n", "line 5", "before any domain");
     expect_error(HEAD "w cpu.percent 1 2 3\nend\n", "line 5", "before any domain");
     expect_error(HEAD "domain \"a\" not-a-uuid 1 1 1 1 1 0 0 -\nend\n", "line 5", "uuid");
@@ -503,6 +507,66 @@ DEF_TEST(event_lines)
     }
 }
 
+DEF_TEST(action_result_lines)
+{
+    struct vmon_action_result res = { .action = VMON_ACTION_SHUTDOWN, .status = VMON_ACTION_PENDING,
+                                      .when = 1796232913 };
+    snprintf(res.message, sizeof(res.message), "shutdown of 'web \"1\"' requested");
+    char *text = NULL, err[256];
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    EXPECT(vmon_wire_write_action_result(f, &res) == 0);
+    fclose(f);
+    EXPECT(len > 0 && text[len - 1] == '\n');
+    text[len - 1] = '\0';
+    EXPECT_STR("action-result shutdown pending 1796232913 \"shutdown of 'web \\\"1\\\"' requested\"", text);
+
+    struct vmon_action_result back;
+    EXPECT(vmon_wire_parse_action_result(text, &back, err, sizeof(err)) == 0);
+    EXPECT_EQ_U64(VMON_ACTION_SHUTDOWN, back.action);
+    EXPECT_EQ_U64(VMON_ACTION_PENDING, back.status);
+    EXPECT_EQ_U64(1796232913, back.when);
+    EXPECT_STR(res.message, back.message);
+    free(text);
+
+    static const char *const bad[] = {
+        "action-result explode ok 1 \"m\"",
+        "action-result none ok 1 \"m\"",
+        "action-result start fine 1 \"m\"",
+        "action-result start ok -1 \"m\"",
+        "action-result start ok 1 m",
+        "action-result start ok 1",
+        "no-action",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char line[256];
+        snprintf(line, sizeof(line), "%s", bad[i]);
+        bool refused = vmon_wire_parse_action_result(line, &back, err, sizeof(err)) < 0;
+        if (!refused)
+            printf("# accepted: %s\n", bad[i]);
+        EXPECT(refused && strncmp(err, "line 1: ", 8) == 0);
+    }
+
+    /* sets of actions, as configurations and the wire write them */
+    unsigned mask = 99;
+    char buf[128];
+    EXPECT(vmon_actions_parse("none", &mask) == 0 && mask == 0);
+    EXPECT_STR("none", vmon_actions_format(0, buf, sizeof(buf)));
+    EXPECT(vmon_actions_parse("resume, Start", &mask) == 0);
+    EXPECT_STR("start,resume", vmon_actions_format(mask, buf, sizeof(buf)));
+    EXPECT(vmon_actions_parse("all", &mask) == 0);
+    EXPECT_STR("start,shutdown,reboot,reset,destroy,suspend,resume", vmon_actions_format(mask, buf, sizeof(buf)));
+    EXPECT(vmon_actions_parse("start,explode", &mask) < 0);
+    EXPECT(strstr(vmon_error_last(), "'explode'") != NULL);
+
+    unsigned char uuid[16];
+    EXPECT(vmon_wire_parse_uuid("76697274-6D6F-4e00-8000-0000000000ff", uuid) == 0 && uuid[0] == 0x76
+           && uuid[5] == 0x6f && uuid[15] == 0xff);
+    EXPECT(vmon_wire_parse_uuid("76697274-6d6f-4e00-8000-0000000000f", uuid) < 0);
+    EXPECT(vmon_wire_parse_uuid("76697274x6d6f-4e00-8000-0000000000ff", uuid) < 0);
+    EXPECT(vmon_wire_parse_uuid("76697274-6d6f-4e00-8000-0000000000fg", uuid) < 0);
+}
+
 int
 main(void)
 {
@@ -514,5 +578,6 @@ main(void)
     RUN_TEST(quoted_strings);
     RUN_TEST(comma_locale);
     RUN_TEST(event_lines);
+    RUN_TEST(action_result_lines);
     return TAP_END();
 }
