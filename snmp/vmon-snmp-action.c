@@ -110,10 +110,24 @@ known_state(const unsigned char uuid[16], uint64_t seq)
     return -1;
 }
 
+unsigned
+vmon_snmp_allowed_actions(void)
+{
+    unsigned allowed = vmon_snmp.opts.allowed_actions;
+
+    /* virtmond acts for us, and refuses what its own --allow-actions does
+     * not list: a SET must hear that now, not after the manager's reply */
+    if (vmon_snmp.agent_socket) {
+        const struct vmon_snapshot *snap = vmon_snmp_snapshot();
+        allowed &= snap ? snap->actions_allowed : 0;
+    }
+    return allowed;
+}
+
 int
 vmon_snmp_action_check(const struct vmon_domain *dom, enum vmon_action a)
 {
-    unsigned allowed = vmon_snmp.opts.allowed_actions;
+    unsigned allowed = vmon_snmp_allowed_actions();
     /* each table refreshes its rows on its own clock: judge the state by
      * the newest snapshot, not by the one this row was built from */
     const struct vmon_snapshot *snap = vmon_snmp_snapshot();

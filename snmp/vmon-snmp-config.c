@@ -18,8 +18,10 @@
  *                              for check_virt_domain --agent-socket=PATH
  *   checkSocketGroup GROUP     that socket's group (default: the agent's)
  *   agentSocket PATH           read virtmond's snapshots there instead of
- *                              polling libvirt (read-only; no libvirt
- *                              loaded); excludes the libvirt-side keys
+ *                              polling libvirt (no libvirt loaded; SETs
+ *                              are virtmond's to run, when both its
+ *                              --allow-actions and allowActions list
+ *                              them); excludes the libvirt-side keys
  *
  * Values go through the core's vmon_options_set(), so they are checked
  * exactly as the other faces check them.  A bad line makes the agent
@@ -44,7 +46,7 @@ static const struct key_map keys[] = {
     { "window", "window", "DURATION", true },
     { "domainInclude", "include", "PATTERN[,PATTERN...]", true },
     { "domainExclude", "exclude", "PATTERN[,PATTERN...]", true },
-    { "allowActions", "allow-actions", "start,shutdown,reboot,reset,destroy,suspend,resume|all|none", true },
+    { "allowActions", "allow-actions", "start,shutdown,reboot,reset,destroy,suspend,resume|all|none", false },
     { "shutdownTimeout", "shutdown-timeout", "DURATION", true },
     { "workers", "workers", "N", true },
     { "compat", NULL, "yes|no", false },
@@ -88,11 +90,11 @@ parse_line(const char *token, char *line)
         fail(token, "needs a value");
         return;
     }
-    /* virtmond polls, filters, keeps the window and would have to act:
-     * a setting for it here would be silently ignored, so refuse it */
+    /* virtmond polls, filters and keeps the window: a setting for it here
+     * would be silently ignored, so refuse it */
     if (k->polling && vmon_snmp.agent_socket) {
         fail(token, "not with agentSocket: virtmond polls libvirt, and its own "
-                    "configuration decides this (the agent then only reads)");
+                    "configuration decides this");
         return;
     }
     if (k->polling && !polling_key_seen)
@@ -102,7 +104,8 @@ parse_line(const char *token, char *line)
         if (polling_key_seen) {
             char why[256];
             snprintf(why, sizeof(why), "not with %s: agentSocket makes virtmond poll libvirt "
-                                       "for the agent, which then only reads", polling_key_seen);
+                                       "for the agent, and virtmond's own configuration "
+                                       "decides this", polling_key_seen);
             fail(token, why);
             return;
         }

@@ -13,25 +13,6 @@
 static const oid agent_oid[] = { VMON_OID_AGENT };
 static const oid node_oid[] = { VMON_OID_NODE };
 
-static void
-actions_text(unsigned mask, char *buf, size_t size)
-{
-    size_t used = 0;
-
-    buf[0] = '\0';
-    for (int a = VMON_ACTION_NONE + 1; a < VMON_ACTION__N; a++) {
-        if (!(mask & (1u << a)))
-            continue;
-        int n = snprintf(buf + used, size - used, "%s%s", used ? "," : "",
-                         vmon_action_name((enum vmon_action) a));
-        if (n < 0 || (size_t) n >= size - used)
-            break;
-        used += (size_t) n;
-    }
-    if (!used)
-        snprintf(buf, size, "none");
-}
-
 /* 0 and vb set, or -1: no such object (yet). */
 static int
 agent_value(unsigned subid, const struct vmon_snapshot *snap, netsnmp_variable_list *vb)
@@ -78,8 +59,8 @@ agent_value(unsigned subid, const struct vmon_snapshot *snap, netsnmp_variable_l
         vb->type = ASN_UNSIGNED;
         return 0;
     case VMON_AGENT_ALLOWED_ACTIONS:
-        actions_text(o->allowed_actions, buf, sizeof(buf));
-        vmon_snmp_set_string(vb, buf);
+        vmon_snmp_set_string(vb, vmon_actions_format(vmon_snmp_allowed_actions(), buf,
+                                                     sizeof(buf)));
         return 0;
     case VMON_AGENT_SNAPSHOT_SEQ:
         vmon_snmp_set_counter64(vb, snap ? snap->seq : 0);

@@ -150,6 +150,11 @@ struct vmon_snmp_decode {
 };
 int vmon_snmp_action_handle(netsnmp_agent_request_info *reqinfo,
                             netsnmp_request_info *requests, vmon_snmp_decode_fn *decode);
+/*
+ * The actions a SET may ask for (bits 1u << enum vmon_action): allowActions,
+ * and when reading virtmond, only those virtmond also allows.
+ */
+unsigned vmon_snmp_allowed_actions(void);
 /* Whether a is allowed and sensible for dom: SNMP error or SNMP_ERR_NOERROR. */
 int vmon_snmp_action_check(const struct vmon_domain *dom, enum vmon_action a);
 

@@ -142,12 +142,16 @@ EOC
     snmp_wait_polls 2 || hard "the subagent served no data within 20 s"
 }
 
-# snmp_start_virtmond URI [INTERVAL]: virtmond polling URI (every second)
-# on its own socket; the next snmp_start_agent reads from it (AGENT_FEED).
+# snmp_start_virtmond URI [INTERVAL [OPTION...]]: virtmond polling URI
+# (every second) on its own socket; the next snmp_start_agent reads from it
+# (AGENT_FEED).
 snmp_start_virtmond() {
     AGENT_FEED=$T/virtmond.sock
     rm -f "$AGENT_FEED"
-    "$top_builddir/tools/virtmond" -c "$1" -i "${2:-1s}" -s "$AGENT_FEED" > "$T/virtmond.log" 2>&1 &
+    vd_uri=$1 vd_interval=${2:-1s}
+    shift; test $# -gt 0 && shift
+    "$top_builddir/tools/virtmond" -c "$vd_uri" -i "$vd_interval" -s "$AGENT_FEED" "$@" \
+        > "$T/virtmond.log" 2>&1 &
     VIRTMOND_PID=$!
     snmp_pids="$VIRTMOND_PID $snmp_pids"
     i=0
@@ -197,4 +201,28 @@ state_number() {
     "in shutdown") echo 4 ;; "shut off") echo 5 ;; crashed) echo 6 ;;
     pmsuspended) echo 7 ;; *) echo 0 ;;
     esac
+}
+
+# sset EXPECTED-ERROR OID TYPE VALUE: "ok" or the error name snmpset prints
+# (counted in $checks)
+sset() {
+    want=$1; shift
+    out=$(snmpset -v2c -c private -t 5 -r 0 -On 127.0.0.1:$SNMP_PORT "$@" 2>&1)
+    case $want in
+    ok) echo "$out" | grep -q ' = INTEGER' || fail "snmpset $*: $out" ;;
+    *) echo "$out" | grep -q "Reason: $want" || fail "snmpset $*: expected $want, got: $out" ;;
+    esac
+    checks=$((checks + 1))
+}
+
+# The state columns come from the snapshot: a change shows after the next
+# poll (interval 1s).  Wait for it against a deadline, not a count of
+# tries, so a loaded machine gets the same 20 seconds as an idle one.
+wait_state() {   # UUID-OID STATE, virtmonDomainState of that row ($D: the domain table)
+    deadline=$(( $(date +%s) + 20 ))
+    while test "$(snmp_get $D.4.$1)" != "$2"; do
+        test "$(date +%s)" -lt "$deadline" ||
+            fail "domain state did not become $2 in 20 s (is $(snmp_get $D.4.$1))"
+        sleep 0.1
+    done
 }

@@ -15,29 +15,6 @@ URI=test:///default
 ALPHA=$(uuid_oid 6695eb01-f6a4-8304-79aa-97f2502e193f)     # "test", running
 checks=0
 
-# sset EXPECTED-ERROR OID TYPE VALUE: "ok" or the error name snmpset prints
-sset() {
-    want=$1; shift
-    out=$(snmpset -v2c -c private -t 5 -r 0 -On 127.0.0.1:$SNMP_PORT "$@" 2>&1)
-    case $want in
-    ok) echo "$out" | grep -q ' = INTEGER' || fail "snmpset $*: $out" ;;
-    *) echo "$out" | grep -q "Reason: $want" || fail "snmpset $*: expected $want, got: $out" ;;
-    esac
-    checks=$((checks + 1))
-}
-
-# The state columns come from the snapshot: a change shows after the next
-# poll (interval 1s).  Wait for it against a deadline, not a count of
-# tries, so a loaded machine gets the same 20 seconds as an idle one.
-wait_state() {   # UUID-OID STATE
-    deadline=$(( $(date +%s) + 20 ))
-    while test "$(snmp_get $D.4.$1)" != "$2"; do
-        test "$(date +%s)" -lt "$deadline" ||
-            fail "domain state did not become $2 in 20 s (is $(snmp_get $D.4.$1))"
-        sleep 0.1
-    done
-}
-
 snmp_start_master
 
 # 1. read-only agent (no allowActions): every action is notWritable

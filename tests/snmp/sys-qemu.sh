@@ -15,7 +15,8 @@
 #  - with one guest's QEMU SIGSTOPped, a full walk answers well under 1 s;
 #  - reading virtmond instead (agentSocket), start/suspend/resume by virsh
 #    still show in the state column and arrive as traps, a suspend+resume
-#    quicker than a poll too (virtmond's event stream).
+#    quicker than a poll too (virtmond's event stream); snmpset suspend and
+#    resume run in virtmond, and one virtmond does not allow is refused.
 # Holds tests/sys/lib.sh's lock on the shared libvirtd from sys_setup on.
 . "${srcdir:-.}/tests/sys/lib.sh"
 SNMP_NO_TRAP=1
@@ -215,8 +216,9 @@ kill -CONT "$pid2"
 # virtmond polls every 5 s and streams libvirt's events; the agent maps no
 # libvirt and traps each event it is sent.
 kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null
-snmp_start_virtmond qemu:///system 5s
-snmp_start_agent unused "interval 5s"
+snmp_start_virtmond qemu:///system 5s --allow-actions suspend,resume
+snmp_start_agent unused "interval 5s
+allowActions suspend,resume,destroy"
 grep -q 'libvirt\.so' "/proc/$AGENT_PID/maps" && fail "an agent reading virtmond mapped libvirt"
 for step in "start 2 running" "suspend 3 paused" "resume 4 running"; do
     set -- $step
@@ -237,6 +239,17 @@ wait_for 5 trap_seen "$from" 4 || fail "through virtmond, a quick resume: no tra
 grep -q "seen by virtmond's polls" "$T/agent.log" &&
     fail "events were inferred although the stream was up: $(grep "seen by" "$T/agent.log" | head -2)"
 ok "through virtmond, suspend+resume within one poll: both traps, from virtmond's event stream"
+# SETs through virtmond: the agent forwards them, virtmond runs them, and
+# only what both allow is accepted
+INTERVAL=5
+act 6 suspend paused 3
+act 7 resume running 4
+refuse inconsistentValue $D.14.$U1 i 5               # destroy: virtmond does not allow it
+uuid1=$(sys_virsh domuuid vmt-snmp1 | sed '/^$/d')
+n=$(grep -c "suspend of '$uuid1' for pid $AGENT_PID (uid 0): ok" "$T/virtmond.log")
+test "$n" = 1 || fail "virtmond logged the suspend $n times: $(cat "$T/virtmond.log")"
+grep -q "destroy of" "$T/virtmond.log" && fail "the refused destroy reached virtmond"
+ok "through virtmond: SET suspend/resume ran in virtmond (logged once, with the agent's pid); destroy refused up front"
 kill "$VIRTMOND_PID"; wait "$VIRTMOND_PID" 2>/dev/null
 wait_for 10 sh -c "test \"\$(snmpget -v2c -c public -On -Oqv 127.0.0.1:$SNMP_PORT $R.1.1.0)\" = 2" ||
     fail "virtmond gone: virtmonAgentConnected $(snmp_get $R.1.1.0), want false(2)"
