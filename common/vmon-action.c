@@ -9,7 +9,7 @@
 #include "vmon-util.h"
 
 static const char *const action_names[] = {
-    "none", "start", "shutdown", "reboot", "reset", "destroy", "suspend", "resume",
+    "none", "start", "shutdown", "reboot", "reset", "destroy", "suspend", "resume", "start-paused",
 };
 _Static_assert(VMON_ARRAY_SIZE(action_names) == VMON_ACTION__N, "action names");
 
@@ -62,11 +62,13 @@ vmon_actions_parse(const char *text, unsigned *mask)
     for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
         if (strcasecmp(tok, "all") == 0) {
             for (int a = VMON_ACTION_NONE + 1; a < VMON_ACTION__N; a++)
-                m |= 1u << a;
+                if (a != VMON_ACTION_START_PAUSED)
+                    m |= 1u << a;
             continue;
         }
         int a = vmon_action_from_name(tok);
-        if (a <= VMON_ACTION_NONE) {
+        /* start-paused comes with start (vmon_action_allowed) */
+        if (a <= VMON_ACTION_NONE || a == VMON_ACTION_START_PAUSED) {
             vmon_error_set("unknown action '%s' (known: start, shutdown, reboot, reset, "
                            "destroy, suspend, resume, all, none)", tok);
             free(copy);
@@ -86,7 +88,7 @@ vmon_actions_format(unsigned mask, char *buf, size_t size)
 
     buf[0] = '\0';
     for (int a = VMON_ACTION_NONE + 1; a < VMON_ACTION__N; a++) {
-        if (!(mask & (1u << a)))
+        if (!(mask & (1u << a)) || a == VMON_ACTION_START_PAUSED)
             continue;
         int n = snprintf(buf + used, size - used, "%s%s", used ? "," : "",
                          vmon_action_name((enum vmon_action) a));
@@ -99,6 +101,15 @@ vmon_actions_format(unsigned mask, char *buf, size_t size)
     return buf;
 }
 
+bool
+vmon_action_allowed(unsigned allowed, enum vmon_action action)
+{
+    /* a paused start is a start: one permission for both */
+    enum vmon_action permission = action == VMON_ACTION_START_PAUSED ? VMON_ACTION_START : action;
+
+    return action > VMON_ACTION_NONE && action < VMON_ACTION__N && (allowed & (1u << permission));
+}
+
 /*
  * Decide before touching libvirt, so a refused or senseless request leaves
  * the domain exactly as it was (an SNMP SET must fail in its check phase).
@@ -108,13 +119,14 @@ vmon_action_check(unsigned allowed, enum vmon_action action, int state)
 {
     if (action <= VMON_ACTION_NONE || action >= VMON_ACTION__N)
         return VMON_ACTION_INVALID;
-    if (!(allowed & (1u << action)))
+    if (!vmon_action_allowed(allowed, action))
         return VMON_ACTION_REFUSED;
 
     /* a crashed domain that libvirt preserved (on_crash=preserve) is still active */
     bool active = state != VMON_STATE_SHUTOFF && state != VMON_STATE_NOSTATE;
     switch (action) {
     case VMON_ACTION_START:
+    case VMON_ACTION_START_PAUSED:
         return active ? VMON_ACTION_INVALID : VMON_ACTION_OK;
     case VMON_ACTION_SUSPEND:
         return state == VMON_STATE_RUNNING || state == VMON_STATE_BLOCKED

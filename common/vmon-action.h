@@ -2,6 +2,7 @@
 #ifndef VMON_ACTION_H
 #define VMON_ACTION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -14,6 +15,7 @@ enum vmon_action {
     VMON_ACTION_DESTROY,
     VMON_ACTION_SUSPEND,
     VMON_ACTION_RESUME,
+    VMON_ACTION_START_PAUSED,  /* start with the vCPUs paused; allowed with start */
     VMON_ACTION__N
 };
 
@@ -36,6 +38,8 @@ struct vmon_action_result {
 };
 
 const char *vmon_action_name(enum vmon_action a);
+/* Whether the allowed set (1u << enum vmon_action bits) permits action. */
+bool vmon_action_allowed(unsigned allowed, enum vmon_action action);
 /* Whether action would be allowed and valid in state, without running it. */
 enum vmon_action_status vmon_action_check(unsigned allowed, enum vmon_action action, int state);
 /* -1 when name is no action */

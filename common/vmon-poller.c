@@ -424,6 +424,7 @@ run_action(virDomainPtr dom, enum vmon_action action)
     case VMON_ACTION_DESTROY: return virDomainDestroy(dom);
     case VMON_ACTION_SUSPEND: return virDomainSuspend(dom);
     case VMON_ACTION_RESUME: return virDomainResume(dom);
+    case VMON_ACTION_START_PAUSED: return virDomainCreateWithFlags(dom, VIR_DOMAIN_START_PAUSED);
     default: return -1;
     }
 }
@@ -440,7 +441,7 @@ vmon_poller_action(struct vmon_poller *p, const char *domain, enum vmon_action a
 
     if (action <= VMON_ACTION_NONE || action >= VMON_ACTION__N)
         return finish(res, VMON_ACTION_INVALID, "no such action (%d)", (int) action);
-    if (!(p->opts.allowed_actions & (1u << action)))
+    if (!vmon_action_allowed(p->opts.allowed_actions, action))
         return finish(res, VMON_ACTION_REFUSED, "action '%s' is not allowed by configuration",
                       vmon_action_name(action));
 

@@ -164,7 +164,7 @@ parse_request(const char *line, struct request *req, char *why, size_t whylen)
         int a = len < sizeof(word) ? vmon_action_from_name(word) : -1;
         if (a <= VMON_ACTION_NONE) {
             snprintf(why, whylen, "unknown action '%s' (known: start, shutdown, reboot, reset, "
-                                  "destroy, suspend, resume)", word);
+                                  "destroy, suspend, resume, start-paused)", word);
             return -1;
         }
         req->kind = REQ_ACTION;

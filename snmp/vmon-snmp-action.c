@@ -74,6 +74,7 @@ state_after(enum vmon_action a)
     case VMON_ACTION_DESTROY:
         return VMON_STATE_SHUTOFF;
     case VMON_ACTION_SUSPEND:
+    case VMON_ACTION_START_PAUSED:
         return VMON_STATE_PAUSED;
     default:
         return -1;          /* shutdown, reboot, reset: the snapshot will tell */
@@ -170,12 +171,13 @@ why(int err)
 }
 
 static void
-reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, vmon_snmp_decode_fn *decode)
+reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, netsnmp_request_info *all,
+        vmon_snmp_decode_fn *decode)
 {
     const struct vmon_snmp_row *row = vmon_snmp_table_row(r);
     netsnmp_table_request_info *ti = netsnmp_extract_table_info(r);
     enum vmon_action action = VMON_ACTION_NONE;
-    int err = ti ? decode(row, ti->colnum, r->requestvb, &action) : SNMP_ERR_GENERR;
+    int err = ti ? decode(row, ti->colnum, r->requestvb, all, &action) : SNMP_ERR_GENERR;
 
     if (err != SNMP_ERR_NOERROR) {
         if (row && row->dom)
@@ -192,6 +194,8 @@ reserve(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r, vmon_snmp_
         netsnmp_set_request_error(reqinfo, r, SNMP_ERR_NOCREATION);
         return;
     }
+    if (action == VMON_ACTION_NONE)
+        return;     /* another varbind of this SET carries the action */
     struct stash *s = calloc(1, sizeof(*s));
     if (!s) {
         netsnmp_set_request_error(reqinfo, r, SNMP_ERR_RESOURCEUNAVAILABLE);
@@ -236,7 +240,7 @@ vmon_snmp_action_handle(netsnmp_agent_request_info *reqinfo, netsnmp_request_inf
             continue;
         switch (reqinfo->mode) {
         case MODE_SET_RESERVE1:
-            reserve(reqinfo, r, decode);
+            reserve(reqinfo, r, requests, decode);
             break;
         case MODE_SET_COMMIT:
             act(reqinfo, r);

@@ -11,13 +11,16 @@
  *   (no column 8; the UUID column is not readable)
  *
  * Writes map onto virtmon's actions and obey allowActions like
- * virtmonDomainAction: RowStatus createAndGo(4) starts a shut-off domain,
- * destroy(6) destroys it; State paused(3) suspends, running(1) resumes,
- * shutdown(4) shuts down.  Unlike libvirt-snmp, inactive domains have
+ * virtmonDomainAction: RowStatus createAndGo(4) starts a shut-off domain
+ * (paused, when the same SET sets State paused(3)), destroy(6) destroys
+ * it; State paused(3) suspends, running(1) resumes, shutdown(4) shuts
+ * down.  Unlike libvirt-snmp, inactive domains have
  * rows (createAndGo on them is how they start), with RowStatus active(1)
  * as libvirt-snmp reports for every row it lists.
  */
 #include "vmon-snmp.h"
+
+#include <string.h>
 
 #include "vmon-oid.h"
 
@@ -78,9 +81,23 @@ get(const struct vmon_snmp_row *row, unsigned col, netsnmp_variable_list *vb)
     }
 }
 
+/* The varbind of this SET that writes col of row, or NULL. */
+static const netsnmp_variable_list *
+same_row(netsnmp_request_info *all, const struct vmon_snmp_row *row, unsigned col)
+{
+    for (netsnmp_request_info *r = all; r && row && row->dom; r = r->next) {
+        const struct vmon_snmp_row *other = vmon_snmp_table_row(r);
+        netsnmp_table_request_info *ti = netsnmp_extract_table_info(r);
+        if (ti && ti->colnum == col && other && other->dom
+            && memcmp(other->dom->uuid, row->dom->uuid, 16) == 0)
+            return r->requestvb;
+    }
+    return NULL;
+}
+
 static int
 decode(const struct vmon_snmp_row *row, unsigned col, const netsnmp_variable_list *vb,
-       enum vmon_action *action)
+       netsnmp_request_info *all, enum vmon_action *action)
 {
     int err;
 
@@ -90,15 +107,32 @@ decode(const struct vmon_snmp_row *row, unsigned col, const netsnmp_variable_lis
         return err;
     long v = *vb->val.integer;
 
+    /*
+     * createAndGo with a State in the same SET starts the domain in that
+     * state, as libvirt-snmp does: running(1), or paused(3) for a paused
+     * start.  The State varbind then does nothing of its own.
+     */
+    const netsnmp_variable_list *create = col == COL_STATE ? same_row(all, row, COL_ROW_STATUS) : NULL;
+    bool creating = create && create->type == ASN_INTEGER
+                    && *create->val.integer == ROWSTATUS_CREATE_AND_GO;
     if (col == COL_ROW_STATUS) {
-        if (v == ROWSTATUS_CREATE_AND_GO)
-            *action = VMON_ACTION_START;
-        else if (v == ROWSTATUS_DESTROY)
+        if (v == ROWSTATUS_CREATE_AND_GO) {
+            const netsnmp_variable_list *state = same_row(all, row, COL_STATE);
+            long start_in = state && state->type == ASN_INTEGER ? *state->val.integer : VMON_STATE_RUNNING;
+            if (start_in == VMON_STATE_RUNNING)
+                *action = VMON_ACTION_START;
+            else if (start_in == VMON_STATE_PAUSED)
+                *action = VMON_ACTION_START_PAUSED;
+            else
+                return SNMP_ERR_INCONSISTENTVALUE;   /* a domain starts running or paused */
+        } else if (v == ROWSTATUS_DESTROY)
             *action = VMON_ACTION_DESTROY;
         else
             return SNMP_ERR_WRONGVALUE;     /* createAndWait and the rest: unsupported */
     } else {
-        if (v == VMON_STATE_PAUSED)
+        if (creating && (v == VMON_STATE_PAUSED || v == VMON_STATE_RUNNING))
+            *action = VMON_ACTION_START;    /* judged here, carried out by the RowStatus */
+        else if (v == VMON_STATE_PAUSED)
             *action = VMON_ACTION_SUSPEND;
         else if (v == VMON_STATE_RUNNING)
             *action = VMON_ACTION_RESUME;
@@ -109,7 +143,10 @@ decode(const struct vmon_snmp_row *row, unsigned col, const netsnmp_variable_lis
     }
     if (!row)
         return SNMP_ERR_NOCREATION;     /* we start defined domains, never create them */
-    return vmon_snmp_action_check(row->dom, *action);
+    err = vmon_snmp_action_check(row->dom, *action);
+    if (creating)
+        *action = VMON_ACTION_NONE;
+    return err;
 }
 
 static const struct vmon_snmp_decode decoder = { decode };

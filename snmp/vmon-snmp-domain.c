@@ -113,10 +113,11 @@ get(const struct vmon_snmp_row *row, unsigned col, netsnmp_variable_list *vb)
 /* RESERVE1 for virtmonDomainAction: type, value, row, then policy. */
 static int
 decode(const struct vmon_snmp_row *row, unsigned col, const netsnmp_variable_list *vb,
-       enum vmon_action *action)
+       netsnmp_request_info *all, enum vmon_action *action)
 {
     int err;
 
+    (void) all;
     if (col != VMON_DCOL_ACTION)
         return SNMP_ERR_NOTWRITABLE;
     if ((err = netsnmp_check_vb_type_and_size(vb, ASN_INTEGER, sizeof(long))) != SNMP_ERR_NOERROR)

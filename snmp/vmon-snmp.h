@@ -142,9 +142,13 @@ void vmon_snmp_tables_refresh(unsigned int alarm_reg, void *unused);
 /*
  * decode() turns one varbind of a RESERVE1 into an action: returns
  * SNMP_ERR_NOERROR and *action, or the SNMP error to answer with.
+ * VMON_ACTION_NONE with no error: the varbind is part of another one's
+ * action (LIBVIRT-MIB's State next to a createAndGo).  all: every varbind
+ * this SET has for the table, for such pairs.
  */
 typedef int vmon_snmp_decode_fn(const struct vmon_snmp_row *row, unsigned col,
-                                const netsnmp_variable_list *vb, enum vmon_action *action);
+                                const netsnmp_variable_list *vb, netsnmp_request_info *all,
+                                enum vmon_action *action);
 struct vmon_snmp_decode {
     vmon_snmp_decode_fn *fn;
 };

@@ -127,6 +127,20 @@ case $(snmp_get $D.18.$U1) in
 *) fail "reboot obeyed: message $(snmp_get $D.18.$U1)" ;;
 esac
 act 5 destroy "shut off" 5
+# LIBVIRT-MIB: createAndGo with State paused(3) in the same SET starts the
+# guest paused, as libvirt-snmp does (virDomainCreateWithFlags, START_PAUSED)
+L=.1.3.6.1.4.1.36957.1.1.1
+from=$(wc -l < "$T/traps.log" 2>/dev/null || echo 0)
+out=$(snmpset -v2c -c private -t 30 -r 0 -On 127.0.0.1:$SNMP_PORT $L.9.$U1 i 4 $L.3.$U1 i 3 2>&1)
+echo "$out" | grep -q "$L.9.$U1 = INTEGER: 4" || fail "createAndGo+paused: $out"
+test "$(snmp_get $D.15.$U1) $(snmp_get $D.16.$U1)" = "8 1" ||
+    fail "createAndGo+paused: last action $(snmp_get $D.15.$U1), result $(snmp_get $D.16.$U1) ($(snmp_get $D.18.$U1))"
+vs=$(domstate vmt-snmp1)
+test "$vs" = paused || fail "createAndGo+paused: virsh domstate says '$vs'"
+wait_for $((INTERVAL * 2 + 5)) snmp_state_is 3 || fail "createAndGo+paused: virtmonDomainState $(snmp_get $D.4.$U1)"
+wait_for 10 trap_seen "$from" 2 || fail "createAndGo+paused: no started trap"
+ok "LIBVIRT-MIB createAndGo + State paused: virsh domstate 'paused', last action startPaused(8) ok(1), started trap"
+act 5 destroy "shut off" 5
 act 1 start running 2
 
 # shutdown: ACPI to a guest with no OS.  Accepted (pending), still running,

@@ -558,6 +558,15 @@ DEF_TEST(action_result_lines)
     EXPECT_STR("start,shutdown,reboot,reset,destroy,suspend,resume", vmon_actions_format(mask, buf, sizeof(buf)));
     EXPECT(vmon_actions_parse("start,explode", &mask) < 0);
     EXPECT(strstr(vmon_error_last(), "'explode'") != NULL);
+    /* a paused start comes with start, and is no word of its own */
+    EXPECT(vmon_actions_parse("start-paused", &mask) < 0);
+    EXPECT(vmon_actions_parse("start", &mask) == 0);
+    EXPECT(vmon_action_allowed(mask, VMON_ACTION_START_PAUSED));
+    EXPECT(!vmon_action_allowed(mask, VMON_ACTION_RESUME));
+    EXPECT_EQ_U64(VMON_ACTION_OK, vmon_action_check(mask, VMON_ACTION_START_PAUSED, VMON_STATE_SHUTOFF));
+    EXPECT_EQ_U64(VMON_ACTION_INVALID, vmon_action_check(mask, VMON_ACTION_START_PAUSED, VMON_STATE_PAUSED));
+    EXPECT_EQ_U64(VMON_ACTION_REFUSED, vmon_action_check(1u << VMON_ACTION_RESUME, VMON_ACTION_START_PAUSED,
+                                                         VMON_STATE_SHUTOFF));
 
     unsigned char uuid[16];
     EXPECT(vmon_wire_parse_uuid("76697274-6D6F-4e00-8000-0000000000ff", uuid) == 0 && uuid[0] == 0x76
