@@ -112,10 +112,8 @@ static char *
 request_line(const char *only, size_t *len)
 {
     char *req = NULL;
-    FILE *f = open_memstream(&req, len);
+    FILE *f = vmon_memstream(&req, len);
 
-    if (!f)
-        abort();   /* no memory: vmon_alloc's policy */
     if (only) {
         fputs("domain ", f);
         vmon_wire_write_string(f, only);
@@ -313,10 +311,8 @@ vmon_serve_act(const char *path, const char *domain, enum vmon_action action, do
 {
     char *req = NULL, line[1024], err[1024], why[512];
     size_t reqlen;
-    FILE *f = open_memstream(&req, &reqlen);
+    FILE *f = vmon_memstream(&req, &reqlen);
 
-    if (!f)
-        abort();   /* no memory: vmon_alloc's policy */
     fprintf(f, "action %s ", vmon_action_name(action));
     vmon_wire_write_string(f, domain);
     fputc('\n', f);

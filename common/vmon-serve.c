@@ -200,10 +200,8 @@ send_action_result(int fd, const struct vmon_action_result *res)
 {
     char *text = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
+    FILE *f = vmon_memstream(&text, &len);
 
-    if (!f)
-        abort();   /* no memory: vmon_alloc's policy */
     vmon_wire_write_action_result(f, res);
     fclose(f);
     (void) vmon_fd_send_all(fd, text, len, vmon_now_mono() + REPLY_TIMEOUT);
@@ -290,10 +288,8 @@ vmon_server_publish(struct vmon_server *s, const struct vmon_event *ev)
 {
     char *line = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&line, &len);
+    FILE *f = vmon_memstream(&line, &len);
 
-    if (!f)
-        abort();   /* no memory: vmon_alloc's policy */
     vmon_wire_write_event(f, ev);
     fclose(f);
     pthread_mutex_lock(&s->lock);
@@ -353,9 +349,7 @@ serve_client(struct vmon_server *s, int fd)
         free(req.domain);
         return false;
     }
-    FILE *f = open_memstream(&text, &len);
-    if (!f)
-        abort();   /* no memory: vmon_alloc's policy */
+    FILE *f = vmon_memstream(&text, &len);
     int rc = vmon_wire_write(f, snap, req.domain);
     fclose(f);
     vmon_snapshot_unref(snap);

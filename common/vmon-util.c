@@ -32,6 +32,16 @@ vmon_realloc_array(void *p, size_t n, size_t size)
     return q;
 }
 
+FILE *
+vmon_memstream(char **text, size_t *len)
+{
+    FILE *f = open_memstream(text, len);
+
+    if (!f)
+        die_oom(BUFSIZ);
+    return f;
+}
+
 char *
 vmon_strdup(const char *s)
 {

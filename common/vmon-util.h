@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -16,6 +17,8 @@ void *vmon_alloc(size_t size);                       /* zeroed */
 void *vmon_realloc_array(void *p, size_t n, size_t size);
 char *vmon_strdup(const char *s);                    /* NULL stays NULL */
 char *vmon_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* open_memstream(): text and len are set when the stream is closed. */
+FILE *vmon_memstream(char **text, size_t *len);
 
 /*
  * The core reports a failure once, where it happens, as one whole sentence
