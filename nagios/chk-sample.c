@@ -1,6 +1,7 @@
 #include "chk-sample.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,8 +65,8 @@ rates_from_state(const struct chk_sample_opts *o, struct chk_sample *s, const ch
             continue;
         struct vmon_snapshot *prev = vmon_snapshot_new();
         char *path = chk_state_path(dir, cur->uri, dom ? dom->uuid_str : "node");
-        int rc = chk_state_load(path, cur->uri, min_age, o->state_max_age, prev, &taken, &age,
-                                why, sizeof(why));
+        int rc = chk_state_load(path, cur->uri, cur->taken, min_age, o->state_max_age, prev,
+                                &taken, &age, why, sizeof(why));
         free(path);
         if (rc == 1) {
             prev->taken = taken;
@@ -74,7 +75,7 @@ rates_from_state(const struct chk_sample_opts *o, struct chk_sample *s, const ch
             else
                 vmon_rates_compute(cur, prev);
             loaded++;
-        } else if (rc == 0 && age >= 0 && age < min_age) {
+        } else if (rc == 0 && !isnan(age) && age < min_age) {
             /* a check run again at once: wait out the rest, not a whole --interval */
             young++;
             if (min_age - age > *wait)
@@ -146,13 +147,15 @@ chk_sample_collect(const struct chk_sample_opts *o, struct chk_sample *s, char *
             snprintf(s->state_note, sizeof(s->state_note), "%s", why);
         else
             got = rates_from_state(o, s, dir, o->state_min_age, &wait);
-        if (got == 2) {
+        /* Another check of the same domain may save a sample while we wait
+         * out ours: a rate over a few milliseconds is noise, so wait again. */
+        for (int tries = 0; got == 2 && tries < 3 && wait < o->budget; tries++) {
             sleep_seconds(wait);
             if (poll_once(s, err, errlen) < 0) {
                 free(dir);
                 return -1;
             }
-            got = rates_from_state(o, s, dir, 0, &wait);
+            got = rates_from_state(o, s, dir, o->state_min_age, &wait);
         }
         free(dir);
         if (got == 1)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,7 +184,7 @@ parse_u64(const char *s, uint64_t *v)
 #define STALE(...) do { snprintf(why, whylen, __VA_ARGS__); rc = 0; goto out; } while (0)
 
 int
-chk_state_load(const char *path, const char *uri, double min_age, double max_age,
+chk_state_load(const char *path, const char *uri, double now, double min_age, double max_age,
                struct vmon_snapshot *prev, double *taken, double *age_out,
                char *why, size_t whylen)
 {
@@ -202,7 +203,7 @@ chk_state_load(const char *path, const char *uri, double min_age, double max_age
     int id = -1;
 
     memset(values, 0, sizeof(values));
-    *age_out = -1;
+    *age_out = NAN;
     if (!f) {
         if (errno == ENOENT)
             STALE("no previous sample");
@@ -275,10 +276,12 @@ chk_state_load(const char *path, const char *uri, double min_age, double max_age
     if (!have_taken || !have_boot || !have_uri || !have_obj)
         BAD("'%s' is incomplete", path);
 
-    double age = vmon_now_mono() - *taken;
+    /* Against the sample the rates are for, not the clock: another check of
+     * the same domain may have saved a sample after ours was taken. */
+    double age = now - *taken;
     *age_out = age;
     if (age < min_age)
-        STALE("previous sample is only %.3f s old", age);
+        STALE("previous sample is only %.3f s older than this one", age);
     if (age > max_age)
         STALE("previous sample is %.0f s old (more than %.0f)", age, max_age);
 

@@ -32,13 +32,14 @@ char *chk_state_path(const char *dir, const char *uri, const char *object);
 /*
  * Read path into prev: a domain file adds one domain (uuid, id and its
  * COUNTER values), a node file fills prev->node's COUNTER values; sets
- * *taken.  A sample older than max_age seconds, younger than min_age, from
- * another boot or another URI counts as absent.
+ * *taken.  Ages are seconds before now, the monotonic time of the sample
+ * the rates are for.  A sample older than max_age, younger than min_age
+ * (or newer than now), from another boot or another URI counts as absent.
  * 1 when loaded, 0 when absent or stale (why says which), -1 when the file
- * is unreadable or corrupt (why says where).  *age is the sample's age in
- * seconds when the file was readable and of this boot and URI, else -1.
+ * is unreadable or corrupt (why says where).  *age is the sample's age
+ * when the file was readable and of this boot and URI, else NAN.
  */
-int chk_state_load(const char *path, const char *uri, double min_age, double max_age,
+int chk_state_load(const char *path, const char *uri, double now, double min_age, double max_age,
                    struct vmon_snapshot *prev, double *taken, double *age,
                    char *why, size_t whylen);
 

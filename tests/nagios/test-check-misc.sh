@@ -122,6 +122,35 @@ expect_out '^rates from: state files \(1 domain\)' "back-to-back run: rates from
 awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 2) }'
 ok $? "back-to-back run did not sleep --interval 5 ($(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') s)"
 
+# Checks of one domain that overlap (Nagios starting two services of a host
+# together) share its state file: one may save a sample just after another
+# took its own.  A rate is only ever over two samples at least 0.2 s apart.
+# The test driver's CPU time is its clock, so every CPU % is 100 / vCPUs.
+vcpus=$(virsh -q -c $URI vcpucount test --active --live)
+want=$(awk -v n="$vcpus" 'BEGIN { printf "%.2f", 100 / n }')
+RD=$TEST_TMP/race
+outliers=0 samples=0
+for round in 1 2 3 4 5 6 7 8 9 10; do
+    rm -rf "$RD"
+    "$CHECK_DOMAIN" --uri $URI -d test --state-dir "$RD" >/dev/null 2>&1
+    pids=
+    for k in 1 2 3 4; do
+        (sleep "0.0$(((round * 7 + k * 3) % 10))"
+         "$CHECK_DOMAIN" --uri $URI -d test --state-dir "$RD" >"$TEST_TMP/race.$k" 2>&1) &
+        pids="$pids $!"
+    done
+    wait $pids
+    for k in 1 2 3 4; do
+        OUT=$(cat "$TEST_TMP/race.$k")
+        cpu=$(perf cpu)
+        samples=$((samples + 1))
+        awk -v c="${cpu%\%}" -v w="$want" 'BEGIN { exit !(c != "" && c > w * 0.9 && c < w * 1.1) }' ||
+            { outliers=$((outliers + 1)); echo "# round $round check $k: cpu '$cpu', want $want%"; }
+    done
+done
+[ "$outliers" -eq 0 ]
+ok $? "overlapping checks: cpu within 10% of $want% in all $samples ($outliers outside)"
+
 # Another URI keeps its own file; the host check its own "node" file.
 run "$CHECK_DOMAIN" --uri "test://$FIXTURES/states.xml" -d vm-running --state-dir "$SD" --interval 0.2
 run "$CHECK_HOST" --uri $URI --state-dir "$SD" --interval 0.2

@@ -3,6 +3,7 @@
  * state (autostart included, which the test driver cannot express), the
  * walk of the core's metric table, and the state file round trip.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -181,7 +182,8 @@ DEF_TEST(state_file)
 
     struct vmon_snapshot *snap = vmon_snapshot_new();
     snap->uri = vmon_strdup("test:///x");
-    snap->taken = vmon_now_mono() - 10;
+    double now = vmon_now_mono();
+    snap->taken = now - 10;
     struct vmon_domain *d = vmon_snapshot_add_domain(snap);
     d->name = vmon_strdup("vm");
     d->id = 7;
@@ -194,7 +196,7 @@ DEF_TEST(state_file)
     EXPECT_EQ_INT(0, chk_state_save(path, snap, d, err, sizeof(err)));
 
     struct vmon_snapshot *prev = vmon_snapshot_new();
-    EXPECT_EQ_INT(1, chk_state_load(path, "test:///x", 1, 60, prev, &taken, &age, why, sizeof(why)));
+    EXPECT_EQ_INT(1, chk_state_load(path, "test:///x", now, 1, 60, prev, &taken, &age, why, sizeof(why)));
     EXPECT_EQ_INT(1, prev->ndomains);
     if (prev->ndomains == 1) {
         const struct vmon_domain *p = &prev->domains[0];
@@ -209,18 +211,22 @@ DEF_TEST(state_file)
     EXPECT_EQ_DBL(snap->taken, taken, 1e-5);
 
     /* too young, too old, other URI, missing: absent (0), never an error */
-    EXPECT_EQ_INT(0, chk_state_load(path, "test:///x", 20, 60, prev, &taken, &age, why, sizeof(why)));
+    EXPECT_EQ_INT(0, chk_state_load(path, "test:///x", now, 20, 60, prev, &taken, &age, why, sizeof(why)));
     CHECK(strstr(why, "only") != NULL);
     EXPECT_EQ_DBL(10, age, 1);        /* the caller may wait out the rest */
-    EXPECT_EQ_INT(0, chk_state_load(path, "test:///x", 0, 5, prev, &taken, &age, why, sizeof(why)));
+    /* saved by another check after the sample the rates are for: absent too */
+    EXPECT_EQ_INT(0, chk_state_load(path, "test:///x", now - 10.05, 0.2, 60, prev, &taken, &age,
+                                    why, sizeof(why)));
+    EXPECT_EQ_DBL(-0.05, age, 1e-4);
+    EXPECT_EQ_INT(0, chk_state_load(path, "test:///x", now, 0, 5, prev, &taken, &age, why, sizeof(why)));
     CHECK(strstr(why, "more than 5") != NULL);
-    EXPECT_EQ_INT(0, chk_state_load(path, "qemu:///system", 0, 60, prev, &taken, &age, why, sizeof(why)));
+    EXPECT_EQ_INT(0, chk_state_load(path, "qemu:///system", now, 0, 60, prev, &taken, &age, why, sizeof(why)));
     CHECK(strstr(why, "another URI") != NULL);
     char *other = chk_state_path(dir, "qemu:///system", d->uuid_str);
     CHECK(strcmp(other, path) != 0);
-    EXPECT_EQ_INT(0, chk_state_load(other, "qemu:///system", 0, 60, prev, &taken, &age, why, sizeof(why)));
+    EXPECT_EQ_INT(0, chk_state_load(other, "qemu:///system", now, 0, 60, prev, &taken, &age, why, sizeof(why)));
     CHECK(strstr(why, "no previous sample") != NULL);
-    EXPECT_EQ_DBL(-1, age, 0);
+    CHECK(isnan(age));
     EXPECT_EQ_INT(1, prev->ndomains);    /* nothing was added by the failed loads */
 
     /* corrupt: -1 with where */
@@ -232,7 +238,7 @@ DEF_TEST(state_file)
         FILE *f = fopen(path, "w");
         fputs(corrupt[i], f);
         fclose(f);
-        int rc = chk_state_load(path, "test:///x", 0, 60, prev, &taken, &age, why, sizeof(why));
+        int rc = chk_state_load(path, "test:///x", now, 0, 60, prev, &taken, &age, why, sizeof(why));
         TAP_RESULT(rc == -1 && strstr(why, path), "corrupt file %zu refused: %s", i, why);
     }
 
@@ -241,7 +247,7 @@ DEF_TEST(state_file)
     char *npath = chk_state_path(dir, snap->uri, "node");
     EXPECT_EQ_INT(0, chk_state_save(npath, snap, NULL, err, sizeof(err)));
     struct vmon_snapshot *nprev = vmon_snapshot_new();
-    EXPECT_EQ_INT(1, chk_state_load(npath, "test:///x", 1, 60, nprev, &taken, &age, why, sizeof(why)));
+    EXPECT_EQ_INT(1, chk_state_load(npath, "test:///x", now, 1, 60, nprev, &taken, &age, why, sizeof(why)));
     CHECK(nprev->node.m[VMON_NODE_CPU_IDLE].u == 1234 && nprev->ndomains == 0);
 
     /* an unsafe directory is refused */
