@@ -22,6 +22,9 @@
  *                              are virtmond's to run, when both its
  *                              --allow-actions and allowActions list
  *                              them); excludes the libvirt-side keys
+ *   answerCpus LIST            run the thread answering snmpd on these CPUs
+ *                              only (snmpd's own); the poll thread keeps
+ *                              the process's (vmon-snmp-cpus.c)
  *
  * Values go through the core's vmon_options_set(), so they are checked
  * exactly as the other faces check them.  A bad line makes the agent
@@ -54,6 +57,7 @@ static const struct key_map keys[] = {
     { "checkSocket", NULL, "PATH", true },
     { "checkSocketGroup", NULL, "GROUP", true },
     { "agentSocket", NULL, "PATH", false },
+    { "answerCpus", NULL, "CPU[-CPU][,...]", false },
 };
 
 /* the first polling key seen, to name it when agentSocket comes after it */
@@ -114,6 +118,12 @@ parse_line(const char *token, char *line)
         return;
     }
 
+    if (strcmp(token, "answerCpus") == 0) {
+        char why[256];
+        if (vmon_snmp_cpus_parse(line, why, sizeof(why)) < 0)
+            fail(token, why);
+        return;
+    }
     if (strcmp(token, "checkSocket") == 0) {
         free(vmon_snmp.check_socket);
         vmon_snmp.check_socket = vmon_strdup(line);

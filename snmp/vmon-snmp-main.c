@@ -57,8 +57,8 @@ usage(FILE *out)
         "virtmon.conf lines: uri URI, interval DURATION, window DURATION,\n"
         "include PATTERNS, exclude PATTERNS, allowActions LIST|all|none (default none),\n"
         "shutdownTimeout DURATION, compat yes|no (default yes), agentXDirect yes|no\n"
-        "(default yes), checkSocket PATH,\n"
-        "checkSocketGroup GROUP, and net-snmp's\n"
+        "(default yes), checkSocket PATH, checkSocketGroup GROUP, agentSocket PATH,\n"
+        "answerCpus LIST (the CPUs of the thread answering snmpd), and net-snmp's\n"
         "agent lines such as agentXSocket and agentXPingInterval.\n");
 }
 
@@ -255,6 +255,11 @@ main(int argc, char **argv)
             snmp_log(LOG_ERR, "checkSocket: %s\n", err);
             goto out;
         }
+    }
+    /* after the source's threads exist: they keep the process's CPUs */
+    if (vmon_snmp_cpus_apply(err, sizeof(err)) < 0) {
+        snmp_log(LOG_ERR, "%s\n", err);
+        goto out;
     }
     int event_fd = vmon_snmp.src_ops->event_fd(vmon_snmp.src);
     register_readfd(event_fd, vmon_snmp_traps_drain, NULL);

@@ -42,6 +42,12 @@ void vmon_snmp_ctx_clear(void);
 /* ---- vmon-snmp-config.c ------------------------------------------------ */
 void vmon_snmp_config_register(void);
 
+/* ---- vmon-snmp-cpus.c: answerCpus --------------------------------------- */
+/* A CPU list ("0", "0-3", "0,2"): 0, or -1 with err saying what is wrong. */
+int vmon_snmp_cpus_parse(const char *text, char *err, size_t errlen);
+/* Pin the calling thread (the one answering snmpd) there, if answerCpus was given. */
+int vmon_snmp_cpus_apply(char *err, size_t errlen);
+
 /* ---- vmon-snmp-direct.c: Get and GetNext without the internal hop ---- */
 /* Before init_snmp(): takes over each AgentX session to the master as it opens. */
 void vmon_snmp_direct_init(void);

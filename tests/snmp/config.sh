@@ -38,7 +38,41 @@ printf 'uri test:///default\nagentSocket /run/x.sock\n' > "$T/bad5.conf"
 out=$("$AGENT" -n -c "$T/bad5.conf" 2>&1) && fail "agentSocket after uri accepted"
 echo "$out" | grep -q 'line 2: Error: agentSocket: not with uri' || fail "bad5: $out"
 
+# answerCpus: a CPU list, checked against the host
+printf 'agentSocket /run/x.sock\nanswerCpus 0\n' > "$T/cpus.conf"
+out=$("$AGENT" -n -c "$T/cpus.conf" 2>&1) || fail "answerCpus 0 refused: $out"
+for bad in '1-0' '0-x' '0,' '-1' 'all'; do
+    printf 'uri test:///default\n\nanswerCpus %s\n' "$bad" > "$T/bad-cpus.conf"
+    out=$("$AGENT" -n -c "$T/bad-cpus.conf" 2>&1) && fail "answerCpus $bad accepted"
+    echo "$out" | grep -q "line 3: Error: answerCpus: '$bad' is not a CPU list" ||
+        fail "answerCpus $bad: $out"
+done
+printf 'answerCpus 0,4096\n' > "$T/bad-cpus.conf"
+out=$("$AGENT" -n -c "$T/bad-cpus.conf" 2>&1) && fail "answerCpus 4096 accepted"
+echo "$out" | grep -q "line 1: Error: answerCpus: no CPU 4096 on this host" || fail "4096: $out"
+
 # a daemon with a bad file must not start either
 "$AGENT" -f -Lf "$T/agent.log" -c "$T/bad1.conf" -x "$T/none.sock" && fail "started with a bad config"
+
+# Running with answerCpus: the thread answering snmpd (the main one) is on
+# that CPU only, the poll thread keeps the process's CPUs, and it answers.
+allowed() { awk '$1 == "Cpus_allowed_list:" { print $2 }' "$1"; }
+mine=$(allowed /proc/$$/status)
+first=${mine%%[,-]*}
+snmp_start_master
+snmp_start_agent test:///default "answerCpus $first"
+test "$(allowed /proc/$AGENT_PID/task/$AGENT_PID/status)" = "$first" ||
+    fail "answering thread on $(allowed /proc/$AGENT_PID/task/$AGENT_PID/status), not $first"
+others=0
+for t in /proc/$AGENT_PID/task/*; do
+    test "${t##*/}" = "$AGENT_PID" && continue
+    test "$(allowed $t/status)" = "$mine" || fail "thread ${t##*/} on $(allowed $t/status), not $mine"
+    others=$((others + 1))
+done
+test $others -ge 1 || fail "no poll thread seen"
+uuid=$(virsh -c test:///default domuuid test) || hard "virsh domuuid"
+name=$(snmp_get .1.3.6.1.4.1.99999.1.3.1.2.$(uuid_oid "$uuid"))
+test "$name" = "\"$(virsh -c test:///default domname "$uuid")\"" ||
+    fail "answerCpus agent served name $name for $uuid"
 echo "ok: command line and config"
 exit 0
