@@ -149,6 +149,15 @@ vmon_snapshot_add_domain(struct vmon_snapshot *snap)
 }
 
 void
+vmon_snapshot_reserve_domains(struct vmon_snapshot *snap, size_t n)
+{
+    if (n <= snap->domains_cap)
+        return;
+    snap->domains = vmon_realloc_array(snap->domains, n, sizeof(*snap->domains));
+    snap->domains_cap = n;
+}
+
+void
 vmon_snapshot_trim(struct vmon_snapshot *snap)
 {
     if (snap->ndomains == 0 || snap->domains_cap <= snap->ndomains)

@@ -155,6 +155,8 @@ const struct vmon_domain *vmon_snapshot_find_uuid(const struct vmon_snapshot *sn
 
 /* Building (core only). */
 struct vmon_domain *vmon_snapshot_add_domain(struct vmon_snapshot *snap);
+/* Room for n domains in all, when their number is known up front (more still fit). */
+void vmon_snapshot_reserve_domains(struct vmon_snapshot *snap, size_t n);
 /* Give back the slots add_domain reserved beyond the last domain. */
 void vmon_snapshot_trim(struct vmon_snapshot *snap);
 struct vmon_disk *vmon_domain_add_disk(struct vmon_domain *dom, const char *name);

@@ -33,6 +33,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <locale.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -45,6 +46,7 @@
 #define WIRE_VERSION 1
 #define MAX_FIELDS 16
 #define MAX_LINE (1u << 20)
+#define RESERVE_MAX 4096u    /* domains reserved on the node line's word, at most */
 
 static locale_t c_locale;
 static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
@@ -88,15 +90,69 @@ vmon_wire_write_string(FILE *f, const char *s)
     return fputc('"', f) == EOF ? -1 : 0;
 }
 
+/* v in decimal at p; the end. */
+static char *
+put_u64(char *p, uint64_t v)
+{
+    char digits[20];
+    int n = 0;
+
+    do
+        digits[n++] = (char) ('0' + v % 10);
+    while ((v /= 10) != 0);
+    while (n)
+        *p++ = digits[--n];
+    return p;
+}
+
+/*
+ * d as %.17g writes it, at p (32 bytes of room); the end.  Most doubles
+ * in a snapshot are whole numbers (zero above all), which %.17g writes as
+ * plain digits up to 17 of them: those without printf's float machinery,
+ * a third of the time virtmond spends writing a snapshot.
+ */
+static char *
+put_double(char *p, double d)
+{
+    if (d > -1e15 && d < 1e15 && d == (double) (long long) d && !(d == 0 && signbit(d))) {
+        if (d < 0) {
+            *p++ = '-';
+            d = -d;
+        }
+        return put_u64(p, (uint64_t) d);
+    }
+    return p + snprintf(p, 32, "%.17g", d);
+}
+
 static void
 write_values(FILE *f, enum vmon_scope scope, const struct vmon_value *m)
 {
     size_t n;
     const struct vmon_metric_desc *desc = vmon_metrics(scope, &n);
+    char line[128];
 
-    for (size_t i = 0; i < n; i++)
-        if (m[i].have)
+    for (size_t i = 0; i < n; i++) {
+        if (!m[i].have)
+            continue;
+        size_t klen = strlen(desc[i].key);
+        if (klen > sizeof(line) - 80) {   /* no key is near that long */
             fprintf(f, "m %s %u %" PRIu64 " %.17g\n", desc[i].key, m[i].have, m[i].u, m[i].d);
+            continue;
+        }
+        char *p = line;
+        *p++ = 'm';
+        *p++ = ' ';
+        memcpy(p, desc[i].key, klen);
+        p += klen;
+        *p++ = ' ';
+        p = put_u64(p, m[i].have);
+        *p++ = ' ';
+        p = put_u64(p, m[i].u);
+        *p++ = ' ';
+        p = put_double(p, m[i].d);
+        *p++ = '\n';
+        fwrite(line, 1, (size_t) (p - line), f);
+    }
 }
 
 /* "disk NAME PATH" or "nic NAME MAC", then the device's metrics */
@@ -136,9 +192,16 @@ write_domain(FILE *f, const struct vmon_domain *d)
     fputc('\n', f);
     write_values(f, VMON_SCOPE_DOMAIN, d->m);
     for (size_t i = 0; i < n; i++)
-        if (d->win[i].have)
-            fprintf(f, "w %s %.17g %.17g %.17g\n", desc[i].key, d->win[i].min, d->win[i].avg,
-                    d->win[i].max);
+        if (d->win[i].have) {
+            char line[128], *p = line;
+            p = put_double(p, d->win[i].min);
+            *p++ = ' ';
+            p = put_double(p, d->win[i].avg);
+            *p++ = ' ';
+            p = put_double(p, d->win[i].max);
+            *p = '\0';
+            fprintf(f, "w %s %s\n", desc[i].key, line);
+        }
     for (size_t i = 0; i < d->nvcpus; i++) {
         fprintf(f, "vcpu %u\n", d->vcpus[i].number);
         write_values(f, VMON_SCOPE_VCPU, d->vcpus[i].m);
@@ -318,7 +381,8 @@ split(struct reader *r, char *line, struct field *fields)
                 return -1;
             }
         } else {
-            p += strcspn(p, " ");
+            while (*p && *p != ' ')   /* fields are short: cheaper than strcspn() */
+                p++;
         }
         if (*p && *p != ' ') {
             fail(r, "field %d: no space after the closing quote", n + 1);
@@ -387,6 +451,13 @@ get_double(struct reader *r, const struct field *f, const char *what, double *ou
 {
     char *end;
 
+    /* most are integers written by %.17g ("0" above all): exact as doubles
+     * up to 15 digits, and far cheaper than strtod */
+    size_t digits = strspn(f->s, "0123456789");
+    if (!f->quoted && digits && digits <= 15 && f->s[digits] == '\0') {
+        *out = (double) strtoull(f->s, NULL, 10);
+        return true;
+    }
     errno = 0;
     double v = strtod_l(f->s, &end, r->c);
     /* ERANGE on underflow still gives the nearest double: keep it */
@@ -603,6 +674,10 @@ read_header(struct reader *r, const struct field *f, int n)
             return false;
         nd->hv_version = (unsigned long) hv;
         nd->lib_version = (unsigned long) lib;
+        /* the domains follow: growing the array as they come copied it
+         * over and over (2 KB each); a hint only, and a bounded one */
+        size_t announced = (size_t) nd->domains_active + nd->domains_inactive;
+        vmon_snapshot_reserve_domains(s, announced < RESERVE_MAX ? announced : RESERVE_MAX);
         set_target(r, VMON_SCOPE_NODE, nd->m);
         r->have_header[2] = true;
         return true;

@@ -576,6 +576,59 @@ DEF_TEST(action_result_lines)
     EXPECT(vmon_wire_parse_uuid("76697274-6d6f-4e00-8000-0000000000fg", uuid) < 0);
 }
 
+/* Integers take a shortcut past strtod, up to 15 digits: each still reads
+ * as exactly the double it names, and a bad one is still refused. */
+DEF_TEST(numbers_and_domain_counts)
+{
+    static const struct { const char *text; double want; } good[] = {
+        { "0", 0 }, { "7", 7 }, { "100", 100 }, { "123456789012345", 123456789012345.0 },
+        { "1234567890123456", 1234567890123456.0 }, { "12345678901234567890", 12345678901234567890.0 },
+        { "007", 7 }, { "0.5", 0.5 }, { "-3", -3 }, { "1e300", 1e300 },
+        { "0.33333333333333331", 1.0 / 3.0 },
+    };
+    const struct vmon_metric_desc *pct = vmon_metric_find(VMON_SCOPE_DOMAIN, "cpu.percent");
+    char text[512], err[256];
+
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        snprintf(text, sizeof(text), HEAD "domain \"a\" 00000000-0000-0000-0000-000000000001 "
+                 "1 1 1 1 1 0 0 -\nm cpu.percent 1 0 %s\nend\n", good[i].text);
+        struct vmon_snapshot *s = read_text(text, err, sizeof(err));
+        EXPECT(s != NULL);
+        if (!s) {
+            printf("# %s: %s\n", good[i].text, err);
+            continue;
+        }
+        if (!same_double(s->domains[0].m[pct->id].d, good[i].want))
+            printf("# %s read as %.17g\n", good[i].text, s->domains[0].m[pct->id].d), tap_failures++;
+        vmon_snapshot_unref(s);
+    }
+    expect_error(HEAD "domain \"a\" 00000000-0000-0000-0000-000000000001 1 1 1 1 1 0 0 -\n"
+                 "m cpu.percent 1 0 12x\nend\n", "line 6", "d: '12x' is not a number");
+    expect_error(HEAD "domain \"a\" 00000000-0000-0000-0000-000000000001 1 1 1 1 1 0 0 -\n"
+                 "m cpu.percent 1 0 \"5\"\nend\n", "line 6", "is not a number");
+
+    /* the node line's domain counts are a hint for the array, not a limit
+     * and not an allocation the writer can make huge */
+    static const char *const nodes[] = { "0 0", "1 0", "4000000000 4000000000" };
+    for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+        snprintf(text, sizeof(text),
+                 "virtmon-snapshot 1\nsnapshot 1 0 0 0 -\nhealth 1 1 0 0 0 0 -\nnode - - 0 0 - %s\n"
+                 "domain \"c\" 00000000-0000-0000-0000-000000000003 1 1 1 1 1 0 0 -\n"
+                 "domain \"a\" 00000000-0000-0000-0000-000000000001 1 1 1 1 1 0 0 -\n"
+                 "domain \"b\" 00000000-0000-0000-0000-000000000002 1 1 1 1 1 0 0 -\nend\n", nodes[i]);
+        struct vmon_snapshot *s = read_text(text, err, sizeof(err));
+        EXPECT(s != NULL);
+        if (!s)
+            continue;
+        EXPECT_EQ_U64(3, s->ndomains);
+        if (s->ndomains == 3) {
+            EXPECT_STR("a", s->domains[0].name);
+            EXPECT_STR("c", s->domains[2].name);
+        }
+        vmon_snapshot_unref(s);
+    }
+}
+
 int
 main(void)
 {
@@ -583,6 +636,7 @@ main(void)
     RUN_TEST(one_domain_by_name_or_uuid);
     RUN_TEST(empty_snapshot);
     RUN_TEST(bad_input);
+    RUN_TEST(numbers_and_domain_counts);
     RUN_TEST(newer_writer);
     RUN_TEST(quoted_strings);
     RUN_TEST(comma_locale);
