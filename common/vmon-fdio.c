@@ -2,6 +2,7 @@
 #include "vmon-fdio.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 
 #include "vmon-util.h"
@@ -52,3 +53,26 @@ vmon_fd_send_all(int fd, const char *buf, size_t len, double deadline)
     return 0;
 }
 
+static ssize_t
+writer_write(void *cookie, const char *buf, size_t size)
+{
+    struct vmon_fd_writer *w = cookie;
+
+    if (w->failed || vmon_fd_send_all(w->fd, buf, size, w->deadline) < 0) {
+        w->failed = true;
+        return -1;
+    }
+    w->sent += size;
+    return (ssize_t) size;
+}
+
+FILE *
+vmon_fd_writer_open(struct vmon_fd_writer *w)
+{
+    FILE *f = fopencookie(w, "w", (cookie_io_functions_t) { .write = writer_write });
+
+    if (!f)
+        abort();   /* no memory: vmon_alloc's policy */
+    setvbuf(f, NULL, _IOFBF, 64 * 1024);
+    return f;
+}

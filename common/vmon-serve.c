@@ -315,8 +315,6 @@ serve_client(struct vmon_server *s, int fd)
 {
     char line[MAX_REQUEST], why[256];
     const char *read_why = NULL;
-    char *text = NULL;
-    size_t len = 0;
     double deadline = vmon_now_mono() + REPLY_TIMEOUT;
     struct request req;
 
@@ -349,15 +347,14 @@ serve_client(struct vmon_server *s, int fd)
         free(req.domain);
         return false;
     }
-    FILE *f = vmon_memstream(&text, &len);
+    /* straight onto the socket: a client that stops reading only times out */
+    struct vmon_fd_writer w = { .fd = fd, .deadline = deadline };
+    FILE *f = vmon_fd_writer_open(&w);
     int rc = vmon_wire_write(f, snap, req.domain);
     fclose(f);
     vmon_snapshot_unref(snap);
-    if (rc < 0)
+    if (rc < 0 && w.sent == 0 && !w.failed)   /* before any output: say so */
         send_error(fd, "cannot format the snapshot", deadline);
-    else
-        (void) vmon_fd_send_all(fd, text, len, deadline);
-    free(text);
     free(req.domain);
     return false;
 }
