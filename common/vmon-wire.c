@@ -20,7 +20,10 @@
  * other control bytes (bytes >= 0x80 pass as they are, so UTF-8 stays
  * readable); a bare '-' is a NULL string.  AGE is seconds before the
  * writer's "now": CLOCK_MONOTONIC values mean nothing in another process.
- * Doubles are %.17g in the C locale, which reads back to the same bits.
+ * Numbers are in the C locale.  A metric's or window's double is digits
+ * when whole, else C99 hex (%a, "0x1.8p+1"); the header's are %.17g.  Both
+ * read back to the same bits, and strtod() reads either: hex because
+ * formatting %.17g was a third of virtmond's CPU serving 1000 domains.
  *
  * Version 1 may grow: a reader skips record keywords it does not know,
  * fields after the ones it knows and metric keys that are not in its table.
@@ -106,10 +109,44 @@ put_u64(char *p, uint64_t v)
 }
 
 /*
- * d as %.17g writes it, at p (32 bytes of room); the end.  Most doubles
- * in a snapshot are whole numbers (zero above all), which %.17g writes as
- * plain digits up to 17 of them: those without printf's float machinery,
- * a third of the time virtmond spends writing a snapshot.
+ * d as C99's %a writes it ("0x1.8p+1"), at p (32 bytes of room); the end.
+ * Exact, and a few bit operations where %.17g divides big numbers.
+ */
+static char *
+put_hex_double(char *p, double d)
+{
+    static const char hex[] = "0123456789abcdef";
+    uint64_t bits;
+
+    memcpy(&bits, &d, sizeof(bits));
+    int exp = (int) ((bits >> 52) & 0x7ff);
+    uint64_t mant = bits & ((UINT64_C(1) << 52) - 1);
+
+    if (exp == 0x7ff)
+        return p + snprintf(p, 32, "%a", d);   /* inf, nan */
+    if (bits >> 63)
+        *p++ = '-';
+    *p++ = '0';
+    *p++ = 'x';
+    if (exp == 0 && mant == 0) {
+        memcpy(p, "0p+0", 4);
+        return p + 4;
+    }
+    *p++ = exp ? '1' : '0';   /* subnormal: 0x0.xxxp-1022 */
+    exp = exp ? exp - 1023 : -1022;
+    if (mant) {
+        *p++ = '.';
+        for (int shift = 48; mant & ((UINT64_C(1) << (shift + 4)) - 1); shift -= 4)
+            *p++ = hex[(mant >> shift) & 15];
+    }
+    *p++ = 'p';
+    *p++ = exp < 0 ? '-' : '+';
+    return put_u64(p, (uint64_t) (exp < 0 ? -exp : exp));
+}
+
+/*
+ * d at p (32 bytes of room); the end.  Most doubles in a snapshot are
+ * whole numbers (zero above all): plain digits, as %.17g writes them.
  */
 static char *
 put_double(char *p, double d)
@@ -121,7 +158,7 @@ put_double(char *p, double d)
         }
         return put_u64(p, (uint64_t) d);
     }
-    return p + snprintf(p, 32, "%.17g", d);
+    return put_hex_double(p, d);
 }
 
 static void

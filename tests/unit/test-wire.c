@@ -607,6 +607,36 @@ DEF_TEST(numbers_and_domain_counts)
     expect_error(HEAD "domain \"a\" 00000000-0000-0000-0000-000000000001 1 1 1 1 1 0 0 -\n"
                  "m cpu.percent 1 0 \"5\"\nend\n", "line 6", "is not a number");
 
+    /* written: whole numbers as digits, the rest as C99 hex, all exact */
+    static const struct { double d; const char *text; } written[] = {
+        { 0.5, " 0x1p-1\n" }, { -2.5, " -0x1.4p+1\n" }, { 123, " 123\n" }, { -7, " -7\n" },
+        { 0, " 0\n" }, { -0.0, " -0x0p+0\n" }, { 1e15, " 0x1.c6bf52634p+49\n" },
+        { 4.9406564584124654e-324, " 0x0.0000000000001p-1022\n" },
+        { 1.7976931348623157e308, " 0x1.fffffffffffffp+1023\n" },
+        { 100.27002929999283, " 0x1.9114828f91b95p+6\n" },
+    };
+    for (size_t i = 0; i < sizeof(written) / sizeof(written[0]); i++) {
+        struct vmon_snapshot *s = vmon_snapshot_new();
+        struct vmon_domain *d = vmon_snapshot_add_domain(s);
+        d->name = vmon_strdup("a");
+        d->m[pct->id] = (struct vmon_value) { .have = VMON_HAVE_VALUE, .d = written[i].d };
+        char *out = NULL;
+        size_t len;
+        FILE *f = open_memstream(&out, &len);
+        EXPECT(vmon_wire_write(f, s, NULL) == 0);
+        fclose(f);
+        const char *m = strstr(out, "m cpu.percent 1 0");
+        if (!m || strncmp(m + 17, written[i].text, strlen(written[i].text)) != 0)
+            printf("# %.17g written as '%.40s'\n", written[i].d, m ? m + 17 : "(none)"), tap_failures++;
+        struct vmon_snapshot *back = read_text(out, err, sizeof(err));
+        EXPECT(back != NULL);
+        if (back && memcmp(&back->domains[0].m[pct->id].d, &written[i].d, sizeof(double)) != 0)
+            printf("# %a read back as %a\n", written[i].d, back->domains[0].m[pct->id].d), tap_failures++;
+        vmon_snapshot_unref(back);
+        vmon_snapshot_unref(s);
+        free(out);
+    }
+
     /* the node line's domain counts are a hint for the array, not a limit
      * and not an allocation the writer can make huge */
     static const char *const nodes[] = { "0 0", "1 0", "4000000000 4000000000" };
