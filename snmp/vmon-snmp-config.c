@@ -6,8 +6,8 @@
  *   uri URI                    libvirt connection (default: libvirt's)
  *   interval DURATION          seconds between polls (30, 30s, 5m)
  *   window DURATION            length of the min/avg/max window
- *   include PATTERN[,...]      only these domains (globs or UUIDs)
- *   exclude PATTERN[,...]      never these domains
+ *   domainInclude PATTERN[,...] only these domains (globs or UUIDs)
+ *   domainExclude PATTERN[,...] never these domains
  *   allowActions LIST|all|none actions SET may run (default none)
  *   shutdownTimeout DURATION   when an ignored shutdown is called so
  *   compat yes|no              serve libvirt-snmp's LIBVIRT-MIB (default yes)

@@ -55,9 +55,10 @@ usage(FILE *out)
         "  -V, --version   version\n"
         "\n"
         "virtmon.conf lines: uri URI, interval DURATION, window DURATION,\n"
-        "include PATTERNS, exclude PATTERNS, allowActions LIST|all|none (default none),\n"
-        "shutdownTimeout DURATION, compat yes|no (default yes), agentXDirect yes|no\n"
-        "(default yes), checkSocket PATH, checkSocketGroup GROUP, agentSocket PATH,\n"
+        "domainInclude PATTERNS, domainExclude PATTERNS, workers N,\n"
+        "allowActions LIST|all|none (default none), shutdownTimeout DURATION,\n"
+        "compat yes|no (default yes), agentXDirect yes|no (default yes),\n"
+        "checkSocket PATH, checkSocketGroup GROUP, agentSocket PATH,\n"
         "answerCpus LIST (the CPUs of the thread answering snmpd), and net-snmp's\n"
         "agent lines such as agentXSocket and agentXPingInterval.\n");
 }

@@ -6,6 +6,11 @@ snmp_setup
 
 "$AGENT" --help > "$T/help" 2>&1 || fail "--help failed"
 grep -q -- '-x ADDRESS' "$T/help" || fail "--help does not describe -x"
+# every virtmon.conf key, spelled as the file takes it
+for key in uri interval window domainInclude domainExclude workers allowActions shutdownTimeout \
+        compat agentXDirect checkSocket checkSocketGroup agentSocket answerCpus; do
+    grep -q "\b$key\b" "$T/help" || fail "--help does not name the virtmon.conf key $key"
+done
 "$AGENT" -V | grep -q 'virtmon-agentx' || fail "-V"
 "$AGENT" --no-such-option >/dev/null 2>&1 && fail "an unknown option was accepted"
 
