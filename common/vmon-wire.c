@@ -172,15 +172,16 @@ write_values(FILE *f, enum vmon_scope scope, const struct vmon_value *m)
         if (!m[i].have)
             continue;
         size_t klen = strlen(desc[i].key);
-        if (klen > sizeof(line) - 80) {   /* no key is near that long */
-            fprintf(f, "m %s %u %" PRIu64 " %.17g\n", desc[i].key, m[i].have, m[i].u, m[i].d);
-            continue;
-        }
         char *p = line;
-        *p++ = 'm';
-        *p++ = ' ';
-        memcpy(p, desc[i].key, klen);
-        p += klen;
+        if (klen <= 40) {   /* all of today's keys: the line in one write */
+            *p++ = 'm';
+            *p++ = ' ';
+            memcpy(p, desc[i].key, klen);
+            p += klen;
+        } else {
+            fputs("m ", f);
+            fputs(desc[i].key, f);
+        }
         *p++ = ' ';
         p = put_u64(p, m[i].have);
         *p++ = ' ';
