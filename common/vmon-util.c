@@ -1,5 +1,6 @@
 #include "vmon-util.h"
 
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -125,4 +126,13 @@ vmon_pause_until(pthread_mutex_t *lock, pthread_cond_t *cond, const bool *stoppi
     bool stop = *stopping;
     pthread_mutex_unlock(lock);
     return stop;
+}
+
+void
+vmon_malloc_for_daemon(void)
+{
+#ifdef M_MMAP_THRESHOLD
+    /* setting it also turns glibc's dynamic threshold off */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
 }

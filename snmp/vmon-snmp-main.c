@@ -182,6 +182,7 @@ main(int argc, char **argv)
     void *check_server = NULL;
     int rc, status = 1;
 
+    vmon_malloc_for_daemon();
     vmon_options_init(&vmon_snmp.opts);
     vmon_snmp.compat = true;
     vmon_snmp.agentx_direct = true;

@@ -164,6 +164,7 @@ main(int argc, char **argv)
     bool check_only = false;
     int c, status = 0;
 
+    vmon_malloc_for_daemon();
     vmon_options_init(&opts);
     /* a daemon: nobody is there to type a password (core default, said again) */
     opts.interactive_auth = false;
