@@ -109,44 +109,9 @@ put_u64(char *p, uint64_t v)
 }
 
 /*
- * d as C99's %a writes it ("0x1.8p+1"), at p (32 bytes of room); the end.
- * Exact, and a few bit operations where %.17g divides big numbers.
- */
-static char *
-put_hex_double(char *p, double d)
-{
-    static const char hex[] = "0123456789abcdef";
-    uint64_t bits;
-
-    memcpy(&bits, &d, sizeof(bits));
-    int exp = (int) ((bits >> 52) & 0x7ff);
-    uint64_t mant = bits & ((UINT64_C(1) << 52) - 1);
-
-    if (exp == 0x7ff)
-        return p + snprintf(p, 32, "%a", d);   /* inf, nan */
-    if (bits >> 63)
-        *p++ = '-';
-    *p++ = '0';
-    *p++ = 'x';
-    if (exp == 0 && mant == 0) {
-        memcpy(p, "0p+0", 4);
-        return p + 4;
-    }
-    *p++ = exp ? '1' : '0';   /* subnormal: 0x0.xxxp-1022 */
-    exp = exp ? exp - 1023 : -1022;
-    if (mant) {
-        *p++ = '.';
-        for (int shift = 48; mant & ((UINT64_C(1) << (shift + 4)) - 1); shift -= 4)
-            *p++ = hex[(mant >> shift) & 15];
-    }
-    *p++ = 'p';
-    *p++ = exp < 0 ? '-' : '+';
-    return put_u64(p, (uint64_t) (exp < 0 ? -exp : exp));
-}
-
-/*
  * d at p (32 bytes of room); the end.  Most doubles in a snapshot are
- * whole numbers (zero above all): plain digits, as %.17g writes them.
+ * whole numbers (zero above all): plain digits, as %.17g writes them;
+ * the rest in C99 hex, exact and without %.17g's big-number division.
  */
 static char *
 put_double(char *p, double d)
@@ -158,7 +123,7 @@ put_double(char *p, double d)
         }
         return put_u64(p, (uint64_t) d);
     }
-    return put_hex_double(p, d);
+    return p + snprintf(p, 32, "%a", d);
 }
 
 static void
