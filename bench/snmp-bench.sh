@@ -65,11 +65,15 @@ measure() {
     echo "$label $n $t0 $t1 $a0 $a1 $s0 $s1" | awk -v hz="$(getconf CLK_TCK)" '{
         d = $4 - $3
         printf "%-30s %6d varbinds in %5.2f s = %6.0f/s   CPU per varbind: agent %5.1f us, snmpd %5.1f us\n",
-               $1, $2, d, $2 / d, ($6 - $5) * 1e6 / hz / $2, ($8 - $7) * 1e6 / hz / $2 }' |
-        tee -a "$T/figures"
+               $1, $2, d, $2 / d, ($6 - $5) * 1e6 / hz / $2, ($8 - $7) * 1e6 / hz / $2 }' > "$T/line"
+    cat "$T/line"
     # fewer cells than domains (or than MIB-2's thousands): the walk
     # failed, keep it out of the medians
-    test "$n" -ge "$N" || test "$n" -ge 1000 || { echo "(incomplete: left out of the medians)"; sed -i '$d' "$T/figures"; }
+    if test "$n" -ge "$N" || test "$n" -ge 1000; then
+        cat "$T/line" >> "$T/figures"
+    else
+        echo "(incomplete: left out of the medians)"
+    fi
 }
 
 # Until the agent serves the domain table: its first polls may come before
@@ -113,6 +117,12 @@ idle_rounds() {
 stop_agent() {
     kill "$APID"
     wait "$APID" 2>/dev/null
+}
+# and virtmond, so that the next agent polls libvirt itself again
+stop_virtmond() {
+    kill "$VIRTMOND_PID"
+    wait "$VIRTMOND_PID" 2>/dev/null
+    AGENT_FEED=
 }
 
 # Memory.  File-backed pages are the shared libraries (libvirt, OpenSSL,
@@ -173,9 +183,7 @@ memory "agent reading virtmond"
 echo "(virtmond: VmRSS $(kb "$VIRTMOND_PID" VmRSS) kB)"
 cells=$(snmpwalk -v2c -c public -t 5 -On 127.0.0.1:$SNMP_PORT $TABLE 2>/dev/null | wc -l)
 stop_agent
-kill "$VIRTMOND_PID"
-wait "$VIRTMOND_PID" 2>/dev/null
-AGENT_FEED=
+stop_virtmond
 
 # The ceiling: the same snmpd with agentx-floor, a subagent that answers
 # from a sorted array with one read and one write per AgentX request, in
@@ -218,10 +226,7 @@ poll_rounds() {
     round=0
     while test $round -lt "$POLL_ROUNDS"; do
         for iv in 4s 0.5s; do
-            if test "$1" = virtmond-; then
-                snmp_start_virtmond "test://$T/bench.xml" $iv
-                VDPID=$VIRTMOND_PID
-            fi
+            test "$1" = virtmond- && snmp_start_virtmond "test://$T/bench.xml" $iv
             snmp_start_agent "test://$T/bench.xml" "interval $iv"
             APID=$AGENT_PID
             wait_rows
@@ -236,11 +241,7 @@ poll_rounds() {
                     memory "$2, polls every 0.5 s"
             fi
             stop_agent
-            if test "$1" = virtmond-; then
-                kill "$VDPID"
-                wait "$VDPID" 2>/dev/null
-                AGENT_FEED=
-            fi
+            test "$1" = virtmond- && stop_virtmond
         done
         round=$((round + 1))
     done
