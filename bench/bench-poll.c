@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench-sort.h"
 #include "vmon-poller.h"
 #include "vmon-util.h"
 
@@ -105,18 +106,10 @@ measure_virsh(const char *uri, pid_t daemon)
                            .daemon = process_cpu(daemon) - d0 };
 }
 
-static int
-by_value(const void *a, const void *b)
-{
-    double x = *(const double *) a, y = *(const double *) b;
-
-    return (x > y) - (x < y);
-}
-
 static double
 median_of(double *v, int n)
 {
-    qsort(v, (size_t) n, sizeof(*v), by_value);
+    bench_sort(v, n);
     return v[n / 2];
 }
 

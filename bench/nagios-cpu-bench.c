@@ -17,13 +17,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 
-static int
-cmp(const void *a, const void *b)
-{
-    double x = *(const double *) a, y = *(const double *) b;
-
-    return (x > y) - (x < y);
-}
+#include "bench-sort.h"
 
 static double
 now(void)
@@ -80,8 +74,8 @@ main(int argc, char **argv)
             return 99;
         }
     }
-    qsort(wall, (size_t) runs, sizeof(double), cmp);
-    qsort(cpu, (size_t) runs, sizeof(double), cmp);
+    bench_sort(wall, runs);
+    bench_sort(cpu, runs);
     printf("%.1f %.1f %.1f %.1f\n", wall[runs / 2], wall[0], cpu[runs / 2], cpu[0]);
     free(wall);
     free(cpu);

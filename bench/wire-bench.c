@@ -13,23 +13,16 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "bench-sort.h"
 #include "vmon-options.h"
 #include "vmon-poller.h"
 #include "vmon-util.h"
 #include "vmon-wire.h"
 
-static int
-by_value(const void *a, const void *b)
-{
-    double x = *(const double *) a, y = *(const double *) b;
-
-    return (x > y) - (x < y);
-}
-
 static void
 report(const char *what, double *ms, int n)
 {
-    qsort(ms, (size_t) n, sizeof(*ms), by_value);
+    bench_sort(ms, n);
     printf("%-6s best %7.2f ms, median %7.2f ms\n", what, ms[0], ms[n / 2]);
 }
 
