@@ -1,13 +1,14 @@
 /*
- * answerCpus: pin the thread that answers snmpd, and only that thread.
+ * answerCpus: the thread that answers snmpd runs there, and nothing else.
  *
  * Every AgentX request is a round trip between snmpd and this thread; with
  * both on one CPU it costs a context switch instead of waking a process on
  * another CPU (docs/snmp.md, "Placing snmpd and the agent").  Pinning the
  * whole process (taskset, systemd's CPUAffinity=) would also put the poll
  * thread, and libvirt's threads, on that CPU, where every poll then takes
- * its time from the requests.  Threads the source started before keep the
- * process's CPUs; so do the ones they start later.
+ * its time from the requests.  So the other threads go the other way: they
+ * run on the process's remaining CPUs, and only when answerCpus leaves none
+ * do they share.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE     /* cpu_set_t, pthread_setaffinity_np */
@@ -87,6 +88,29 @@ vmon_snmp_cpus_parse(const char *text, char *err, size_t errlen)
 syntax:
     snprintf(err, errlen, "'%s' is not a CPU list (like 0, 0-3 or 0,2)", text);
     return -1;
+}
+
+int
+vmon_snmp_cpus_leave(char *err, size_t errlen)
+{
+    cpu_set_t mine, rest;
+
+    if (!answer_cpus_set)
+        return 0;
+    int rc = pthread_getaffinity_np(pthread_self(), sizeof(mine), &mine);
+    if (rc == 0) {
+        CPU_XOR(&rest, &mine, &answer_cpus);
+        CPU_AND(&rest, &rest, &mine);
+        if (CPU_COUNT(&rest) == 0)
+            return 0;
+        rc = pthread_setaffinity_np(pthread_self(), sizeof(rest), &rest);
+    }
+    if (rc != 0) {
+        snprintf(err, errlen, "answerCpus: cannot keep the poll threads off it: %s",
+                 strerror(rc));
+        return -1;
+    }
+    return 0;
 }
 
 int

@@ -237,6 +237,10 @@ main(int argc, char **argv)
      */
     vmon_snmp.opts.readwrite = vmon_snmp.opts.allowed_actions != 0;
     char err[1400];
+    if (vmon_snmp_cpus_leave(err, sizeof(err)) < 0) {
+        snmp_log(LOG_ERR, "%s\n", err);
+        goto out;
+    }
     vmon_snmp.src_ops = vmon_snmp.agent_socket ? &vmon_source_virtmond_ops
                                                : vmon_source_libvirt(err, sizeof(err));
     if (!vmon_snmp.src_ops) {
@@ -258,7 +262,7 @@ main(int argc, char **argv)
             goto out;
         }
     }
-    /* after the source's threads exist: they keep the process's CPUs */
+    /* after the source's threads exist, on the other CPUs */
     if (vmon_snmp_cpus_apply(err, sizeof(err)) < 0) {
         snmp_log(LOG_ERR, "%s\n", err);
         goto out;

@@ -45,7 +45,11 @@ void vmon_snmp_config_register(void);
 /* ---- vmon-snmp-cpus.c: answerCpus --------------------------------------- */
 /* A CPU list ("0", "0-3", "0,2"): 0, or -1 with err saying what is wrong. */
 int vmon_snmp_cpus_parse(const char *text, char *err, size_t errlen);
-/* Pin the calling thread (the one answering snmpd) there, if answerCpus was given. */
+/* If answerCpus was given: before any thread starts, move the calling
+ * thread, and so every thread started from here on, to the process's
+ * other CPUs (if it has any others) ... */
+int vmon_snmp_cpus_leave(char *err, size_t errlen);
+/* ... and once they exist, pin the calling thread (the one answering snmpd) there. */
 int vmon_snmp_cpus_apply(char *err, size_t errlen);
 
 /* ---- vmon-snmp-direct.c: Get and GetNext without the internal hop ---- */
