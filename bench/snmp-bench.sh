@@ -9,24 +9,28 @@
 #   - agentx-floor, a subagent that does no work: the master's ceiling;
 #   - snmpd's own in-process MIB-2, for scale;
 #
-# each twice: where the scheduler puts snmpd and the agent ("free"), and
-# with snmpd and the thread answering it on one CPU ("one CPU": what
-# answerCpus does; the agent's other threads, and the walking client, stay
-# free, as a remote NMS would be).  Then whether a poll costs throughput:
+# each in three placements: where the scheduler puts snmpd and the agent
+# ("free"); snmpd and the thread answering it on one CPU ("one": what
+# answerCpus does; the agent's other threads, and virtmond, on the other
+# CPUs; the walking client free); and "all", the same with the client on
+# that CPU too (see place()).  Then whether a poll costs throughput:
 # rounds alternating between an agent that polls every 4 s, walked between
 # two polls, and one polling every 0.5 s, so that polls (and, reading
 # virtmond, virtmond's polls and the agent's fetches) run all through the
 # walk; medians of each.  Then the agent's memory, split into shared
 # libraries, libvirt's in-process test driver and the rest.
 #
-# Why the two placements: an AgentX request is a round trip between two
+# Why the placements: an AgentX request is a round trip between two
 # processes, and on a virtual machine waking a process on another, idle
 # vCPU costs tens of microseconds (bench/wakeup-pingpong measures it here,
-# docs/snmp.md has the figures).
+# docs/snmp.md has the figures); a walk's client adds one more such hop
+# per request.
 #
 # A benchmark, not a test: run by hand (`make snmp-bench`) or
 #   srcdir=SRC top_builddir=BUILD VIRTMON_MODULE_DIR=BUILD/common/.libs \
-#     sh SRC/bench/snmp-bench.sh [N] [ROUNDS]
+#     sh SRC/bench/snmp-bench.sh [N] [ROUNDS] [POLL-ROUNDS]
+# ROUNDS (2) walks in each placement; POLL-ROUNDS (ROUNDS + 1) alternating
+# rounds of polls, which want an odd count for their medians.
 . "${srcdir:-.}/tests/snmp/lib.sh"
 snmp_setup
 N=${1:-1000}
@@ -43,16 +47,30 @@ ALL_CPUS=0-$(($(nproc) - 1))
 cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }   # clock ticks, user + system
 now() { date +%s.%N; }
 
-# place free|one: where snmpd and the process under test ($APID) may run;
-# "one" pins the process's main thread, the one answering snmpd, as
-# answerCpus does (agentx-floor and snmpd answer on their only thread)
+# place free|one|all: where snmpd, the process under test ($APID) and the
+# walking client may run.  "one" puts snmpd and the process's main thread,
+# the one answering snmpd, on CPU 0 and its other threads, and virtmond, on
+# the rest, as answerCpus 0 and virtmond's CPUAffinity= in docs/snmp.md do
+# (agentx-floor and snmpd answer on their only thread); the client stays
+# free.  "all" is "one" with the client on CPU 0 too: every hop of a
+# request is then a switch on one busy CPU, none wakes an idle vCPU, and
+# the client's own work (encoding requests, decoding and printing every
+# varbind) takes its time from that CPU, which a remote NMS would not.
+REST_CPUS=1-$(($(nproc) - 1))
+test "$(nproc)" -gt 1 || REST_CPUS=0
 place() {
     taskset -a -p -c "$ALL_CPUS" "$SNMPD_PID" >/dev/null || hard "taskset snmpd"
     taskset -a -p -c "$ALL_CPUS" "$APID" >/dev/null || hard "taskset $APID"
-    if test "$1" = one; then
+    vd=${AGENT_FEED:+$VIRTMOND_PID}
+    test -z "$vd" || taskset -a -p -c "$ALL_CPUS" "$vd" >/dev/null || hard "taskset virtmond"
+    CLIENT=
+    if test "$1" != free; then
         taskset -a -p -c 0 "$SNMPD_PID" >/dev/null || hard "taskset snmpd"
+        taskset -a -p -c "$REST_CPUS" "$APID" >/dev/null || hard "taskset $APID"
         taskset -p -c 0 "$APID" >/dev/null || hard "taskset $APID"
+        test -z "$vd" || taskset -a -p -c "$REST_CPUS" "$vd" >/dev/null || hard "taskset virtmond"
     fi
+    test "$1" = all && CLIENT="taskset -c 0"
     PLACE=$1
 }
 
@@ -88,9 +106,9 @@ wait_rows() {
     done
 }
 
-walk() { measure "${1}walk" snmpwalk -v2c -c public -t 5 -On 127.0.0.1:$SNMP_PORT "${2:-$TABLE}"; }
+walk() { measure "${1}walk" $CLIENT snmpwalk -v2c -c public -t 5 -On 127.0.0.1:$SNMP_PORT "${2:-$TABLE}"; }
 bulkwalk() {
-    measure "${1}bulkwalk-Cr50" snmpbulkwalk -v2c -c public -t 5 -Cr50 -On 127.0.0.1:$SNMP_PORT \
+    measure "${1}bulkwalk-Cr50" $CLIENT snmpbulkwalk -v2c -c public -t 5 -Cr50 -On 127.0.0.1:$SNMP_PORT \
         "${2:-$TABLE}"
 }
 
@@ -103,7 +121,7 @@ after_poll() {
 # idle_rounds LABEL-PREFIX: ROUNDS walks and bulk walks in each placement,
 # each started just after a poll
 idle_rounds() {
-    for where in free one; do
+    for where in free one all; do
         place $where
         i=0
         while test $i -lt "$ROUNDS"; do
@@ -146,7 +164,8 @@ virsh_anon() {
 
 echo "# $N domains, $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# 'free': where the scheduler puts snmpd and the agent; 'one': snmpd and the agent's"
-echo "# answering thread on CPU 0 (answerCpus 0), its other threads free"
+echo "# answering thread on CPU 0 (answerCpus 0), its other threads and virtmond on $REST_CPUS;"
+echo "# 'all': 'one' with the walking client on CPU 0 too"
 
 # interval 4s: long enough that the idle rounds fit between polls
 snmp_start_agent "test://$T/bench.xml" "interval 4s"
@@ -200,7 +219,7 @@ if test -x "$FLOOR"; then
     while ! grep -q serving "$T/floor.log" && test $i -lt 50; do sleep 0.1; i=$((i + 1)); done
     grep -q serving "$T/floor.log" || hard "agentx-floor did not register: $(cat "$T/floor.log")"
     echo "# agentx-floor, a subagent that does no work, in its place"
-    for where in free one; do
+    for where in free one all; do
         place $where
         i=0
         while test $i -lt "$ROUNDS"; do
@@ -221,25 +240,28 @@ fi
 # every snapshot swap (the tables rebuild their rows) lands inside it.
 # Alternating the two in each round keeps the machine's drift out of the
 # comparison.  $1: "" to poll libvirt, virtmond- to read virtmond; $2 names it.
-POLL_ROUNDS=$((ROUNDS + 1))    # medians want an odd count
+POLL_ROUNDS=${3:-$((ROUNDS + 1))}
 poll_rounds() {
     round=0
     while test $round -lt "$POLL_ROUNDS"; do
         for iv in 4s 0.5s; do
             test "$1" = virtmond- && snmp_start_virtmond "test://$T/bench.xml" $iv
-            snmp_start_agent "test://$T/bench.xml" "interval $iv"
+            snmp_start_agent "test://$T/bench.xml" "interval $iv
+answerCpus 0"
             APID=$AGENT_PID
             wait_rows
-            place one
-            if test $iv = 4s; then
-                after_poll; walk "${1}idle-"
-                after_poll; bulkwalk "${1}idle-"
-            else
-                walk "${1}polling-"
-                bulkwalk "${1}polling-"
-                test $round -eq $((POLL_ROUNDS - 1)) &&
-                    memory "$2, polls every 0.5 s"
-            fi
+            for where in one all; do
+                place $where
+                if test $iv = 4s; then
+                    after_poll; walk "${1}idle-"
+                    after_poll; bulkwalk "${1}idle-"
+                else
+                    walk "${1}polling-"
+                    bulkwalk "${1}polling-"
+                fi
+            done
+            test $iv = 0.5s && test $round -eq $((POLL_ROUNDS - 1)) &&
+                memory "$2, polls every 0.5 s"
             stop_agent
             test "$1" = virtmond- && stop_virtmond
         done
@@ -247,7 +269,7 @@ poll_rounds() {
     done
 }
 echo "# polls during the walks: rounds alternating a poll every 4 s (walked between two)"
-echo "# and a poll every 0.5 s, on one CPU; the agent polling libvirt, then reading virtmond"
+echo "# and a poll every 0.5 s, 'one' and 'all'; the agent polling libvirt, then reading virtmond"
 poll_rounds "" "agent polling libvirt"
 poll_rounds virtmond- "agent reading virtmond"
 
@@ -255,7 +277,7 @@ poll_rounds virtmond- "agent reading virtmond"
 # no subagent involved.  'one' pins snmpd alone.
 APID=$SNMPD_PID
 echo "# snmpd's own MIB-2, in-process"
-for where in free one; do
+for where in free one all; do
     place $where
     walk snmpd-mib2- .1.3.6.1.2.1
     bulkwalk snmpd-mib2- .1.3.6.1.2.1
