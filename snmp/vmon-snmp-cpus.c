@@ -99,6 +99,7 @@ vmon_snmp_cpus_leave(char *err, size_t errlen)
         return 0;
     int rc = pthread_getaffinity_np(pthread_self(), sizeof(mine), &mine);
     if (rc == 0) {
+        /* rest = mine without answer_cpus */
         CPU_XOR(&rest, &mine, &answer_cpus);
         CPU_AND(&rest, &rest, &mine);
         if (CPU_COUNT(&rest) == 0)
@@ -106,7 +107,7 @@ vmon_snmp_cpus_leave(char *err, size_t errlen)
         rc = pthread_setaffinity_np(pthread_self(), sizeof(rest), &rest);
     }
     if (rc != 0) {
-        snprintf(err, errlen, "answerCpus: cannot keep the poll threads off it: %s",
+        snprintf(err, errlen, "answerCpus: cannot move the poll threads off those CPUs: %s",
                  strerror(rc));
         return -1;
     }
