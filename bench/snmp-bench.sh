@@ -118,15 +118,17 @@ after_poll() {
     while test "$(snmp_get $SEQ)" = "$s"; do sleep 0.05; done
 }
 
-# idle_rounds LABEL-PREFIX: ROUNDS walks and bulk walks in each placement,
-# each started just after a poll
+# idle_rounds LABEL-PREFIX [WAIT]: ROUNDS walks and bulk walks in each
+# placement, each started just after a poll (WAIT ":" for a subagent that
+# does not poll)
+PLACES="free one all"
 idle_rounds() {
-    for where in free one all; do
+    for where in $PLACES; do
         place $where
         i=0
         while test $i -lt "$ROUNDS"; do
-            after_poll; walk "$1"
-            after_poll; bulkwalk "$1"
+            ${2:-after_poll}; walk "$1"
+            ${2:-after_poll}; bulkwalk "$1"
             i=$((i + 1))
         done
     done
@@ -219,15 +221,7 @@ if test -x "$FLOOR"; then
     while ! grep -q serving "$T/floor.log" && test $i -lt 50; do sleep 0.1; i=$((i + 1)); done
     grep -q serving "$T/floor.log" || hard "agentx-floor did not register: $(cat "$T/floor.log")"
     echo "# agentx-floor, a subagent that does no work, in its place"
-    for where in free one all; do
-        place $where
-        i=0
-        while test $i -lt "$ROUNDS"; do
-            walk floor-
-            bulkwalk floor-
-            i=$((i + 1))
-        done
-    done
+    idle_rounds floor- :
     kill "$FLOOR_PID" 2>/dev/null
     wait "$FLOOR_PID" 2>/dev/null
 else
@@ -274,10 +268,10 @@ poll_rounds "" "agent polling libvirt"
 poll_rounds virtmond- "agent reading virtmond"
 
 # For scale: snmpd answering MIB-2 (some thousand varbinds) in-process,
-# no subagent involved.  'one' pins snmpd alone.
+# no subagent involved.  'one' pins snmpd alone, 'all' the client with it.
 APID=$SNMPD_PID
 echo "# snmpd's own MIB-2, in-process"
-for where in free one all; do
+for where in $PLACES; do
     place $where
     walk snmpd-mib2- .1.3.6.1.2.1
     bulkwalk snmpd-mib2- .1.3.6.1.2.1
