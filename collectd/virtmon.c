@@ -1,22 +1,22 @@
 /*
  * collectd read plugin over virtmon's core.
  *
- * The core's poller talks to libvirt on a thread of its own at our
- * interval; the read callback only takes the latest snapshot and the queued
- * events, so a hung guest or a dead libvirtd can never make collectd's read
- * overrun its interval (collectd's virt.so calls libvirt from the read
- * callback and stalls with it).
+ * The core's source polls libvirt (or reads virtmond's polls) on a thread
+ * of its own at our interval; the read callback only takes the latest
+ * snapshot and the queued events, so a hung guest or a dead libvirtd can
+ * never make collectd's read overrun its interval (collectd's virt.so calls
+ * libvirt from the read callback and stalls with it).
  */
 #include "vmon-cd-plugin.h"
 
 #include <time.h>
 
-#include "vmon-poller.h"
+#include "vmon-source.h"
 #include "vmon-util.h"
 
 static struct vmon_cd_config cfg;
 static struct vmon_cd_plan plan;
-static struct vmon_poller *poller;
+static struct vmon_source *source;
 static uint64_t last_seq;
 static cdtime_t read_interval;
 static c_complain_t conn_complaint = C_COMPLAIN_INIT_STATIC;
@@ -34,16 +34,17 @@ static int
 vmon_cd_read(user_data_t *ud)
 {
     (void) ud;
-    vmon_cd_notify_drain(poller, &cfg);
+    vmon_cd_notify_drain(source, &cfg);
 
-    struct vmon_snapshot *snap = vmon_poller_snapshot(poller);
+    struct vmon_snapshot *snap = vmon_source_snapshot(source);
     if (!snap)
         return 0;            /* the first poll has not finished yet */
     if (!snap->health.connected) {
         /* Logged once until it recovers; returning an error would only make
          * collectd back off and report later once libvirt is back. */
         c_complain_once(LOG_ERR, &conn_complaint,
-                        "virtmon plugin: not connected to libvirt (%s): %s",
+                        "virtmon plugin: %s is not connected to libvirt (%s): %s",
+                        vmon_source_describe(source),
                         snap->uri ? snap->uri : (cfg.opts.uri ? cfg.opts.uri : "default URI"),
                         snap->health.last_error ? snap->health.last_error : "unknown error");
     } else {
@@ -73,11 +74,8 @@ vmon_cd_read(user_data_t *ud)
 static int
 vmon_cd_shutdown(void)
 {
-    if (poller) {
-        vmon_poller_stop(poller);
-        vmon_poller_free(poller);
-        poller = NULL;
-    }
+    vmon_source_close(source);
+    source = NULL;
     vmon_cd_plan_free(&plan);
     vmon_cd_config_clear(&cfg);
     return 0;
@@ -95,7 +93,7 @@ wait_first_snapshot(cdtime_t interval)
     double deadline = vmon_now_mono() + wait;
 
     while (vmon_now_mono() < deadline) {
-        struct vmon_snapshot *snap = vmon_poller_snapshot(poller);
+        struct vmon_snapshot *snap = vmon_source_snapshot(source);
         if (snap) {
             vmon_snapshot_unref(snap);
             return;
@@ -116,30 +114,30 @@ vmon_cd_init(void)
         if (vmon_cd_config_finish(&cfg) < 0)
             return -1;
     }
-    if (poller)
+    if (source)
         return 0;            /* collectd may call init again after a reload */
 
     read_interval = cfg.interval ? cfg.interval : plugin_get_interval();
     cfg.opts.interval = CDTIME_T_TO_DOUBLE(read_interval);
     vmon_cd_plan_build(&plan, &cfg);
 
-    poller = vmon_poller_new(&cfg.opts);
-    if (!poller) {
+    /* libvirt (or virtmond) being down is not an error here: the source
+     * keeps retrying and the read callback says so once. */
+    source = vmon_source_open(&cfg.opts, 0);
+    if (!source) {
         ERROR("virtmon plugin: %s", vmon_error_last());
         return -1;
     }
-    /* libvirt being down is not an error here: the poller keeps retrying
-     * and the read callback says so once. */
-    if (vmon_poller_start(poller) < 0) {
-        ERROR("virtmon plugin: could not start polling: %s", vmon_error_last());
-        vmon_poller_free(poller);
-        poller = NULL;
-        return -1;
-    }
     wait_first_snapshot(read_interval);
-    INFO("virtmon plugin %s: polling %s every %.3g s, %zu series%s", VMON_CD_VERSION,
-         cfg.opts.uri ? cfg.opts.uri : "libvirt's default URI", CDTIME_T_TO_DOUBLE(read_interval),
-         plan.nseries, cfg.compat ? ", virt plugin compatible names" : "");
+    if (cfg.opts.source == VMON_SOURCE_VIRTMOND)
+        INFO("virtmon plugin %s: reading %s every %.3g s, %zu series%s", VMON_CD_VERSION,
+             vmon_source_describe(source), CDTIME_T_TO_DOUBLE(read_interval), plan.nseries,
+             cfg.compat ? ", virt plugin compatible names" : "");
+    else
+        INFO("virtmon plugin %s: polling %s every %.3g s, %zu series%s", VMON_CD_VERSION,
+             cfg.opts.uri ? cfg.opts.uri : "libvirt's default URI",
+             CDTIME_T_TO_DOUBLE(read_interval), plan.nseries,
+             cfg.compat ? ", virt plugin compatible names" : "");
     return plugin_register_complex_read(NULL, VMON_CD_PLUGIN, vmon_cd_read, cfg.interval, NULL);
 }
 

@@ -140,6 +140,8 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
 
     if (ci->children_num > 0)
         return fail(ci->key, "is not a block");
+    if (strcasecmp(ci->key, "Source") == 0)
+        return get_string(ci, &s) < 0 ? -1 : core_option(cfg, ci, "source", s);
     if (strcasecmp(ci->key, "Connection") == 0)
         return get_string(ci, &s) < 0 ? -1 : core_option(cfg, ci, "uri", s);
     if (strcasecmp(ci->key, "Include") == 0 || strcasecmp(ci->key, "Exclude") == 0) {

@@ -10,7 +10,7 @@
 #include <stdarg.h>
 
 #include "vmon-event.h"
-#include "vmon-poller.h"
+#include "vmon-source.h"
 
 _Static_assert(VMON_CD_SEVERITY_FAILURE == NOTIF_FAILURE && VMON_CD_SEVERITY_WARNING == NOTIF_WARNING
                && VMON_CD_SEVERITY_OKAY == NOTIF_OKAY, "severities are collectd's");
@@ -80,12 +80,12 @@ notify_connection(const struct vmon_event *ev)
 }
 
 size_t
-vmon_cd_notify_drain(struct vmon_poller *p, const struct vmon_cd_config *cfg)
+vmon_cd_notify_drain(struct vmon_source *src, const struct vmon_cd_config *cfg)
 {
     struct vmon_event ev;
     size_t count = 0;
 
-    while (vmon_poller_next_event(p, &ev) > 0) {
+    while (vmon_source_next_event(src, &ev) > 0) {
         switch (ev.type) {
         case VMON_EVENT_LIFECYCLE:
             notify_lifecycle(&ev, cfg);

@@ -12,10 +12,10 @@
 #include "vmon-options.h"
 #include "vmon-snapshot.h"
 
-struct vmon_poller;
+struct vmon_source;
 
 struct vmon_cd_config {
-    struct vmon_options opts;      /* Connection, Include/Exclude, Workers, Timeout */
+    struct vmon_options opts;      /* Source, Connection, Include/Exclude, Workers, Timeout */
     cdtime_t interval;             /* 0: collectd's interval for this plugin */
     struct vmon_cd_format host_format;
     struct vmon_cd_format instance_format;
@@ -60,7 +60,7 @@ size_t vmon_cd_dispatch_snapshot(const struct vmon_cd_plan *plan, const struct v
                                  const struct vmon_snapshot *snap, cdtime_t interval);
 
 /* Turns every queued core event into a collectd notification; returns how many. */
-size_t vmon_cd_notify_drain(struct vmon_poller *p, const struct vmon_cd_config *cfg);
+size_t vmon_cd_notify_drain(struct vmon_source *src, const struct vmon_cd_config *cfg);
 
 /* host and plugin_instance of a domain's values and notifications. */
 void vmon_cd_domain_ident(const struct vmon_cd_config *cfg, const char *name, const char *uuid,

@@ -1,7 +1,10 @@
 /*
- * A source fed by virtmond (vmon-source.h): a thread of its own asks
- * virtmond's socket for the whole snapshot every interval and keeps the
- * newest.  It links no libvirt, so a face fed this way needs neither
+ * A source fed by virtmond (vmon-source-driver.h): a thread of its own
+ * asks virtmond's socket for the whole snapshot every interval and keeps
+ * the newest; a one-shot user asks once per vmon_source_poll_now(), for
+ * one domain alone when its filter names one.  Either way the face's own
+ * filter is applied to what virtmond sends, and a face told to expect a
+ * libvirt URI refuses a virtmond polling another.  It links no libvirt, so a face fed this way needs neither
  * libvirt's libraries nor its rights; virtmond polls once for all of them.
  *
  * Lifecycle events come from virtmond's "events" stream, read by a second
@@ -18,7 +21,8 @@
  * pending (a shutdown the guest has yet to obey) asks virtmond after each
  * fetch how it ended, so reading the result never waits on a socket.
  */
-#include "vmon-source.h"
+#define vmon_source_impl feed   /* see vmon-source-driver.h */
+#include "vmon-source-driver.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -52,6 +56,9 @@ struct feed_action {
 struct feed {
     char *path;
     double interval;
+    double timeout;                 /* a one-shot fetch's */
+    char *uri;                      /* the libvirt URI virtmond must poll; NULL: any */
+    struct vmon_filter *filter;     /* NULL: every domain */
     struct vmon_event_queue *events;
 
     pthread_mutex_t lock;           /* latest, and the stream's state below */
@@ -178,6 +185,43 @@ settle_pending(struct feed *f)
     }
 }
 
+/* Keep the domains the face's filter selects (the snapshot is ours alone). */
+static void
+keep_selected(const struct vmon_filter *filter, struct vmon_snapshot *snap)
+{
+    size_t kept = 0;
+
+    for (size_t i = 0; i < snap->ndomains; i++) {
+        struct vmon_domain *d = &snap->domains[i];
+        if (vmon_filter_match(filter, d->name, d->uuid_str))
+            snap->domains[kept++] = *d;
+        else
+            vmon_domain_clear(d);
+    }
+    snap->ndomains = kept;
+}
+
+/*
+ * virtmond's snapshot as this face should see it, or NULL with err: out of
+ * reach, or polling another URI than the face was told to expect.
+ */
+static struct vmon_snapshot *
+fetch(struct feed *f, const char *only, double timeout, char *err, size_t errlen)
+{
+    struct vmon_snapshot *snap = vmon_serve_fetch(f->path, only, timeout, err, errlen);
+
+    if (!snap)
+        return NULL;
+    if (f->uri && snap->uri && strcmp(f->uri, snap->uri) != 0) {
+        snprintf(err, errlen, "virtmond at %s polls %s, not %s", f->path, snap->uri, f->uri);
+        vmon_snapshot_unref(snap);
+        return NULL;
+    }
+    if (f->filter && !only)
+        keep_selected(f->filter, snap);
+    return snap;
+}
+
 /*
  * Connection events as the poller gives them: nothing at the first
  * contact, "lost" once when libvirt (or virtmond itself) stops answering
@@ -187,8 +231,7 @@ static void
 fetch_once(struct feed *f)
 {
     char err[1024];
-    struct vmon_snapshot *snap = vmon_serve_fetch(f->path, NULL, f->interval < 5 ? f->interval : 5,
-                                                  err, sizeof(err));
+    struct vmon_snapshot *snap = fetch(f, NULL, f->interval < 5 ? f->interval : 5, err, sizeof(err));
 
     if (!snap) {
         if (f->ever_connected && !f->announced_lost) {
@@ -306,7 +349,7 @@ read_stream(struct feed *f, int fd)
     }
 }
 
-static void feed_close(void *src);
+static void feed_close(struct feed *f);
 
 static void *
 events_loop(void *arg)
@@ -334,36 +377,35 @@ events_loop(void *arg)
     }
 }
 
-static void *
-feed_open(const struct vmon_options *opts, const char *socket, char *err, size_t errlen)
+
+static struct feed *
+feed_open(const struct vmon_options *opts, unsigned flags)
 {
-    if (!socket || !*socket) {
-        snprintf(err, errlen, "no virtmond socket given");
-        return NULL;
-    }
     struct feed *f = vmon_alloc(sizeof(*f));
-    f->path = vmon_strdup(socket);
+    f->path = vmon_strdup(opts->socket ? opts->socket : VIRTMOND_SOCKET);
     f->interval = opts->interval > 0 ? opts->interval : 30;
-    f->events = vmon_event_queue_new(1024);
+    f->timeout = opts->timeout > 0 ? opts->timeout : 5;
+    f->uri = vmon_strdup(opts->uri);
+    f->filter = opts->filter ? vmon_filter_copy(opts->filter) : NULL;
+    f->wake[0] = f->wake[1] = -1;
     pthread_mutex_init(&f->lock, NULL);
     pthread_mutex_init(&f->stop_lock, NULL);
     pthread_cond_init(&f->stop_cond, NULL);
+    if (flags & VMON_SOURCE_ONESHOT)
+        return f;
+    f->events = vmon_event_queue_new(1024);
     if (pipe2(f->wake, O_CLOEXEC) < 0) {
-        snprintf(err, errlen, "cannot make a pipe: %s", strerror(errno));
-        f->wake[0] = f->wake[1] = -1;
+        vmon_error_set("cannot make a pipe: %s", strerror(errno));
         feed_close(f);
         return NULL;
     }
     int rc = pthread_create(&f->events_thread, NULL, events_loop, f);
-    if (rc == 0)
+    if (rc == 0) {
         f->events_started = true;
-    else
-        snprintf(err, errlen, "cannot start a thread: %s", strerror(rc));
-    if (rc == 0)
         rc = pthread_create(&f->thread, NULL, feed_loop, f);
+    }
     if (rc != 0) {
-        if (f->events_started)   /* then it was the second that failed */
-            snprintf(err, errlen, "cannot start a thread: %s", strerror(rc));
+        vmon_error_set("cannot start a thread: %s", strerror(rc));
         feed_close(f);
         return NULL;
     }
@@ -372,10 +414,8 @@ feed_open(const struct vmon_options *opts, const char *socket, char *err, size_t
 }
 
 static void
-feed_close(void *src)
+feed_close(struct feed *f)
 {
-    struct feed *f = src;
-
     if (!f)
         return;
     pthread_mutex_lock(&f->stop_lock);
@@ -397,6 +437,8 @@ feed_close(void *src)
     vmon_snapshot_unref(f->latest);
     vmon_snapshot_unref(f->prev);
     vmon_event_queue_free(f->events);
+    vmon_filter_free(f->filter);
+    free(f->uri);
     pthread_mutex_destroy(&f->lock);
     pthread_mutex_destroy(&f->stop_lock);
     pthread_cond_destroy(&f->stop_cond);
@@ -404,11 +446,26 @@ feed_close(void *src)
     free(f);
 }
 
+/* One fetch on the caller's thread; the snapshot also becomes the latest. */
 static struct vmon_snapshot *
-feed_snapshot(void *src)
+feed_poll_now(struct feed *f)
 {
-    struct feed *f = src;
+    char err[1024];
+    struct vmon_snapshot *snap = fetch(f, vmon_filter_single_domain(f->filter), f->timeout,
+                                       err, sizeof(err));
 
+    if (!snap) {
+        vmon_error_set("%s", err);
+        return NULL;
+    }
+    vmon_snapshot_ref(snap);
+    publish(f, snap);
+    return snap;
+}
+
+static struct vmon_snapshot *
+feed_snapshot(struct feed *f)
+{
     pthread_mutex_lock(&f->lock);
     struct vmon_snapshot *s = f->latest;
     if (s)
@@ -418,27 +475,27 @@ feed_snapshot(void *src)
 }
 
 static int
-feed_next_event(void *src, struct vmon_event *ev)
+feed_next_event(struct feed *f, struct vmon_event *ev)
 {
-    return vmon_event_queue_pop(((struct feed *) src)->events, ev);
+    return vmon_event_queue_pop(f->events, ev);
 }
 
 static int
-feed_event_fd(void *src)
+feed_event_fd(struct feed *f)
 {
-    return vmon_event_queue_fd(((struct feed *) src)->events);
+    return vmon_event_queue_fd(f->events);
 }
 
 static uint64_t
-feed_events_dropped(void *src)
+feed_events_dropped(struct feed *f)
 {
-    return vmon_event_queue_dropped(((struct feed *) src)->events);
+    return vmon_event_queue_dropped(f->events);
 }
 
 static int
-feed_action(void *src, const char *domain, enum vmon_action action, struct vmon_action_result *res)
+feed_action(struct feed *f, const char *domain, enum vmon_action action,
+            struct vmon_action_result *res)
 {
-    struct feed *f = src;
     unsigned char uuid[16];
     char uuid_str[37] = "";
     int rc = vmon_serve_act(f->path, domain, action, ACTION_TIMEOUT, res);
@@ -464,9 +521,8 @@ feed_action(void *src, const char *domain, enum vmon_action action, struct vmon_
 }
 
 static int
-feed_last_action(void *src, const unsigned char uuid[16], struct vmon_action_result *res)
+feed_last_action(struct feed *f, const unsigned char uuid[16], struct vmon_action_result *res)
 {
-    struct feed *f = src;
     int rc = -1;
 
     pthread_mutex_lock(&f->lock);
@@ -479,34 +535,16 @@ feed_last_action(void *src, const unsigned char uuid[16], struct vmon_action_res
     return rc;
 }
 
-static void *
-feed_serve(void *src, const char *path, mode_t mode, gid_t gid, char *err, size_t errlen)
-{
-    (void) src;
-    (void) path;
-    (void) mode;
-    (void) gid;
-    snprintf(err, errlen, "fed by virtmond: point the checks at virtmond's socket instead");
-    return NULL;
-}
-
-static void
-feed_serve_stop(void *server)
-{
-    (void) server;
-}
-
-const struct vmon_source_ops vmon_source_virtmond_ops = {
+const struct vmon_source_driver vmon_source_virtmond_driver = {
     .abi = VMON_SOURCE_ABI,
-    .what = "virtmond",
     .open = feed_open,
     .close = feed_close,
+    .poll_now = feed_poll_now,
     .snapshot = feed_snapshot,
     .next_event = feed_next_event,
     .event_fd = feed_event_fd,
     .events_dropped = feed_events_dropped,
     .action = feed_action,
     .last_action = feed_last_action,
-    .serve = feed_serve,
-    .serve_stop = feed_serve_stop,
+    .error_last = vmon_error_last,
 };

@@ -116,6 +116,20 @@ vmon_filter_add_literal(struct vmon_filter *f, bool include, const char *name)
     return 0;
 }
 
+const char *
+vmon_filter_single_domain(const struct vmon_filter *f)
+{
+    const char *name = NULL;
+
+    for (size_t i = 0; f && i < f->count; i++) {
+        const struct vmon_pattern *pat = &f->patterns[i];
+        if (!pat->include || (!pat->literal && !pat->is_uuid) || (name && strcmp(name, pat->text)))
+            return NULL;
+        name = pat->text;
+    }
+    return name;
+}
+
 int
 vmon_filter_add(struct vmon_filter *f, bool include, const char *list)
 {

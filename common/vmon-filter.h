@@ -20,6 +20,12 @@ struct vmon_filter *vmon_filter_copy(const struct vmon_filter *f);
 int vmon_filter_add(struct vmon_filter *f, bool include, const char *pattern_list);
 /* One exact domain name, taken as is: commas, glob characters, blanks and all. */
 int vmon_filter_add_literal(struct vmon_filter *f, bool include, const char *name);
+/*
+ * The one domain f selects, when it is one exact name or UUID given with
+ * vmon_filter_add_literal() (and perhaps the same text as a UUID pattern):
+ * a source can then ask for that domain alone.  NULL otherwise.
+ */
+const char *vmon_filter_single_domain(const struct vmon_filter *f);
 bool vmon_filter_match(const struct vmon_filter *f, const char *name, const char *uuid_str);
 bool vmon_filter_is_empty(const struct vmon_filter *f);
 

@@ -12,6 +12,38 @@
 #ifndef VIRTMON_PKGLIBDIR
 #error "the build defines VIRTMON_PKGLIBDIR"
 #endif
+#ifndef VIRTMON_BUILDDIR
+#error "the build defines VIRTMON_BUILDDIR"
+#endif
+
+/* Whether path (resolved) lies inside the build tree this core was built in. */
+static bool
+in_build_tree(const char *path)
+{
+    size_t n = strlen(VIRTMON_BUILDDIR);
+    char *real = path && *path ? realpath(path, NULL) : NULL;
+    bool inside = real && strncmp(real, VIRTMON_BUILDDIR, n) == 0 && real[n] == '/';
+
+    free(real);
+    return inside;
+}
+
+/*
+ * Where modules are: a program (or plugin) run from the build tree it was
+ * built in loads that tree's modules, as libvirt's daemons do with their
+ * drivers, so that nobody has to install or point anywhere to try it;
+ * installed, it loads the installed ones.
+ */
+static const char *
+module_dirs(void)
+{
+    Dl_info self;
+
+    if (in_build_tree("/proc/self/exe") ||
+        (dladdr((void *) module_dirs, &self) && in_build_tree(self.dli_fname)))
+        return VIRTMON_BUILDDIR "/common/.libs";
+    return VIRTMON_PKGLIBDIR;
+}
 
 const void *
 vmon_module_ops(const char *file, const char *symbol, unsigned abi, const char *purpose,
@@ -22,7 +54,7 @@ vmon_module_ops(const char *file, const char *symbol, unsigned abi, const char *
     void *h = NULL;
 
     if (!dirs || !*dirs)
-        dirs = VIRTMON_PKGLIBDIR;
+        dirs = module_dirs();
     while (!h && *dirs) {
         size_t n = strcspn(dirs, ":");
         /* an empty entry, or one too long to be ours, is skipped */

@@ -27,6 +27,7 @@ void
 vmon_options_clear(struct vmon_options *o)
 {
     free(o->uri);
+    free(o->socket);
     vmon_filter_free(o->filter);
     memset(o, 0, sizeof(*o));
 }
@@ -36,6 +37,7 @@ vmon_options_copy(struct vmon_options *dst, const struct vmon_options *src)
 {
     *dst = *src;
     dst->uri = vmon_strdup(src->uri);
+    dst->socket = vmon_strdup(src->socket);
     dst->filter = src->filter ? vmon_filter_copy(src->filter) : NULL;
 }
 
@@ -126,6 +128,44 @@ fail_key(const char *key)
     return -1;
 }
 
+/*
+ * "libvirt[:URI]" or "virtmond[:PATH]": the same spelling in virtmon.conf,
+ * collectd's block and every command line.  A URI keeps its own colons.
+ */
+static int
+set_source(struct vmon_options *o, const char *value)
+{
+    static const struct {
+        const char *word;
+        enum vmon_source_kind kind;
+    } kinds[] = { { "libvirt", VMON_SOURCE_LIBVIRT }, { "virtmond", VMON_SOURCE_VIRTMOND } };
+
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        size_t n = strlen(kinds[i].word);
+        if (strncmp(value, kinds[i].word, n) != 0 || (value[n] && value[n] != ':'))
+            continue;
+        const char *rest = value[n] ? value + n + 1 : "";
+        if (value[n] && !*rest) {
+            vmon_error_set("source: '%s' names no %s after the colon", value,
+                           kinds[i].kind == VMON_SOURCE_LIBVIRT ? "URI" : "socket");
+            return -1;
+        }
+        if (kinds[i].kind == VMON_SOURCE_VIRTMOND && *rest && rest[0] != '/') {
+            vmon_error_set("source: virtmond's socket '%s' is not an absolute path", rest);
+            return -1;
+        }
+        o->source = kinds[i].kind;
+        char **slot = kinds[i].kind == VMON_SOURCE_LIBVIRT ? &o->uri : &o->socket;
+        if (*rest) {
+            free(*slot);
+            *slot = vmon_strdup(rest);
+        }
+        return 0;
+    }
+    vmon_error_set("source: '%s' is neither libvirt[:URI] nor virtmond[:PATH]", value);
+    return -1;
+}
+
 int
 vmon_options_set(struct vmon_options *o, const char *key, const char *value)
 {
@@ -133,6 +173,8 @@ vmon_options_set(struct vmon_options *o, const char *key, const char *value)
         vmon_error_set("%s: needs a value", key);
         return -1;
     }
+    if (strcasecmp(key, "source") == 0)
+        return set_source(o, value);
     if (strcasecmp(key, "uri") == 0) {
         free(o->uri);
         o->uri = *value ? vmon_strdup(value) : NULL;

@@ -12,7 +12,15 @@
 #include "vmon-action.h"
 #include "vmon-filter.h"
 
+/* Where snapshots come from (vmon-source.h). */
+enum vmon_source_kind {
+    VMON_SOURCE_LIBVIRT,       /* poll libvirt at uri */
+    VMON_SOURCE_VIRTMOND,      /* read virtmond's polls at socket */
+};
+
 struct vmon_options {
+    enum vmon_source_kind source;
+    char *socket;              /* virtmond's; NULL: VIRTMOND_SOCKET */
     char *uri;                 /* NULL: libvirt's default */
     double interval;           /* seconds between polls (background poller) */
     double window;             /* seconds of min/avg/max history */
@@ -32,7 +40,8 @@ void vmon_options_clear(struct vmon_options *o);
 void vmon_options_copy(struct vmon_options *dst, const struct vmon_options *src);
 
 /*
- * Keys: uri, interval, window, window-buckets, workers, timeout,
+ * Keys: source ("libvirt", "libvirt:URI", "virtmond" or "virtmond:PATH",
+ * virtmond's socket path), uri, interval, window, window-buckets, workers, timeout,
  * shutdown-timeout, include, exclude, allow-actions (comma list of action
  * names, "all" or "none"), events (yes: a long-running agent; no: a one-shot
  * client such as a check, which needs no event thread, callbacks or

@@ -9,7 +9,7 @@
  * client thread is bounded anyway: 1 s to send its request line, 10 s to
  * take the reply, at most MAX_CLIENTS of them at once (beyond that a client
  * gets "error: busy" at once), and vmon_server_stop() waits for them.
- * Readers never call libvirt: they take the poller's latest snapshot.  An
+ * Readers never call libvirt: they take the source's latest snapshot.  An
  * "action" request does, for as long as libvirt takes, on its own thread.
  */
 #include "vmon-serve.h"
@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "vmon-fdio.h"
-#include "vmon-poller.h"
+#include "vmon-source.h"
 #include "vmon-util.h"
 #include "vmon-wire.h"
 
@@ -39,7 +39,7 @@
 #define REPLY_TIMEOUT 10.0
 
 struct vmon_server {
-    struct vmon_poller *poller;
+    struct vmon_source *source;
     char *path;
     dev_t dev;              /* of our socket file: stop unlinks only ours */
     ino_t ino;
@@ -241,7 +241,7 @@ serve_action(struct vmon_server *s, int fd, const struct request *req)
         send_error(fd, msg, vmon_now_mono() + REPLY_TIMEOUT);
         return;
     }
-    vmon_poller_action(s->poller, req->domain, req->action, &res);
+    vmon_source_action(s->source, req->domain, req->action, &res);
     snprintf(msg, sizeof(msg), "%s of '%s' for pid %d (uid %u): %s: %s",
              vmon_action_name(req->action), req->domain, (int) peer.pid, (unsigned) peer.uid,
              vmon_action_status_name(res.status), res.message);
@@ -256,7 +256,7 @@ serve_last_action(struct vmon_server *s, int fd, const struct request *req)
     struct vmon_action_result res;
 
     vmon_wire_parse_uuid(req->domain, uuid);    /* parse_request checked it */
-    if (vmon_poller_last_action(s->poller, uuid, &res) == 0)
+    if (vmon_source_last_action(s->source, uuid, &res) == 0)
         send_action_result(fd, &res);
     else
         (void) vmon_fd_send_all(fd, "no-action\n", 10, vmon_now_mono() + REPLY_TIMEOUT);
@@ -341,7 +341,7 @@ serve_client(struct vmon_server *s, int fd)
     case REQ_DOMAIN:
         break;
     }
-    struct vmon_snapshot *snap = vmon_poller_snapshot(s->poller);
+    struct vmon_snapshot *snap = vmon_source_snapshot(s->source);
     if (!snap) {
         send_error(fd, "no poll has finished yet; try again in a moment", deadline);
         free(req.domain);
@@ -479,7 +479,7 @@ make_parent_dir(const char *path)
 }
 
 struct vmon_server *
-vmon_server_start(struct vmon_poller *p, const char *path, mode_t mode, gid_t gid, char *err,
+vmon_server_start(struct vmon_source *src, const char *path, mode_t mode, gid_t gid, char *err,
                   size_t errlen)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -498,7 +498,7 @@ vmon_server_start(struct vmon_poller *p, const char *path, mode_t mode, gid_t gi
         return NULL;
 
     s = vmon_alloc(sizeof(*s));
-    s->poller = p;
+    s->source = src;
     s->path = vmon_strdup(path);
     s->wake[0] = s->wake[1] = -1;
     s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

@@ -38,31 +38,20 @@
  */
 #ifndef VIRTMOND_SOCKET
 #define VIRTMOND_SOCKET "/run/virtmon/virtmond.sock"
-/*
- * The client half of "action": ask the server at path to act, waiting up
- * to timeout seconds for libvirt's answer.  As vmon_poller_action(): 0 when
- * done or pending, -1 otherwise, res saying what happened either way (a
- * server out of reach or refusing the asker is VMON_ACTION_FAILED).
- */
-int vmon_serve_act(const char *path, const char *domain, enum vmon_action action, double timeout,
-                   struct vmon_action_result *res);
-/* The client half of "last-action": 0 with res, 1 when none, -1 with err. */
-int vmon_serve_last_action(const char *path, const char *uuid, double timeout,
-                           struct vmon_action_result *res, char *err, size_t errlen);
-
 #endif
 
 struct vmon_event;
-struct vmon_poller;
+struct vmon_source;
 struct vmon_server;
 
 /*
  * Listen on path (its directory is created when missing; an existing
  * socket file there is replaced, anything else is refused) with the given
- * permission bits and group (gid (gid_t) -1: leave it), and serve p's
- * snapshots until vmon_server_stop().  NULL with err saying what failed.
+ * permission bits and group (gid (gid_t) -1: leave it), and serve src's
+ * snapshots, and its actions once allowed, until vmon_server_stop().
+ * NULL with err saying what failed.
  */
-struct vmon_server *vmon_server_start(struct vmon_poller *p, const char *path, mode_t mode,
+struct vmon_server *vmon_server_start(struct vmon_source *src, const char *path, mode_t mode,
                                       gid_t gid, char *err, size_t errlen);
 /*
  * Take "action" requests from now on, and tell log (one line, any thread)

@@ -10,6 +10,7 @@
 #include "chk-timeout.h"
 #include "vmon-cnum.h"
 #include "vmon-options.h"
+#include "vmon-serve.h"
 #include "vmon-util.h"
 
 static const struct option common_options[] = {
@@ -26,8 +27,7 @@ static const struct option common_options[] = {
     { "no-state-file", no_argument, NULL, CHK_OPT_NO_STATE },
     { "state-max-age", required_argument, NULL, CHK_OPT_STATE_MAX_AGE },
     { "perfdata", required_argument, NULL, CHK_OPT_PERFDATA },
-    { "agent", no_argument, NULL, CHK_OPT_AGENT },
-    { "agent-socket", required_argument, NULL, CHK_OPT_AGENT_SOCKET },
+    { "source", required_argument, NULL, CHK_OPT_SOURCE },
 };
 
 void
@@ -153,17 +153,23 @@ chk_args_common(struct chk_args *a, int opt, const char *arg, char *err, size_t 
     case CHK_OPT_URI:
         a->uri = arg;
         return 1;
-    case CHK_OPT_AGENT:
-        if (!a->agent)
-            a->agent = VIRTMOND_SOCKET;
-        return 1;
-    case CHK_OPT_AGENT_SOCKET:
-        if (!*arg) {
-            snprintf(err, errlen, "--agent-socket: empty path");
-            return -1;
-        }
-        a->agent = arg;
-        return 1;
+    case CHK_OPT_SOURCE: {
+        /* checked here, so that a typo is a usage error and not UNKNOWN later */
+        struct vmon_options o;
+        vmon_options_init(&o);
+        int rc = vmon_options_set(&o, "source", arg);
+        a->waiting_for[0] = '\0';
+        if (rc < 0)
+            snprintf(err, errlen, "--%s", vmon_error_last());
+        else if (o.source == VMON_SOURCE_VIRTMOND)
+            snprintf(a->waiting_for, sizeof(a->waiting_for), "virtmond at %s",
+                     o.socket ? o.socket : VIRTMOND_SOCKET);
+        else if (o.uri)
+            a->uri = arg + strlen("libvirt:");
+        vmon_options_clear(&o);
+        a->source = arg;
+        return rc < 0 ? -1 : 1;
+    }
     case CHK_OPT_TIMEOUT_STATE: {
         int st = chk_state_from_name(arg);
         if (st < 0) {
@@ -213,11 +219,12 @@ chk_args_help(FILE *f, const struct chk_args *a)
             " --uri=URI\n"
             "    libvirt URI (default: libvirt's default, e.g. qemu:///system). The connection\n"
             "    is read-only.\n"
-            " --agent, --agent-socket=PATH\n"
-            "    Ask a running virtmond (at %s, or PATH) for its latest poll\n"
-            "    instead of polling libvirt: rates included, no state files, no libvirt\n"
-            "    rights needed, a fraction of the CPU. UNKNOWN when virtmond is not there,\n"
-            "    cannot reach libvirt, or its last poll is older than 3 of its intervals.\n"
+            " --source=libvirt[:URI]|virtmond[:PATH]\n"
+            "    libvirt (the default) polls libvirt in this process. virtmond asks a\n"
+            "    running virtmond (at %s, or PATH) for its latest poll instead:\n"
+            "    rates included, no state files, no libvirt rights needed, a fraction of\n"
+            "    the CPU. UNKNOWN when virtmond is not there, cannot reach libvirt, or its\n"
+            "    last poll is older than 3 of its intervals.\n"
             " -t, --timeout=SECONDS[:STATE]\n"
             "    Give up after SECONDS (default 10) and exit with --timeout-state. A guest\n"
             "    whose monitor does not answer within a third of it is reported with what\n"
@@ -305,7 +312,7 @@ void
 chk_args_sample_opts(const struct chk_args *a, struct chk_sample_opts *so)
 {
     memset(so, 0, sizeof(*so));
-    so->agent = a->agent;
+    so->source = a->source;
     so->uri = a->uri;
     so->interval = a->interval;
     so->use_state = a->use_state;
@@ -321,8 +328,8 @@ chk_args_arm_timeout(const struct chk_args *a)
 {
     char doing[600];
 
-    if (a->agent)
-        snprintf(doing, sizeof(doing), "waiting for virtmond at %s", a->agent);
+    if (a->waiting_for[0])
+        snprintf(doing, sizeof(doing), "waiting for %s", a->waiting_for);
     else
         snprintf(doing, sizeof(doing), "waiting for libvirt at %s",
                  a->uri ? a->uri : "the default URI");

@@ -26,8 +26,7 @@ enum {
     CHK_OPT_NO_STATE,
     CHK_OPT_STATE_MAX_AGE,
     CHK_OPT_PERFDATA,
-    CHK_OPT_AGENT,
-    CHK_OPT_AGENT_SOCKET,
+    CHK_OPT_SOURCE,
     CHK_OPT_OWN = 1100,           /* a check's own long-only options start here */
     CHK_OPT_METRIC = 10000,       /* + 2 * metric index (+1 for critical) */
 };
@@ -37,7 +36,8 @@ enum {
 
 struct chk_args {
     const char *progname;
-    const char *agent;            /* virtmond's socket; NULL: poll libvirt here */
+    const char *source;           /* libvirt[:URI] or virtmond[:PATH]; NULL: libvirt */
+    char waiting_for[300];        /* what -t waits on, for its message */
     const char *uri;
     double timeout;
     int timeout_state;

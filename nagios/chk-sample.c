@@ -7,12 +7,69 @@
 #include <string.h>
 #include <time.h>
 
-#include "chk-agent.h"
-#include "chk-direct.h"
 #include "chk-statefile.h"
 #include "chk-timeout.h"
 #include "vmon-rates.h"
+#include "vmon-source.h"
 #include "vmon-util.h"
+
+/* A UUID as libvirt prints it (36 hex digits and dashes); a glob-free pattern either way. */
+static bool
+uuid_shaped(const char *s)
+{
+    return strlen(s) == 36 && strspn(s, "0123456789abcdefABCDEF-") == 36;
+}
+
+/*
+ * The core's settings for a one-shot run: never a password prompt (Nagios
+ * has no terminal; a hand-run check would sit at it until -t), and a slice
+ * deadline well inside -t, so a guest frozen in its monitor comes back as
+ * "partial" with whatever libvirt did answer instead of as a bare timeout.
+ * The same deadline bounds the wait for virtmond.
+ */
+static int
+core_options(const struct chk_sample_opts *o, struct vmon_options *opts)
+{
+    char timeout[32];
+
+    opts->readwrite = false;
+    opts->interactive_auth = false;
+    if (o->source && vmon_options_set(opts, "source", o->source) < 0)
+        return -1;
+    if (o->budget > 0) {
+        /* the core may wait twice (a stuck slice is retried once with NOWAIT) */
+        double t = o->budget / 3;
+        snprintf(timeout, sizeof(timeout), "%.3f", t < 0.5 ? 0.5 : t > 5 ? 5 : t);
+        if (vmon_options_set(opts, "timeout", timeout) < 0)
+            return -1;
+    }
+    if (o->uri && vmon_options_set(opts, "uri", o->uri) < 0)
+        return -1;
+    if (o->name) {
+        /* Exactly this name (commas, globs, blanks and all), or this UUID:
+         * the source then collects (or asks virtmond for) this one only. */
+        opts->filter = vmon_filter_new();
+        if (vmon_filter_add_literal(opts->filter, true, o->name) < 0)
+            return -1;
+        if (uuid_shaped(o->name) && vmon_filter_add(opts->filter, true, o->name) < 0)
+            return -1;
+    }
+    if ((o->include && vmon_options_set(opts, "include", o->include) < 0) ||
+        (o->exclude && vmon_options_set(opts, "exclude", o->exclude) < 0))
+        return -1;
+    return 0;
+}
+
+/*
+ * A snapshot a collector should long have replaced: its poll thread is
+ * stuck (a libvirtd that stopped answering) even though it last saw
+ * libvirt up.  Three of its poll intervals, and never less than a minute.
+ */
+static double
+stale_after(const struct vmon_snapshot *snap)
+{
+    return snap->elapsed * 3 > 60 ? snap->elapsed * 3 : 60;
+}
 
 static bool
 is_active(const struct vmon_domain *d)
@@ -93,17 +150,35 @@ rates_from_state(const struct chk_sample_opts *o, struct chk_sample *s, const ch
     return missing ? 0 : young ? 2 : 1;
 }
 
+/*
+ * A snapshot fit to evaluate, from the source: 0, or -1 with err (libvirt
+ * not answering sets libvirt_down, for the check's unreachable state).
+ */
 static int
 poll_once(struct chk_sample *s, char *err, size_t errlen)
 {
-    struct vmon_snapshot *snap = s->direct->poll(s->poller, err, errlen);
+    struct vmon_snapshot *snap = vmon_source_poll_now(s->src);
 
     if (!snap) {
-        s->libvirt_down = true;
+        snprintf(err, errlen, "%s", vmon_error_last());
         return -1;
     }
     vmon_snapshot_unref(s->snap);
     s->snap = snap;
+    if (!snap->health.connected) {
+        s->libvirt_down = true;
+        snprintf(err, errlen, "%s cannot reach libvirt at %s: %s", vmon_source_describe(s->src),
+                 snap->uri ? snap->uri : "its URI",
+                 snap->health.last_error ? snap->health.last_error : "not connected");
+        return -1;
+    }
+    double age = vmon_now_mono() - snap->taken;
+    if (age > stale_after(snap)) {
+        snprintf(err, errlen, "%s last finished a poll %.0f s ago; its polls are stuck "
+                 "(libvirt at %s not answering?)", vmon_source_describe(s->src), age,
+                 snap->uri ? snap->uri : "its URI");
+        return -1;
+    }
     return 0;
 }
 
@@ -124,17 +199,29 @@ chk_sample_collect(const struct chk_sample_opts *o, struct chk_sample *s, char *
 
     memset(s, 0, sizeof(*s));
     snprintf(s->rates_from, sizeof(s->rates_from), "none");
-    if (o->agent)
-        return chk_agent_collect(o, s, err, errlen);
-    s->direct = chk_direct_load(err, errlen);
-    if (!s->direct)
+    struct vmon_options opts;
+    vmon_options_init(&opts);
+    vmon_error_clear();
+    if (core_options(o, &opts) == 0)
+        s->src = vmon_source_open(&opts, VMON_SOURCE_ONESHOT);
+    vmon_options_clear(&opts);
+    if (!s->src) {
+        snprintf(err, errlen, "%s", vmon_error_last());
         return -1;
-    s->poller = s->direct->open(o, err, errlen);
-    if (!s->poller)
-        return -1;
+    }
     if (poll_once(s, err, errlen) < 0)
         return -1;
     double poll_took = vmon_now_mono() - started;
+    /* A collector that polls on its own (virtmond) sends its rates along:
+     * no state files, no second sample. */
+    s->rates_included = s->snap->elapsed > 0;
+    if (s->rates_included) {
+        snprintf(s->rates_from, sizeof(s->rates_from),
+                 "%s (its last two polls, %.3g s apart; the latest %.1f s ago)",
+                 vmon_source_describe(s->src), s->snap->elapsed,
+                 vmon_now_mono() - s->snap->taken);
+        return 0;
+    }
     if (!o->need_rates)
         return 0;
 
@@ -185,8 +272,8 @@ chk_sample_save(const struct chk_sample_opts *o, struct chk_sample *s)
 {
     char why[400] = "";
 
-    /* virtmond's rates need no state of ours */
-    if (!o->use_state || o->agent || !s->snap || !s->snap->health.connected)
+    /* rates that came with the snapshot need no state of ours */
+    if (!o->use_state || s->rates_included || !s->snap || !s->snap->health.connected)
         return;
     char *dir = chk_state_dir(o->state_dir, why, sizeof(why));
     if (!dir) {
@@ -216,10 +303,9 @@ void
 chk_sample_free(struct chk_sample *s)
 {
     vmon_snapshot_unref(s->snap);
-    if (s->poller)
-        s->direct->close(s->poller);
+    vmon_source_close(s->src);
     s->snap = NULL;
-    s->poller = NULL;
+    s->src = NULL;
 }
 
 void

@@ -1,11 +1,10 @@
 /*
- * Collect: one poll through the core, plus rates.  Rates come from the
- * previous run's sample in a state file when there is a fresh one, else
- * from a short second poll in this process (--interval), so a check
- * neither sleeps on every run nor reports nothing on its first.
- *
- * Or, with an agent socket, the latest snapshot of a running virtmond,
- * rates included: no libvirt in this process at all.
+ * Collect: one poll through the core's source, plus rates.  Polling
+ * libvirt here, rates come from the previous run's sample in a state file
+ * when there is a fresh one, else from a short second poll in this process
+ * (--interval), so a check neither sleeps on every run nor reports nothing
+ * on its first.  Reading virtmond (--source virtmond), its latest poll
+ * comes with its rates: no state files and no libvirt in this process.
  */
 #ifndef CHK_SAMPLE_H
 #define CHK_SAMPLE_H
@@ -17,7 +16,7 @@
 #include "vmon-snapshot.h"
 
 struct chk_sample_opts {
-    const char *agent;          /* virtmond's socket; NULL: poll libvirt here */
+    const char *source;         /* libvirt[:URI] or virtmond[:PATH]; NULL: libvirt */
     const char *uri;            /* NULL: libvirt's default */
     const char *name;           /* one domain by exact name or UUID; NULL: include */
     const char *include;        /* the core's filter syntax; NULL: every domain */
@@ -31,11 +30,11 @@ struct chk_sample_opts {
     double budget;              /* seconds -t allows the whole run; 0: no limit */
 };
 
-struct chk_direct_ops;
+struct vmon_source;
 
 struct chk_sample {
-    const struct chk_direct_ops *direct;   /* NULL when asking virtmond */
-    void *poller;
+    struct vmon_source *src;
+    bool rates_included;            /* the source computed them (virtmond) */
     bool libvirt_down;              /* the failure was libvirt not answering */
     struct vmon_snapshot *snap;     /* the one to evaluate */
     char rates_from[512];           /* how rates were obtained, for -v */
@@ -44,7 +43,7 @@ struct chk_sample {
 
 /*
  * Poll and compute rates.  0, or -1 with err saying what failed (libvirt
- * or virtmond unreachable, bad filter, virtmond's data stale): the caller
+ * or virtmond unreachable, bad filter, the source's data stale): the caller
  * turns that into UNKNOWN, or its unreachable state when libvirt_down.
  */
 int chk_sample_collect(const struct chk_sample_opts *o, struct chk_sample *s,

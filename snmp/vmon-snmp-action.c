@@ -118,7 +118,7 @@ vmon_snmp_allowed_actions(void)
 
     /* virtmond acts for us, and refuses what its own --allow-actions does
      * not list: a SET must hear that now, not after the manager's reply */
-    if (vmon_snmp.agent_socket) {
+    if (vmon_snmp.opts.source == VMON_SOURCE_VIRTMOND) {
         const struct vmon_snapshot *snap = vmon_snmp_snapshot();
         allowed &= snap ? snap->actions_allowed : 0;
     }
@@ -218,7 +218,7 @@ act(netsnmp_agent_request_info *reqinfo, netsnmp_request_info *r)
     if (!s)
         return;
     memset(&res, 0, sizeof(res));
-    int rc = vmon_snmp.src_ops->action(vmon_snmp.src, s->uuid, s->action, &res);
+    int rc = vmon_source_action(vmon_snmp.src, s->uuid, s->action, &res);
     if (rc < 0) {
         snmp_log(LOG_WARNING, "%s of domain '%s' (%s) failed: %s: %s\n",
                  vmon_action_name(s->action), s->name, s->uuid,

@@ -14,14 +14,14 @@
  *   agentXDirect yes|no        answer reads on the AgentX session itself,
  *                              not through net-snmp's internal transport
  *                              (default yes; vmon-snmp-direct.c)
- *   checkSocket PATH           also serve the latest poll there (mode 0660)
- *                              for check_virt_domain --agent-socket=PATH
- *   checkSocketGroup GROUP     that socket's group (default: the agent's)
- *   agentSocket PATH           read virtmond's snapshots there instead of
- *                              polling libvirt (no libvirt loaded; SETs
- *                              are virtmond's to run, when both its
- *                              --allow-actions and allowActions list
- *                              them); excludes the libvirt-side keys
+ *   source libvirt[:URI]|virtmond[:PATH]
+ *                              poll libvirt (the default), or read the
+ *                              polls of virtmond at PATH (no libvirt
+ *                              loaded; SETs are virtmond's to run, when
+ *                              both its --allow-actions and allowActions
+ *                              list them); virtmond excludes the keys that
+ *                              only polling uses (window, workers,
+ *                              shutdownTimeout), which are virtmond's own
  *   answerCpus LIST            run the thread answering snmpd on these CPUs
  *                              only (snmpd's own); the poll thread keeps
  *                              the process's (vmon-snmp-cpus.c)
@@ -40,27 +40,25 @@ struct key_map {
     const char *token;        /* as written in virtmon.conf */
     const char *core_key;     /* vmon_options_set()'s name; NULL = ours */
     const char *help;
-    bool polling;             /* about polling libvirt: meaningless with agentSocket */
+    bool polling;             /* how libvirt is polled: virtmond's to decide, when it polls */
 };
 
 static const struct key_map keys[] = {
-    { "uri", "uri", "URI", true },
+    { "source", "source", "libvirt[:URI]|virtmond[:PATH]", false },
+    { "uri", "uri", "URI", false },
     { "interval", "interval", "DURATION", false },
     { "window", "window", "DURATION", true },
-    { "domainInclude", "include", "PATTERN[,PATTERN...]", true },
-    { "domainExclude", "exclude", "PATTERN[,PATTERN...]", true },
+    { "domainInclude", "include", "PATTERN[,PATTERN...]", false },
+    { "domainExclude", "exclude", "PATTERN[,PATTERN...]", false },
     { "allowActions", "allow-actions", "start,shutdown,reboot,reset,destroy,suspend,resume|all|none", false },
     { "shutdownTimeout", "shutdown-timeout", "DURATION", true },
     { "workers", "workers", "N", true },
     { "compat", NULL, "yes|no", false },
     { "agentXDirect", NULL, "yes|no", false },
-    { "checkSocket", NULL, "PATH", true },
-    { "checkSocketGroup", NULL, "GROUP", true },
-    { "agentSocket", NULL, "PATH", false },
     { "answerCpus", NULL, "CPU[-CPU][,...]", false },
 };
 
-/* the first polling key seen, to name it when agentSocket comes after it */
+/* the first polling key seen, to name it when "source virtmond" comes after it */
 static const char *polling_key_seen;
 
 static void
@@ -94,27 +92,21 @@ parse_line(const char *token, char *line)
         fail(token, "needs a value");
         return;
     }
-    /* virtmond polls, filters and keeps the window: a setting for it here
-     * would be silently ignored, so refuse it */
-    if (k->polling && vmon_snmp.agent_socket) {
-        fail(token, "not with agentSocket: virtmond polls libvirt, and its own "
+    /* virtmond polls and keeps the window: a setting for that here would
+     * be silently ignored, so refuse it */
+    bool from_virtmond = vmon_snmp.opts.source == VMON_SOURCE_VIRTMOND;
+    if (k->polling && from_virtmond) {
+        fail(token, "not with source virtmond: virtmond polls libvirt, and its own "
                     "configuration decides this");
         return;
     }
     if (k->polling && !polling_key_seen)
         polling_key_seen = k->token;
-
-    if (strcmp(token, "agentSocket") == 0) {
-        if (polling_key_seen) {
-            char why[256];
-            snprintf(why, sizeof(why), "not with %s: agentSocket makes virtmond poll libvirt "
-                                       "for the agent, and virtmond's own configuration "
-                                       "decides this", polling_key_seen);
-            fail(token, why);
-            return;
-        }
-        free(vmon_snmp.agent_socket);
-        vmon_snmp.agent_socket = vmon_strdup(line);
+    if (strcmp(token, "source") == 0 && strncmp(line, "virtmond", 8) == 0 && polling_key_seen) {
+        char why[256];
+        snprintf(why, sizeof(why), "virtmond not with %s: virtmond polls libvirt for the agent, "
+                                   "and its own configuration decides this", polling_key_seen);
+        fail(token, why);
         return;
     }
 
@@ -122,16 +114,6 @@ parse_line(const char *token, char *line)
         char why[256];
         if (vmon_snmp_cpus_parse(line, why, sizeof(why)) < 0)
             fail(token, why);
-        return;
-    }
-    if (strcmp(token, "checkSocket") == 0) {
-        free(vmon_snmp.check_socket);
-        vmon_snmp.check_socket = vmon_strdup(line);
-        return;
-    }
-    if (strcmp(token, "checkSocketGroup") == 0) {
-        if (vmon_parse_group(line, &vmon_snmp.check_socket_gid) < 0)
-            fail(token, vmon_error_last());
         return;
     }
     if (!k->core_key) {

@@ -14,7 +14,7 @@ vmon_snmp_snapshot(void)
     if (!vmon_snmp.src)
         return vmon_snmp.snap;
 
-    struct vmon_snapshot *latest = vmon_snmp.src_ops->snapshot(vmon_snmp.src);
+    struct vmon_snapshot *latest = vmon_source_snapshot(vmon_snmp.src);
 
     if (!latest)
         return vmon_snmp.snap;
@@ -33,8 +33,4 @@ vmon_snmp_ctx_clear(void)
     vmon_snapshot_unref(vmon_snmp.snap);
     vmon_snmp.snap = NULL;
     vmon_options_clear(&vmon_snmp.opts);
-    free(vmon_snmp.check_socket);
-    vmon_snmp.check_socket = NULL;
-    free(vmon_snmp.agent_socket);
-    vmon_snmp.agent_socket = NULL;
 }

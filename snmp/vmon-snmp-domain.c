@@ -28,7 +28,7 @@ static int
 last_action(const struct vmon_domain *d, unsigned col, netsnmp_variable_list *vb)
 {
     struct vmon_action_result res;
-    bool have = vmon_snmp.src && vmon_snmp.src_ops->last_action(vmon_snmp.src, d->uuid, &res) == 0;
+    bool have = vmon_snmp.src && vmon_source_last_action(vmon_snmp.src, d->uuid, &res) == 0;
 
     switch (col) {
     case VMON_DCOL_LAST_ACTION:

@@ -58,7 +58,7 @@ usage(FILE *out)
         "domainInclude PATTERNS, domainExclude PATTERNS, workers N,\n"
         "allowActions LIST|all|none (default none), shutdownTimeout DURATION,\n"
         "compat yes|no (default yes), agentXDirect yes|no (default yes),\n"
-        "checkSocket PATH, checkSocketGroup GROUP, agentSocket PATH,\n"
+        "source libvirt[:URI]|virtmond[:PATH] (default libvirt),\n"
         "answerCpus LIST (the CPUs of the thread answering snmpd), and net-snmp's\n"
         "agent lines such as agentXSocket and agentXPingInterval.\n");
 }
@@ -179,14 +179,12 @@ int
 main(int argc, char **argv)
 {
     struct args a = { 0 };
-    void *check_server = NULL;
     int rc, status = 1;
 
     vmon_malloc_for_daemon();
     vmon_options_init(&vmon_snmp.opts);
     vmon_snmp.compat = true;
     vmon_snmp.agentx_direct = true;
-    vmon_snmp.check_socket_gid = (gid_t) -1;
 
     rc = parse_args(argc, argv, &a);
     if (rc != 0)
@@ -241,33 +239,17 @@ main(int argc, char **argv)
         snmp_log(LOG_ERR, "%s\n", err);
         goto out;
     }
-    vmon_snmp.src_ops = vmon_snmp.agent_socket ? &vmon_source_virtmond_ops
-                                               : vmon_source_libvirt(err, sizeof(err));
-    if (!vmon_snmp.src_ops) {
-        snmp_log(LOG_ERR, "%s\n", err);
-        goto out;
-    }
-    vmon_snmp.src = vmon_snmp.src_ops->open(&vmon_snmp.opts, vmon_snmp.agent_socket, err,
-                                            sizeof(err));
+    vmon_snmp.src = vmon_source_open(&vmon_snmp.opts, 0);
     if (!vmon_snmp.src) {
-        snmp_log(LOG_ERR, "%s\n", err);
+        snmp_log(LOG_ERR, "%s\n", vmon_error_last());
         goto out;
-    }
-    if (vmon_snmp.check_socket) {
-        /* its own thread, never net-snmp's: reads the poller's snapshots only */
-        check_server = vmon_snmp.src_ops->serve(vmon_snmp.src, vmon_snmp.check_socket, 0660,
-                                                vmon_snmp.check_socket_gid, err, sizeof(err));
-        if (!check_server) {
-            snmp_log(LOG_ERR, "checkSocket: %s\n", err);
-            goto out;
-        }
     }
     /* after the source's threads exist, on the other CPUs */
     if (vmon_snmp_cpus_apply(err, sizeof(err)) < 0) {
         snmp_log(LOG_ERR, "%s\n", err);
         goto out;
     }
-    int event_fd = vmon_snmp.src_ops->event_fd(vmon_snmp.src);
+    int event_fd = vmon_source_event_fd(vmon_snmp.src);
     register_readfd(event_fd, vmon_snmp_traps_drain, NULL);
     /* rows pin the snapshot they were built from: follow the source even
      * when nobody asks, or an idle agent holds one snapshot too many */
@@ -276,9 +258,9 @@ main(int argc, char **argv)
                              .tv_usec = (suseconds_t) ((iv - (double) (time_t) iv) * 1e6) };
     snmp_alarm_register_hr(every, SA_REPEAT, vmon_snmp_tables_refresh, NULL);
     install_signals();
-    if (vmon_snmp.agent_socket)
-        snmp_log(LOG_NOTICE, PROGRAM " " VMON_VERSION " started, reading virtmond at %s"
-                 " every %gs\n", vmon_snmp.agent_socket, vmon_snmp.opts.interval);
+    if (vmon_snmp.opts.source == VMON_SOURCE_VIRTMOND)
+        snmp_log(LOG_NOTICE, PROGRAM " " VMON_VERSION " started, reading %s every %gs\n",
+                 vmon_source_describe(vmon_snmp.src), vmon_snmp.opts.interval);
     else
         snmp_log(LOG_NOTICE, PROGRAM " " VMON_VERSION " started, polling %s every %gs\n",
                  vmon_snmp.opts.uri ? vmon_snmp.opts.uri : "libvirt's default URI",
@@ -299,12 +281,8 @@ out:
      * memcheck when snmpd was stopped together with the agent). */
     vmon_snmp_direct_shutdown();
     snmp_shutdown(VMON_SNMP_APP);
-    if (check_server)
-        vmon_snmp.src_ops->serve_stop(check_server);
-    if (vmon_snmp.src) {
-        vmon_snmp.src_ops->close(vmon_snmp.src);
-        vmon_snmp.src = NULL;
-    }
+    vmon_source_close(vmon_snmp.src);
+    vmon_snmp.src = NULL;
     vmon_snmp_tables_shutdown();
     vmon_snmp_ctx_clear();
     if (a.pidfile && status == 0)

@@ -136,7 +136,7 @@ vmon_snmp_traps_drain(int fd, void *unused)
 
     (void) fd;
     (void) unused;
-    while (vmon_snmp.src && vmon_snmp.src_ops->next_event(vmon_snmp.src, &ev) > 0) {
+    while (vmon_snmp.src && vmon_source_next_event(vmon_snmp.src, &ev) > 0) {
         switch (ev.type) {
         case VMON_EVENT_LIFECYCLE:
             snmp_log(LOG_INFO, "domain '%s' (%s): %s (%s)%s%s\n", ev.name, ev.uuid_str,

@@ -1,7 +1,7 @@
 /*
  * The SNMP face's internal interface.  Every function here runs on the one
  * thread that owns net-snmp; only the core's source (a libvirt poller, or a
- * feed from virtmond) runs elsewhere, and it is reached through its ops.
+ * feed from virtmond) runs elsewhere, reached through vmon-source.h.
  */
 #ifndef VMON_SNMP_H
 #define VMON_SNMP_H
@@ -26,11 +26,7 @@ struct vmon_snmp_ctx {
     bool compat;                  /* serve libvirt-snmp's LIBVIRT-MIB too */
     bool agentx_direct;           /* reads skip net-snmp's internal hop */
     bool config_failed;           /* a config line was rejected: do not start */
-    char *check_socket;           /* serve snapshots to the checks' --agent here */
-    gid_t check_socket_gid;       /* (gid_t) -1: the agent's own */
-    char *agent_socket;           /* fed by virtmond there, not polling libvirt */
-    const struct vmon_source_ops *src_ops;
-    void *src;                    /* the open source, or NULL */
+    struct vmon_source *src;      /* the open source, or NULL */
     struct vmon_snapshot *snap;   /* the snapshot being served (one reference) */
 };
 extern struct vmon_snmp_ctx vmon_snmp;

@@ -11,8 +11,7 @@
 
 #include "config.h"
 #include "dump.h"
-#include "vmon-poller.h"
-#include "vmon-serve.h"
+#include "vmon-source.h"
 #include "vmon-util.h"
 
 static void
@@ -21,10 +20,9 @@ usage(FILE *out)
     fprintf(out,
             "Usage: virtmon-dump [OPTION]...\n"
             "Print what virtmon sees on a libvirt host: the node and every domain.\n\n"
+            "      --source SOURCE   libvirt[:URI] (the default) polls libvirt here;\n"
+            "                        virtmond[:PATH] shows what virtmond serves\n"
             "  -c, --connect URI     libvirt URI (default: libvirt's default)\n"
-            "  -s, --agent-socket PATH\n"
-            "                        show what virtmond (or virtmon-agentx's checkSocket)\n"
-            "                        serves at PATH instead of polling libvirt\n"
             "  -j, --json            JSON instead of a table\n"
             "  -i, --interval SECS   poll twice, SECS apart, and show rates too\n"
             "  -n, --polls N         with -i: poll N times (default 2), show the last\n"
@@ -44,28 +42,12 @@ dump(const struct vmon_snapshot *snap, bool json)
         dump_table(stdout, snap);
 }
 
-/* What a running virtmond serves: the checks' --agent view, for a person asking why. */
-static int
-dump_from_agent(const char *path, bool json)
-{
-    char err[1024];
-    struct vmon_snapshot *snap = vmon_serve_fetch(path, NULL, 10, err, sizeof(err));
-
-    if (!snap) {
-        fprintf(stderr, "virtmon-dump: %s\n", err);
-        return 1;
-    }
-    dump(snap, json);
-    vmon_snapshot_unref(snap);
-    return 0;
-}
-
 int
 main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "connect", required_argument, NULL, 'c' },
-        { "agent-socket", required_argument, NULL, 's' },
+        { "source", required_argument, NULL, 'S' },
         { "json", no_argument, NULL, 'j' },
         { "interval", required_argument, NULL, 'i' },
         { "polls", required_argument, NULL, 'n' },
@@ -80,8 +62,6 @@ main(int argc, char **argv)
     bool json = false;
     double interval = 0;
     unsigned polls = 2;
-    const char *agent = NULL;
-    const char *poll_option = NULL;     /* one that only polling libvirt uses */
     int c, status = 0;
 
     vmon_options_init(&opts);
@@ -90,18 +70,10 @@ main(int argc, char **argv)
     opts.interactive_auth = true;
     /* a libvirtd dying under a write must give an error, not kill us */
     signal(SIGPIPE, SIG_IGN);
-    while ((c = getopt_long(argc, argv, "c:s:ji:n:hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "c:ji:n:hV", longopts, NULL)) != -1) {
         const char *key = NULL;
         switch (c) {
-        case 'c': poll_option = "-c/--connect"; break;
-        case 'i': poll_option = "-i/--interval"; break;
-        case 'n': poll_option = "-n/--polls"; break;
-        case 'I': poll_option = "--include"; break;
-        case 'E': poll_option = "--exclude"; break;
-        case 'W': poll_option = "--workers"; break;
-        }
-        switch (c) {
-        case 's': agent = optarg; break;
+        case 'S': key = "source"; break;
         case 'c': key = "uri"; break;
         case 'j': json = true; break;
         case 'i':
@@ -133,33 +105,21 @@ main(int argc, char **argv)
         return 2;
     }
 
-    if (agent) {
-        vmon_options_clear(&opts);
-        if (poll_option) {
-            fprintf(stderr, "virtmon-dump: %s polls libvirt; --agent-socket shows virtmond's "
-                    "poll as it is\n", poll_option);
-            return 2;
-        }
-        return dump_from_agent(agent, json);
-    }
-    struct vmon_poller *p = vmon_poller_new(&opts);
+    struct vmon_source *src = vmon_source_open(&opts, VMON_SOURCE_ONESHOT);
     vmon_options_clear(&opts);
-    if (vmon_poller_poll(p) < 0) {
-        fprintf(stderr, "virtmon-dump: %s\n", vmon_error_last());
-        status = 1;
-    } else if (interval > 0) {
-        for (unsigned i = 1; i < polls && status == 0; i++) {
-            usleep((useconds_t) (interval * 1e6));
-            if (vmon_poller_poll(p) < 0) {
-                fprintf(stderr, "virtmon-dump: %s\n", vmon_error_last());
-                status = 1;
-            }
-        }
+    struct vmon_snapshot *snap = src ? vmon_source_poll_now(src) : NULL;
+    /* with -i, the last of several polls: its rates span the one before */
+    for (unsigned i = 1; snap && interval > 0 && i < polls; i++) {
+        usleep((useconds_t) (interval * 1e6));
+        vmon_snapshot_unref(snap);
+        snap = vmon_source_poll_now(src);
     }
-    struct vmon_snapshot *snap = vmon_poller_snapshot(p);
-    if (snap && status == 0)
+    if (snap)
         dump(snap, json);
+    else
+        fprintf(stderr, "virtmon-dump: %s\n", vmon_error_last());
+    status = snap ? 0 : 1;
     vmon_snapshot_unref(snap);
-    vmon_poller_free(p);
+    vmon_source_close(src);
     return status;
 }

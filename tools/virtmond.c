@@ -22,8 +22,8 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "vmon-poller.h"
 #include "vmon-serve.h"
+#include "vmon-source.h"
 #include "vmon-util.h"
 
 static void __attribute__((format(printf, 1, 2)))
@@ -105,16 +105,16 @@ write_pidfile(const char *path)
  * does not log; this is the face's boundary.
  */
 static void
-log_progress(struct vmon_poller *p, struct vmon_server *server, char **last_error)
+log_progress(struct vmon_source *src, struct vmon_server *server, char **last_error)
 {
     struct vmon_event ev;
 
-    while (vmon_poller_next_event(p, &ev) > 0) {
+    while (vmon_source_next_event(src, &ev) > 0) {
         vmon_server_publish(server, &ev);   /* to "events" subscribers */
         if (ev.type != VMON_EVENT_LIFECYCLE)
             log_msg("%s%s%s", vmon_event_type_name(ev.type), ev.message[0] ? ": " : "", ev.message);
     }
-    struct vmon_snapshot *snap = vmon_poller_snapshot(p);
+    struct vmon_snapshot *snap = vmon_source_snapshot(src);
     if (!snap)
         return;
     const char *err = snap->health.last_error;
@@ -236,27 +236,21 @@ main(int argc, char **argv)
 
     /* acting needs a read-write connection; polling alone does not */
     opts.readwrite = opts.allowed_actions != 0;
-    struct vmon_poller *p = vmon_poller_new(&opts);
+    struct vmon_source *src = vmon_source_open(&opts, 0);
     vmon_options_clear(&opts);
-    if (!p) {
+    if (!src) {
         log_msg("%s", vmon_error_last());
         return 2;
     }
     char err[512];
-    struct vmon_server *server = vmon_server_start(p, socket_path, mode, gid, err, sizeof(err));
+    struct vmon_server *server = vmon_server_start(src, socket_path, mode, gid, err, sizeof(err));
     if (!server) {
         log_msg("%s", err);
-        vmon_poller_free(p);
+        vmon_source_close(src);
         return 1;
     }
-    /* every socket user may ask; the server checks who, the poller what */
+    /* every socket user may ask; the server checks who, the source what */
     vmon_server_take_actions(server, log_line);
-    if (vmon_poller_start(p) < 0) {
-        log_msg("%s", vmon_error_last());
-        vmon_server_stop(server);
-        vmon_poller_free(p);
-        return 1;
-    }
     if (pidfile && write_pidfile(pidfile) < 0) {
         status = 1;
         pidfile = NULL;
@@ -275,12 +269,11 @@ main(int argc, char **argv)
         }
         if (sig == SIGHUP)
             log_msg("SIGHUP ignored: nothing to reload (options are command-line arguments)");
-        log_progress(p, server, &last_error);
+        log_progress(src, server, &last_error);
     }
     free(last_error);
     vmon_server_stop(server);
-    vmon_poller_stop(p);
-    vmon_poller_free(p);
+    vmon_source_close(src);
     if (pidfile)
         unlink(pidfile);
     return status;
