@@ -43,11 +43,11 @@ poller_close(struct vmon_poller *impl)
     vmon_poller_free(impl);
 }
 
+/* A poll that could not reach libvirt still publishes a snapshot saying so. */
 static struct vmon_snapshot *
 poller_poll_now(struct vmon_poller *impl)
 {
-    if (vmon_poller_poll(impl) < 0)
-        return NULL;
+    vmon_poller_poll(impl);
     struct vmon_snapshot *snap = vmon_poller_snapshot(impl);
     if (!snap)
         vmon_error_set("the poll published no snapshot");

@@ -167,9 +167,12 @@ poll_once(struct chk_sample *s, char *err, size_t errlen)
     s->snap = snap;
     if (!snap->health.connected) {
         s->libvirt_down = true;
-        snprintf(err, errlen, "%s cannot reach libvirt at %s: %s", vmon_source_describe(s->src),
-                 snap->uri ? snap->uri : "its URI",
-                 snap->health.last_error ? snap->health.last_error : "not connected");
+        const char *why = snap->health.last_error ? snap->health.last_error : "not connected";
+        if (s->from_virtmond)
+            snprintf(err, errlen, "%s cannot reach libvirt at %s: %s",
+                     vmon_source_describe(s->src), snap->uri ? snap->uri : "its URI", why);
+        else
+            snprintf(err, errlen, "%s", why);
         return -1;
     }
     double age = vmon_now_mono() - snap->taken;
@@ -204,6 +207,7 @@ chk_sample_collect(const struct chk_sample_opts *o, struct chk_sample *s, char *
     vmon_error_clear();
     if (core_options(o, &opts) == 0)
         s->src = vmon_source_open(&opts, VMON_SOURCE_ONESHOT);
+    s->from_virtmond = opts.source == VMON_SOURCE_VIRTMOND;
     vmon_options_clear(&opts);
     if (!s->src) {
         snprintf(err, errlen, "%s", vmon_error_last());

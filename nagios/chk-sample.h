@@ -34,6 +34,7 @@ struct vmon_source;
 
 struct chk_sample {
     struct vmon_source *src;
+    bool from_virtmond;             /* its messages name virtmond as well as libvirt */
     bool rates_included;            /* the source computed them (virtmond) */
     bool libvirt_down;              /* the failure was libvirt not answering */
     struct vmon_snapshot *snap;     /* the one to evaluate */

@@ -114,11 +114,14 @@ main(int argc, char **argv)
         vmon_snapshot_unref(snap);
         snap = vmon_source_poll_now(src);
     }
-    if (snap)
+    if (snap && snap->health.connected)
         dump(snap, json);
+    else if (snap)
+        fprintf(stderr, "virtmon-dump: %s\n",
+                snap->health.last_error ? snap->health.last_error : "not connected to libvirt");
     else
         fprintf(stderr, "virtmon-dump: %s\n", vmon_error_last());
-    status = snap ? 0 : 1;
+    status = snap && snap->health.connected ? 0 : 1;
     vmon_snapshot_unref(snap);
     vmon_source_close(src);
     return status;
