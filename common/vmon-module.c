@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vmon-util.h"
+
 #ifndef VIRTMON_PKGLIBDIR
 #error "the build defines VIRTMON_PKGLIBDIR"
 #endif
@@ -46,8 +48,7 @@ module_dirs(void)
 }
 
 const void *
-vmon_module_ops(const char *file, const char *symbol, unsigned abi, const char *purpose,
-                char *err, size_t errlen)
+vmon_module_ops(const char *file, const char *symbol, unsigned abi, const char *purpose)
 {
     const char *dirs = getuid() == geteuid() ? getenv("VIRTMON_MODULE_DIR") : NULL;
     char path[1024], first_error[2048] = "";
@@ -68,13 +69,13 @@ vmon_module_ops(const char *file, const char *symbol, unsigned abi, const char *
             snprintf(first_error, sizeof(first_error), "cannot load %s: %s", path, dlerror());
     }
     if (!h) {
-        snprintf(err, errlen, "%s (it %s)", first_error[0] ? first_error : "no module directory",
+        vmon_error_set("%s (it %s)", first_error[0] ? first_error : "no module directory",
                  purpose);
         return NULL;
     }
     const unsigned *ops = dlsym(h, symbol);
     if (!ops || *ops != abi) {
-        snprintf(err, errlen, "%s is not from this build of virtmon (%s)", path,
+        vmon_error_set("%s is not from this build of virtmon (%s)", path,
                  ops ? "layouts differ" : "no ops table");
         return NULL;
     }

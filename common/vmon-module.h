@@ -6,18 +6,17 @@
 #ifndef VMON_MODULE_H
 #define VMON_MODULE_H
 
-#include <stddef.h>
-
 /*
  * The ops table named symbol in module file (e.g. "virtmon-poller.so"),
  * looked for in each directory of $VIRTMON_MODULE_DIR (colon-separated; a
  * set-id process ignores it), else in the build tree when the program runs
  * from the tree it was built in, else where virtmon installed it.  Every such table starts with `unsigned abi`, which
- * must equal abi: a module from another build is refused.  NULL with err
- * naming the file, the reason, and what the module is for (purpose).
+ * must equal abi: a module from another build is refused.  NULL with
+ * vmon_error_last() naming the file, the reason, and what the module is
+ * for (purpose).
  * Never unloaded: a poll abandoned on a frozen guest may still run in it.
  */
 const void *vmon_module_ops(const char *file, const char *symbol, unsigned abi,
-                            const char *purpose, char *err, size_t errlen);
+                            const char *purpose);
 
 #endif

@@ -435,30 +435,30 @@ listen_thread(void *arg)
 
 /* Make room at path: a stale socket goes, a live one or anything else stays. */
 static int
-clear_path(const char *path, const struct sockaddr_un *addr, char *err, size_t errlen)
+clear_path(const char *path, const struct sockaddr_un *addr)
 {
     struct stat st;
 
     if (lstat(path, &st) < 0) {
         if (errno == ENOENT)
             return 0;
-        snprintf(err, errlen, "cannot check %s: %s", path, strerror(errno));
+        vmon_error_set("cannot check %s: %s", path, strerror(errno));
         return -1;
     }
     if (!S_ISSOCK(st.st_mode)) {
-        snprintf(err, errlen, "%s exists and is not a socket; refusing to replace it", path);
+        vmon_error_set("%s exists and is not a socket; refusing to replace it", path);
         return -1;
     }
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd >= 0 && connect(fd, (const struct sockaddr *) addr, sizeof(*addr)) == 0) {
         close(fd);
-        snprintf(err, errlen, "%s is in use by a running server (another virtmond?)", path);
+        vmon_error_set("%s is in use by a running server (another virtmond?)", path);
         return -1;
     }
     if (fd >= 0)
         close(fd);
     if (unlink(path) < 0 && errno != ENOENT) {
-        snprintf(err, errlen, "cannot remove the stale socket %s: %s", path, strerror(errno));
+        vmon_error_set("cannot remove the stale socket %s: %s", path, strerror(errno));
         return -1;
     }
     return 0;
@@ -479,8 +479,7 @@ make_parent_dir(const char *path)
 }
 
 struct vmon_server *
-vmon_server_start(struct vmon_source *src, const char *path, mode_t mode, gid_t gid, char *err,
-                  size_t errlen)
+vmon_server_start(struct vmon_source *src, const char *path, mode_t mode, gid_t gid)
 {
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     struct vmon_server *s;
@@ -488,13 +487,13 @@ vmon_server_start(struct vmon_source *src, const char *path, mode_t mode, gid_t 
     bool bound = false;
 
     if (strlen(path) >= sizeof(addr.sun_path)) {
-        snprintf(err, errlen, "socket path '%s' is too long (at most %zu bytes)", path,
+        vmon_error_set("socket path '%s' is too long (at most %zu bytes)", path,
                  sizeof(addr.sun_path) - 1);
         return NULL;
     }
     strcpy(addr.sun_path, path);
     make_parent_dir(path);
-    if (clear_path(path, &addr, err, errlen) < 0)
+    if (clear_path(path, &addr) < 0)
         return NULL;
 
     s = vmon_alloc(sizeof(*s));
@@ -503,31 +502,31 @@ vmon_server_start(struct vmon_source *src, const char *path, mode_t mode, gid_t 
     s->wake[0] = s->wake[1] = -1;
     s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (s->listen_fd < 0) {
-        snprintf(err, errlen, "cannot create a socket: %s", strerror(errno));
+        vmon_error_set("cannot create a socket: %s", strerror(errno));
         goto error;
     }
     if (bind(s->listen_fd, (struct sockaddr *) &addr, sizeof(addr)) < 0) {
-        snprintf(err, errlen, "cannot bind to %s: %s", path, strerror(errno));
+        vmon_error_set("cannot bind to %s: %s", path, strerror(errno));
         goto error;
     }
     bound = true;
     /* before listen(): nobody can connect while the mode is still umask's */
     if (chmod(path, mode) < 0) {
-        snprintf(err, errlen, "cannot set mode %04o on %s: %s", (unsigned) mode, path, strerror(errno));
+        vmon_error_set("cannot set mode %04o on %s: %s", (unsigned) mode, path, strerror(errno));
         goto error;
     }
     if (gid != (gid_t) -1 && chown(path, (uid_t) -1, gid) < 0) {
-        snprintf(err, errlen, "cannot give %s to group %u: %s", path, (unsigned) gid, strerror(errno));
+        vmon_error_set("cannot give %s to group %u: %s", path, (unsigned) gid, strerror(errno));
         goto error;
     }
     if (stat(path, &st) < 0 || listen(s->listen_fd, 64) < 0) {
-        snprintf(err, errlen, "cannot listen on %s: %s", path, strerror(errno));
+        vmon_error_set("cannot listen on %s: %s", path, strerror(errno));
         goto error;
     }
     s->dev = st.st_dev;
     s->ino = st.st_ino;
     if (pipe2(s->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
-        snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+        vmon_error_set("cannot create a pipe: %s", strerror(errno));
         goto error;
     }
     pthread_mutex_init(&s->lock, NULL);
@@ -536,7 +535,7 @@ vmon_server_start(struct vmon_source *src, const char *path, mode_t mode, gid_t 
         s->subscribers[i] = -1;
     int rc = pthread_create(&s->thread, NULL, listen_thread, s);
     if (rc != 0) {
-        snprintf(err, errlen, "cannot start the server thread: %s", strerror(rc));
+        vmon_error_set("cannot start the server thread: %s", strerror(rc));
         pthread_cond_destroy(&s->idle);
         pthread_mutex_destroy(&s->lock);
         goto error;

@@ -49,10 +49,10 @@ struct vmon_server;
  * socket file there is replaced, anything else is refused) with the given
  * permission bits and group (gid (gid_t) -1: leave it), and serve src's
  * snapshots, and its actions once allowed, until vmon_server_stop().
- * NULL with err saying what failed.
+ * NULL with vmon_error_last() saying what failed.
  */
 struct vmon_server *vmon_server_start(struct vmon_source *src, const char *path, mode_t mode,
-                                      gid_t gid, char *err, size_t errlen);
+                                      gid_t gid);
 /*
  * Take "action" requests from now on, and tell log (one line, any thread)
  * each one asked, with who asked and how it ended.

@@ -36,15 +36,12 @@ struct vmon_source *
 vmon_source_open(const struct vmon_options *opts, unsigned flags)
 {
     const struct vmon_source_driver *drv = &vmon_source_virtmond_driver;
-    char err[2048];
 
     if (opts->source == VMON_SOURCE_LIBVIRT) {
         drv = vmon_module_ops(VMON_SOURCE_MODULE, VMON_SOURCE_SYMBOL, VMON_SOURCE_ABI,
-                              "polls libvirt", err, sizeof(err));
-        if (!drv) {
-            vmon_error_set("%s", err);
+                              "polls libvirt");
+        if (!drv)
             return NULL;
-        }
     }
     struct vmon_source *src = vmon_alloc(sizeof(*src));
     src->drv = drv;

@@ -242,10 +242,9 @@ main(int argc, char **argv)
         log_msg("%s", vmon_error_last());
         return 2;
     }
-    char err[512];
-    struct vmon_server *server = vmon_server_start(src, socket_path, mode, gid, err, sizeof(err));
+    struct vmon_server *server = vmon_server_start(src, socket_path, mode, gid);
     if (!server) {
-        log_msg("%s", err);
+        log_msg("%s", vmon_error_last());
         vmon_source_close(src);
         return 1;
     }
