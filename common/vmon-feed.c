@@ -83,9 +83,7 @@ struct feed {
     pthread_t thread, events_thread;
     bool started, events_started;
     int wake[2];                    /* readable: the events thread must stop */
-    pthread_mutex_t stop_lock;
-    pthread_cond_t stop_cond;
-    bool stopping;
+    struct vmon_stop stop;
 };
 
 static void
@@ -289,7 +287,7 @@ feed_loop(void *arg)
     for (;;) {
         double next = vmon_now_mono() + f->interval;
         fetch_once(f);
-        if (vmon_pause_until(&f->stop_lock, &f->stop_cond, &f->stopping, next))
+        if (vmon_stop_pause(&f->stop, next))
             return NULL;
     }
 }
@@ -371,8 +369,7 @@ events_loop(void *arg)
             pthread_mutex_unlock(&f->lock);
         }
         /* virtmond gone or without the stream: ask again an interval later */
-        if (vmon_pause_until(&f->stop_lock, &f->stop_cond, &f->stopping,
-                             vmon_now_mono() + (f->interval > 1 ? f->interval : 1)))
+        if (vmon_stop_pause(&f->stop, vmon_now_mono() + (f->interval > 1 ? f->interval : 1)))
             return NULL;
     }
 }
@@ -389,8 +386,7 @@ feed_open(const struct vmon_options *opts, unsigned flags)
     f->filter = opts->filter ? vmon_filter_copy(opts->filter) : NULL;
     f->wake[0] = f->wake[1] = -1;
     pthread_mutex_init(&f->lock, NULL);
-    pthread_mutex_init(&f->stop_lock, NULL);
-    pthread_cond_init(&f->stop_cond, NULL);
+    vmon_stop_init(&f->stop);
     if (flags & VMON_SOURCE_ONESHOT)
         return f;
     f->events = vmon_event_queue_new(1024);
@@ -418,10 +414,7 @@ feed_close(struct feed *f)
 {
     if (!f)
         return;
-    pthread_mutex_lock(&f->stop_lock);
-    f->stopping = true;
-    pthread_cond_broadcast(&f->stop_cond);
-    pthread_mutex_unlock(&f->stop_lock);
+    vmon_stop_request(&f->stop);
     if (f->wake[1] >= 0)
         while (write(f->wake[1], "x", 1) < 0 && errno == EINTR)
             ;
@@ -440,8 +433,7 @@ feed_close(struct feed *f)
     vmon_filter_free(f->filter);
     free(f->uri);
     pthread_mutex_destroy(&f->lock);
-    pthread_mutex_destroy(&f->stop_lock);
-    pthread_cond_destroy(&f->stop_cond);
+    vmon_stop_destroy(&f->stop);
     free(f->path);
     free(f);
 }

@@ -53,9 +53,7 @@ struct vmon_poller {
     pthread_t thread;
     bool running;
     bool orphaned;                  /* stop gave up waiting for a poll stuck in libvirt */
-    pthread_mutex_t stop_lock;
-    pthread_cond_t stop_cond;
-    bool stopping;
+    struct vmon_stop stop;
 };
 
 /* On libvirt's event thread: queue for the face, and refetch the XML if it changed. */
@@ -122,8 +120,7 @@ vmon_poller_new(const struct vmon_options *opts)
         vmon_conn_on_reboot(p->conn, on_reboot);
     pthread_mutex_init(&p->lock, NULL);
     pthread_mutex_init(&p->poll_lock, NULL);
-    pthread_mutex_init(&p->stop_lock, NULL);
-    pthread_cond_init(&p->stop_cond, NULL);
+    vmon_stop_init(&p->stop);
     return p;
 }
 
@@ -146,8 +143,7 @@ vmon_poller_free(struct vmon_poller *p)
     free(p->actions);
     pthread_mutex_destroy(&p->lock);
     pthread_mutex_destroy(&p->poll_lock);
-    pthread_mutex_destroy(&p->stop_lock);
-    pthread_cond_destroy(&p->stop_cond);
+    vmon_stop_destroy(&p->stop);
     vmon_options_clear(&p->opts);
     free(p);
 }
@@ -279,7 +275,7 @@ poll_loop(void *arg)
     for (;;) {
         double next = vmon_now_mono() + p->opts.interval;
         vmon_poller_poll(p);
-        if (vmon_pause_until(&p->stop_lock, &p->stop_cond, &p->stopping, next))
+        if (vmon_stop_pause(&p->stop, next))
             return NULL;
     }
 }
@@ -289,7 +285,7 @@ vmon_poller_start(struct vmon_poller *p)
 {
     if (p->running)
         return 0;
-    p->stopping = false;
+    p->stop.stopping = false;   /* no thread runs yet to race with */
     int err = pthread_create(&p->thread, NULL, poll_loop, p);
     if (err) {
         vmon_error_set("cannot start the poll thread: %s", strerror(err));
@@ -304,10 +300,7 @@ vmon_poller_stop(struct vmon_poller *p)
 {
     if (!p->running)
         return;
-    pthread_mutex_lock(&p->stop_lock);
-    p->stopping = true;
-    pthread_cond_broadcast(&p->stop_cond);
-    pthread_mutex_unlock(&p->stop_lock);
+    vmon_stop_request(&p->stop);
     /*
      * A poll blocked on a frozen libvirtd returns only when keepalive gives
      * up (~20 s).  A daemon shutting down should not wait for that.

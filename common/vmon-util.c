@@ -107,11 +107,35 @@ vmon_now_mono(void)
     return vmon_timespec_seconds(&ts);
 }
 
-bool
-vmon_pause_until(pthread_mutex_t *lock, pthread_cond_t *cond, const bool *stopping, double until)
+void
+vmon_stop_init(struct vmon_stop *s)
 {
-    pthread_mutex_lock(lock);
-    while (!*stopping) {
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->cond, NULL);
+    s->stopping = false;
+}
+
+void
+vmon_stop_destroy(struct vmon_stop *s)
+{
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->cond);
+}
+
+void
+vmon_stop_request(struct vmon_stop *s)
+{
+    pthread_mutex_lock(&s->lock);
+    s->stopping = true;
+    pthread_cond_broadcast(&s->cond);
+    pthread_mutex_unlock(&s->lock);
+}
+
+bool
+vmon_stop_pause(struct vmon_stop *s, double until)
+{
+    pthread_mutex_lock(&s->lock);
+    while (!s->stopping) {
         double left = until - vmon_now_mono();
         if (left <= 0)
             break;
@@ -121,10 +145,10 @@ vmon_pause_until(pthread_mutex_t *lock, pthread_cond_t *cond, const bool *stoppi
         double t = vmon_timespec_seconds(&ts) + left;
         ts.tv_sec = (time_t) t;
         ts.tv_nsec = (long) ((t - (double) ts.tv_sec) * 1e9);
-        pthread_cond_timedwait(cond, lock, &ts);
+        pthread_cond_timedwait(&s->cond, &s->lock, &ts);
     }
-    bool stop = *stopping;
-    pthread_mutex_unlock(lock);
+    bool stop = s->stopping;
+    pthread_mutex_unlock(&s->lock);
     return stop;
 }
 

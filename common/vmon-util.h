@@ -45,10 +45,18 @@ double vmon_now_mono(void);
 double vmon_timespec_seconds(const struct timespec *ts);
 
 /*
- * A poll thread's pause: wait on cond (under lock) until the monotonic time
- * until, or until *stopping is set and cond signalled.  Returns *stopping.
+ * A background thread's stop flag, which its pauses between polls wake up
+ * for: vmon_stop_pause() sleeps until the monotonic time until, or until
+ * vmon_stop_request(), and returns whether a stop was requested.
  */
-bool vmon_pause_until(pthread_mutex_t *lock, pthread_cond_t *cond, const bool *stopping,
-                      double until);
+struct vmon_stop {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool stopping;
+};
+void vmon_stop_init(struct vmon_stop *s);
+void vmon_stop_destroy(struct vmon_stop *s);
+void vmon_stop_request(struct vmon_stop *s);
+bool vmon_stop_pause(struct vmon_stop *s, double until);
 
 #endif
