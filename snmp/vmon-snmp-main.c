@@ -2,7 +2,7 @@
  * virtmon-agentx: the AgentX subagent.  main() is the whole life of the
  * daemon: parse arguments, read virtmon.conf through net-snmp, register
  * the MIB, start the core's source (a libvirt poller, loaded from
- * virtmon-poller.so, or with agentSocket a feed from virtmond, which needs
+ * virtmon-poller.so, or with 'source virtmond' a feed from virtmond, which needs
  * no libvirt in this process), then serve requests and drain events on
  * this thread until a signal asks us to stop.
  *
