@@ -123,8 +123,15 @@ EOF
 }
 
 # Start collectd in the foreground (in the background of this shell).
+# Our copy of virtmon.so lives outside the build tree, so it is told where
+# the build's virtmon-poller.so is (make check says so already; a bench
+# run by hand may not).
 cd_collectd_start() {
 	local name=$1
+	if [ -z "${VIRTMON_MODULE_DIR:-}" ]; then
+		VIRTMON_MODULE_DIR=$(cd "${top_builddir:-.}/common/.libs" && pwd) || cd_hard "no common/.libs in the build"
+		export VIRTMON_MODULE_DIR
+	fi
 	# make check-valgrind: the daemon, and our plugin in it, under memcheck
 	# (invalid accesses; collectd unloads plugins before exit, so leaks
 	# cannot be told apart from its own)

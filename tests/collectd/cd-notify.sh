@@ -27,7 +27,7 @@ LoadPlugin exec
 </Plugin>
 LoadPlugin virtmon
 <Plugin virtmon>
-  Connection "$CD_URI"
+  Source "libvirt:$CD_URI"
 </Plugin>
 EOF
 cd_collectd_start main

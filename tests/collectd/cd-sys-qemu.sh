@@ -36,7 +36,7 @@ LoadPlugin rrdtool
 </Plugin>
 LoadPlugin virtmon
 <Plugin virtmon>
-  Connection "$SYS_URI"
+  Source "libvirt:$SYS_URI"
   Include "vmt-cd-*"
 </Plugin>
 EOF

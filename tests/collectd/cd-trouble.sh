@@ -19,7 +19,7 @@ URI="test+unix:///default?socket=$CD_LIBVIRTD_SOCK"
 cd_conf main <<EOF
 LoadPlugin virtmon
 <Plugin virtmon>
-  Connection "$URI"
+  Source "libvirt:$URI"
 </Plugin>
 EOF
 

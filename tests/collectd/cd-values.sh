@@ -21,7 +21,7 @@ cd_virsh define "$FIX/dom-s.xml" >/dev/null || cd_hard "vmt-cd-s"
 cd_conf main <<EOF
 LoadPlugin virtmon
 <Plugin virtmon>
-  Connection "$CD_URI"
+  Source "libvirt:$CD_URI"
 </Plugin>
 EOF
 cd_collectd_start main
