@@ -379,6 +379,29 @@ cd_virsh() {
 	timeout 30 virsh -q -c "$CD_URI" "$@"
 }
 
+# ---- virtmond ---------------------------------------------------------------
+
+# cd_virtmond_start URI [OPTION...]: virtmond polling URI every second on
+# $CD_VSOCK (its pid in CD_VIRTMOND_PID, its log $CD_DIR/virtmond.log),
+# serving by the time this returns.
+cd_virtmond_start() {
+	local uri=$1 fetch=${top_builddir:-.}/tests/unit/wire-fetch
+	shift
+	CD_VSOCK=$CD_DIR/virtmond/virtmond.sock
+	[ -x "${top_builddir:-.}/tools/virtmond" ] && [ -x "$fetch" ] ||
+		cd_hard "tools/virtmond and tests/unit/wire-fetch must be built"
+	"${top_builddir:-.}/tools/virtmond" -c "$uri" -i 1 -s "$CD_VSOCK" "$@" >>"$CD_DIR/virtmond.log" 2>&1 &
+	CD_VIRTMOND_PID=$!
+	CD_PIDS+=("$CD_VIRTMOND_PID")
+	for _ in $(seq 1 100); do
+		"$fetch" "$CD_VSOCK" >/dev/null 2>&1 && return 0
+		kill -0 "$CD_VIRTMOND_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$CD_DIR/virtmond.log" >&2
+	cd_hard "virtmond did not serve on $CD_VSOCK"
+}
+
 # ---- types.db --------------------------------------------------------------
 
 # "GAUGE DERIVE" for a type, or nothing when types.db lacks it.

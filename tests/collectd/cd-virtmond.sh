@@ -18,10 +18,8 @@
 
 . "${srcdir:-.}/tests/collectd/cd-lib.sh"
 
-VIRTMOND=${top_builddir:-.}/tools/virtmond
 FETCH=${top_builddir:-.}/tests/unit/wire-fetch
 cd_setup
-for b in "$VIRTMOND" "$FETCH"; do [ -x "$b" ] || cd_hard "$b not built"; done
 cd_libvirtd_start
 FIX=${srcdir:-.}/tests/collectd/fixtures
 cd_virsh define "$FIX/dom-b.xml" >/dev/null && cd_virsh start vmt-cd-b >/dev/null || cd_hard "vmt-cd-b"
@@ -30,24 +28,13 @@ cd_virsh define "$FIX/dom-s.xml" >/dev/null || cd_hard "vmt-cd-s"
 UUID_B=1b7a1c4e-0000-4000-8000-00000000000b
 UUID_P=1b7a1c4e-0000-4000-8000-00000000000c
 
-VSOCK=$CD_DIR/virtmond/virtmond.sock
-VD_PID=
 # virtmond as a site runs it, allowed to suspend and resume for root.
 virtmond_start() {
-	"$VIRTMOND" -c "$CD_URI" -i 1 -s "$VSOCK" --allow-actions suspend,resume \
-		>>"$CD_DIR/virtmond.log" 2>&1 &
-	VD_PID=$!
-	CD_PIDS+=("$VD_PID")
-	for _ in $(seq 1 100); do
-		"$FETCH" "$VSOCK" >/dev/null 2>&1 && return 0
-		kill -0 "$VD_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$CD_DIR/virtmond.log" >&2
-	cd_hard "virtmond did not serve on $VSOCK"
+	cd_virtmond_start "$CD_URI" --allow-actions suspend,resume
+	VSOCK=$CD_VSOCK
 }
 virtmond_stop() {
-	kill "$VD_PID" && wait "$VD_PID"
+	kill "$CD_VIRTMOND_PID" && wait "$CD_VIRTMOND_PID"
 }
 # act ACTION DOMAIN: ask virtmond, as a face or an operator would.
 act() {
@@ -231,6 +218,19 @@ n=$(count "virtmon plugin: virtmond at $VSOCK is not connected to libvirt ($CD_U
 cd_libvirtd_start
 cd_wait_grep "virtmon plugin: virtmond at $VSOCK is connected to libvirt" "$log" 15 &&
 	note ok "and its return once" || note fail "libvirtd's return under virtmond is not logged"
+
+# ---- 5. libvirtd frozen under virtmond ----------------------------------------------
+# virtmond answers with its last poll, which stops changing: after the
+# plugin's staleness limit (3 intervals + 5 s) that is said once.
+kill -STOP "$CD_LIBVIRTD_PID"
+sleep 11
+kill -CONT "$CD_LIBVIRTD_PID"
+n=$(count "virtmon plugin: no new data from libvirt through virtmond at $VSOCK for")
+[ "$n" = 1 ] && note ok "the stall is logged once, through virtmond" || note fail "the stall is logged $n times"
+cd_wait_grep "virtmon plugin: libvirt answers again through virtmond at $VSOCK" "$log" 15 &&
+	note ok "and its end" || note fail "the end of the stall is not logged"
+overran=$(cd_read_overran feed) && note fail "a read overran its interval: $overran" ||
+	note ok "no read overran its interval"
 
 cd_collectd_alive feed && note ok "collectd still running" || note fail "collectd died"
 grep -Ei 'virtmon.*(error|warn)' "$log" | grep -v 'not connected to' | grep -q . &&
