@@ -5,7 +5,8 @@
 # itself ("direct").
 #   - the feed writes the same identifiers as the direct plugin, with the
 #     same values (counters within what the test driver's clock moved),
-#     and what virsh and virtmond itself say;
+#     and what virsh and virtmond itself say; a virtmond polling another
+#     URI than Connection names is refused;
 #   - a suspend and a resume asked of virtmond on its socket come back as
 #     one notification each through virtmond's event stream, with the
 #     identifiers and meta data the direct plugin gives them;
@@ -134,6 +135,23 @@ for dom in test vmt-cd-b vmt-cd-p vmt-cd-s; do
 		note ok "$dom: memory-total $got as virsh and virtmond say ($used KiB)" ||
 		note fail "$dom: memory-total '$got', virsh $used KiB, virtmond '$vused' KiB"
 done
+
+# Connection names the URI virtmond must poll: another one is refused, as
+# if virtmond were out of reach, and nothing is written.
+cd_conf other <<EOF
+LoadPlugin virtmon
+<Plugin virtmon>
+  Source "virtmond:$VSOCK"
+  Connection "test:///default"
+</Plugin>
+EOF
+cd_collectd_start other
+want="virtmon plugin: not connected to virtmond: virtmond at $VSOCK polls $CD_URI, not test:///default"
+cd_wait_grep "not connected to virtmond: virtmond at $VSOCK polls" "$CD_DIR/other.log" 5 &&
+	grep -qF "$want" "$CD_DIR/other.log" && [ -z "$(ls -A "$CD_DIR/other.csv")" ] &&
+	note ok "a virtmond polling another URI than Connection's is refused" ||
+	note fail "Connection not held against virtmond's URI: $(grep "virtmon plugin" "$CD_DIR/other.log" | tail -1); written: $(cd "$CD_DIR/other.csv" && find . -type f | head -3)"
+cd_collectd_stop other
 
 # ---- 2. lifecycle events through virtmond's stream --------------------------------
 act suspend vmt-cd-p
