@@ -41,7 +41,8 @@ vmon_cd_config_cb(oconfig_item_t *ci)
 static char via[1200];          /* "" or " through virtmond at PATH" */
 static char who[1200];          /* "" or "virtmond at PATH is " */
 
-/* The feed's snapshot for "virtmond out of reach" says why after this. */
+/* A snapshot saying virtmond is out of reach (common/vmon-feed.c) has its
+ * reason after this; any other is virtmond's own, about libvirt. */
 #define UNREACHABLE_PREFIX "virtmond: "
 
 static void
