@@ -83,9 +83,12 @@ if diff <(ids direct) <(ids feed) >"$CD_DIR/ids.diff"; then
 else
 	note fail "identifiers differ (< direct, > feed): $(grep '^[<>]' "$CD_DIR/ids.diff" | head -5 | tr '\n' ' ')"
 fi
-# Values: gauges equal, percentages (rates of two polls) within 5 %, counters
-# within 1e-6 (the test driver's counters follow the wall clock, ~1.8e18 ns:
-# a second apart is 6e-10), duration-poll is each poller's own.
+# Values: gauges equal, counters within 1e-6 (the test driver's counters
+# follow the wall clock, ~1.8e18 ns: a second apart is 6e-10),
+# duration-poll is each poller's own.  Percentages are rates between two
+# polls of each poller, which a loaded machine spaces unevenly (seen: 5.77
+# against 6.25 % of the host); within 15 %, still far from a wrong unit or
+# the wrong divisor (host CPUs against the domain's vCPUs).
 ncmp=0 nbad=0
 while read -r id; do
 	[ "$id" = "$CD_HOST/virtmon/duration-poll" ] && continue
@@ -97,7 +100,7 @@ while read -r id; do
 		a=$(csv direct "$id" "$col") b=$(csv feed "$id" "$col")
 		tol=0
 		[ "$ds" = GAUGE ] || tol=1e-6
-		[ "$type" = percent ] && tol=0.05
+		[ "$type" = percent ] && tol=0.15
 		ncmp=$((ncmp + 1))
 		if ! awk -v a="$a" -v b="$b" -v t="$tol" 'BEGIN {
 			if (a == "" || b == "") exit 1
