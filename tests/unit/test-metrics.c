@@ -1,6 +1,7 @@
 /* The metric table is the contract of every face: keep it consistent. */
 #include "tap.h"
 #include "vmon-metrics.h"
+#include "vmon-rates.h"
 
 DEF_TEST(keys_and_columns_unique_per_scope)
 {
@@ -80,6 +81,28 @@ DEF_TEST(semantic_columns_consistent)
                   vmon_metric_total_of(vmon_metric_find(VMON_SCOPE_NODE, "vcpus")));
 }
 
+/* Domain totals are the sums the total column names, vCPU delay included. */
+DEF_TEST(totals_follow_the_total_column)
+{
+    struct vmon_domain d = { .id = 1 };
+
+    vmon_value_set(&vmon_domain_get_vcpu(&d, 0)->m[VMON_VCPU_DELAY], 5);
+    vmon_value_set(&vmon_domain_get_vcpu(&d, 1)->m[VMON_VCPU_DELAY], 7);
+    vmon_value_set(&vmon_domain_get_vcpu(&d, 1)->m[VMON_VCPU_TIME], 100);
+    vmon_value_set(&vmon_domain_add_disk(&d, "vda")->m[VMON_DISK_RD_BYTES], 512);
+    vmon_value_set(&vmon_domain_add_disk(&d, "vdb")->m[VMON_DISK_RD_BYTES], 1024);
+    vmon_value_set(&d.m[VMON_DOM_NET_RX_BYTES], 99);   /* stale: no NIC any more */
+    vmon_domain_sum_devices(&d);
+    EXPECT(vmon_value_has(&d.m[VMON_DOM_VCPU_DELAY]));
+    EXPECT_EQ_U64(12, d.m[VMON_DOM_VCPU_DELAY].u);
+    EXPECT_EQ_U64(1536, d.m[VMON_DOM_DISK_RD_BYTES].u);
+    EXPECT(!vmon_value_has(&d.m[VMON_DOM_DISK_WR_BYTES]));
+    EXPECT(!vmon_value_has(&d.m[VMON_DOM_NET_RX_BYTES]));
+    /* vcpu.time has no total: cpu.time is libvirt's own, not a sum */
+    EXPECT(!vmon_value_has(&d.m[VMON_DOM_CPU_TIME]));
+    vmon_domain_clear(&d);
+}
+
 /* Every collectd type the table names exists in collectd's own types.db. */
 DEF_TEST(collectd_types_exist)
 {
@@ -130,6 +153,7 @@ main(void)
 {
     RUN_TEST(keys_and_columns_unique_per_scope);
     RUN_TEST(semantic_columns_consistent);
+    RUN_TEST(totals_follow_the_total_column);
     RUN_TEST(collectd_types_exist);
     return TAP_END();
 }
