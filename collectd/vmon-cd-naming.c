@@ -139,7 +139,7 @@ vmon_cd_metric_groups(const struct vmon_metric_desc *d)
         g |= VMON_CD_GROUP_NIC;
         break;
     case VMON_SCOPE_DOMAIN:
-        if (strncmp(d->key, "balloon.", 8) == 0)
+        if (d->group == VMON_GROUP_BALLOON)
             g |= VMON_CD_GROUP_MEMORY;
         break;
     case VMON_SCOPE__N:

@@ -101,14 +101,7 @@ enum vmon_oid_domain_col {
 #define VMON_NCOL_MAC         3
 #define VMON_NCOL_DOMAIN_NAME 4
 
-/*
- * Window columns of a VMON_MF_WINDOW metric: its rate column (or, for a
- * derived metric, its value column) plus these offsets.  One rule instead
- * of a column per metric in the .def; see NOTES-for-core.md.
- */
-#define VMON_WINDOW_MIN_OFFSET 100
-#define VMON_WINDOW_AVG_OFFSET 200
-#define VMON_WINDOW_MAX_OFFSET 300
+/* Metric columns, window ones included, are the .def's; none lies above this. */
 #define VMON_MAX_COLUMN        400
 
 /* libvirt-snmp's LIBVIRT-MIB, served for compatibility (not ours) */
