@@ -104,12 +104,6 @@ vmon_collector_left_calls_behind(struct vmon_collector *c)
     return left;
 }
 
-const struct vmon_caps *
-vmon_collector_caps(const struct vmon_collector *c)
-{
-    return &c->caps;
-}
-
 void
 vmon_collector_invalidate(struct vmon_collector *c, const unsigned char uuid[16])
 {

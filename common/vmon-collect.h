@@ -55,7 +55,6 @@ int vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon
  * returns (measured: polls of 5, 10, 15, 20 s, keepalive's rhythm).
  */
 bool vmon_collector_left_calls_behind(struct vmon_collector *c);
-const struct vmon_caps *vmon_collector_caps(const struct vmon_collector *c);
 
 /* vmon-fallback.c: the classic per-domain calls for the groups in missing. */
 void vmon_fallback_domain(struct vmon_caps *caps, virDomainPtr dom, const struct vmon_domxml *xml,

@@ -178,9 +178,3 @@ vmon_filter_match(const struct vmon_filter *f, const char *name, const char *uui
     }
     return included;
 }
-
-bool
-vmon_filter_is_empty(const struct vmon_filter *f)
-{
-    return !f || f->count == 0;
-}
