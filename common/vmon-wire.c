@@ -44,6 +44,7 @@
 #include <sys/types.h>
 
 #include "vmon-util.h"
+#include "vmon-uuid.h"
 
 #define WIRE_MAGIC "virtmon-snapshot"
 #define WIRE_VERSION 1
@@ -482,36 +483,12 @@ get_str(struct reader *r, const struct field *f, const char *what, char **out)
     return true;
 }
 
-int
-vmon_wire_parse_uuid(const char *s, unsigned char uuid[16])
-{
-    if (strlen(s) != 36)
-        return -1;
-    for (int i = 0, o = 0; i < 36; ) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (s[i++] != '-')
-                return -1;
-            continue;
-        }
-        int hi = hexval(s[i]), lo = hexval(s[i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        uuid[o++] = (unsigned char) (hi * 16 + lo);
-        i += 2;
-    }
-    return 0;
-}
-
 static bool
 get_uuid(struct reader *r, const struct field *f, struct vmon_domain *d)
 {
-    const char *s = f->s;
-
-    if (f->quoted || vmon_wire_parse_uuid(s, d->uuid) < 0)
-        return fail(r, "uuid: '%s' is not a UUID", s);
-    for (int i = 0; i < 36; i++)
-        d->uuid_str[i] = (char) tolower((unsigned char) s[i]);
-    d->uuid_str[36] = '\0';
+    if (f->quoted || vmon_uuid_parse(f->s, d->uuid) < 0)
+        return fail(r, "uuid: '%s' is not a UUID", f->s);
+    vmon_uuid_format(d->uuid, d->uuid_str);
     return true;
 }
 

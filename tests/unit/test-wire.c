@@ -9,6 +9,7 @@
 
 #include "tap.h"
 #include "vmon-util.h"
+#include "vmon-uuid.h"
 #include "vmon-wire.h"
 
 static const char *const odd_names[] = {
@@ -67,11 +68,7 @@ build(void)
         d->name = vmon_strdup(odd_names[k]);
         for (int i = 0; i < 16; i++)
             d->uuid[i] = (unsigned char) (k * 16 + (size_t) i * 17);
-        snprintf(d->uuid_str, sizeof(d->uuid_str),
-                 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                 d->uuid[0], d->uuid[1], d->uuid[2], d->uuid[3], d->uuid[4], d->uuid[5],
-                 d->uuid[6], d->uuid[7], d->uuid[8], d->uuid[9], d->uuid[10], d->uuid[11],
-                 d->uuid[12], d->uuid[13], d->uuid[14], d->uuid[15]);
+        vmon_uuid_format(d->uuid, d->uuid_str);
         d->id = k % 3 ? (int) k : -1;
         d->state = (int) (k % VMON_STATE__N);
         d->reason = (int) k;
@@ -567,13 +564,6 @@ DEF_TEST(action_result_lines)
     EXPECT_EQ_U64(VMON_ACTION_INVALID, vmon_action_check(mask, VMON_ACTION_START_PAUSED, VMON_STATE_PAUSED));
     EXPECT_EQ_U64(VMON_ACTION_REFUSED, vmon_action_check(1u << VMON_ACTION_RESUME, VMON_ACTION_START_PAUSED,
                                                          VMON_STATE_SHUTOFF));
-
-    unsigned char uuid[16];
-    EXPECT(vmon_wire_parse_uuid("76697274-6D6F-4e00-8000-0000000000ff", uuid) == 0 && uuid[0] == 0x76
-           && uuid[5] == 0x6f && uuid[15] == 0xff);
-    EXPECT(vmon_wire_parse_uuid("76697274-6d6f-4e00-8000-0000000000f", uuid) < 0);
-    EXPECT(vmon_wire_parse_uuid("76697274x6d6f-4e00-8000-0000000000ff", uuid) < 0);
-    EXPECT(vmon_wire_parse_uuid("76697274-6d6f-4e00-8000-0000000000fg", uuid) < 0);
 }
 
 /* Integers take a shortcut past strtod, up to 15 digits: each still reads
