@@ -415,16 +415,16 @@ DEF_TEST(quoted_strings)
 /* Under a comma-decimal locale the numbers still read and write with a point. */
 DEF_TEST(comma_locale)
 {
-    const char *want = getenv("VMON_TEST_LOCALE");
-    const char *loc = setlocale(LC_ALL, want ? want : "de_DE.UTF-8");
+    int switched = tap_comma_locale();
 
-    if (!loc) {
-        printf("# no %s locale: only the C locale checked\n", want ? want : "de_DE.UTF-8");
+    if (switched < 0)
+        exit(TAP_EXIT_HARD);
+    if (switched == 0) {
+        /* test-virtmond.sh builds the locale and runs this again under it */
+        TAP_SKIP("no comma-decimal locale (de_DE.UTF-8) here");
         return;
     }
     char buf[32];
-    snprintf(buf, sizeof(buf), "%.1f", 1.5);
-    EXPECT_STR("1,5", buf);   /* the locale really is comma-decimal */
     struct vmon_snapshot *s = build();
     char *text = NULL;
     struct vmon_snapshot *back = round_trip(s, NULL, &text);
