@@ -104,7 +104,7 @@ enum vmon_oid_domain_col {
 /*
  * Window columns of a VMON_MF_WINDOW metric: its rate column (or, for a
  * derived metric, its value column) plus these offsets.  One rule instead
- * of a column per metric in the .def; see NOTES-for-core.md.
+ * of a column per metric in the .def.
  */
 #define VMON_WINDOW_MIN_OFFSET 100
 #define VMON_WINDOW_AVG_OFFSET 200
