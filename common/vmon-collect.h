@@ -64,7 +64,7 @@ int vmon_node_collect_static(virConnectPtr conn, struct vmon_node *node);
 void vmon_node_collect_load(virConnectPtr conn, struct vmon_caps *caps, struct vmon_node *node);
 void vmon_node_copy_static(struct vmon_node *dst, const struct vmon_node *src);
 
-/* Typed parameter as uint64 (negative and non-numeric: false). */
+/* vmon-typed-param.c: a typed parameter as uint64 (negative and non-numeric: false). */
 bool vmon_typed_param_u64(const virTypedParameter *p, uint64_t *out);
 
 #endif
