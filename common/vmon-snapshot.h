@@ -196,7 +196,4 @@ vmon_value_has_rate(const struct vmon_value *v)
     return v->have & VMON_HAVE_RATE;
 }
 
-/* The value as a double whatever its kind (counter raw, gauge, derived). */
-double vmon_value_as_double(const struct vmon_value *v, enum vmon_kind kind);
-
 #endif

@@ -85,7 +85,7 @@ cd_collectd_stop compat
 cd_collectd_stop theirs
 # Three daemons read at the same second boundaries, and a guest whose job
 # another client holds comes back partial from the core's NOWAIT call (no
-# block or balloon stats; NOTES-for-core.md item 11).  Alone again, main
+# block or balloon stats).  Alone again, main
 # gets everything: wait for it before comparing.
 for d in vmt-cd-q1 vmt-cd-q2; do
 	for id in disk_ops-vda memory-rss; do
@@ -223,8 +223,8 @@ cd_collectd_alive main && note ok "collectd survived the libvirtd restart" || no
 # ---- a hung guest: its QEMU stopped, reads still return in time -------------------
 # What issue 4 asks: the read callback never overruns its interval.  How
 # many polls still reach collectd is the core's business: today they stall
-# behind the stopped guest's abandoned calls (collectd/NOTES-for-core.md,
-# item 10), so the count is reported, not asserted.
+# behind the stopped guest's abandoned calls, so the count is reported,
+# not asserted.
 f=$(cd_csv_file main "$CD_HOST/virtmon/count-domains_active") || cd_hard "no node values"
 qpid=$(sys_qemu_pid vmt-cd-q1) || exit 99
 before=$(wc -l <"$f")
