@@ -8,8 +8,8 @@
 #
 # Also: one-domain requests, a bad request line, a client that never
 # speaks, the socket's mode, a stale socket and a non-socket at the path,
-# a second daemon on a live socket, bad options, SIGTERM cleaning up, and
-# test-wire under a comma-decimal locale.  Under `make check-valgrind`
+# a second daemon on a live socket, bad options and SIGTERM cleaning up.
+# Under `make check-valgrind`
 # virtmond, wire-fetch and virtmon-dump run under memcheck ($VMON_VALGRIND).
 set -u
 : "${top_builddir:=.}" "${srcdir:=.}"
@@ -269,15 +269,5 @@ $VG "$D" -c "$URI" -s "$SOCK" 2>"$dir/d5.log"; rc=$?
 if [ $rc = 1 ] && grep -q "exists and is not a socket" "$dir/d5.log"; then ok "non-socket refused: $(cat "$dir/d5.log")"
 else nok "non-socket: exit $rc, $(cat "$dir/d5.log")"; fi
 check "non-socket untouched" precious "$(cat "$SOCK")"
-
-# ---- the wire format under a comma-decimal locale ----
-if command -v localedef >/dev/null && [ -e /usr/share/i18n/locales/de_DE ] &&
-    localedef -i de_DE -f UTF-8 "$dir/de_DE.UTF-8" >/dev/null 2>&1; then
-    out=$(LOCPATH=$dir VMON_TEST_LOCALE=de_DE.UTF-8 $VG "$top_builddir/tests/unit/test-wire" 2>&1); rc=$?
-    if [ $rc = 0 ] && ! grep -q "no de_DE" <<<"$out"; then ok "test-wire under de_DE.UTF-8"
-    else echo "$out" | sed 's/^/# /'; nok "test-wire under de_DE.UTF-8 (exit $rc)"; fi
-else
-    echo "ok - # SKIP no de_DE locale sources or localedef"
-fi
 
 exit $fail

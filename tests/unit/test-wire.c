@@ -426,8 +426,9 @@ DEF_TEST(comma_locale)
     if (switched < 0)
         exit(TAP_EXIT_HARD);
     if (switched == 0) {
-        /* test-virtmond.sh builds the locale and runs this again under it */
-        TAP_SKIP("no comma-decimal locale (de_DE.UTF-8) here");
+        /* not a skip of the whole program: test-wire-locale.sh builds the
+         * locale and runs this again under it, where failing to switch is
+         * a hard error */
         return;
     }
     char buf[32];
