@@ -204,11 +204,15 @@ load_config(const struct args *a)
      * default modules only prints "Cannot find module" on Debian, which
      * ships none of the IETF ones.  An explicit MIBS= still wins. */
     setenv("MIBS", "", 0);
-    /* a config check must not reach out to a master agent */
+    /* a config check must not reach out to a master agent: init_agent()
+     * starts the AgentX session only for a subagent */
     if (!a->check_only)
         netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
     SOCK_STARTUP;
     init_agent(VMON_SNMP_APP);
+    /* ... and a subagent it is all the same: as a master, init_snmp()
+     * warns of a missing access control that is snmpd's business */
+    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
     vmon_snmp_config_register();
     vmon_snmp_direct_init();
     init_snmp(VMON_SNMP_APP);      /* reads virtmon.conf, opens the AgentX session */
