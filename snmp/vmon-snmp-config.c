@@ -58,6 +58,23 @@ static const struct key_map keys[] = {
     { "answerCpus", NULL, "CPU[-CPU][,...]", false },
 };
 
+/*
+ * Keys an earlier, never released agent took.  Ignoring them would start an
+ * agent that polls libvirt itself, or serves no checks, while the file says
+ * otherwise: refuse them, saying what replaces them.  virtmond is the one
+ * collector and socket server; the agent reads it and no longer serves checks.
+ */
+static const struct removed_key {
+    const char *token;
+    const char *instead;
+} removed[] = {
+    { "agentSocket", "removed: write 'source virtmond:PATH' to read virtmond's socket at PATH" },
+    { "checkSocket", "removed: the agent no longer serves the checks; run virtmond and "
+                     "point the checks at it with --source virtmond[:PATH]" },
+    { "checkSocketGroup", "removed: the agent no longer serves the checks; virtmond's "
+                          "--socket-group sets its socket's group" },
+};
+
 /* the first polling key seen, to name it when "source virtmond" comes after it */
 static const char *polling_key_seen;
 
@@ -69,6 +86,14 @@ fail(const char *token, const char *why)
     snprintf(msg, sizeof(msg), "%s: %s", token, why);
     config_perror(msg);     /* prefixes file and line number */
     vmon_snmp.config_failed = true;
+}
+
+static void
+parse_removed(const char *token, char *line)
+{
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(removed); i++)
+        if (strcmp(token, removed[i].token) == 0)
+            fail(token, removed[i].instead);
 }
 
 static void
@@ -142,4 +167,6 @@ vmon_snmp_config_register(void)
     polling_key_seen = NULL;
     for (size_t i = 0; i < VMON_ARRAY_SIZE(keys); i++)
         register_config_handler(VMON_SNMP_APP, keys[i].token, parse_line, NULL, keys[i].help);
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(removed); i++)
+        register_config_handler(VMON_SNMP_APP, removed[i].token, parse_removed, NULL, NULL);
 }

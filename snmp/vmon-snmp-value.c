@@ -87,9 +87,12 @@ vmon_snmp_metric_columns(enum vmon_scope scope, unsigned *cols, size_t max)
 {
     size_t n = 0;
 
-    for (unsigned c = 1; c <= VMON_MAX_COLUMN && n < max; c++)
-        if (colmap[scope][c].desc)
-            cols[n++] = c;
+    for (unsigned c = 1; c <= VMON_MAX_COLUMN; c++)
+        if (colmap[scope][c].desc) {
+            if (n < max)
+                cols[n] = c;
+            n++;
+        }
     return n;
 }
 
