@@ -107,13 +107,14 @@ enum vmon_oid_domain_col {
 #define VMON_MAX_COLUMN        400
 
 /*
- * How many metric columns vmon-metrics.def gives each scope, by the rule
- * vmon_snmp_columns_init() lays them out with: a metric with a column has
- * that one, one more for its rate, three more (min, avg, max) for a window.
+ * How many metric columns vmon-metrics.def gives each scope, as
+ * vmon_snmp_columns_init() lays them out: a metric with a column has that
+ * one and each of its rate and window (min, avg, max) columns that is not 0.
  * Known at compile time, so each column list is sized by its table.
  */
-#define VMON_OID_METRIC_NCOLS(ID, key, kind, unit, flags, col, ratecol, ...) \
-    + ((col) ? 1 + ((ratecol) != 0) + (((flags) & VMON_MF_WINDOW) ? 3 : 0) : 0)
+#define VMON_OID_METRIC_NCOLS(ID, key, kind, unit, flags, group, total, memtag, col, ratecol, \
+                              wmin, wavg, wmax, ...) \
+    + ((col) ? 1 + ((ratecol) != 0) + ((wmin) != 0) + ((wavg) != 0) + ((wmax) != 0) : 0)
 enum vmon_oid_metric_ncols {
     VMON_NODE_METRIC_NCOLS = 0
 #define VMON_NODE_METRIC VMON_OID_METRIC_NCOLS
