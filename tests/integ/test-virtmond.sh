@@ -6,7 +6,7 @@
 # wall-clock time in the test driver, so a fetched counter must not exceed
 # what virtmon-dump reads afterwards; gauges must be equal.
 #
-# Also: one-domain requests, a bad request line, a client that never
+# Also: virtmon-dump --source virtmond:PATH, one-domain requests, a bad request line, a client that never
 # speaks, the socket's mode, a stale socket and a non-socket at the path,
 # a second daemon on a live socket, bad options, SIGTERM cleaning up, and
 # test-wire under a comma-decimal locale.  Under `make check-valgrind`
@@ -130,21 +130,33 @@ read -r nmetrics nderived nbad <"$dir/compare"
 if [ "$nbad" = 0 ] && [ "$nmetrics" -gt 500 ]; then ok "$nmetrics metrics agree with virtmon-dump ($nderived derived not compared)"
 else nok "$nbad of $nmetrics metrics differ from virtmon-dump"; fi
 
-# virtmon-dump --agent-socket shows the daemon's poll: the same domains, states
-# and (gauge) memory as virtmon-dump polling libvirt itself
-if command -v jq >/dev/null; then
-    view='[.domains[] | {name, state, mem: .metrics["balloon.maximum"]}] | sort_by(.name)'
-    mine=$($VG "$DUMP" --json --agent-socket "$SOCK" | jq -c "$view")
-    theirs=$(jq -c "$view" "$dir/dump.json")
-    if [ -n "$mine" ] && [ "$mine" != "[]" ] && [ "$mine" = "$theirs" ]; then
-        ok "virtmon-dump --agent-socket: $(jq length <<<"$mine") domains, states and memory as polling libvirt"
-    else nok "virtmon-dump --agent-socket: '$mine' vs polling '$theirs'"; fi
-    out=$("$DUMP" --agent-socket "$SOCK" -i 2 2>&1); rc=$?
-    check "virtmon-dump --agent-socket -i: refused, naming -i" "2 yes" \
-        "$rc $(grep -q -- '-i/--interval polls libvirt' <<<"$out" && echo yes)"
-else
-    echo "# jq missing: virtmon-dump --agent-socket not compared"
-fi
+# virtmon-dump --source virtmond:PATH shows the daemon's poll: the same
+# domains, states and (gauge) memory as virtmon-dump polling libvirt itself
+view='[.domains[] | {name, state, mem: .metrics["balloon.maximum"]}] | sort_by(.name)'
+mine=$($VG "$DUMP" --json --source "virtmond:$SOCK" | jq -c "$view")
+theirs=$(jq -c "$view" "$dir/dump.json")
+if [ -n "$mine" ] && [ "$mine" != "[]" ] && [ "$mine" = "$theirs" ]; then
+    ok "virtmon-dump --source virtmond:PATH: $(jq length <<<"$mine") domains, states and memory as polling libvirt"
+else nok "virtmon-dump --source virtmond:PATH: '$mine' vs polling '$theirs'"; fi
+# ... with rates: virtmond's own, from its last two polls (once it has two)
+for _ in $(seq 1 100); do
+    rates=$($VG "$DUMP" --json --source "virtmond:$SOCK" | jq '[.domains[].metrics["cpu.percent"] | select(. != null)] | length')
+    [ "$rates" = 0 ] || break
+    sleep 0.1
+done
+check "virtmon-dump --source virtmond:PATH: active domains with cpu.percent (virtmond's rates)" "$((running + paused))" "$rates"
+# ... and the URI it expects, as the checks do
+out=$("$DUMP" --source "virtmond:$SOCK" -c test:///default 2>&1); rc=$?
+check "virtmon-dump --source virtmond:PATH -c OTHER: exit 1 naming both URIs" \
+    "1 virtmon-dump: virtmond at $SOCK polls $URI, not test:///default" "$rc $out"
+out=$("$DUMP" --source "virtmond:$dir/nothing.sock" 2>&1); rc=$?
+check "virtmon-dump, no virtmond at the path: exit 1 saying where" \
+    "1 virtmon-dump: cannot connect to virtmond at $dir/nothing.sock: No such file or directory (is virtmond running?)" "$rc $out"
+for bad in "virtmond:run/virtmond.sock|source: virtmond's socket 'run/virtmond.sock' is not an absolute path" \
+           "virtmon:$SOCK|source: 'virtmon:$SOCK' is neither libvirt[:URI] nor virtmond[:PATH]"; do
+    out=$("$DUMP" --source "${bad%%|*}" 2>&1); rc=$?
+    check "virtmon-dump --source ${bad%%|*}: exit 2 naming it" "2 virtmon-dump: ${bad#*|}" "$rc $out"
+done
 
 # ---- requests ----
 out=$("$FETCH" "$SOCK" "$odd_name" | awk -F'\t' '$1 == "domain" { print $2 }')
