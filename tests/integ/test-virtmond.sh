@@ -60,13 +60,19 @@ wait_ready() {
 }
 
 # ---- bad options: exit 2, naming the option ----
-for args in "--socket-mode 999:--socket-mode" "--interval soon:interval" "--socket-group no-such-group-here:--socket-group" "--bogus:bogus" "extra-arg:extra-arg"; do
+for args in "--socket-mode 999:virtmond: --socket-mode: '999' is not an octal mode (0000..0777)" \
+            "-i soon:virtmond: --interval: 'soon' is not a duration (examples: 30, 30s, 5m, 1h)" \
+            "--workers 65:virtmond: --workers: '65' is out of range 0..64" \
+            "--socket-group no-such-group-here:virtmond: --socket-group: no group 'no-such-group-here'" \
+            "--bogus:unrecognized option '--bogus'" "extra-arg:virtmond: unexpected argument 'extra-arg'"; do
     opt=${args%%:*} want=${args#*:}
     # shellcheck disable=SC2086
     out=$($VG "$D" $opt -s "$SOCK" 2>&1); rc=$?
-    if [ $rc = 2 ] && grep -q -- "$want" <<<"$out"; then ok "virtmond $opt: exit 2 naming $want"
+    if [ $rc = 2 ] && grep -qF -- "$want" <<<"$out"; then ok "virtmond $opt: exit 2, '$want'"
     else nok "virtmond $opt: exit $rc, '$out'"; fi
 done
+out=$($VG "$D" -s "" 2>&1); rc=$?
+check "virtmond -s '': exit 2 naming it" "2 virtmond: --socket: empty path" "$rc $out"
 out=$($VG "$D" --check -i 5s -s "$SOCK" 2>&1)
 check "--check" "configuration OK" "$out"
 
@@ -152,8 +158,8 @@ check "virtmon-dump --source virtmond:PATH -c OTHER: exit 1 naming both URIs" \
 out=$("$DUMP" --source "virtmond:$dir/nothing.sock" 2>&1); rc=$?
 check "virtmon-dump, no virtmond at the path: exit 1 saying where" \
     "1 virtmon-dump: cannot connect to virtmond at $dir/nothing.sock: No such file or directory (is virtmond running?)" "$rc $out"
-for bad in "virtmond:run/virtmond.sock|source: virtmond's socket 'run/virtmond.sock' is not an absolute path" \
-           "virtmon:$SOCK|source: 'virtmon:$SOCK' is neither libvirt[:URI] nor virtmond[:PATH]"; do
+for bad in "virtmond:run/virtmond.sock|--source: virtmond's socket 'run/virtmond.sock' is not an absolute path" \
+           "virtmon:$SOCK|--source: 'virtmon:$SOCK' is neither libvirt[:URI] nor virtmond[:PATH]"; do
     out=$("$DUMP" --source "${bad%%|*}" 2>&1); rc=$?
     check "virtmon-dump --source ${bad%%|*}: exit 2 naming it" "2 virtmon-dump: ${bad#*|}" "$rc $out"
 done
