@@ -1,15 +1,16 @@
 /*
- * virtmond: poll libvirt like every other face and serve the latest
- * snapshot on a local socket (vmon-serve.h), so that a Nagios check run
- * every minute for every guest reads it in a few milliseconds instead of
- * loading libvirt and polling on its own.
+ * virtmond: the host's one poller.  It polls libvirt and serves the latest
+ * snapshot, lifecycle events and actions on a local socket (vmon-serve.h);
+ * every face told "source virtmond" reads it there, so the host has one
+ * libvirt client however many faces run, and a Nagios check run every
+ * minute for every guest answers in milliseconds without loading libvirt.
  *
  * It always runs in the foreground, as a systemd Type=simple service or
  * under any supervisor; there is no fork-and-detach mode to get wrong.
  * Signals: SIGTERM and SIGINT stop it cleanly (socket and pidfile
  * removed); SIGHUP is ignored (nothing to reload: options are arguments).
- * All signals are blocked in every thread and taken by sigtimedwait() in
- * main(), so no handler runs at all.
+ * They are blocked in every thread and taken by sigtimedwait() in
+ * daemon_serve(), so no handler runs at all.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -49,8 +50,10 @@ usage(FILE *out)
 {
     fprintf(out,
             "Usage: virtmond [OPTION]...\n"
-            "Poll libvirt and serve the latest snapshot on a local socket, for checks\n"
-            "that should not load libvirt themselves.  Runs in the foreground.\n\n"
+            "Poll libvirt and serve the latest snapshot, events and actions on a local\n"
+            "socket, for every face given 'source virtmond' (the SNMP agent, collectd's\n"
+            "plugin, the checks' and virtmon-dump's --source virtmond:PATH).  Runs in\n"
+            "the foreground.\n\n"
             "  -c, --connect URI         libvirt URI (default: libvirt's default)\n"
             "  -i, --interval DURATION   time between polls (default 10s)\n"
             "      --window DURATION     length of the min/avg/max window (default 1h)\n"
