@@ -212,7 +212,7 @@ parse_args(int argc, char **argv, struct daemon_args *a)
 
 /*
  * Blocked before any thread exists, so every thread inherits the mask and
- * only main()'s sigtimedwait() takes them.
+ * only daemon_serve()'s sigtimedwait() takes them.
  */
 static void
 block_signals(sigset_t *sigs)
