@@ -49,6 +49,14 @@ for d in vm-running vm-blocked vm-paused vm-shutdown vm-shutoff vm-crashed vm-pm
     ok $? "$d: '$(verdict)' exit $RC, as polling libvirt ('$direct' exit $direct_rc)"
 done
 
+# --uri URI stays the same as --source libvirt:URI.
+run "$CHECK_DOMAIN" --source "libvirt:$URI" --all --interval 0 -v
+by_source_rc=$RC by_source=$(printf '%s\n' "$OUT" | sed 's/, cpu [0-9.]*%//' | sort)
+run "$CHECK_DOMAIN" --uri "$URI" --all --interval 0 -v
+[ "$RC" = "$by_source_rc" ] && [ -n "$by_source" ] &&
+    [ "$(printf '%s\n' "$OUT" | sed 's/, cpu [0-9.]*%//' | sort)" = "$by_source" ]
+ok $? "--uri URI: the same exit ($RC) and lines as --source libvirt:URI"
+
 # Values: gauges exact, counters within what their own rate moves in 10 s.
 run "$CHECK_DOMAIN" --source libvirt:test:///default -d test --perfdata all --interval 0.3
 DIRECT_OUT=$OUT
