@@ -157,6 +157,11 @@ set_source(struct vmon_options *o, const char *value)
             vmon_error_set("source: virtmond's socket '%s' is not an absolute path", rest);
             return -1;
         }
+        if (kinds[i].kind == VMON_SOURCE_VIRTMOND && o->polling_key) {
+            vmon_error_set("source: virtmond not with %s: virtmond polls libvirt, and its own "
+                           "configuration decides this", o->polling_key);
+            return -1;
+        }
         o->source = kinds[i].kind;
         char **slot = kinds[i].kind == VMON_SOURCE_LIBVIRT ? &o->uri : &o->socket;
         if (*rest) {
@@ -169,6 +174,21 @@ set_source(struct vmon_options *o, const char *value)
     return -1;
 }
 
+/*
+ * Keys that only polling uses.  A face reading virtmond would silently
+ * ignore them (virtmond's own configuration decides), so they are refused.
+ */
+static const char *
+polling_key(const char *key)
+{
+    static const char *const keys[] = { "window", "window-buckets", "workers", "shutdown-timeout" };
+
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(keys); i++)
+        if (strcasecmp(key, keys[i]) == 0)
+            return keys[i];
+    return NULL;
+}
+
 int
 vmon_options_set(struct vmon_options *o, const char *key, const char *value)
 {
@@ -176,6 +196,14 @@ vmon_options_set(struct vmon_options *o, const char *key, const char *value)
         vmon_error_set("%s: needs a value", key);
         return -1;
     }
+    const char *polling = polling_key(key);
+    if (polling && o->source == VMON_SOURCE_VIRTMOND) {
+        vmon_error_set("%s: not with source virtmond: virtmond polls libvirt, and its own "
+                       "configuration decides this", key);
+        return -1;
+    }
+    if (polling && !o->polling_key)
+        o->polling_key = polling;
     if (strcasecmp(key, "source") == 0)
         return set_source(o, value);
     if (strcasecmp(key, "uri") == 0) {

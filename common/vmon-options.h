@@ -35,6 +35,7 @@ struct vmon_options {
     bool events;               /* lifecycle events, keepalive, libvirt's event loop */
     bool interactive_auth;     /* let libvirt prompt on the terminal for credentials */
     struct vmon_filter *filter;
+    const char *polling_key;   /* the first key set that only polling uses */
 };
 
 void vmon_options_init(struct vmon_options *o);
@@ -49,7 +50,9 @@ void vmon_options_copy(struct vmon_options *dst, const struct vmon_options *src)
  * client such as a check, which needs no event thread, callbacks or
  * keepalive), interactive-auth (yes lets libvirt prompt on the terminal;
  * no, the default, fails with a clear error instead of hanging a daemon).
- * Durations take s/m/h suffixes.
+ * Durations take s/m/h suffixes.  window, window-buckets, workers and
+ * shutdown-timeout decide how libvirt is polled: with source virtmond,
+ * virtmond polls, so they are refused, whichever comes first.
  * Returns 0, or -1 with vmon_error_last() saying what was wrong with which key.
  */
 int vmon_options_set(struct vmon_options *o, const char *key, const char *value);

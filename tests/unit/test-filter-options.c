@@ -142,6 +142,32 @@ DEF_TEST(connection_switches)
     vmon_options_clear(&o);
 }
 
+/* virtmond polls for a face reading it: the polling keys are refused, either order. */
+DEF_TEST(polling_keys_refused_with_virtmond)
+{
+    struct vmon_options o;
+
+    vmon_options_init(&o);
+    EXPECT(vmon_options_set(&o, "source", "virtmond:/run/v.sock") == 0);
+    EXPECT(vmon_options_set(&o, "interval", "5s") == 0);
+    EXPECT(vmon_options_set(&o, "timeout", "2s") == 0);
+    EXPECT(vmon_options_set(&o, "workers", "3") < 0);
+    EXPECT_STR("workers: not with source virtmond: virtmond polls libvirt, and its own "
+               "configuration decides this", vmon_error_last());
+    EXPECT(vmon_options_set(&o, "window", "1h") < 0);
+    EXPECT(o.window == 3600);
+    vmon_options_clear(&o);
+
+    vmon_options_init(&o);
+    EXPECT(vmon_options_set(&o, "shutdown-timeout", "60s") == 0);
+    EXPECT(vmon_options_set(&o, "source", "libvirt") == 0);
+    EXPECT(vmon_options_set(&o, "source", "virtmond") < 0);
+    EXPECT_STR("source: virtmond not with shutdown-timeout: virtmond polls libvirt, and its "
+               "own configuration decides this", vmon_error_last());
+    EXPECT(o.source == VMON_SOURCE_LIBVIRT);
+    vmon_options_clear(&o);
+}
+
 /* A program's own options for cli_parse_...: -x sets a flag, -b is always bad. */
 static int
 own_test_option(void *ctx, int c, const char *arg)
@@ -229,6 +255,7 @@ main(void)
     RUN_TEST(options_parse_and_report_the_key);
     RUN_TEST(literal_names_are_exact);
     RUN_TEST(connection_switches);
+    RUN_TEST(polling_keys_refused_with_virtmond);
     RUN_TEST(cli_parse_sets_keys_and_names_options_as_typed);
     RUN_TEST(action_check_refuses_before_acting);
     RUN_TEST(event_queue_keeps_order_and_drops_oldest);
