@@ -5,7 +5,7 @@
 #   - a minimal C client doing one domain's stats (the least a check that
 #     links libvirt can cost: open, lookup, one bulk call, close),
 #   - check_virt_domain on one domain, its state file GAP s old as in use,
-#   - the same and --all through a running virtmond (--agent-socket), with
+#   - the same and --all through a running virtmond (--source virtmond:PATH), with
 #     virtmond's own CPU per poll reported next to them,
 #   - Debian's check_libvirt -l CPU on the same domain (Perl, Sys::Virt),
 #   - check_virt_domain --all --perfdata none, and with a cpu threshold,
@@ -27,10 +27,9 @@
 N=${VMON_BENCH_GUESTS:-50}
 RUNS=${VMON_BENCH_RUNS:-20}
 GAP=${VMON_BENCH_GAP:-1}
+# run from the build tree, the checks and virtmond load its virtmon-poller.so
 CHECK=./nagios/check_virt_domain
 VIRTMOND=./tools/virtmond
-: "${VIRTMON_MODULE_DIR:=$PWD/nagios/.libs}"
-export VIRTMON_MODULE_DIR
 CPU_BENCH=./bench/nagios-cpu-bench
 FLOOR=./bench/nagios-libvirt-floor
 LIBVIRT_CHECK=/usr/lib/nagios/plugins/check_libvirt
@@ -76,14 +75,14 @@ busy=$(cores_used)
 sys_log "$last idle after $(sys_since "$t0") s; all guests use $busy cores"
 target=vmt-b$(printf '%02d' $(((N + 1) / 2)))
 
-# virtmond polls every VD_INTERVAL s for the --agent-socket rows; its own
+# virtmond polls every VD_INTERVAL s for the --source virtmond rows; its own
 # CPU per poll is what those rows save the checks, paid once per interval.
 VD_INTERVAL=${VMON_BENCH_VIRTMOND_INTERVAL:-10}
 VD_SOCK=$SYS_WORKDIR/virtmond.sock
 "$VIRTMOND" -c $U -i "$VD_INTERVAL" -s "$VD_SOCK" 2>"$SYS_WORKDIR/virtmond.log" &
 VD_PID=$!
 sys_on_exit "kill $VD_PID 2>/dev/null"
-until "$CHECK" --agent-socket "$VD_SOCK" -d "$target" >/dev/null 2>&1; do
+until "$CHECK" --source "virtmond:$VD_SOCK" -d "$target" >/dev/null 2>&1; do
 	kill -0 "$VD_PID" 2>/dev/null || sys_fail "virtmond died: $(cat "$SYS_WORKDIR/virtmond.log")"
 	sleep 0.2
 done
@@ -104,7 +103,7 @@ row() {     # row NAME GAP CMD...
 }
 row "link libvirt, do nothing (loader floor)" 0 "$FLOOR"
 row "minimal C client: open, lookup, stats" "$GAP" "$FLOOR" $U "$target"
-row "check_virt_domain -d $target (state file)" "$GAP" "$CHECK" --uri $U -d "$target" --interval 5
+row "check_virt_domain -d $target (state file)" "$GAP" "$CHECK" --source libvirt:$U -d "$target" --interval 5
 # check_libvirt loads XML::Simple even for -l CPU: without it, it dies before
 # connecting and its row would time a Perl error, not a check.
 if [ -x "$LIBVIRT_CHECK" ] && perl -MSys::Virt -MMonitoring::Plugin -MXML::Simple -e 1 2>/dev/null; then
@@ -113,11 +112,11 @@ if [ -x "$LIBVIRT_CHECK" ] && perl -MSys::Virt -MMonitoring::Plugin -MXML::Simpl
 else
 	echo "# check_libvirt: not runnable (Debian: monitoring-plugins-contrib libsys-virt-perl libmonitoring-plugin-perl libxml-simple-perl)"
 fi
-row "check_virt_domain --agent-socket -d $target" 0 "$CHECK" --agent-socket "$VD_SOCK" -d "$target"
-row "check_virt_domain --agent-socket --all --perfdata none" 0 "$CHECK" --agent-socket "$VD_SOCK" --all --perfdata none
-row "check_virt_domain --all --perfdata none" 0 "$CHECK" --uri $U --all --perfdata none
+row "check_virt_domain --source virtmond -d $target" 0 "$CHECK" --source "virtmond:$VD_SOCK" -d "$target"
+row "check_virt_domain --source virtmond --all --perfdata none" 0 "$CHECK" --source "virtmond:$VD_SOCK" --all --perfdata none
+row "check_virt_domain --all --perfdata none" 0 "$CHECK" --source libvirt:$U --all --perfdata none
 row "virsh domstats (all $N guests)" 0 virsh -q -c $U domstats
-row "check_virt_domain --all --cpu-warning 90" "$GAP" "$CHECK" --uri $U --all --cpu-warning 90 --interval 5
+row "check_virt_domain --all --cpu-warning 90" "$GAP" "$CHECK" --source libvirt:$U --all --cpu-warning 90 --interval 5
 
 cmd_of() {  # cmd_of K: the row's command into the array CMD
 	IFS=$'\x1f' read -r -a CMD <<<"${CMDS[$1]}"

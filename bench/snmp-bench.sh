@@ -5,7 +5,7 @@
 #
 #   - the agent polling libvirt: idle, and with a poll always running;
 #   - the same with `agentXDirect no` (net-snmp's own internal hop);
-#   - the agent reading virtmond's snapshots (agentSocket);
+#   - the agent reading virtmond's snapshots ('source virtmond:PATH');
 #   - agentx-floor, a subagent that does no work: the master's ceiling;
 #   - snmpd's own in-process MIB-2, for scale;
 #
@@ -192,13 +192,13 @@ echo "# agentXDirect no: net-snmp's internal hop on every request"
 idle_rounds stock-
 stop_agent
 
-# The same agent reading virtmond's snapshots (agentSocket): virtmond
+# The same agent reading virtmond's snapshots ('source virtmond:PATH'): virtmond
 # holds libvirt and the test driver; the agent maps neither.
 snmp_start_virtmond "test://$T/bench.xml" 4s
 snmp_start_agent unused "interval 4s"
 APID=$AGENT_PID
 wait_rows
-echo "# the agent reading virtmond (agentSocket), virtmond polling every 4 s"
+echo "# the agent reading virtmond (source virtmond), virtmond polling every 4 s"
 idle_rounds virtmond-
 memory "agent reading virtmond"
 echo "(virtmond: VmRSS $(kb "$VIRTMOND_PID" VmRSS) kB)"

@@ -179,14 +179,13 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
         return 0;
     }
     if (strcasecmp(ci->key, "Timeout") == 0) {
-        cfg->polling_key = cfg->polling_key ? cfg->polling_key : "Timeout";
+        cfg->timeout_set = true;
         if (get_seconds(ci, &secs) < 0)
             return -1;
         snprintf(num, sizeof(num), "%.3f", secs);
         return core_option(cfg, ci, "timeout", num);
     }
     if (strcasecmp(ci->key, "Workers") == 0) {
-        cfg->polling_key = cfg->polling_key ? cfg->polling_key : "Workers";
         if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER)
             return fail(ci->key, "takes exactly one whole number");
         snprintf(num, sizeof(num), "%.17g", ci->values[0].value.number);
@@ -244,11 +243,12 @@ vmon_cd_config_read(struct vmon_cd_config *cfg, oconfig_item_t *ci)
 int
 vmon_cd_config_finish(struct vmon_cd_config *cfg)
 {
-    /* virtmond polls libvirt for every face: a setting for how we would
-     * poll it would be silently ignored, so it is refused */
-    if (cfg->polling_key && cfg->opts.source == VMON_SOURCE_VIRTMOND) {
-        ERROR("virtmon plugin: option \"%s\": not with Source \"virtmond\": virtmond polls "
-              "libvirt, and its own options decide this", cfg->polling_key);
+    /* The core refuses Workers with virtmond itself; Timeout it keeps for
+     * one-shot reads of virtmond (the checks), which a plugin never makes:
+     * here it would be silently ignored, so it is refused as well. */
+    if (cfg->timeout_set && cfg->opts.source == VMON_SOURCE_VIRTMOND) {
+        ERROR("virtmon plugin: option \"Timeout\": not with Source \"virtmond\": virtmond "
+              "polls libvirt, and its own --timeout decides this");
         return -1;
     }
     /* virt.so's defaults in compat mode, so its identifiers come out unchanged;

@@ -14,12 +14,6 @@
 static const char *const field_names[] = { "none", "name", "uuid", "hostname" };
 _Static_assert(sizeof(field_names) / sizeof(field_names[0]) == VMON_CD_FIELD__N, "field names");
 
-const char *
-vmon_cd_field_name(enum vmon_cd_field f)
-{
-    return (unsigned) f < VMON_CD_FIELD__N ? field_names[f] : "?";
-}
-
 int
 vmon_cd_format_parse(struct vmon_cd_format *fmt, const char *const *words, size_t nwords,
                      size_t max_fields, bool allow_none, char *err, size_t errsize)
@@ -139,7 +133,7 @@ vmon_cd_metric_groups(const struct vmon_metric_desc *d)
         g |= VMON_CD_GROUP_NIC;
         break;
     case VMON_SCOPE_DOMAIN:
-        if (strncmp(d->key, "balloon.", 8) == 0)
+        if (d->group == VMON_GROUP_BALLOON)
             g |= VMON_CD_GROUP_MEMORY;
         break;
     case VMON_SCOPE__N:

@@ -25,7 +25,7 @@ struct vmon_cd_config {
     bool compat;
     bool source_uri;               /* Source "libvirt:URI" named one */
     bool connection_set;           /* Connection did */
-    const char *polling_key;       /* the first of Timeout, Workers: how we would poll libvirt */
+    bool timeout_set;              /* Timeout: how we would poll libvirt */
     bool seen;                     /* a <Plugin virtmon> block was read */
     bool failed;                   /* ...and something in it was wrong */
 };

@@ -47,7 +47,6 @@ void vmon_cd_format_apply(const struct vmon_cd_format *fmt, const char *name, co
                           const char *hostname, char *buf, size_t size);
 /* Whether the format names the domain (name or uuid), i.e. tells domains apart. */
 bool vmon_cd_format_identifies(const struct vmon_cd_format *fmt);
-const char *vmon_cd_field_name(enum vmon_cd_field f);
 
 /* type_instance of a per-device value: "vda", or "flush-vda" when inst is "flush". */
 void vmon_cd_type_instance(char *buf, size_t size, const char *inst, const char *device);

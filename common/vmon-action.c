@@ -24,28 +24,35 @@ vmon_action_name(enum vmon_action a)
     return (unsigned) a < VMON_ACTION__N ? action_names[a] : "unknown";
 }
 
-int
-vmon_action_from_name(const char *name)
-{
-    for (size_t i = 0; i < VMON_ARRAY_SIZE(action_names); i++)
-        if (strcasecmp(name, action_names[i]) == 0)
-            return (int) i;
-    return -1;
-}
-
 const char *
 vmon_action_status_name(enum vmon_action_status s)
 {
     return (unsigned) s < VMON_ACTION_STATUS__N ? status_names[s] : "unknown";
 }
 
+/* The index of name among n names (compared by cmp), or -1. */
+static int
+index_of(const char *const *names, size_t n, const char *name,
+         int (*cmp)(const char *, const char *))
+{
+    for (size_t i = 0; i < n; i++)
+        if (cmp(name, names[i]) == 0)
+            return (int) i;
+    return -1;
+}
+
+/* As a user types it: any case. */
+int
+vmon_action_from_name(const char *name)
+{
+    return index_of(action_names, VMON_ARRAY_SIZE(action_names), name, strcasecmp);
+}
+
+/* As the wire writes it. */
 int
 vmon_action_status_from_name(const char *name)
 {
-    for (size_t i = 0; i < VMON_ARRAY_SIZE(status_names); i++)
-        if (strcmp(name, status_names[i]) == 0)
-            return (int) i;
-    return -1;
+    return index_of(status_names, VMON_ARRAY_SIZE(status_names), name, strcmp);
 }
 
 int

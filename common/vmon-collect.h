@@ -55,7 +55,6 @@ int vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon
  * returns (measured: polls of 5, 10, 15, 20 s, keepalive's rhythm).
  */
 bool vmon_collector_left_calls_behind(struct vmon_collector *c);
-const struct vmon_caps *vmon_collector_caps(const struct vmon_collector *c);
 
 /* vmon-fallback.c: the classic per-domain calls for the groups in missing. */
 void vmon_fallback_domain(struct vmon_caps *caps, virDomainPtr dom, const struct vmon_domxml *xml,
@@ -65,7 +64,7 @@ int vmon_node_collect_static(virConnectPtr conn, struct vmon_node *node);
 void vmon_node_collect_load(virConnectPtr conn, struct vmon_caps *caps, struct vmon_node *node);
 void vmon_node_copy_static(struct vmon_node *dst, const struct vmon_node *src);
 
-/* Typed parameter as uint64 (negative and non-numeric: false). */
+/* vmon-typed-param.c: a typed parameter as uint64 (negative and non-numeric: false). */
 bool vmon_typed_param_u64(const virTypedParameter *p, uint64_t *out);
 
 #endif

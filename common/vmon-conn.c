@@ -360,20 +360,8 @@ vmon_conn_check(struct vmon_conn *c)
     return c->conn && __atomic_load_n(&c->closed, __ATOMIC_ACQUIRE);
 }
 
-bool
-vmon_conn_is_open(const struct vmon_conn *c)
-{
-    return c->conn != NULL;
-}
-
 uint64_t
 vmon_conn_reconnects(const struct vmon_conn *c)
 {
     return c->reconnects;
-}
-
-const char *
-vmon_conn_uri(const struct vmon_conn *c)
-{
-    return c->uri;
 }

@@ -45,12 +45,10 @@ virConnectPtr vmon_conn_get(struct vmon_conn *c, bool *fresh);
 void vmon_conn_recycle(struct vmon_conn *c);
 /* Call after a libvirt error: true when the connection died (the next get reopens it). */
 bool vmon_conn_check(struct vmon_conn *c);
-bool vmon_conn_is_open(const struct vmon_conn *c);
 bool vmon_conn_is_readwrite(const struct vmon_conn *c);
 /* The open connection with a reference for the caller (any thread), or NULL. */
 virConnectPtr vmon_conn_ref_open(struct vmon_conn *c);
 uint64_t vmon_conn_reconnects(const struct vmon_conn *c);
-const char *vmon_conn_uri(const struct vmon_conn *c);
 
 /* libvirt's last error on this thread as one line, for vmon_error_set(). */
 const char *vmon_virt_error(void);

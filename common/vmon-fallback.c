@@ -42,26 +42,24 @@ set_if(struct vmon_value *v, long long value)
         vmon_value_set(v, (uint64_t) value);
 }
 
-/* libvirt's virDomainMemoryStatTags, named as bulk stats name them. */
-static const char *
-memory_tag_key(int tag)
+/*
+ * The domain metric each virDomainMemoryStatTags value carries (the table's
+ * memtag column).  Looked up, never indexed by tag: a tag newer than this
+ * build is skipped.
+ */
+#define VMON_DOMAIN_METRIC(ID, key, kind, unit, flags, group, total, memtag, ...) \
+    { memtag, VMON_DOM_##ID },
+static const struct { int tag; int metric; } memory_tags[] = {
+#include "vmon-metrics.def"
+};
+
+static int
+memory_tag_metric(int tag)
 {
-    switch (tag) {
-    case VIR_DOMAIN_MEMORY_STAT_SWAP_IN: return "balloon.swap_in";
-    case VIR_DOMAIN_MEMORY_STAT_SWAP_OUT: return "balloon.swap_out";
-    case VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT: return "balloon.major_fault";
-    case VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT: return "balloon.minor_fault";
-    case VIR_DOMAIN_MEMORY_STAT_UNUSED: return "balloon.unused";
-    case VIR_DOMAIN_MEMORY_STAT_AVAILABLE: return "balloon.available";
-    case VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON: return "balloon.current";
-    case VIR_DOMAIN_MEMORY_STAT_RSS: return "balloon.rss";
-    case VIR_DOMAIN_MEMORY_STAT_USABLE: return "balloon.usable";
-    case VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE: return "balloon.last-update";
-    case VIR_DOMAIN_MEMORY_STAT_DISK_CACHES: return "balloon.disk_caches";
-    case VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC: return "balloon.hugetlb_pgalloc";
-    case VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL: return "balloon.hugetlb_pgfail";
-    default: return NULL;   /* a tag newer than this build: skip, never index past a table */
-    }
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(memory_tags); i++)
+        if (memory_tags[i].tag >= 0 && memory_tags[i].tag == tag)
+            return memory_tags[i].metric;
+    return -1;
 }
 
 static void
@@ -127,10 +125,9 @@ fallback_memory(struct vmon_caps *caps, virDomainPtr dom, struct vmon_domain *ou
         return;
     }
     for (int i = 0; i < n; i++) {
-        const char *key = memory_tag_key(stats[i].tag);
-        const struct vmon_metric_desc *d = key ? vmon_metric_find(VMON_SCOPE_DOMAIN, key) : NULL;
-        if (d)
-            vmon_value_set(&out->m[d->id], stats[i].val);
+        int metric = memory_tag_metric(stats[i].tag);
+        if (metric >= 0)
+            vmon_value_set(&out->m[metric], stats[i].val);
     }
 }
 

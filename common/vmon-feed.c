@@ -24,7 +24,6 @@
 #define vmon_source_impl feed   /* see vmon-source-driver.h */
 #include "vmon-source-driver.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -39,6 +38,7 @@
 #include "vmon-catchup.h"
 #include "vmon-serve.h"
 #include "vmon-util.h"
+#include "vmon-uuid.h"
 #include "vmon-wire.h"
 
 
@@ -493,11 +493,8 @@ feed_action(struct feed *f, const char *domain, enum vmon_action action,
     int rc = vmon_serve_act(f->path, domain, action, ACTION_TIMEOUT, res);
 
     /* a face names the domain by UUID; by name, the newest snapshot knows it */
-    if (vmon_wire_parse_uuid(domain, uuid) == 0) {
-        for (size_t i = 0; i < 36; i++)
-            uuid_str[i] = (char) tolower((unsigned char) domain[i]);
-        uuid_str[36] = '\0';
-    }
+    if (vmon_uuid_parse(domain, uuid) == 0)
+        vmon_uuid_format(uuid, uuid_str);
     pthread_mutex_lock(&f->lock);
     if (!uuid_str[0] && f->latest) {
         const struct vmon_domain *d = vmon_snapshot_find_domain(f->latest, domain);

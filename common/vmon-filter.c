@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "vmon-util.h"
+#include "vmon-uuid.h"
 
 struct vmon_pattern {
     bool include;
@@ -55,21 +56,6 @@ vmon_filter_copy(const struct vmon_filter *f)
     return c;
 }
 
-static bool
-looks_like_uuid(const char *s)
-{
-    /* 8-4-4-4-12 hex digits, as libvirt prints them */
-    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-
-    if (strlen(s) != sizeof(shape) - 1)
-        return false;
-    for (size_t i = 0; shape[i]; i++) {
-        if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char) s[i]))
-            return false;
-    }
-    return true;
-}
-
 static void
 append(struct vmon_filter *f, struct vmon_pattern pat)
 {
@@ -99,7 +85,7 @@ add_one(struct vmon_filter *f, bool include, const char *start, size_t len)
         return -1;
     }
     append(f, (struct vmon_pattern) {
-        .include = include, .is_uuid = looks_like_uuid(text), .text = text,
+        .include = include, .is_uuid = vmon_uuid_is_text(text), .text = text,
     });
     return 0;
 }
@@ -177,10 +163,4 @@ vmon_filter_match(const struct vmon_filter *f, const char *name, const char *uui
         included = true;
     }
     return included;
-}
-
-bool
-vmon_filter_is_empty(const struct vmon_filter *f)
-{
-    return !f || f->count == 0;
 }

@@ -27,6 +27,5 @@ int vmon_filter_add_literal(struct vmon_filter *f, bool include, const char *nam
  */
 const char *vmon_filter_single_domain(const struct vmon_filter *f);
 bool vmon_filter_match(const struct vmon_filter *f, const char *name, const char *uuid_str);
-bool vmon_filter_is_empty(const struct vmon_filter *f);
 
 #endif

@@ -2,29 +2,33 @@
 
 #include <string.h>
 
+#include "vmon-snapshot.h"
 #include "vmon-util.h"
 
-#define DESC(SCOPE, PFX, ID, key, kind, unit, flags, col, ratecol, cdtype, cdds, cdinst, perf, descr) \
+/* PARENT: the enum prefix of the scope the total column names (vmon_scope_parent). */
+#define DESC(SCOPE, PFX, PARENT, ID, key, kind, unit, flags, group, total, memtag, col, ratecol, \
+             wmin, wavg, wmax, cdtype, cdds, cdinst, perf, descr) \
     { VMON_SCOPE_##SCOPE, PFX##ID, key, VMON_KIND_##kind, VMON_UNIT_##unit, flags, \
-      col, ratecol, cdtype, cdds, cdinst, perf, descr },
+      VMON_GROUP_##group, PARENT##total, col, ratecol, { wmin, wavg, wmax }, \
+      cdtype, cdds, cdinst, perf, descr },
 
-#define VMON_NODE_METRIC(ID, ...) DESC(NODE, VMON_NODE_, ID, __VA_ARGS__)
+#define VMON_NODE_METRIC(ID, ...) DESC(NODE, VMON_NODE_, VMON_NODE_, ID, __VA_ARGS__)
 static const struct vmon_metric_desc node_metrics[] = {
 #include "vmon-metrics.def"
 };
-#define VMON_DOMAIN_METRIC(ID, ...) DESC(DOMAIN, VMON_DOM_, ID, __VA_ARGS__)
+#define VMON_DOMAIN_METRIC(ID, ...) DESC(DOMAIN, VMON_DOM_, VMON_NODE_, ID, __VA_ARGS__)
 static const struct vmon_metric_desc domain_metrics[] = {
 #include "vmon-metrics.def"
 };
-#define VMON_VCPU_METRIC(ID, ...) DESC(VCPU, VMON_VCPU_, ID, __VA_ARGS__)
+#define VMON_VCPU_METRIC(ID, ...) DESC(VCPU, VMON_VCPU_, VMON_DOM_, ID, __VA_ARGS__)
 static const struct vmon_metric_desc vcpu_metrics[] = {
 #include "vmon-metrics.def"
 };
-#define VMON_DISK_METRIC(ID, ...) DESC(DISK, VMON_DISK_, ID, __VA_ARGS__)
+#define VMON_DISK_METRIC(ID, ...) DESC(DISK, VMON_DISK_, VMON_DOM_, ID, __VA_ARGS__)
 static const struct vmon_metric_desc disk_metrics[] = {
 #include "vmon-metrics.def"
 };
-#define VMON_NIC_METRIC(ID, ...) DESC(NIC, VMON_NIC_, ID, __VA_ARGS__)
+#define VMON_NIC_METRIC(ID, ...) DESC(NIC, VMON_NIC_, VMON_DOM_, ID, __VA_ARGS__)
 static const struct vmon_metric_desc nic_metrics[] = {
 #include "vmon-metrics.def"
 };
@@ -61,6 +65,34 @@ vmon_metric_find(enum vmon_scope scope, const char *key)
         if (strcmp(list[i].key, key) == 0)
             return &list[i];
     return NULL;
+}
+
+enum vmon_scope
+vmon_scope_parent(enum vmon_scope scope)
+{
+    switch (scope) {
+    case VMON_SCOPE_DOMAIN: return VMON_SCOPE_NODE;
+    case VMON_SCOPE_VCPU:
+    case VMON_SCOPE_DISK:
+    case VMON_SCOPE_NIC: return VMON_SCOPE_DOMAIN;
+    default: return VMON_SCOPE__N;
+    }
+}
+
+enum vmon_scope
+vmon_metric_total_of(const struct vmon_metric_desc *d)
+{
+    for (int s = 0; s < VMON_SCOPE__N; s++) {
+        size_t n;
+        const struct vmon_metric_desc *list = vmon_metrics((enum vmon_scope) s, &n);
+
+        if (vmon_scope_parent((enum vmon_scope) s) != d->scope)
+            continue;
+        for (size_t i = 0; i < n; i++)
+            if (list[i].total == d->id)
+                return (enum vmon_scope) s;
+    }
+    return VMON_SCOPE__N;
 }
 
 static const char *const scope_names[] = { "node", "domain", "vcpu", "disk", "nic" };

@@ -32,15 +32,21 @@ enum vmon_unit {
     VMON_UNIT__N
 };
 
-#define VMON_MF_WINDOW 0x1u
+#define VMON_MF_WINDOW     0x1u
+#define VMON_MF_FROM_RATES 0x2u
+
+/* The memtag column: a libvirt name, resolved only where libvirt's header is in. */
+#define VMON_MEMTAG(tag) VIR_DOMAIN_MEMORY_STAT_##tag
 
 #define VMON_NODE_METRIC(ID, ...) VMON_NODE_##ID,
 enum vmon_node_metric {
+    VMON_NODE_NONE = -1,     /* the total column's "not summed" */
 #include "vmon-metrics.def"
     VMON_NODE__N
 };
 #define VMON_DOMAIN_METRIC(ID, ...) VMON_DOM_##ID,
 enum vmon_domain_metric {
+    VMON_DOM_NONE = -1,
 #include "vmon-metrics.def"
     VMON_DOM__N
 };
@@ -66,9 +72,12 @@ struct vmon_metric_desc {
     const char *key;
     enum vmon_kind kind;
     enum vmon_unit unit;
-    unsigned flags;
+    unsigned flags;          /* VMON_MF_* */
+    unsigned group;          /* VMON_GROUP_* (vmon-snapshot.h), 0 for the node */
+    int total;               /* id of the metric one scope up summing it, or -1 */
     int snmp_col;
     int snmp_rate_col;
+    int snmp_win_col[3];     /* min, avg, max; 0 = none */
     const char *cd_type;
     int cd_ds;
     const char *cd_instance;
@@ -80,6 +89,13 @@ struct vmon_metric_desc {
 const struct vmon_metric_desc *vmon_metrics(enum vmon_scope scope, size_t *count);
 /* The descriptor named key within scope, or NULL. */
 const struct vmon_metric_desc *vmon_metric_find(enum vmon_scope scope, const char *key);
+/* The scope one up that a metric's total column sums into; VMON_SCOPE__N for the node. */
+enum vmon_scope vmon_scope_parent(enum vmon_scope scope);
+/*
+ * The scope whose metrics sum into d (a domain's disk totals: DISK), or
+ * VMON_SCOPE__N when d is no total.
+ */
+enum vmon_scope vmon_metric_total_of(const struct vmon_metric_desc *d);
 
 const char *vmon_scope_name(enum vmon_scope scope);
 const char *vmon_kind_name(enum vmon_kind kind);

@@ -57,15 +57,37 @@ unsupported(void)
     return err && (err->code == VIR_ERR_NO_SUPPORT || err->code == VIR_ERR_ARGUMENT_UNSUPPORTED);
 }
 
+/* The fields of virNodeGetCPUStats and virNodeGetMemoryStats we keep. */
+struct field_metric {
+    const char *field;
+    int metric;
+};
+static const struct field_metric cpu_fields[] = {
+    { VIR_NODE_CPU_STATS_KERNEL, VMON_NODE_CPU_KERNEL },
+    { VIR_NODE_CPU_STATS_USER, VMON_NODE_CPU_USER },
+    { VIR_NODE_CPU_STATS_IDLE, VMON_NODE_CPU_IDLE },
+    { VIR_NODE_CPU_STATS_IOWAIT, VMON_NODE_CPU_IOWAIT },
+};
+static const struct field_metric mem_fields[] = {
+    { VIR_NODE_MEMORY_STATS_TOTAL, VMON_NODE_MEM_TOTAL },
+    { VIR_NODE_MEMORY_STATS_FREE, VMON_NODE_MEM_FREE },
+    { VIR_NODE_MEMORY_STATS_BUFFERS, VMON_NODE_MEM_BUFFERS },
+    { VIR_NODE_MEMORY_STATS_CACHED, VMON_NODE_MEM_CACHED },
+};
+
+/* One field/value pair of either call, kept when map names it. */
+static void
+set_field(struct vmon_node *node, const struct field_metric *map, size_t nmap, const char *field,
+          unsigned long long value)
+{
+    for (size_t f = 0; f < nmap; f++)
+        if (strcmp(field, map[f].field) == 0)
+            vmon_value_set(&node->m[map[f].metric], value);
+}
+
 static void
 node_cpu_stats(virConnectPtr conn, struct vmon_caps *caps, struct vmon_node *node)
 {
-    static const struct { const char *field; int metric; } fields[] = {
-        { VIR_NODE_CPU_STATS_KERNEL, VMON_NODE_CPU_KERNEL },
-        { VIR_NODE_CPU_STATS_USER, VMON_NODE_CPU_USER },
-        { VIR_NODE_CPU_STATS_IDLE, VMON_NODE_CPU_IDLE },
-        { VIR_NODE_CPU_STATS_IOWAIT, VMON_NODE_CPU_IOWAIT },
-    };
     int n = 0;
 
     if (caps->no_node_cpu_stats)
@@ -77,9 +99,7 @@ node_cpu_stats(virConnectPtr conn, struct vmon_caps *caps, struct vmon_node *nod
     virNodeCPUStatsPtr stats = vmon_realloc_array(NULL, (size_t) n, sizeof(*stats));
     if (virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, stats, &n, 0) == 0) {
         for (int i = 0; i < n; i++)
-            for (size_t f = 0; f < VMON_ARRAY_SIZE(fields); f++)
-                if (strcmp(stats[i].field, fields[f].field) == 0)
-                    vmon_value_set(&node->m[fields[f].metric], stats[i].value);
+            set_field(node, cpu_fields, VMON_ARRAY_SIZE(cpu_fields), stats[i].field, stats[i].value);
     }
     free(stats);
 }
@@ -87,12 +107,6 @@ node_cpu_stats(virConnectPtr conn, struct vmon_caps *caps, struct vmon_node *nod
 static void
 node_mem_stats(virConnectPtr conn, struct vmon_caps *caps, struct vmon_node *node)
 {
-    static const struct { const char *field; int metric; } fields[] = {
-        { VIR_NODE_MEMORY_STATS_TOTAL, VMON_NODE_MEM_TOTAL },
-        { VIR_NODE_MEMORY_STATS_FREE, VMON_NODE_MEM_FREE },
-        { VIR_NODE_MEMORY_STATS_BUFFERS, VMON_NODE_MEM_BUFFERS },
-        { VIR_NODE_MEMORY_STATS_CACHED, VMON_NODE_MEM_CACHED },
-    };
     int n = 0;
 
     if (!caps->no_node_mem_stats) {
@@ -100,9 +114,8 @@ node_mem_stats(virConnectPtr conn, struct vmon_caps *caps, struct vmon_node *nod
             virNodeMemoryStatsPtr stats = vmon_realloc_array(NULL, (size_t) n, sizeof(*stats));
             if (virNodeGetMemoryStats(conn, VIR_NODE_MEMORY_STATS_ALL_CELLS, stats, &n, 0) == 0) {
                 for (int i = 0; i < n; i++)
-                    for (size_t f = 0; f < VMON_ARRAY_SIZE(fields); f++)
-                        if (strcmp(stats[i].field, fields[f].field) == 0)
-                            vmon_value_set(&node->m[fields[f].metric], stats[i].value);
+                    set_field(node, mem_fields, VMON_ARRAY_SIZE(mem_fields), stats[i].field,
+                              stats[i].value);
             }
             free(stats);
             return;

@@ -1,6 +1,9 @@
+#include "config.h"
+
 #include "vmon-options.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <grp.h>
 #include <limits.h>
 #include <math.h>
@@ -154,6 +157,11 @@ set_source(struct vmon_options *o, const char *value)
             vmon_error_set("source: virtmond's socket '%s' is not an absolute path", rest);
             return -1;
         }
+        if (kinds[i].kind == VMON_SOURCE_VIRTMOND && o->polling_key) {
+            vmon_error_set("source: virtmond not with %s: virtmond polls libvirt, and its own "
+                           "configuration decides this", o->polling_key);
+            return -1;
+        }
         o->source = kinds[i].kind;
         char **slot = kinds[i].kind == VMON_SOURCE_LIBVIRT ? &o->uri : &o->socket;
         if (*rest) {
@@ -166,6 +174,21 @@ set_source(struct vmon_options *o, const char *value)
     return -1;
 }
 
+/*
+ * Keys that only polling uses.  A face reading virtmond would silently
+ * ignore them (virtmond's own configuration decides), so they are refused.
+ */
+static const char *
+polling_key(const char *key)
+{
+    static const char *const keys[] = { "window", "window-buckets", "workers", "shutdown-timeout" };
+
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(keys); i++)
+        if (strcasecmp(key, keys[i]) == 0)
+            return keys[i];
+    return NULL;
+}
+
 int
 vmon_options_set(struct vmon_options *o, const char *key, const char *value)
 {
@@ -173,6 +196,14 @@ vmon_options_set(struct vmon_options *o, const char *key, const char *value)
         vmon_error_set("%s: needs a value", key);
         return -1;
     }
+    const char *polling = polling_key(key);
+    if (polling && o->source == VMON_SOURCE_VIRTMOND) {
+        vmon_error_set("%s: not with source virtmond: virtmond polls libvirt, and its own "
+                       "configuration decides this", key);
+        return -1;
+    }
+    if (polling && !o->polling_key)
+        o->polling_key = polling;
     if (strcasecmp(key, "source") == 0)
         return set_source(o, value);
     if (strcasecmp(key, "uri") == 0) {
@@ -206,6 +237,72 @@ vmon_options_set(struct vmon_options *o, const char *key, const char *value)
         return vmon_actions_parse(value, &o->allowed_actions) < 0 ? fail_key(key) : 0;
     vmon_error_set("unknown setting '%s'", key);
     return -1;
+}
+
+/* vmon_error_last() said for the option as typed, not for the key it sets. */
+static int
+fail_option(const struct vmon_cli_option *opt)
+{
+    const char *why = vmon_error_last();
+    size_t k = opt->key ? strlen(opt->key) : 0;
+    char copy[768];
+
+    /* "interval: 'soon' is not..." becomes "--interval: 'soon' is not..." */
+    if (k && strncmp(why, opt->key, k) == 0 && strncmp(why + k, ": ", 2) == 0)
+        why += k + 2;
+    snprintf(copy, sizeof(copy), "%s", why);   /* vmon_error_set() overwrites it */
+    vmon_error_set("--%s: %s", opt->name, copy);
+    return VMON_CLI_BAD;
+}
+
+/* One option getopt_long returned: help, version, a core key's, or the program's own. */
+static int
+take_option(const struct vmon_cli *cli, struct vmon_options *o, void *ctx, int c, const char *arg)
+{
+    const struct vmon_cli_option *opt = NULL;
+
+    for (size_t i = 0; i < cli->noptions && !opt; i++)
+        if (cli->options[i].val == c)
+            opt = &cli->options[i];
+    if (c == '?' || !opt) {   /* getopt_long has said which */
+        cli->usage(stderr);
+        return 2;
+    }
+    if (c == 'h') {
+        cli->usage(stdout);
+        return 0;
+    }
+    if (c == 'V') {
+        printf("%s %s\n", cli->program, PACKAGE_VERSION);
+        return 0;
+    }
+    if (opt->key)
+        return vmon_options_set(o, opt->key, arg) == 0 ? VMON_CLI_GO_ON : fail_option(opt);
+    int status = cli->own(ctx, c, arg);
+    return status == VMON_CLI_BAD ? fail_option(opt) : status;
+}
+
+int
+vmon_cli_parse(const struct vmon_cli *cli, int argc, char **argv, struct vmon_options *o,
+               void *ctx)
+{
+    struct option *longopts = vmon_alloc((cli->noptions + 1) * sizeof(*longopts));   /* zeroed: the end */
+    int c, status = VMON_CLI_GO_ON;
+
+    for (size_t i = 0; i < cli->noptions; i++)
+        longopts[i] = (struct option) { cli->options[i].name, cli->options[i].has_arg, NULL,
+                                        cli->options[i].val };
+    while (status == VMON_CLI_GO_ON && (c = getopt_long(argc, argv, cli->shortopts, longopts, NULL)) != -1)
+        status = take_option(cli, o, ctx, c, optarg);
+    free(longopts);
+    if (status == VMON_CLI_GO_ON && optind < argc) {
+        vmon_error_set("unexpected argument '%s'", argv[optind]);
+        status = VMON_CLI_BAD;
+    }
+    if (status != VMON_CLI_BAD)
+        return status;
+    fprintf(stderr, "%s: %s\n", cli->program, vmon_error_last());
+    return 2;
 }
 
 int

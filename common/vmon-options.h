@@ -7,6 +7,8 @@
 #define VMON_OPTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "vmon-action.h"
@@ -33,6 +35,7 @@ struct vmon_options {
     bool events;               /* lifecycle events, keepalive, libvirt's event loop */
     bool interactive_auth;     /* let libvirt prompt on the terminal for credentials */
     struct vmon_filter *filter;
+    const char *polling_key;   /* the first key set that only polling uses */
 };
 
 void vmon_options_init(struct vmon_options *o);
@@ -47,10 +50,51 @@ void vmon_options_copy(struct vmon_options *dst, const struct vmon_options *src)
  * client such as a check, which needs no event thread, callbacks or
  * keepalive), interactive-auth (yes lets libvirt prompt on the terminal;
  * no, the default, fails with a clear error instead of hanging a daemon).
- * Durations take s/m/h suffixes.
+ * Durations take s/m/h suffixes.  window, window-buckets, workers and
+ * shutdown-timeout decide how libvirt is polled: with source virtmond,
+ * virtmond polls, so they are refused, whichever comes first.
  * Returns 0, or -1 with vmon_error_last() saying what was wrong with which key.
  */
 int vmon_options_set(struct vmon_options *o, const char *key, const char *value);
+
+/*
+ * A program's command line: each option either a core key set as it is
+ * (--interval 5s is "interval" "5s") or the program's own (key NULL), in
+ * one table that also gives getopt_long its options.
+ */
+struct vmon_cli_option {
+    const char *name;          /* the long option, without "--" */
+    int has_arg;               /* getopt's no_argument or required_argument */
+    int val;                   /* what getopt_long returns: the short letter, or >= 256 */
+    const char *key;           /* vmon_options_set()'s key; NULL: the program's own */
+};
+
+/* What vmon_cli_parse() and a program's own options return besides an exit status. */
+enum {
+    VMON_CLI_GO_ON = -1,       /* taken; carry on */
+    VMON_CLI_BAD = -2,         /* a bad value; vmon_error_last() says why */
+};
+
+struct vmon_cli {
+    const char *program;       /* as it prefixes its messages and --version */
+    const char *shortopts;     /* getopt's; 'h' and 'V' are --help and --version */
+    const struct vmon_cli_option *options;
+    size_t noptions;
+    void (*usage)(FILE *out);
+    /* The program's own option c: VMON_CLI_GO_ON, VMON_CLI_BAD or a status to exit with. */
+    int (*own)(void *ctx, int c, const char *arg);
+};
+
+/*
+ * Parses argv for the program: core keys into o, its own options to
+ * cli->own(ctx, ...).  Returns VMON_CLI_GO_ON when all is taken and no
+ * argument is left over; else, having printed what the program would
+ * (--help or --version: 0; a bad value, named as typed, "--interval:
+ * 'soon' is not a duration ...", a stray argument or an unknown option:
+ * 2), the status to exit with.
+ */
+int vmon_cli_parse(const struct vmon_cli *cli, int argc, char **argv, struct vmon_options *o,
+                   void *ctx);
 
 /* Parsers shared with the faces' own options. 0 or -1 (+ vmon_error_last()). */
 int vmon_parse_duration(const char *text, double *seconds);

@@ -12,36 +12,41 @@ sum_into(struct vmon_value *total, const struct vmon_value *part)
     vmon_value_set(total, total->u + part->u);
 }
 
+/* Zero every total of the parent the scope's metrics sum into (the total column). */
+static void
+clear_totals(enum vmon_scope scope, struct vmon_value *parent)
+{
+    size_t n;
+    const struct vmon_metric_desc *d = vmon_metrics(scope, &n);
+
+    for (size_t i = 0; i < n; i++)
+        if (d[i].total >= 0)
+            memset(&parent[d[i].total], 0, sizeof(*parent));
+}
+
+static void
+add_totals(enum vmon_scope scope, struct vmon_value *parent, const struct vmon_value *m)
+{
+    size_t n;
+    const struct vmon_metric_desc *d = vmon_metrics(scope, &n);
+
+    for (size_t i = 0; i < n; i++)
+        if (d[i].total >= 0)
+            sum_into(&parent[d[i].total], &m[i]);
+}
+
 void
 vmon_domain_sum_devices(struct vmon_domain *dom)
 {
-    static const struct { int dom, dev; } disk_totals[] = {
-        { VMON_DOM_DISK_RD_REQS, VMON_DISK_RD_REQS },
-        { VMON_DOM_DISK_RD_BYTES, VMON_DISK_RD_BYTES },
-        { VMON_DOM_DISK_WR_REQS, VMON_DISK_WR_REQS },
-        { VMON_DOM_DISK_WR_BYTES, VMON_DISK_WR_BYTES },
-        { VMON_DOM_DISK_ERRS, VMON_DISK_ERRS },
-    }, nic_totals[] = {
-        { VMON_DOM_NET_RX_BYTES, VMON_NIC_RX_BYTES },
-        { VMON_DOM_NET_RX_PKTS, VMON_NIC_RX_PKTS },
-        { VMON_DOM_NET_RX_ERRS, VMON_NIC_RX_ERRS },
-        { VMON_DOM_NET_RX_DROP, VMON_NIC_RX_DROP },
-        { VMON_DOM_NET_TX_BYTES, VMON_NIC_TX_BYTES },
-        { VMON_DOM_NET_TX_PKTS, VMON_NIC_TX_PKTS },
-        { VMON_DOM_NET_TX_ERRS, VMON_NIC_TX_ERRS },
-        { VMON_DOM_NET_TX_DROP, VMON_NIC_TX_DROP },
-    };
-
-    for (size_t t = 0; t < VMON_ARRAY_SIZE(disk_totals); t++) {
-        memset(&dom->m[disk_totals[t].dom], 0, sizeof(struct vmon_value));
-        for (size_t i = 0; i < dom->ndisks; i++)
-            sum_into(&dom->m[disk_totals[t].dom], &dom->disks[i].m[disk_totals[t].dev]);
-    }
-    for (size_t t = 0; t < VMON_ARRAY_SIZE(nic_totals); t++) {
-        memset(&dom->m[nic_totals[t].dom], 0, sizeof(struct vmon_value));
-        for (size_t i = 0; i < dom->nnics; i++)
-            sum_into(&dom->m[nic_totals[t].dom], &dom->nics[i].m[nic_totals[t].dev]);
-    }
+    clear_totals(VMON_SCOPE_VCPU, dom->m);
+    clear_totals(VMON_SCOPE_DISK, dom->m);
+    clear_totals(VMON_SCOPE_NIC, dom->m);
+    for (size_t i = 0; i < dom->nvcpus; i++)
+        add_totals(VMON_SCOPE_VCPU, dom->m, dom->vcpus[i].m);
+    for (size_t i = 0; i < dom->ndisks; i++)
+        add_totals(VMON_SCOPE_DISK, dom->m, dom->disks[i].m);
+    for (size_t i = 0; i < dom->nnics; i++)
+        add_totals(VMON_SCOPE_NIC, dom->m, dom->nics[i].m);
 }
 
 /* Rates for every COUNTER of one scope's value array. */
@@ -105,16 +110,18 @@ derive_node(struct vmon_snapshot *cur, const struct vmon_snapshot *prev, double 
         set_percent(&m[VMON_NODE_MEM_PERCENT], 100.0 * (double) (total_kib - free_kib) / (double) total_kib);
     }
 
-    uint64_t vcpus = 0, mem_max = 0;
-    for (size_t i = 0; i < cur->ndomains; i++) {
-        const struct vmon_domain *dom = &cur->domains[i];
-        if (dom->id < 0)
+    /* the node's totals are of running domains, and 0 (not absent) without any */
+    size_t n;
+    const struct vmon_metric_desc *d = vmon_metrics(VMON_SCOPE_DOMAIN, &n);
+    for (size_t k = 0; k < n; k++) {
+        if (d[k].total < 0)
             continue;
-        vcpus += dom->m[VMON_DOM_VCPU_CURRENT].u;
-        mem_max += dom->m[VMON_DOM_MEM_MAXIMUM].u;
+        uint64_t sum = 0;
+        for (size_t i = 0; i < cur->ndomains; i++)
+            if (cur->domains[i].id >= 0)
+                sum += cur->domains[i].m[k].u;
+        vmon_value_set(&m[d[k].total], sum);
     }
-    vmon_value_set(&m[VMON_NODE_VCPUS], vcpus);
-    vmon_value_set(&m[VMON_NODE_DOM_MEM_MAX], mem_max);
 }
 
 void

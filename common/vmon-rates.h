@@ -4,7 +4,7 @@
 
 #include "vmon-snapshot.h"
 
-/* Domain-wide disk and NIC totals from the per-device counters. */
+/* Domain-wide totals of the per-vCPU, -disk and -NIC metrics (the table's total column). */
 void vmon_domain_sum_devices(struct vmon_domain *dom);
 
 /*

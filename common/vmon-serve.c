@@ -30,6 +30,7 @@
 #include "vmon-fdio.h"
 #include "vmon-source.h"
 #include "vmon-util.h"
+#include "vmon-uuid.h"
 #include "vmon-wire.h"
 
 #define MAX_CLIENTS 32
@@ -173,10 +174,9 @@ parse_request(const char *line, struct request *req, char *why, size_t whylen)
         return req->domain ? 0 : -1;
     }
     if (strncmp(line, "last-action ", 12) == 0) {
-        unsigned char uuid[16];
         req->kind = REQ_LAST_ACTION;
         req->domain = vmon_strdup(line + 12);
-        if (vmon_wire_parse_uuid(req->domain, uuid) == 0)
+        if (vmon_uuid_is_text(req->domain))
             return 0;
         snprintf(why, whylen, "last-action wants a domain UUID");
         free(req->domain);
@@ -255,7 +255,7 @@ serve_last_action(struct vmon_server *s, int fd, const struct request *req)
     unsigned char uuid[16];
     struct vmon_action_result res;
 
-    vmon_wire_parse_uuid(req->domain, uuid);    /* parse_request checked it */
+    vmon_uuid_parse(req->domain, uuid);    /* parse_request checked it */
     if (vmon_source_last_action(s->source, uuid, &res) == 0)
         send_action_result(fd, &res);
     else

@@ -271,9 +271,3 @@ vmon_snapshot_find_domain(const struct vmon_snapshot *snap, const char *uuid_or_
             return &snap->domains[i];
     return NULL;
 }
-
-double
-vmon_value_as_double(const struct vmon_value *v, enum vmon_kind kind)
-{
-    return kind == VMON_KIND_DERIVED ? v->d : (double) v->u;
-}

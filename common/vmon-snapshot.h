@@ -36,6 +36,7 @@ const char *vmon_domain_reason_name(int state, int reason);
  * "zero".
  */
 enum vmon_group {
+    VMON_GROUP_NONE = 0,        /* not a domain's: the node's metrics */
     VMON_GROUP_CPU = 0x1,
     VMON_GROUP_BALLOON = 0x2,
     VMON_GROUP_VCPU = 0x4,
@@ -194,8 +195,5 @@ vmon_value_has_rate(const struct vmon_value *v)
 {
     return v->have & VMON_HAVE_RATE;
 }
-
-/* The value as a double whatever its kind (counter raw, gauge, derived). */
-double vmon_value_as_double(const struct vmon_value *v, enum vmon_kind kind);
 
 #endif

@@ -44,6 +44,7 @@
 #include <sys/types.h>
 
 #include "vmon-util.h"
+#include "vmon-uuid.h"
 
 #define WIRE_MAGIC "virtmon-snapshot"
 #define WIRE_VERSION 1
@@ -482,36 +483,12 @@ get_str(struct reader *r, const struct field *f, const char *what, char **out)
     return true;
 }
 
-int
-vmon_wire_parse_uuid(const char *s, unsigned char uuid[16])
-{
-    if (strlen(s) != 36)
-        return -1;
-    for (int i = 0, o = 0; i < 36; ) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (s[i++] != '-')
-                return -1;
-            continue;
-        }
-        int hi = hexval(s[i]), lo = hexval(s[i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        uuid[o++] = (unsigned char) (hi * 16 + lo);
-        i += 2;
-    }
-    return 0;
-}
-
 static bool
 get_uuid(struct reader *r, const struct field *f, struct vmon_domain *d)
 {
-    const char *s = f->s;
-
-    if (f->quoted || vmon_wire_parse_uuid(s, d->uuid) < 0)
-        return fail(r, "uuid: '%s' is not a UUID", s);
-    for (int i = 0; i < 36; i++)
-        d->uuid_str[i] = (char) tolower((unsigned char) s[i]);
-    d->uuid_str[36] = '\0';
+    if (f->quoted || vmon_uuid_parse(f->s, d->uuid) < 0)
+        return fail(r, "uuid: '%s' is not a UUID", f->s);
+    vmon_uuid_format(d->uuid, d->uuid_str);
     return true;
 }
 
@@ -796,6 +773,23 @@ vmon_wire_write_event(FILE *f, const struct vmon_event *ev)
     return ferror(f) ? -1 : 0;
 }
 
+/*
+ * A one-line record (an event, an action result): its fields, at least
+ * min_fields of them, the first being word; false with not_this otherwise.
+ */
+static bool
+split_line(struct reader *r, char *line, struct field *f, const char *word, int min_fields,
+           const char *not_this)
+{
+    int n = split(r, line, f);
+
+    if (n < 0)
+        return false;
+    if (n < min_fields || strcmp(f[0].s, word) != 0)
+        return fail(r, "%s", not_this);
+    return true;
+}
+
 int
 vmon_wire_parse_event(char *line, struct vmon_event *ev, char *err, size_t errlen)
 {
@@ -803,15 +797,10 @@ vmon_wire_parse_event(char *line, struct vmon_event *ev, char *err, size_t errle
     struct field f[MAX_FIELDS];
     long long when, event, detail, state;
     char *name = NULL, *uuid = NULL, *message = NULL;
-    int n = split(&r, line, f);
 
     memset(ev, 0, sizeof(*ev));
-    if (n < 0)
+    if (!split_line(&r, line, f, "event", 9, "not an event line (want 9 fields after 'event')"))
         return -1;
-    if (n < 9 || strcmp(f[0].s, "event") != 0) {
-        fail(&r, "not an event line (want 9 fields after 'event')");
-        return -1;
-    }
     int type = -1;
     for (int t = 0; t < VMON_EVENT__N; t++)
         if (strcmp(f[1].s, vmon_event_type_name((enum vmon_event_type) t)) == 0)
@@ -866,15 +855,11 @@ vmon_wire_parse_action_result(char *line, struct vmon_action_result *res, char *
     struct field f[MAX_FIELDS];
     long long when;
     char *message = NULL;
-    int n = split(&r, line, f);
 
     memset(res, 0, sizeof(*res));
-    if (n < 0)
+    if (!split_line(&r, line, f, "action-result", 5,
+                    "not an action result (want 4 fields after 'action-result')"))
         return -1;
-    if (n < 5 || strcmp(f[0].s, "action-result") != 0) {
-        fail(&r, "not an action result (want 4 fields after 'action-result')");
-        return -1;
-    }
     int action = vmon_action_from_name(f[1].s);
     int status = vmon_action_status_from_name(f[2].s);
     bool ok = (action > VMON_ACTION_NONE || fail(&r, "action '%s' unknown", f[1].s))

@@ -71,7 +71,5 @@ int vmon_wire_write_action_result(FILE *f, const struct vmon_action_result *res)
 int vmon_wire_parse_action_result(char *line, struct vmon_action_result *res, char *err,
                                   size_t errlen);
 
-/* "6f2c...-..." (36 characters, either case) into 16 bytes: 0, or -1. */
-int vmon_wire_parse_uuid(const char *text, unsigned char uuid[16]);
 
 #endif

@@ -169,17 +169,21 @@ evaluates_thresholds(const struct vmon_domain *d)
 }
 
 /*
- * A domain without disks (or NICs) has no disk (NIC) totals: that is "does
- * not apply", not "could not read", so --all with a disk threshold does not
- * turn UNKNOWN over a diskless VM.
+ * A domain without disks (NICs, vCPU rows) has no totals over them (the
+ * table's total column): that is "does not apply", not "could not read", so
+ * --all with a disk threshold does not turn UNKNOWN over a diskless VM.
  */
 static bool
 not_applicable(const struct chk_metric *cm, const struct vmon_domain *d)
 {
     if (!cm->desc)
         return false;
-    return (strncmp(cm->desc->key, "disk.", 5) == 0 && d->ndisks == 0) ||
-           (strncmp(cm->desc->key, "net.", 4) == 0 && d->nnics == 0);
+    switch (vmon_metric_total_of(cm->desc)) {
+    case VMON_SCOPE_VCPU: return d->nvcpus == 0;
+    case VMON_SCOPE_DISK: return d->ndisks == 0;
+    case VMON_SCOPE_NIC: return d->nnics == 0;
+    default: return false;
+    }
 }
 
 static bool
@@ -190,22 +194,6 @@ wants_perf(const struct config *c, const struct chk_metric *cm)
     case CHK_PERF_ALL: return true;
     default: return c->named || vmon_thresholds_any(&cm->th);
     }
-}
-
-/* The statistics group a table metric comes from, for partial domains. */
-static unsigned
-metric_group(const struct chk_metric *cm)
-{
-    static const struct { const char *prefix; unsigned group; } groups[] = {
-        { "cpu.", VMON_GROUP_CPU }, { "vcpu.", VMON_GROUP_VCPU },
-        { "balloon.", VMON_GROUP_BALLOON }, { "disk.", VMON_GROUP_BLOCK },
-        { "net.", VMON_GROUP_NET },
-    };
-
-    for (size_t i = 0; cm->desc && i < sizeof(groups) / sizeof(groups[0]); i++)
-        if (strncmp(cm->desc->key, groups[i].prefix, strlen(groups[i].prefix)) == 0)
-            return groups[i].group;
-    return 0;
 }
 
 /*
@@ -246,7 +234,8 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
         if (have && wants_perf(c, cm))
             chk_metric_perfdata(cm, &out->perf, prefix, v, exact, u);
         /* a metric of a group the guest did not answer for is covered above */
-        if (!checked || (!have && (not_applicable(cm, d) || (d->partial_groups & metric_group(cm)))))
+        bool unanswered = cm->desc && (d->partial_groups & cm->desc->group);
+        if (!checked || (!have && (not_applicable(cm, d) || unanswered)))
             continue;
         if (!have) {
             st = chk_state_worst(st, CHK_UNKNOWN);

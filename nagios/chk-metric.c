@@ -124,9 +124,7 @@ chk_metric_has_options(const struct chk_metric *cm)
 bool
 chk_metric_needs_rate(const struct chk_metric *cm)
 {
-    /* percentages the core derives: CPU from counter rates, memory from gauges */
-    return cm->rate || (cm->desc && cm->desc->kind == VMON_KIND_DERIVED &&
-                        strncmp(cm->desc->key, "cpu.", 4) == 0);
+    return cm->rate || (cm->desc && (cm->desc->flags & VMON_MF_FROM_RATES));
 }
 
 bool

@@ -12,13 +12,7 @@
 #include "vmon-rates.h"
 #include "vmon-source.h"
 #include "vmon-util.h"
-
-/* A UUID as libvirt prints it (36 hex digits and dashes); a glob-free pattern either way. */
-static bool
-uuid_shaped(const char *s)
-{
-    return strlen(s) == 36 && strspn(s, "0123456789abcdefABCDEF-") == 36;
-}
+#include "vmon-uuid.h"
 
 /*
  * The core's settings for a one-shot run: never a password prompt (Nagios
@@ -51,7 +45,7 @@ core_options(const struct chk_sample_opts *o, struct vmon_options *opts)
         opts->filter = vmon_filter_new();
         if (vmon_filter_add_literal(opts->filter, true, o->name) < 0)
             return -1;
-        if (uuid_shaped(o->name) && vmon_filter_add(opts->filter, true, o->name) < 0)
+        if (vmon_uuid_is_text(o->name) && vmon_filter_add(opts->filter, true, o->name) < 0)
             return -1;
     }
     if ((o->include && vmon_options_set(opts, "include", o->include) < 0) ||

@@ -14,6 +14,7 @@
 #include "vmon-cnum.h"
 #include "vmon-metrics.h"
 #include "vmon-util.h"
+#include "vmon-uuid.h"
 
 #define STATE_VERSION 1
 
@@ -140,32 +141,6 @@ chk_state_path(const char *dir, const char *uri, const char *object)
 }
 
 static int
-parse_uuid(const char *s, unsigned char out[16])
-{
-    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-    int k = 0;
-
-    if (strlen(s) != sizeof(shape) - 1)
-        return -1;
-    for (size_t i = 0; shape[i]; i++) {
-        if (shape[i] == '-') {
-            if (s[i] != '-')
-                return -1;
-            continue;
-        }
-        unsigned v;
-        if (sscanf(s + i, "%1x", &v) != 1)
-            return -1;
-        if (k % 2 == 0)
-            out[k / 2] = (unsigned char) (v << 4);
-        else
-            out[k / 2] |= (unsigned char) v;
-        k++;
-    }
-    return 0;
-}
-
-static int
 parse_u64(const char *s, uint64_t *v)
 {
     char *end;
@@ -241,7 +216,7 @@ chk_state_load(const char *path, const char *uri, double now, double min_age, do
                 STALE("previous sample is of another URI ('%s')", val);
             have_uri = true;
         } else if (strcmp(key, "uuid") == 0) {
-            if (parse_uuid(val, uuid) < 0)
+            if (vmon_uuid_parse(val, uuid) < 0)
                 BAD("'%s' line %d: bad UUID '%s'", path, lineno, val);
             snprintf(uuid_str, sizeof(uuid_str), "%s", val);
             scope = VMON_SCOPE_DOMAIN;

@@ -11,6 +11,8 @@
 #ifndef VMON_OID_H
 #define VMON_OID_H
 
+#include "vmon-metrics.h"
+
 #define VMON_OID_ENTERPRISE 99999   /* PLACEHOLDER, see above */
 
 #define VMON_OID_ROOT           1, 3, 6, 1, 4, 1, VMON_OID_ENTERPRISE
@@ -101,15 +103,47 @@ enum vmon_oid_domain_col {
 #define VMON_NCOL_MAC         3
 #define VMON_NCOL_DOMAIN_NAME 4
 
-/*
- * Window columns of a VMON_MF_WINDOW metric: its rate column (or, for a
- * derived metric, its value column) plus these offsets.  One rule instead
- * of a column per metric in the .def; see NOTES-for-core.md.
- */
-#define VMON_WINDOW_MIN_OFFSET 100
-#define VMON_WINDOW_AVG_OFFSET 200
-#define VMON_WINDOW_MAX_OFFSET 300
+/* Metric columns, window ones included, are the .def's; none lies above this. */
 #define VMON_MAX_COLUMN        400
+
+/*
+ * How many metric columns vmon-metrics.def gives each scope, as
+ * vmon_snmp_columns_init() lays them out: a metric with a column has that
+ * one and each of its rate and window (min, avg, max) columns that is not 0.
+ * Known at compile time, so each column list is sized by its table.
+ */
+#define VMON_OID_METRIC_NCOLS(ID, key, kind, unit, flags, group, total, memtag, col, ratecol, \
+                              wmin, wavg, wmax, ...) \
+    + ((col) ? 1 + ((ratecol) != 0) + ((wmin) != 0) + ((wavg) != 0) + ((wmax) != 0) : 0)
+enum vmon_oid_metric_ncols {
+    VMON_NODE_METRIC_NCOLS = 0
+#define VMON_NODE_METRIC VMON_OID_METRIC_NCOLS
+#include "vmon-metrics.def"
+    ,
+    VMON_DOMAIN_METRIC_NCOLS = 0
+#define VMON_DOMAIN_METRIC VMON_OID_METRIC_NCOLS
+#include "vmon-metrics.def"
+    ,
+    VMON_VCPU_METRIC_NCOLS = 0
+#define VMON_VCPU_METRIC VMON_OID_METRIC_NCOLS
+#include "vmon-metrics.def"
+    ,
+    VMON_DISK_METRIC_NCOLS = 0
+#define VMON_DISK_METRIC VMON_OID_METRIC_NCOLS
+#include "vmon-metrics.def"
+    ,
+    VMON_NIC_METRIC_NCOLS = 0
+#define VMON_NIC_METRIC VMON_OID_METRIC_NCOLS
+#include "vmon-metrics.def"
+};
+#undef VMON_OID_METRIC_NCOLS
+
+/* Every readable column of each table: identity columns after the index
+ * (column 1, not accessible), then the metric columns. */
+#define VMON_DOMAIN_NCOLS (VMON_DCOL__LAST_IDENTITY - VMON_DCOL_NAME + 1 + VMON_DOMAIN_METRIC_NCOLS)
+#define VMON_VCPU_NCOLS   (VMON_VCOL_DOMAIN_NAME - 1 + VMON_VCPU_METRIC_NCOLS)
+#define VMON_DISK_NCOLS   (VMON_KCOL_DOMAIN_NAME - 1 + VMON_DISK_METRIC_NCOLS)
+#define VMON_NIC_NCOLS    (VMON_NCOL_DOMAIN_NAME - 1 + VMON_NIC_METRIC_NCOLS)
 
 /* libvirt-snmp's LIBVIRT-MIB, served for compatibility (not ours) */
 #define VMON_OID_LIBVIRT_MIB        1, 3, 6, 1, 4, 1, 36957

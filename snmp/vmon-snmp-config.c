@@ -40,26 +40,39 @@ struct key_map {
     const char *token;        /* as written in virtmon.conf */
     const char *core_key;     /* vmon_options_set()'s name; NULL = ours */
     const char *help;
-    bool polling;             /* how libvirt is polled: virtmond's to decide, when it polls */
 };
 
 static const struct key_map keys[] = {
-    { "source", "source", "libvirt[:URI]|virtmond[:PATH]", false },
-    { "uri", "uri", "URI", false },
-    { "interval", "interval", "DURATION", false },
-    { "window", "window", "DURATION", true },
-    { "domainInclude", "include", "PATTERN[,PATTERN...]", false },
-    { "domainExclude", "exclude", "PATTERN[,PATTERN...]", false },
-    { "allowActions", "allow-actions", "start,shutdown,reboot,reset,destroy,suspend,resume|all|none", false },
-    { "shutdownTimeout", "shutdown-timeout", "DURATION", true },
-    { "workers", "workers", "N", true },
-    { "compat", NULL, "yes|no", false },
-    { "agentXDirect", NULL, "yes|no", false },
-    { "answerCpus", NULL, "CPU[-CPU][,...]", false },
+    { "source", "source", "libvirt[:URI]|virtmond[:PATH]" },
+    { "uri", "uri", "URI" },
+    { "interval", "interval", "DURATION" },
+    { "window", "window", "DURATION" },
+    { "domainInclude", "include", "PATTERN[,PATTERN...]" },
+    { "domainExclude", "exclude", "PATTERN[,PATTERN...]" },
+    { "allowActions", "allow-actions", "start,shutdown,reboot,reset,destroy,suspend,resume|all|none" },
+    { "shutdownTimeout", "shutdown-timeout", "DURATION" },
+    { "workers", "workers", "N" },
+    { "compat", NULL, "yes|no" },
+    { "agentXDirect", NULL, "yes|no" },
+    { "answerCpus", NULL, "CPU[-CPU][,...]" },
 };
 
-/* the first polling key seen, to name it when "source virtmond" comes after it */
-static const char *polling_key_seen;
+/*
+ * Keys an earlier, never released agent took.  Ignoring them would start an
+ * agent that polls libvirt itself, or serves no checks, while the file says
+ * otherwise: refuse them, saying what replaces them.  virtmond is the one
+ * collector and socket server; the agent reads it and no longer serves checks.
+ */
+static const struct removed_key {
+    const char *token;
+    const char *instead;
+} removed[] = {
+    { "agentSocket", "removed: write 'source virtmond:PATH' to read virtmond's socket at PATH" },
+    { "checkSocket", "removed: the agent no longer serves the checks; run virtmond and "
+                     "point the checks at it with --source virtmond[:PATH]" },
+    { "checkSocketGroup", "removed: the agent no longer serves the checks; virtmond's "
+                          "--socket-group sets its socket's group" },
+};
 
 static void
 fail(const char *token, const char *why)
@@ -69,6 +82,14 @@ fail(const char *token, const char *why)
     snprintf(msg, sizeof(msg), "%s: %s", token, why);
     config_perror(msg);     /* prefixes file and line number */
     vmon_snmp.config_failed = true;
+}
+
+static void
+parse_removed(const char *token, char *line)
+{
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(removed); i++)
+        if (strcmp(token, removed[i].token) == 0)
+            fail(token, removed[i].instead);
 }
 
 static void
@@ -92,24 +113,6 @@ parse_line(const char *token, char *line)
         fail(token, "needs a value");
         return;
     }
-    /* virtmond polls and keeps the window: a setting for that here would
-     * be silently ignored, so refuse it */
-    bool from_virtmond = vmon_snmp.opts.source == VMON_SOURCE_VIRTMOND;
-    if (k->polling && from_virtmond) {
-        fail(token, "not with source virtmond: virtmond polls libvirt, and its own "
-                    "configuration decides this");
-        return;
-    }
-    if (k->polling && !polling_key_seen)
-        polling_key_seen = k->token;
-    if (strcmp(token, "source") == 0 && strncmp(line, "virtmond", 8) == 0 && polling_key_seen) {
-        char why[256];
-        snprintf(why, sizeof(why), "virtmond not with %s: virtmond polls libvirt for the agent, "
-                                   "and its own configuration decides this", polling_key_seen);
-        fail(token, why);
-        return;
-    }
-
     if (strcmp(token, "answerCpus") == 0) {
         char why[256];
         if (vmon_snmp_cpus_parse(line, why, sizeof(why)) < 0)
@@ -139,7 +142,8 @@ parse_line(const char *token, char *line)
 void
 vmon_snmp_config_register(void)
 {
-    polling_key_seen = NULL;
     for (size_t i = 0; i < VMON_ARRAY_SIZE(keys); i++)
         register_config_handler(VMON_SNMP_APP, keys[i].token, parse_line, NULL, keys[i].help);
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(removed); i++)
+        register_config_handler(VMON_SNMP_APP, removed[i].token, parse_removed, NULL, NULL);
 }

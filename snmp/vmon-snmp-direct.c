@@ -128,11 +128,12 @@ direct_close(netsnmp_transport *t)
     return rc;
 }
 
+/* The peer net-snmp names in its logs: the master, over the AgentX session */
 static char *
 direct_fmtaddr(netsnmp_transport *t, const void *data, int len)
 {
     (void) t; (void) data; (void) len;
-    return strdup("virtmon-direct");
+    return strdup("agentx-direct");
 }
 
 static netsnmp_session *

@@ -46,7 +46,7 @@ get(const struct vmon_snmp_row *row, unsigned col, netsnmp_variable_list *vb)
 int
 vmon_snmp_disk_init(void)
 {
-    unsigned cols[128];
+    unsigned cols[VMON_DISK_NCOLS];
     struct vmon_snmp_table_def def = {
         .name = "virtmonDiskTable",
         .oid = disk_table_oid,
@@ -56,7 +56,7 @@ vmon_snmp_disk_init(void)
         .get = get,
     };
 
-    def.ncols = vmon_snmp_table_cols(cols, 128, VMON_KCOL_NAME, VMON_KCOL_DOMAIN_NAME,
+    def.ncols = vmon_snmp_table_cols(cols, VMON_DISK_NCOLS, VMON_KCOL_NAME, VMON_KCOL_DOMAIN_NAME,
                                      VMON_SCOPE_DISK);
     disk_table = vmon_snmp_table_register(&def);
     return disk_table ? 0 : -1;

@@ -136,7 +136,7 @@ static const struct vmon_snmp_decode decoder = { decode };
 int
 vmon_snmp_domain_init(void)
 {
-    unsigned cols[128];
+    unsigned cols[VMON_DOMAIN_NCOLS];
     struct vmon_snmp_table_def def = {
         .name = "virtmonDomainTable",
         .oid = domain_table_oid,
@@ -148,8 +148,8 @@ vmon_snmp_domain_init(void)
     };
 
     /* column 1 is the not-accessible index */
-    def.ncols = vmon_snmp_table_cols(cols, 128, VMON_DCOL_NAME, VMON_DCOL__LAST_IDENTITY,
-                                     VMON_SCOPE_DOMAIN);
+    def.ncols = vmon_snmp_table_cols(cols, VMON_DOMAIN_NCOLS, VMON_DCOL_NAME,
+                                     VMON_DCOL__LAST_IDENTITY, VMON_SCOPE_DOMAIN);
     domain_table = vmon_snmp_table_register(&def);
     return domain_table ? 0 : -1;
 }

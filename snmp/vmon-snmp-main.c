@@ -1,10 +1,10 @@
 /*
  * virtmon-agentx: the AgentX subagent.  main() is the whole life of the
- * daemon: parse arguments, read virtmon.conf through net-snmp, register
- * the MIB, start the core's source (a libvirt poller, loaded from
- * virtmon-poller.so, or with 'source virtmond' a feed from virtmond, which needs
- * no libvirt in this process), then serve requests and drain events on
- * this thread until a signal asks us to stop.
+ * daemon, one function a step: parse arguments, read virtmon.conf through
+ * net-snmp, register the MIB, start the core's source (a libvirt poller,
+ * loaded from virtmon-poller.so, or with 'source virtmond' a feed from
+ * virtmond, which needs no libvirt in this process), then serve requests
+ * and drain events on this thread until a signal asks us to stop.
  *
  * Threads: net-snmp is not thread-safe, so every net-snmp call is made
  * here.  The source's thread only touches libvirt (or virtmond's socket)
@@ -175,58 +175,70 @@ install_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
-int
-main(int argc, char **argv)
+static void
+set_defaults(void)
 {
-    struct args a = { 0 };
-    int rc, status = 1;
-
     vmon_malloc_for_daemon();
     vmon_options_init(&vmon_snmp.opts);
     vmon_snmp.compat = true;
     vmon_snmp.agentx_direct = true;
+}
 
-    rc = parse_args(argc, argv, &a);
-    if (rc != 0)
-        return rc > 0 ? 0 : 2;
-    if (!a.logging_set) {
-        if (a.foreground || a.check_only)
-            snmp_enable_stderrlog();
-        else
-            snmp_enable_syslog_ident(PROGRAM, LOG_DAEMON);
-    }
+static void
+start_logging(const struct args *a)
+{
+    if (a->logging_set)
+        return;
+    if (a->foreground || a->check_only)
+        snmp_enable_stderrlog();
+    else
+        snmp_enable_syslog_ident(PROGRAM, LOG_DAEMON);
+}
 
+/* Reads virtmon.conf (and opens the AgentX session unless only checking):
+ * 0, or -1 when a line was refused. */
+static int
+load_config(const struct args *a)
+{
     /* The agent answers by number and needs no MIB files: loading the
      * default modules only prints "Cannot find module" on Debian, which
      * ships none of the IETF ones.  An explicit MIBS= still wins. */
     setenv("MIBS", "", 0);
-    /* a config check must not reach out to a master agent */
-    if (!a.check_only)
+    /* a config check must not reach out to a master agent: init_agent()
+     * starts the AgentX session only for a subagent */
+    if (!a->check_only)
         netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
     SOCK_STARTUP;
     init_agent(VMON_SNMP_APP);
+    /* ... and a subagent it is all the same: as a master, init_snmp()
+     * warns of a missing access control that is snmpd's business */
+    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
     vmon_snmp_config_register();
     vmon_snmp_direct_init();
     init_snmp(VMON_SNMP_APP);      /* reads virtmon.conf, opens the AgentX session */
 
     if (vmon_snmp.config_failed) {
         snmp_log(LOG_ERR, "configuration errors: not starting\n");
-        goto out;
+        return -1;
     }
-    if (a.check_only) {
-        printf("configuration OK\n");
-        status = 0;
-        goto out;
-    }
-    if (vmon_snmp_register_mib() < 0)
-        goto out;
+    return 0;
+}
 
+static int
+become_daemon(const struct args *a)
+{
     /* fork before any thread exists: threads do not survive fork() */
-    if (!a.foreground && netsnmp_daemonize(1, !a.logging_set ? 0 : 1) != 0)
-        goto out;
-    if (a.pidfile && write_pidfile(a.pidfile) < 0)
-        goto out;
+    if (!a->foreground && netsnmp_daemonize(1, !a->logging_set ? 0 : 1) != 0)
+        return -1;
+    if (a->pidfile && write_pidfile(a->pidfile) < 0)
+        return -1;
+    return 0;
+}
 
+/* Opens the source, its threads on the CPUs answerCpus leaves them. */
+static int
+start_source(void)
+{
     /*
      * An agent allowed to act polls on a read-write connection and acts on
      * that same connection: the next poll sees the action's effect, also
@@ -237,18 +249,25 @@ main(int argc, char **argv)
     char err[1400];
     if (vmon_snmp_cpus_leave(err, sizeof(err)) < 0) {
         snmp_log(LOG_ERR, "%s\n", err);
-        goto out;
+        return -1;
     }
     vmon_snmp.src = vmon_source_open(&vmon_snmp.opts, 0);
     if (!vmon_snmp.src) {
         snmp_log(LOG_ERR, "%s\n", vmon_error_last());
-        goto out;
+        return -1;
     }
     /* after the source's threads exist, on the other CPUs */
     if (vmon_snmp_cpus_apply(err, sizeof(err)) < 0) {
         snmp_log(LOG_ERR, "%s\n", err);
-        goto out;
+        return -1;
     }
+    return 0;
+}
+
+/* Serves requests and the source's events until a signal asks us to stop. */
+static void
+serve(void)
+{
     int event_fd = vmon_source_event_fd(vmon_snmp.src);
     register_readfd(event_fd, vmon_snmp_traps_drain, NULL);
     /* rows pin the snapshot they were built from: follow the source even
@@ -271,9 +290,11 @@ main(int argc, char **argv)
 
     snmp_log(LOG_NOTICE, PROGRAM " stopping on signal %d\n", (int) stop_signal);
     unregister_readfd(event_fd);
-    status = 0;
+}
 
-out:
+static void
+leave_and_close(const struct args *a, int status)
+{
     /* Leave the master first, while it most likely still runs: stopping
      * the source can take a second (a fetch or poll in flight), and
      * net-snmp 5.9.3 reads freed memory in snmp_shutdown() when the master
@@ -285,8 +306,32 @@ out:
     vmon_snmp.src = NULL;
     vmon_snmp_tables_shutdown();
     vmon_snmp_ctx_clear();
-    if (a.pidfile && status == 0)
-        unlink(a.pidfile);
+    if (a->pidfile && status == 0)
+        unlink(a->pidfile);
     SOCK_CLEANUP;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct args a = { 0 };
+    int status = 1;
+
+    set_defaults();
+    int rc = parse_args(argc, argv, &a);
+    if (rc != 0)
+        return rc > 0 ? 0 : 2;
+    start_logging(&a);
+
+    if (load_config(&a) == 0) {
+        if (a.check_only) {
+            printf("configuration OK\n");
+            status = 0;
+        } else if (vmon_snmp_register_mib() == 0 && become_daemon(&a) == 0 && start_source() == 0) {
+            serve();
+            status = 0;
+        }
+    }
+    leave_and_close(&a, status);
     return status;
 }

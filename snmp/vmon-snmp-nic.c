@@ -66,7 +66,7 @@ get(const struct vmon_snmp_row *row, unsigned col, netsnmp_variable_list *vb)
 int
 vmon_snmp_nic_init(void)
 {
-    unsigned cols[128];
+    unsigned cols[VMON_NIC_NCOLS];
     struct vmon_snmp_table_def def = {
         .name = "virtmonNicTable",
         .oid = nic_table_oid,
@@ -76,7 +76,7 @@ vmon_snmp_nic_init(void)
         .get = get,
     };
 
-    def.ncols = vmon_snmp_table_cols(cols, 128, VMON_NCOL_NAME, VMON_NCOL_DOMAIN_NAME,
+    def.ncols = vmon_snmp_table_cols(cols, VMON_NIC_NCOLS, VMON_NCOL_NAME, VMON_NCOL_DOMAIN_NAME,
                                      VMON_SCOPE_NIC);
     nic_table = vmon_snmp_table_register(&def);
     return nic_table ? 0 : -1;

@@ -161,9 +161,14 @@ register_group(const char *name, const oid *root, size_t len, unsigned last, str
 int
 vmon_snmp_scalars_init(void)
 {
-    unsigned cols[VMON_MAX_COLUMN];
-    size_t n = vmon_snmp_metric_columns(VMON_SCOPE_NODE, cols, VMON_MAX_COLUMN);
-    unsigned last = n ? cols[n - 1] : VMON_NODE__LAST_IDENTITY;
+    unsigned cols[VMON_NODE_METRIC_NCOLS];
+    size_t n = vmon_snmp_metric_columns(VMON_SCOPE_NODE, cols, VMON_NODE_METRIC_NCOLS);
+    if (n != VMON_NODE_METRIC_NCOLS) {
+        snmp_log(LOG_ERR, "virtmonNode: %zu metric columns, sized for %d\n", n,
+                 VMON_NODE_METRIC_NCOLS);
+        return -1;
+    }
+    unsigned last = cols[n - 1];
 
     if (register_group("virtmonAgent", agent_oid, OID_LENGTH(agent_oid), VMON_AGENT__LAST,
                        &agent_group) < 0)

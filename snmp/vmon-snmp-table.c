@@ -261,12 +261,18 @@ vmon_snmp_tables_shutdown(void)
 }
 
 size_t
-vmon_snmp_table_cols(unsigned *cols, size_t max, unsigned first, unsigned last,
+vmon_snmp_table_cols(unsigned *cols, size_t ncols, unsigned first, unsigned last,
                      enum vmon_scope scope)
 {
     size_t n = 0;
 
-    for (unsigned c = first; c <= last && n < max; c++)
+    for (unsigned c = first; c <= last && n < ncols; c++)
         cols[n++] = c;
-    return n + vmon_snmp_metric_columns(scope, cols + n, max - n);
+    size_t metrics = vmon_snmp_metric_columns(scope, cols + n, ncols - n);
+    if (n + metrics != ncols) {
+        snmp_log(LOG_ERR, "%s table: %zu columns, sized for %zu (vmon-oid.h's count and the "
+                 "metric table disagree)\n", vmon_scope_name(scope), n + metrics, ncols);
+        return 0;
+    }
+    return ncols;
 }

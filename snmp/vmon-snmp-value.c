@@ -54,11 +54,20 @@ vmon_snmp_columns_init(void)
             rc |= put(s, d[i].snmp_col, &d[i], VMON_SNMP_VALUE);
             if (d[i].snmp_rate_col)
                 rc |= put(s, d[i].snmp_rate_col, &d[i], VMON_SNMP_RATE);
-            if (d[i].flags & VMON_MF_WINDOW) {
-                int base = d[i].snmp_rate_col ? d[i].snmp_rate_col : d[i].snmp_col;
-                rc |= put(s, base + VMON_WINDOW_MIN_OFFSET, &d[i], VMON_SNMP_WIN_MIN);
-                rc |= put(s, base + VMON_WINDOW_AVG_OFFSET, &d[i], VMON_SNMP_WIN_AVG);
-                rc |= put(s, base + VMON_WINDOW_MAX_OFFSET, &d[i], VMON_SNMP_WIN_MAX);
+            static const enum vmon_snmp_what win[3] = {
+                VMON_SNMP_WIN_MIN, VMON_SNMP_WIN_AVG, VMON_SNMP_WIN_MAX,
+            };
+            for (int w = 0; w < 3; w++) {
+                if (!d[i].snmp_win_col[w])
+                    continue;
+                /* the core keeps a window only for VMON_MF_WINDOW metrics */
+                if (!(d[i].flags & VMON_MF_WINDOW)) {
+                    snmp_log(LOG_ERR, "metric '%s' (%s): window column %d without VMON_MF_WINDOW\n",
+                             d[i].key, vmon_scope_name(s), d[i].snmp_win_col[w]);
+                    rc = -1;
+                    continue;
+                }
+                rc |= put(s, d[i].snmp_win_col[w], &d[i], win[w]);
             }
         }
     }
@@ -78,9 +87,12 @@ vmon_snmp_metric_columns(enum vmon_scope scope, unsigned *cols, size_t max)
 {
     size_t n = 0;
 
-    for (unsigned c = 1; c <= VMON_MAX_COLUMN && n < max; c++)
-        if (colmap[scope][c].desc)
-            cols[n++] = c;
+    for (unsigned c = 1; c <= VMON_MAX_COLUMN; c++)
+        if (colmap[scope][c].desc) {
+            if (n < max)
+                cols[n] = c;
+            n++;
+        }
     return n;
 }
 

@@ -34,7 +34,7 @@ get(const struct vmon_snmp_row *row, unsigned col, netsnmp_variable_list *vb)
 int
 vmon_snmp_vcpu_init(void)
 {
-    unsigned cols[128];
+    unsigned cols[VMON_VCPU_NCOLS];
     struct vmon_snmp_table_def def = {
         .name = "virtmonVcpuTable",
         .oid = vcpu_table_oid,
@@ -44,8 +44,8 @@ vmon_snmp_vcpu_init(void)
         .get = get,
     };
 
-    def.ncols = vmon_snmp_table_cols(cols, 128, VMON_VCOL_DOMAIN_NAME, VMON_VCOL_DOMAIN_NAME,
-                                     VMON_SCOPE_VCPU);
+    def.ncols = vmon_snmp_table_cols(cols, VMON_VCPU_NCOLS, VMON_VCOL_DOMAIN_NAME,
+                                     VMON_VCOL_DOMAIN_NAME, VMON_SCOPE_VCPU);
     vcpu_table = vmon_snmp_table_register(&def);
     return vcpu_table ? 0 : -1;
 }

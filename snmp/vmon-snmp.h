@@ -70,7 +70,8 @@ struct vmon_snmp_colref {
 int vmon_snmp_columns_init(void);
 /* The metric behind column col of scope's table (or node scalar), or NULL. */
 const struct vmon_snmp_colref *vmon_snmp_column(enum vmon_scope scope, unsigned col);
-/* Metric columns of scope in ascending order; returns how many (<= max). */
+/* Metric columns of scope in ascending order, the first max of them into
+ * cols; returns how many there are (more than max: some were left out). */
 size_t vmon_snmp_metric_columns(enum vmon_scope scope, unsigned *cols, size_t max);
 /* The ASN type the agent sends for a column (ASN_COUNTER64 or ASN_GAUGE). */
 u_char vmon_snmp_column_type(const struct vmon_snmp_colref *ref);
@@ -126,8 +127,9 @@ void vmon_snmp_table_add(struct vmon_snmp_table *t, const struct vmon_domain *do
 const struct vmon_snmp_row *vmon_snmp_table_row(netsnmp_request_info *request);
 /* fill() of a table with one row per domain. */
 void vmon_snmp_table_fill_domains(struct vmon_snmp_table *t, const struct vmon_snapshot *snap);
-/* Columns: ids first..last, then the metric columns of scope. */
-size_t vmon_snmp_table_cols(unsigned *cols, size_t max, unsigned first, unsigned last,
+/* Columns: ids first..last, then the metric columns of scope; ncols, or 0
+ * (logged) when that is not exactly how many there are. */
+size_t vmon_snmp_table_cols(unsigned *cols, size_t ncols, unsigned first, unsigned last,
                             enum vmon_scope scope);
 
 /* ---- the MIB parts ------------------------------------------------------ */

@@ -42,87 +42,96 @@ dump(const struct vmon_snapshot *snap, bool json)
         dump_table(stdout, snap);
 }
 
-int
-main(int argc, char **argv)
+/* Options that set the core's keys as they are, and the dump's own (key NULL). */
+static const struct vmon_cli_option cli_options[] = {
+    { "source", required_argument, 'S', "source" },
+    { "connect", required_argument, 'c', "uri" },
+    { "include", required_argument, 'I', "include" },
+    { "exclude", required_argument, 'E', "exclude" },
+    { "workers", required_argument, 'W', "workers" },
+    { "json", no_argument, 'j', NULL },
+    { "interval", required_argument, 'i', NULL },
+    { "polls", required_argument, 'n', NULL },
+    { "help", no_argument, 'h', NULL },
+    { "version", no_argument, 'V', NULL },
+};
+
+/* What the command line asks for. */
+struct dump_args {
+    struct vmon_options opts;      /* the source's */
+    bool json;
+    double interval;               /* 0: poll once */
+    unsigned polls;
+};
+
+/* One of the dump's own options: VMON_CLI_GO_ON or VMON_CLI_BAD. */
+static int
+own_option(void *ctx, int c, const char *arg)
 {
-    static const struct option longopts[] = {
-        { "connect", required_argument, NULL, 'c' },
-        { "source", required_argument, NULL, 'S' },
-        { "json", no_argument, NULL, 'j' },
-        { "interval", required_argument, NULL, 'i' },
-        { "polls", required_argument, NULL, 'n' },
-        { "include", required_argument, NULL, 'I' },
-        { "exclude", required_argument, NULL, 'E' },
-        { "workers", required_argument, NULL, 'W' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { NULL, 0, NULL, 0 },
+    struct dump_args *a = ctx;
+    int rc = 0;
+
+    if (c == 'j')
+        a->json = true;
+    else if (c == 'i')
+        rc = vmon_parse_duration(arg, &a->interval);
+    else if (c == 'n')
+        rc = vmon_parse_uint(arg, 1, 1000000, &a->polls);
+    return rc < 0 ? VMON_CLI_BAD : VMON_CLI_GO_ON;
+}
+
+/* The command line into a: VMON_CLI_GO_ON, or the status to exit with. */
+static int
+parse_args(int argc, char **argv, struct dump_args *a)
+{
+    static const struct vmon_cli cli = {
+        "virtmon-dump", "c:ji:n:hV", cli_options, VMON_ARRAY_SIZE(cli_options), usage, own_option,
     };
-    struct vmon_options opts;
-    bool json = false;
-    double interval = 0;
-    unsigned polls = 2;
-    int c, status = 0;
 
-    vmon_options_init(&opts);
+    *a = (struct dump_args) { .polls = 2 };
+    vmon_options_init(&a->opts);
     /* one or two polls and out: no event thread; a person may be there to type a password */
-    opts.events = false;
-    opts.interactive_auth = true;
-    /* a libvirtd dying under a write must give an error, not kill us */
-    signal(SIGPIPE, SIG_IGN);
-    while ((c = getopt_long(argc, argv, "c:ji:n:hV", longopts, NULL)) != -1) {
-        const char *key = NULL;
-        switch (c) {
-        case 'S': key = "source"; break;
-        case 'c': key = "uri"; break;
-        case 'j': json = true; break;
-        case 'i':
-            if (vmon_parse_duration(optarg, &interval) < 0) {
-                fprintf(stderr, "virtmon-dump: --interval: %s\n", vmon_error_last());
-                return 2;
-            }
-            break;
-        case 'n':
-            if (vmon_parse_uint(optarg, 1, 1000000, &polls) < 0) {
-                fprintf(stderr, "virtmon-dump: --polls: %s\n", vmon_error_last());
-                return 2;
-            }
-            break;
-        case 'I': key = "include"; break;
-        case 'E': key = "exclude"; break;
-        case 'W': key = "workers"; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("virtmon-dump %s\n", PACKAGE_VERSION); return 0;
-        default: usage(stderr); return 2;
-        }
-        if (key && vmon_options_set(&opts, key, optarg) < 0) {
-            fprintf(stderr, "virtmon-dump: %s\n", vmon_error_last());
-            return 2;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "virtmon-dump: unexpected argument '%s'\n", argv[optind]);
-        return 2;
-    }
+    a->opts.events = false;
+    a->opts.interactive_auth = true;
+    return vmon_cli_parse(&cli, argc, argv, &a->opts, a);
+}
 
-    struct vmon_source *src = vmon_source_open(&opts, VMON_SOURCE_ONESHOT);
-    vmon_options_clear(&opts);
+/* One snapshot, or with -i the last of several polls: its rates span the one before. */
+static int
+dump_polls(struct vmon_source *src, const struct dump_args *a)
+{
     struct vmon_snapshot *snap = src ? vmon_source_poll_now(src) : NULL;
-    /* with -i, the last of several polls: its rates span the one before */
-    for (unsigned i = 1; snap && interval > 0 && i < polls; i++) {
-        usleep((useconds_t) (interval * 1e6));
+
+    for (unsigned i = 1; snap && a->interval > 0 && i < a->polls; i++) {
+        usleep((useconds_t) (a->interval * 1e6));
         vmon_snapshot_unref(snap);
         snap = vmon_source_poll_now(src);
     }
     if (snap && snap->health.connected)
-        dump(snap, json);
+        dump(snap, a->json);
     else if (snap)
         fprintf(stderr, "virtmon-dump: %s\n",
                 snap->health.last_error ? snap->health.last_error : "not connected to libvirt");
     else
         fprintf(stderr, "virtmon-dump: %s\n", vmon_error_last());
-    status = snap && snap->health.connected ? 0 : 1;
+    int status = snap && snap->health.connected ? 0 : 1;
     vmon_snapshot_unref(snap);
-    vmon_source_close(src);
+    return status;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct dump_args args;
+
+    /* a libvirtd dying under a write must give an error, not kill us */
+    signal(SIGPIPE, SIG_IGN);
+    int status = parse_args(argc, argv, &args);
+    if (status == VMON_CLI_GO_ON) {
+        struct vmon_source *src = vmon_source_open(&args.opts, VMON_SOURCE_ONESHOT);
+        status = dump_polls(src, &args);
+        vmon_source_close(src);
+    }
+    vmon_options_clear(&args.opts);
     return status;
 }

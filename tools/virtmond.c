@@ -1,15 +1,16 @@
 /*
- * virtmond: poll libvirt like every other face and serve the latest
- * snapshot on a local socket (vmon-serve.h), so that a Nagios check run
- * every minute for every guest reads it in a few milliseconds instead of
- * loading libvirt and polling on its own.
+ * virtmond: the host's one poller.  It polls libvirt and serves the latest
+ * snapshot, lifecycle events and actions on a local socket (vmon-serve.h);
+ * every face told "source virtmond" reads it there, so the host has one
+ * libvirt client however many faces run, and a Nagios check run every
+ * minute for every guest answers in milliseconds without loading libvirt.
  *
  * It always runs in the foreground, as a systemd Type=simple service or
  * under any supervisor; there is no fork-and-detach mode to get wrong.
  * Signals: SIGTERM and SIGINT stop it cleanly (socket and pidfile
  * removed); SIGHUP is ignored (nothing to reload: options are arguments).
- * All signals are blocked in every thread and taken by sigtimedwait() in
- * main(), so no handler runs at all.
+ * They are blocked in every thread and taken by sigtimedwait() in
+ * daemon_serve(), so no handler runs at all.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -49,8 +50,10 @@ usage(FILE *out)
 {
     fprintf(out,
             "Usage: virtmond [OPTION]...\n"
-            "Poll libvirt and serve the latest snapshot on a local socket, for checks\n"
-            "that should not load libvirt themselves.  Runs in the foreground.\n\n"
+            "Poll libvirt and serve the latest snapshot, events and actions on a local\n"
+            "socket, for every face given 'source virtmond' (the SNMP agent, collectd's\n"
+            "plugin, the checks' and virtmon-dump's --source virtmond:PATH).  Runs in\n"
+            "the foreground.\n\n"
             "  -c, --connect URI         libvirt URI (default: libvirt's default)\n"
             "  -i, --interval DURATION   time between polls (default 10s)\n"
             "      --window DURATION     length of the min/avg/max window (default 1h)\n"
@@ -130,150 +133,181 @@ log_progress(struct vmon_source *src, struct vmon_server *server, char **last_er
     vmon_snapshot_unref(snap);
 }
 
-int
-main(int argc, char **argv)
+/* Options that set the core's keys as they are, and virtmond's own (key NULL). */
+enum {
+    OPT_WINDOW = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_WORKERS, OPT_TIMEOUT, OPT_MODE, OPT_GROUP,
+    OPT_ACTIONS, OPT_SHUTDOWN_TIMEOUT,
+};
+static const struct vmon_cli_option cli_options[] = {
+    { "connect", required_argument, 'c', "uri" },
+    { "interval", required_argument, 'i', "interval" },
+    { "window", required_argument, OPT_WINDOW, "window" },
+    { "include", required_argument, OPT_INCLUDE, "include" },
+    { "exclude", required_argument, OPT_EXCLUDE, "exclude" },
+    { "workers", required_argument, OPT_WORKERS, "workers" },
+    { "timeout", required_argument, OPT_TIMEOUT, "timeout" },
+    { "allow-actions", required_argument, OPT_ACTIONS, "allow-actions" },
+    { "shutdown-timeout", required_argument, OPT_SHUTDOWN_TIMEOUT, "shutdown-timeout" },
+    { "socket", required_argument, 's', NULL },
+    { "socket-mode", required_argument, OPT_MODE, NULL },
+    { "socket-group", required_argument, OPT_GROUP, NULL },
+    { "pidfile", required_argument, 'p', NULL },
+    { "foreground", no_argument, 'f', NULL },
+    { "check", no_argument, 'n', NULL },
+    { "help", no_argument, 'h', NULL },
+    { "version", no_argument, 'V', NULL },
+};
+
+/* What the command line asks for. */
+struct daemon_args {
+    struct vmon_options opts;      /* the source's */
+    const char *socket_path;
+    const char *pidfile;
+    mode_t mode;
+    gid_t gid;
+    bool check_only;
+};
+
+/* One of virtmond's own options: VMON_CLI_GO_ON or VMON_CLI_BAD. */
+static int
+own_option(void *ctx, int c, const char *arg)
 {
-    enum {
-        OPT_WINDOW = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_WORKERS, OPT_TIMEOUT, OPT_MODE, OPT_GROUP,
-        OPT_ACTIONS, OPT_SHUTDOWN_TIMEOUT,
-    };
-    static const struct option longopts[] = {
-        { "connect", required_argument, NULL, 'c' },
-        { "interval", required_argument, NULL, 'i' },
-        { "window", required_argument, NULL, OPT_WINDOW },
-        { "include", required_argument, NULL, OPT_INCLUDE },
-        { "exclude", required_argument, NULL, OPT_EXCLUDE },
-        { "workers", required_argument, NULL, OPT_WORKERS },
-        { "timeout", required_argument, NULL, OPT_TIMEOUT },
-        { "allow-actions", required_argument, NULL, OPT_ACTIONS },
-        { "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN_TIMEOUT },
-        { "socket", required_argument, NULL, 's' },
-        { "socket-mode", required_argument, NULL, OPT_MODE },
-        { "socket-group", required_argument, NULL, OPT_GROUP },
-        { "pidfile", required_argument, NULL, 'p' },
-        { "foreground", no_argument, NULL, 'f' },
-        { "check", no_argument, NULL, 'n' },
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { NULL, 0, NULL, 0 },
-    };
-    struct vmon_options opts;
-    const char *socket_path = VIRTMOND_SOCKET, *pidfile = NULL;
-    mode_t mode = 0660;
-    gid_t gid = (gid_t) -1;
-    bool check_only = false;
-    int c, status = 0;
+    struct daemon_args *a = ctx;
 
-    vmon_malloc_for_daemon();
-    vmon_options_init(&opts);
+    switch (c) {
+    case 's': a->socket_path = arg; break;
+    case 'p': a->pidfile = arg; break;
+    case 'n': a->check_only = true; break;
+    case OPT_MODE:
+        if (parse_mode(arg, &a->mode) < 0) {
+            vmon_error_set("'%s' is not an octal mode (0000..0777)", arg);
+            return VMON_CLI_BAD;
+        }
+        break;
+    case OPT_GROUP:
+        return vmon_parse_group(arg, &a->gid) == 0 ? VMON_CLI_GO_ON : VMON_CLI_BAD;
+    }
+    return VMON_CLI_GO_ON;   /* -f: always in the foreground anyway */
+}
+
+/* The command line into a: VMON_CLI_GO_ON, or the status to exit with. */
+static int
+parse_args(int argc, char **argv, struct daemon_args *a)
+{
+    static const struct vmon_cli cli = {
+        "virtmond", "c:i:s:p:fnhV", cli_options, VMON_ARRAY_SIZE(cli_options), usage, own_option,
+    };
+
+    *a = (struct daemon_args) { .socket_path = VIRTMOND_SOCKET, .mode = 0660, .gid = (gid_t) -1 };
+    vmon_options_init(&a->opts);
     /* a daemon: nobody is there to type a password (core default, said again) */
-    opts.interactive_auth = false;
-    while ((c = getopt_long(argc, argv, "c:i:s:p:fnhV", longopts, NULL)) != -1) {
-        const char *key = NULL;
-        switch (c) {
-        case 'c': key = "uri"; break;
-        case 'i': key = "interval"; break;
-        case OPT_WINDOW: key = "window"; break;
-        case OPT_INCLUDE: key = "include"; break;
-        case OPT_EXCLUDE: key = "exclude"; break;
-        case OPT_WORKERS: key = "workers"; break;
-        case OPT_TIMEOUT: key = "timeout"; break;
-        case OPT_ACTIONS: key = "allow-actions"; break;
-        case OPT_SHUTDOWN_TIMEOUT: key = "shutdown-timeout"; break;
-        case 's': socket_path = optarg; break;
-        case 'p': pidfile = optarg; break;
-        case 'f': break;
-        case 'n': check_only = true; break;
-        case OPT_MODE:
-            if (parse_mode(optarg, &mode) < 0) {
-                fprintf(stderr, "virtmond: --socket-mode: '%s' is not an octal mode (0000..0777)\n", optarg);
-                vmon_options_clear(&opts);
-                return 2;
-            }
-            break;
-        case OPT_GROUP:
-            if (vmon_parse_group(optarg, &gid) < 0) {
-                fprintf(stderr, "virtmond: --socket-group: no group '%s'\n", optarg);
-                vmon_options_clear(&opts);
-                return 2;
-            }
-            break;
-        case 'h': usage(stdout); vmon_options_clear(&opts); return 0;
-        case 'V': printf("virtmond %s\n", PACKAGE_VERSION); vmon_options_clear(&opts); return 0;
-        default: usage(stderr); vmon_options_clear(&opts); return 2;
-        }
-        if (key && vmon_options_set(&opts, key, optarg) < 0) {
-            fprintf(stderr, "virtmond: %s\n", vmon_error_last());
-            vmon_options_clear(&opts);
-            return 2;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "virtmond: unexpected argument '%s'\n", argv[optind]);
-        vmon_options_clear(&opts);
-        return 2;
-    }
-    if (!*socket_path) {
+    a->opts.interactive_auth = false;
+    int status = vmon_cli_parse(&cli, argc, argv, &a->opts, a);
+    if (status == VMON_CLI_GO_ON && !*a->socket_path) {
         fprintf(stderr, "virtmond: --socket: empty path\n");
-        vmon_options_clear(&opts);
-        return 2;
+        status = 2;
     }
-    if (check_only) {
-        printf("configuration OK\n");
-        vmon_options_clear(&opts);
-        return 0;
-    }
+    return status;
+}
 
-    /* blocked before any thread exists, so every thread inherits it */
-    sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+/*
+ * Blocked before any thread exists, so every thread inherits the mask and
+ * only daemon_serve()'s sigtimedwait() takes them.
+ */
+static void
+block_signals(sigset_t *sigs)
+{
+    sigemptyset(sigs);
+    sigaddset(sigs, SIGTERM);
+    sigaddset(sigs, SIGINT);
+    sigaddset(sigs, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, sigs, NULL);
     /* a client or libvirtd gone mid-write must give an error, not kill us */
     signal(SIGPIPE, SIG_IGN);
+}
 
+/* What runs, for daemon_stop() to undo. */
+struct daemon {
+    struct vmon_source *src;
+    struct vmon_server *server;
+    const char *pidfile;           /* written by us */
+};
+
+/* The source, the server on its socket, the pidfile: 0, or the status to exit with. */
+static int
+daemon_start(struct daemon *d, struct daemon_args *a)
+{
     /* acting needs a read-write connection; polling alone does not */
-    opts.readwrite = opts.allowed_actions != 0;
-    struct vmon_source *src = vmon_source_open(&opts, 0);
-    vmon_options_clear(&opts);
-    if (!src) {
+    a->opts.readwrite = a->opts.allowed_actions != 0;
+    d->src = vmon_source_open(&a->opts, 0);
+    if (!d->src) {
         log_msg("%s", vmon_error_last());
         return 2;
     }
-    struct vmon_server *server = vmon_server_start(src, socket_path, mode, gid);
-    if (!server) {
+    d->server = vmon_server_start(d->src, a->socket_path, a->mode, a->gid);
+    if (!d->server) {
         log_msg("%s", vmon_error_last());
-        vmon_source_close(src);
         return 1;
     }
     /* every socket user may ask; the server checks who, the source what */
-    vmon_server_take_actions(server, log_line);
-    if (pidfile && write_pidfile(pidfile) < 0) {
-        status = 1;
-        pidfile = NULL;
-    }
-    if (status == 0)
-        log_msg("serving on %s", socket_path);
+    vmon_server_take_actions(d->server, log_line);
+    if (a->pidfile && write_pidfile(a->pidfile) < 0)
+        return 1;
+    d->pidfile = a->pidfile;
+    log_msg("serving on %s", a->socket_path);
+    return 0;
+}
 
+/* Until SIGTERM or SIGINT: events to subscribers and to the log. */
+static void
+daemon_serve(struct daemon *d, const sigset_t *sigs)
+{
     char *last_error = NULL;
-    while (status == 0) {
+
+    for (;;) {
         siginfo_t info;
         /* 0.2 s: the longest an event waits before it reaches the subscribers */
-        int sig = sigtimedwait(&sigs, &info, &(struct timespec) { .tv_nsec = 200 * 1000 * 1000 });
+        int sig = sigtimedwait(sigs, &info, &(struct timespec) { .tv_nsec = 200 * 1000 * 1000 });
         if (sig == SIGTERM || sig == SIGINT) {
             log_msg("%s: stopping", strsignal(sig));
             break;
         }
         if (sig == SIGHUP)
             log_msg("SIGHUP ignored: nothing to reload (options are command-line arguments)");
-        log_progress(src, server, &last_error);
+        log_progress(d->src, d->server, &last_error);
     }
     free(last_error);
-    vmon_server_stop(server);
-    vmon_source_close(src);
-    if (pidfile)
-        unlink(pidfile);
+}
+
+static void
+daemon_stop(struct daemon *d)
+{
+    vmon_server_stop(d->server);
+    vmon_source_close(d->src);
+    if (d->pidfile)
+        unlink(d->pidfile);
+}
+
+int
+main(int argc, char **argv)
+{
+    struct daemon_args args;
+    struct daemon d = { 0 };
+    sigset_t sigs;
+
+    vmon_malloc_for_daemon();
+    int status = parse_args(argc, argv, &args);
+    if (status == VMON_CLI_GO_ON && args.check_only) {
+        printf("configuration OK\n");
+        status = 0;
+    }
+    if (status == VMON_CLI_GO_ON) {
+        block_signals(&sigs);
+        status = daemon_start(&d, &args);
+        if (status == 0)
+            daemon_serve(&d, &sigs);
+        daemon_stop(&d);
+    }
+    vmon_options_clear(&args.opts);
     return status;
 }

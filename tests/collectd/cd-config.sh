@@ -51,10 +51,15 @@ expect_refused Source <<<'  Source "libvirt:"'
 expect_refused Source <<<'  Source "virtmond:run/virtmond.sock"'
 # Two spellings of one URI: virt.so's Connection and Source "libvirt:URI".
 expect_refused Connection <<<'  Connection "test:///default"'
-# virtmond polls for every face: how we would poll libvirt is not ours to say.
-expect_refused Workers <<EOF
+# virtmond polls for every face: how we would poll libvirt is not ours to
+# say, in either order.
+expect_refused Source <<EOF
   Workers 2
   Source "virtmond:/run/virtmon/virtmond.sock"
+EOF
+expect_refused Workers <<EOF
+  Source "virtmond:/run/virtmon/virtmond.sock"
+  Workers 2
 EOF
 expect_refused Timeout <<EOF
   Source "virtmond"

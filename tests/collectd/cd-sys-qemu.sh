@@ -86,7 +86,7 @@ cd_collectd_stop compat
 cd_collectd_stop theirs
 # Three daemons read at the same second boundaries, and a guest whose job
 # another client holds comes back partial from the core's NOWAIT call (no
-# block or balloon stats, for several polls in a row).  Alone again, main
+# block or balloon stats).  Alone again, main
 # gets everything: wait for it before comparing.
 for d in vmt-cd-q1 vmt-cd-q2; do
 	for id in disk_ops-vda memory-rss; do
@@ -243,9 +243,9 @@ cd_collectd_stop feed
 
 # ---- a hung guest: its QEMU stopped, reads still return in time -------------------
 # What issue 4 asks: the read callback never overruns its interval.  How
-# many polls still reach collectd is the core's business (they can stall
-# behind the calls left waiting on the stopped guest), so the count is
-# reported, not asserted.
+# many polls still reach collectd is the core's business: today they stall
+# behind the stopped guest's abandoned calls, so the count is reported,
+# not asserted.
 f=$(cd_csv_file main "$CD_HOST/virtmon/count-domains_active") || cd_hard "no node values"
 qpid=$(sys_qemu_pid vmt-cd-q1) || exit 99
 before=$(wc -l <"$f")

@@ -84,40 +84,40 @@ test_formats(void)
     const char *five[] = { "name", "name", "name", "name", "name" };
     const char *host[] = { "hostname", "name" };
 
-    CHECK_INT(0, vmon_cd_format_parse(&f, name_uuid, 2, 4, false, err, sizeof(err)));
-    CHECK_INT(2, f.n);
+    EXPECT_EQ_INT(0, vmon_cd_format_parse(&f, name_uuid, 2, 4, false, err, sizeof(err)));
+    EXPECT_EQ_INT(2, f.n);
     vmon_cd_format_apply(&f, "web1", "6695eb01-f6a4-8304-79aa-97f2502e193f", "hv", buf, sizeof(buf));
-    CHECK_STR("web1:6695eb01-f6a4-8304-79aa-97f2502e193f", buf);
-    CHECK(vmon_cd_format_identifies(&f));
+    EXPECT_STR("web1:6695eb01-f6a4-8304-79aa-97f2502e193f", buf);
+    EXPECT(vmon_cd_format_identifies(&f));
 
-    CHECK_INT(0, vmon_cd_format_parse(&f, host, 2, 4, false, err, sizeof(err)));
+    EXPECT_EQ_INT(0, vmon_cd_format_parse(&f, host, 2, 4, false, err, sizeof(err)));
     vmon_cd_format_apply(&f, "web1", "u", "hv.example", buf, sizeof(buf));
-    CHECK_STR("hv.example:web1", buf);
+    EXPECT_STR("hv.example:web1", buf);
     vmon_cd_format_apply(&f, "web1", "u", "hv.example", buf, 6);
-    CHECK_STR("hv.ex", buf);
+    EXPECT_STR("hv.ex", buf);
 
-    CHECK_INT(-1, vmon_cd_format_parse(&f, none, 1, 3, false, err, sizeof(err)));
-    CHECK(strstr(err, "'none'") != NULL);
-    CHECK_INT(0, vmon_cd_format_parse(&f, none, 1, 3, true, err, sizeof(err)));
-    CHECK_INT(0, f.n);
+    EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, none, 1, 3, false, err, sizeof(err)));
+    EXPECT(strstr(err, "'none'") != NULL);
+    EXPECT_EQ_INT(0, vmon_cd_format_parse(&f, none, 1, 3, true, err, sizeof(err)));
+    EXPECT_EQ_INT(0, f.n);
     vmon_cd_format_apply(&f, "web1", "u", "hv", buf, sizeof(buf));
-    CHECK_STR("", buf);
-    CHECK(!vmon_cd_format_identifies(&f));
-    CHECK_INT(-1, vmon_cd_format_parse(&f, none_name, 2, 3, true, err, sizeof(err)));
-    CHECK(strstr(err, "combined") != NULL);
-    CHECK_INT(-1, vmon_cd_format_parse(&f, meta, 1, 4, false, err, sizeof(err)));
-    CHECK(strstr(err, "'metadata'") != NULL);
-    CHECK_INT(-1, vmon_cd_format_parse(&f, five, 5, 4, false, err, sizeof(err)));
-    CHECK(strstr(err, "at most 4") != NULL);
-    CHECK_INT(-1, vmon_cd_format_parse(&f, five, 4, 3, false, err, sizeof(err)));
-    CHECK_INT(-1, vmon_cd_format_parse(&f, five, 0, 3, false, err, sizeof(err)));
+    EXPECT_STR("", buf);
+    EXPECT(!vmon_cd_format_identifies(&f));
+    EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, none_name, 2, 3, true, err, sizeof(err)));
+    EXPECT(strstr(err, "combined") != NULL);
+    EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, meta, 1, 4, false, err, sizeof(err)));
+    EXPECT(strstr(err, "'metadata'") != NULL);
+    EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, five, 5, 4, false, err, sizeof(err)));
+    EXPECT(strstr(err, "at most 4") != NULL);
+    EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, five, 4, 3, false, err, sizeof(err)));
+    EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, five, 0, 3, false, err, sizeof(err)));
 
     vmon_cd_type_instance(buf, sizeof(buf), "flush", "vda");
-    CHECK_STR("flush-vda", buf);
+    EXPECT_STR("flush-vda", buf);
     vmon_cd_type_instance(buf, sizeof(buf), "", "vnet0");
-    CHECK_STR("vnet0", buf);
+    EXPECT_STR("vnet0", buf);
     vmon_cd_type_instance(buf, sizeof(buf), "total", NULL);
-    CHECK_STR("total", buf);
+    EXPECT_STR("total", buf);
 }
 
 /* ---- series from the table ---------------------------------------------- */
@@ -153,8 +153,8 @@ test_native(void)
     struct vmon_cd_spec specs[512];
     size_t n = vmon_cd_specs_native(specs, 512, false, count_bad);
 
-    CHECK(n > 0 && n < 512);
-    CHECK_INT(0, bad_entries);
+    EXPECT(n > 0 && n < 512);
+    EXPECT_EQ_INT(0, bad_entries);
     /* Every table entry with a collectd type is in exactly one series. */
     for (int scope = 0; scope < VMON_SCOPE__N; scope++) {
         size_t nt;
@@ -167,7 +167,7 @@ test_native(void)
                 for (int j = 0; j < 2; j++)
                     uses += (int) specs[k].scope == scope && specs[k].key[j]
                             && strcmp(specs[k].key[j], t[i].key) == 0;
-            TAP(uses == 1, "%s %s is in %d series", vmon_scope_name(t[i].scope), t[i].key, uses);
+            EXPECT_MSG(uses == 1, "%s %s is in %d series", vmon_scope_name(t[i].scope), t[i].key, uses);
         }
     }
     size_t dup = 0;
@@ -178,14 +178,14 @@ test_native(void)
                        specs[i].type, specs[i].inst);
                 dup++;
             }
-    CHECK_INT(0, dup);
+    EXPECT_EQ_INT(0, dup);
 
     const struct vmon_cd_spec *s = find_spec(specs, n, VMON_SCOPE_DISK, "disk_ops", "");
-    CHECK(s && strcmp(s->key[0], "rd.reqs") == 0 && s->key[1] && strcmp(s->key[1], "wr.reqs") == 0);
+    EXPECT(s && strcmp(s->key[0], "rd.reqs") == 0 && s->key[1] && strcmp(s->key[1], "wr.reqs") == 0);
     s = find_spec(specs, n, VMON_SCOPE_NIC, "if_octets", "");
-    CHECK(s && strcmp(s->key[0], "rx.bytes") == 0 && s->key[1] && strcmp(s->key[1], "tx.bytes") == 0);
+    EXPECT(s && strcmp(s->key[0], "rx.bytes") == 0 && s->key[1] && strcmp(s->key[1], "tx.bytes") == 0);
     s = find_spec(specs, n, VMON_SCOPE_DOMAIN, "vmpage_faults", "");
-    CHECK(s && strcmp(s->key[0], "balloon.minor_fault") == 0);
+    EXPECT(s && strcmp(s->key[0], "balloon.minor_fault") == 0);
 
     /* With compat on, nothing virt.so reports is reported twice. */
     size_t m = vmon_cd_specs_native(specs, 512, true, NULL);
@@ -193,8 +193,8 @@ test_native(void)
     for (size_t i = 0; i < m; i++)
         for (int j = 0; j < 2; j++)
             covered += specs[i].key[j] && vmon_cd_compat_covers(specs[i].scope, specs[i].key[j]);
-    CHECK_INT(0, covered);
-    CHECK(m < n);
+    EXPECT_EQ_INT(0, covered);
+    EXPECT(m < n);
 }
 
 static void
@@ -203,19 +203,19 @@ test_compat(void)
     size_t n;
     const struct vmon_cd_spec *c = vmon_cd_specs_compat(&n);
 
-    CHECK(n >= 20);
+    EXPECT(n >= 20);
     for (size_t i = 0; i < n; i++) {
-        CHECK_STR("virt", c[i].plugin);
+        EXPECT_STR("virt", c[i].plugin);
         for (int j = 0; j < 2; j++)
             if (c[i].key[j])
-                TAP(vmon_metric_find(c[i].scope, c[i].key[j]) != NULL,
+                EXPECT_MSG(vmon_metric_find(c[i].scope, c[i].key[j]) != NULL,
                     "compat %s-%s uses %s \"%s\", which the table has", c[i].type, c[i].inst,
                     vmon_scope_name(c[i].scope), c[i].key[j]);
         for (size_t k = i + 1; k < n; k++)
-            TAP(!same_ident(&c[i], &c[k]), "compat %s-%s is unique", c[i].type, c[i].inst);
+            EXPECT_MSG(!same_ident(&c[i], &c[k]), "compat %s-%s is unique", c[i].type, c[i].inst);
     }
-    CHECK(vmon_cd_compat_covers(VMON_SCOPE_DOMAIN, "cpu.time"));
-    CHECK(!vmon_cd_compat_covers(VMON_SCOPE_DOMAIN, "cpu.percent"));
+    EXPECT(vmon_cd_compat_covers(VMON_SCOPE_DOMAIN, "cpu.time"));
+    EXPECT(!vmon_cd_compat_covers(VMON_SCOPE_DOMAIN, "cpu.percent"));
 }
 
 /*
@@ -232,10 +232,10 @@ check_against_types_db(const struct vmon_cd_spec *s, size_t n, bool is_compat)
         const struct tdb_type *t = tdb_find(s[i].type);
         int want = s[i].key[1] ? 2 : 1;
 
-        TAP(t != NULL, "type %s is in types.db", s[i].type);
+        EXPECT_MSG(t != NULL, "type %s is in types.db", s[i].type);
         if (!t)
             continue;
-        TAP(t->nds == want, "type %s has %d data sources, virtmon sends %d", s[i].type, t->nds, want);
+        EXPECT_MSG(t->nds == want, "type %s has %d data sources, virtmon sends %d", s[i].type, t->nds, want);
         for (int k = 0; k < want && k < t->nds; k++) {
             const struct vmon_metric_desc *d = vmon_metric_find(s[i].scope, s[i].key[k]);
             if (!d)
@@ -243,7 +243,7 @@ check_against_types_db(const struct vmon_cd_spec *s, size_t n, bool is_compat)
             bool counter_ds = strcmp(t->ds_type[k], "GAUGE") != 0;
             bool counter = d->kind == VMON_KIND_COUNTER;
             bool ok = counter_ds == counter || (is_compat && !counter_ds);
-            TAP(ok, "%s %s (%s) in %s data source %d of %s", vmon_scope_name(d->scope), d->key,
+            EXPECT_MSG(ok, "%s %s (%s) in %s data source %d of %s", vmon_scope_name(d->scope), d->key,
                 vmon_kind_name(d->kind), t->ds_type[k], k, s[i].type);
         }
     }
@@ -258,7 +258,7 @@ test_types_db(void)
 
     if (tdb_load(types_db_path()) < 0) {
         /* No types.db means no collectd: the plugin is not built either. */
-        TAP(0, "could not read %s (set VMON_TYPES_DB)", types_db_path());
+        EXPECT_MSG(0, "could not read %s (set VMON_TYPES_DB)", types_db_path());
         return;
     }
     check_against_types_db(specs, n, false);
@@ -272,20 +272,20 @@ test_units(void)
     unsigned long long div;
 
     vmon_cd_unit_scale(VMON_UNIT_KIB, "memory", &mul, &div);
-    CHECK(mul == 1024 && div == 1);
+    EXPECT(mul == 1024 && div == 1);
     vmon_cd_unit_scale(VMON_UNIT_NS, "total_time_in_ms", &mul, &div);
-    CHECK(mul == 1 && div == 1000000);
+    EXPECT(mul == 1 && div == 1000000);
     vmon_cd_unit_scale(VMON_UNIT_NS, "virt_cpu_total", &mul, &div);
-    CHECK(mul == 1 && div == 1);
+    EXPECT(mul == 1 && div == 1);
 
     const struct vmon_metric_desc *d = vmon_metric_find(VMON_SCOPE_DOMAIN, "balloon.rss");
-    CHECK(d && (vmon_cd_metric_groups(d) & VMON_CD_GROUP_MEMORY));
+    EXPECT(d && (vmon_cd_metric_groups(d) & VMON_CD_GROUP_MEMORY));
     d = vmon_metric_find(VMON_SCOPE_DOMAIN, "cpu.percent");
-    CHECK(d && vmon_cd_metric_groups(d) == VMON_CD_GROUP_PERCENT);
+    EXPECT(d && vmon_cd_metric_groups(d) == VMON_CD_GROUP_PERCENT);
     d = vmon_metric_find(VMON_SCOPE_DISK, "rd.reqs");
-    CHECK(d && vmon_cd_metric_groups(d) == VMON_CD_GROUP_DISK);
+    EXPECT(d && vmon_cd_metric_groups(d) == VMON_CD_GROUP_DISK);
     d = vmon_metric_find(VMON_SCOPE_DOMAIN, "cpu.time");
-    CHECK(d && vmon_cd_metric_groups(d) == 0);
+    EXPECT(d && vmon_cd_metric_groups(d) == 0);
 }
 
 static void
@@ -320,7 +320,7 @@ test_severity(void)
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-        CHECK_INT(cases[i].want,
+        EXPECT_EQ_INT(cases[i].want,
                   vmon_cd_lifecycle_severity(cases[i].event, cases[i].detail, cases[i].state));
 }
 
@@ -333,5 +333,5 @@ main(void)
     test_compat();
     test_units();
     test_types_db();
-    TAP_END();
+    return TAP_END();
 }

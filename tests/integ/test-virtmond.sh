@@ -6,10 +6,10 @@
 # wall-clock time in the test driver, so a fetched counter must not exceed
 # what virtmon-dump reads afterwards; gauges must be equal.
 #
-# Also: one-domain requests, a bad request line, a client that never
+# Also: virtmon-dump --source virtmond:PATH, one-domain requests, a bad request line, a client that never
 # speaks, the socket's mode, a stale socket and a non-socket at the path,
-# a second daemon on a live socket, bad options, SIGTERM cleaning up, and
-# test-wire under a comma-decimal locale.  Under `make check-valgrind`
+# a second daemon on a live socket, bad options and SIGTERM cleaning up.
+# Under `make check-valgrind`
 # virtmond, wire-fetch and virtmon-dump run under memcheck ($VMON_VALGRIND).
 set -u
 : "${top_builddir:=.}" "${srcdir:=.}"
@@ -60,13 +60,19 @@ wait_ready() {
 }
 
 # ---- bad options: exit 2, naming the option ----
-for args in "--socket-mode 999:--socket-mode" "--interval soon:interval" "--socket-group no-such-group-here:--socket-group" "--bogus:bogus" "extra-arg:extra-arg"; do
+for args in "--socket-mode 999:virtmond: --socket-mode: '999' is not an octal mode (0000..0777)" \
+            "-i soon:virtmond: --interval: 'soon' is not a duration (examples: 30, 30s, 5m, 1h)" \
+            "--workers 65:virtmond: --workers: '65' is out of range 0..64" \
+            "--socket-group no-such-group-here:virtmond: --socket-group: no group 'no-such-group-here'" \
+            "--bogus:unrecognized option '--bogus'" "extra-arg:virtmond: unexpected argument 'extra-arg'"; do
     opt=${args%%:*} want=${args#*:}
     # shellcheck disable=SC2086
     out=$($VG "$D" $opt -s "$SOCK" 2>&1); rc=$?
-    if [ $rc = 2 ] && grep -q -- "$want" <<<"$out"; then ok "virtmond $opt: exit 2 naming $want"
+    if [ $rc = 2 ] && grep -qF -- "$want" <<<"$out"; then ok "virtmond $opt: exit 2, '$want'"
     else nok "virtmond $opt: exit $rc, '$out'"; fi
 done
+out=$($VG "$D" -s "" 2>&1); rc=$?
+check "virtmond -s '': exit 2 naming it" "2 virtmond: --socket: empty path" "$rc $out"
 out=$($VG "$D" --check -i 5s -s "$SOCK" 2>&1)
 check "--check" "configuration OK" "$out"
 
@@ -130,21 +136,33 @@ read -r nmetrics nderived nbad <"$dir/compare"
 if [ "$nbad" = 0 ] && [ "$nmetrics" -gt 500 ]; then ok "$nmetrics metrics agree with virtmon-dump ($nderived derived not compared)"
 else nok "$nbad of $nmetrics metrics differ from virtmon-dump"; fi
 
-# virtmon-dump --agent-socket shows the daemon's poll: the same domains, states
-# and (gauge) memory as virtmon-dump polling libvirt itself
-if command -v jq >/dev/null; then
-    view='[.domains[] | {name, state, mem: .metrics["balloon.maximum"]}] | sort_by(.name)'
-    mine=$($VG "$DUMP" --json --agent-socket "$SOCK" | jq -c "$view")
-    theirs=$(jq -c "$view" "$dir/dump.json")
-    if [ -n "$mine" ] && [ "$mine" != "[]" ] && [ "$mine" = "$theirs" ]; then
-        ok "virtmon-dump --agent-socket: $(jq length <<<"$mine") domains, states and memory as polling libvirt"
-    else nok "virtmon-dump --agent-socket: '$mine' vs polling '$theirs'"; fi
-    out=$("$DUMP" --agent-socket "$SOCK" -i 2 2>&1); rc=$?
-    check "virtmon-dump --agent-socket -i: refused, naming -i" "2 yes" \
-        "$rc $(grep -q -- '-i/--interval polls libvirt' <<<"$out" && echo yes)"
-else
-    echo "# jq missing: virtmon-dump --agent-socket not compared"
-fi
+# virtmon-dump --source virtmond:PATH shows the daemon's poll: the same
+# domains, states and (gauge) memory as virtmon-dump polling libvirt itself
+view='[.domains[] | {name, state, mem: .metrics["balloon.maximum"]}] | sort_by(.name)'
+mine=$($VG "$DUMP" --json --source "virtmond:$SOCK" | jq -c "$view")
+theirs=$(jq -c "$view" "$dir/dump.json")
+if [ -n "$mine" ] && [ "$mine" != "[]" ] && [ "$mine" = "$theirs" ]; then
+    ok "virtmon-dump --source virtmond:PATH: $(jq length <<<"$mine") domains, states and memory as polling libvirt"
+else nok "virtmon-dump --source virtmond:PATH: '$mine' vs polling '$theirs'"; fi
+# ... with rates: virtmond's own, from its last two polls (once it has two)
+for _ in $(seq 1 100); do
+    rates=$($VG "$DUMP" --json --source "virtmond:$SOCK" | jq '[.domains[].metrics["cpu.percent"] | select(. != null)] | length')
+    [ "$rates" = 0 ] || break
+    sleep 0.1
+done
+check "virtmon-dump --source virtmond:PATH: active domains with cpu.percent (virtmond's rates)" "$((running + paused))" "$rates"
+# ... and the URI it expects, as the checks do
+out=$("$DUMP" --source "virtmond:$SOCK" -c test:///default 2>&1); rc=$?
+check "virtmon-dump --source virtmond:PATH -c OTHER: exit 1 naming both URIs" \
+    "1 virtmon-dump: virtmond at $SOCK polls $URI, not test:///default" "$rc $out"
+out=$("$DUMP" --source "virtmond:$dir/nothing.sock" 2>&1); rc=$?
+check "virtmon-dump, no virtmond at the path: exit 1 saying where" \
+    "1 virtmon-dump: cannot connect to virtmond at $dir/nothing.sock: No such file or directory (is virtmond running?)" "$rc $out"
+for bad in "virtmond:run/virtmond.sock|--source: virtmond's socket 'run/virtmond.sock' is not an absolute path" \
+           "virtmon:$SOCK|--source: 'virtmon:$SOCK' is neither libvirt[:URI] nor virtmond[:PATH]"; do
+    out=$("$DUMP" --source "${bad%%|*}" 2>&1); rc=$?
+    check "virtmon-dump --source ${bad%%|*}: exit 2 naming it" "2 virtmon-dump: ${bad#*|}" "$rc $out"
+done
 
 # ---- requests ----
 out=$("$FETCH" "$SOCK" "$odd_name" | awk -F'\t' '$1 == "domain" { print $2 }')
@@ -269,15 +287,5 @@ $VG "$D" -c "$URI" -s "$SOCK" 2>"$dir/d5.log"; rc=$?
 if [ $rc = 1 ] && grep -q "exists and is not a socket" "$dir/d5.log"; then ok "non-socket refused: $(cat "$dir/d5.log")"
 else nok "non-socket: exit $rc, $(cat "$dir/d5.log")"; fi
 check "non-socket untouched" precious "$(cat "$SOCK")"
-
-# ---- the wire format under a comma-decimal locale ----
-if command -v localedef >/dev/null && [ -e /usr/share/i18n/locales/de_DE ] &&
-    localedef -i de_DE -f UTF-8 "$dir/de_DE.UTF-8" >/dev/null 2>&1; then
-    out=$(LOCPATH=$dir VMON_TEST_LOCALE=de_DE.UTF-8 $VG "$top_builddir/tests/unit/test-wire" 2>&1); rc=$?
-    if [ $rc = 0 ] && ! grep -q "no de_DE" <<<"$out"; then ok "test-wire under de_DE.UTF-8"
-    else echo "$out" | sed 's/^/# /'; nok "test-wire under de_DE.UTF-8 (exit $rc)"; fi
-else
-    echo "ok - # SKIP no de_DE locale sources or localedef"
-fi
 
 exit $fail

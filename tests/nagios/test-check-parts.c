@@ -47,7 +47,6 @@ DEF_TEST(policy_defaults)
     EXPECT_EQ_INT(CHK_CRITICAL, policy_of(&many, VMON_STATE_SHUTOFF, true));
     /* a state number the policy does not know */
     EXPECT_EQ_INT(CHK_UNKNOWN, policy_of(&many, 42, false));
-    return 0;
 }
 
 DEF_TEST(policy_parse)
@@ -71,13 +70,12 @@ DEF_TEST(policy_parse)
     /* a bad part changes nothing, and is quoted */
     struct chk_policy before = p;
     EXPECT_EQ_INT(-1, chk_policy_parse(&p, "running=ok,paused=meh", err, sizeof(err)));
-    CHECK(strstr(err, "paused=meh") != NULL);
-    CHECK(memcmp(&before, &p, sizeof(p)) == 0);
+    EXPECT(strstr(err, "paused=meh") != NULL);
+    EXPECT(memcmp(&before, &p, sizeof(p)) == 0);
     EXPECT_EQ_INT(-1, chk_policy_parse(&p, "hibernating=ok", err, sizeof(err)));
-    CHECK(strstr(err, "'hibernating'") != NULL);
+    EXPECT(strstr(err, "'hibernating'") != NULL);
     EXPECT_EQ_INT(-1, chk_policy_parse(&p, "paused", err, sizeof(err)));
     EXPECT_EQ_INT(-1, chk_policy_parse(&p, "", err, sizeof(err)));
-    return 0;
 }
 
 /* Labels are RRD-safe, unique in their first 19 characters (the guidelines'
@@ -101,24 +99,24 @@ check_set(const struct chk_metric_set *set, enum vmon_scope scope)
         bool safe = a->label[0] != '\0';
         for (const char *p = a->label; *p; p++)
             safe &= (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
-        TAP_RESULT(safe, "label '%s' is [a-z0-9_]+", a->label);
+        EXPECT_MSG(safe, "label '%s' is [a-z0-9_]+", a->label);
         for (size_t j = i + 1; j < set->n; j++) {
-            TAP_RESULT(strncmp(a->label, set->m[j].label, 19) != 0,
+            EXPECT_MSG(strncmp(a->label, set->m[j].label, 19) != 0,
                        "'%s' and '%s' differ in 19 characters", a->label, set->m[j].label);
-            TAP_RESULT(strcmp(a->option, set->m[j].option) != 0, "option --%s is unique", a->option);
+            EXPECT_MSG(strcmp(a->option, set->m[j].option) != 0, "option --%s is unique", a->option);
         }
         if (a->raw_counter)
-            TAP_RESULT(a->uom == VMON_UOM_COUNTER && !chk_metric_has_options(a),
+            EXPECT_MSG(a->uom == VMON_UOM_COUNTER && !chk_metric_has_options(a),
                        "raw counter '%s': UOM c, no threshold options", a->label);
         else if (a->rate)
-            TAP_RESULT(a->uom == VMON_UOM_NONE && strstr(a->label, "_per_s") &&
+            EXPECT_MSG(a->uom == VMON_UOM_NONE && strstr(a->label, "_per_s") &&
                        chk_metric_needs_rate(a), "rate '%s': no UOM, _per_s, needs two samples",
                        a->label);
         else if (a->desc->unit == VMON_UNIT_KIB)
-            TAP_RESULT(a->uom == VMON_UOM_B && a->scale == 1024, "KiB gauge '%s' in bytes",
+            EXPECT_MSG(a->uom == VMON_UOM_B && a->scale == 1024, "KiB gauge '%s' in bytes",
                        a->label);
         else if (a->desc->unit == VMON_UNIT_PERCENT)
-            TAP_RESULT(a->uom == VMON_UOM_PERCENT, "percentage '%s' in %%", a->label);
+            EXPECT_MSG(a->uom == VMON_UOM_PERCENT, "percentage '%s' in %%", a->label);
     }
 }
 
@@ -138,8 +136,8 @@ DEF_TEST(metric_table)
         "net_tx_errors_per_s", "net_rx_drops_per_s", "net_tx_drops_per_s",
     };
     for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
-        TAP_RESULT(chk_metrics_find(&dom, wanted[i]) != NULL, "domain metric '%s' exists", wanted[i]);
-    CHECK(chk_metrics_find(&node, "cpu") != NULL && chk_metrics_find(&node, "mem") != NULL);
+        EXPECT_MSG(chk_metrics_find(&dom, wanted[i]) != NULL, "domain metric '%s' exists", wanted[i]);
+    EXPECT(chk_metrics_find(&node, "cpu") != NULL && chk_metrics_find(&node, "mem") != NULL);
 
     /* values: a rate only with a rate, KiB scaled, exact integers kept */
     struct vmon_value v[VMON_DOM__N];
@@ -151,18 +149,17 @@ DEF_TEST(metric_table)
     const struct chk_metric *raw = chk_metrics_find(&dom, "disk_read_bytes");
     const struct chk_metric *mem = chk_metrics_find(&dom, "mem");
     vmon_value_set(&v[VMON_DOM_DISK_RD_BYTES], 9007199254740993ull);
-    CHECK(!chk_metric_value(rate, v, &x, &exact, &u));
-    CHECK(chk_metric_value(raw, v, &x, &exact, &u) && exact && u == 9007199254740993ull);
+    EXPECT(!chk_metric_value(rate, v, &x, &exact, &u));
+    EXPECT(chk_metric_value(raw, v, &x, &exact, &u) && exact && u == 9007199254740993ull);
     v[VMON_DOM_DISK_RD_BYTES].d = 4096.5;
     v[VMON_DOM_DISK_RD_BYTES].have |= VMON_HAVE_RATE;
-    CHECK(chk_metric_value(rate, v, &x, &exact, &u) && x == 4096.5 && !exact);
-    CHECK(!chk_metric_value(mem, v, &x, &exact, &u));
+    EXPECT(chk_metric_value(rate, v, &x, &exact, &u) && x == 4096.5 && !exact);
+    EXPECT(!chk_metric_value(mem, v, &x, &exact, &u));
     vmon_value_set(&v[VMON_DOM_MEM_CURRENT], 2097152);
-    CHECK(chk_metric_value(mem, v, &x, &exact, &u) && exact && u == 2147483648ull);
+    EXPECT(chk_metric_value(mem, v, &x, &exact, &u) && exact && u == 2147483648ull);
 
     chk_metrics_free(&dom);
     chk_metrics_free(&node);
-    return 0;
 }
 
 DEF_TEST(state_file)
@@ -171,14 +168,14 @@ DEF_TEST(state_file)
     char *tmp = mkdtemp(dirt);
     double taken = 0, age = 0;
 
-    CHECK(tmp != NULL);
+    EXPECT(tmp != NULL);
     if (!tmp)
-        return 1;
+        return;
     char *sub = vmon_asprintf("%s/state", tmp);
     char *dir = chk_state_dir(sub, err, sizeof(err));
-    CHECK(dir != NULL);
+    EXPECT(dir != NULL);
     struct stat st;
-    CHECK(stat(sub, &st) == 0 && (st.st_mode & 0777) == 0700);
+    EXPECT(stat(sub, &st) == 0 && (st.st_mode & 0777) == 0700);
 
     struct vmon_snapshot *snap = vmon_snapshot_new();
     snap->uri = vmon_strdup("test:///x");
@@ -201,32 +198,32 @@ DEF_TEST(state_file)
     if (prev->ndomains == 1) {
         const struct vmon_domain *p = &prev->domains[0];
         EXPECT_EQ_INT(7, p->id);
-        EXPECT_EQ_STR("01234567-89ab-cdef-0123-456789abcdef", p->uuid_str);
-        CHECK(p->uuid[0] == 0x01 && p->uuid[15] == 0xef);
-        CHECK(vmon_value_has(&p->m[VMON_DOM_CPU_TIME]) && p->m[VMON_DOM_CPU_TIME].u == UINT64_MAX - 1);
-        CHECK(p->m[VMON_DOM_NET_TX_BYTES].u == 42);
-        CHECK(!vmon_value_has(&p->m[VMON_DOM_VCPU_CURRENT]));
-        CHECK(!vmon_value_has(&p->m[VMON_DOM_DISK_RD_BYTES]));
+        EXPECT_STR("01234567-89ab-cdef-0123-456789abcdef", p->uuid_str);
+        EXPECT(p->uuid[0] == 0x01 && p->uuid[15] == 0xef);
+        EXPECT(vmon_value_has(&p->m[VMON_DOM_CPU_TIME]) && p->m[VMON_DOM_CPU_TIME].u == UINT64_MAX - 1);
+        EXPECT(p->m[VMON_DOM_NET_TX_BYTES].u == 42);
+        EXPECT(!vmon_value_has(&p->m[VMON_DOM_VCPU_CURRENT]));
+        EXPECT(!vmon_value_has(&p->m[VMON_DOM_DISK_RD_BYTES]));
     }
     EXPECT_EQ_DBL(snap->taken, taken, 1e-5);
 
     /* too young, too old, other URI, missing: absent (0), never an error */
     EXPECT_EQ_INT(0, chk_state_load(path, "test:///x", now, 20, 60, prev, &taken, &age, why, sizeof(why)));
-    CHECK(strstr(why, "only") != NULL);
+    EXPECT(strstr(why, "only") != NULL);
     EXPECT_EQ_DBL(10, age, 1);        /* the caller may wait out the rest */
     /* saved by another check after the sample the rates are for: absent too */
     EXPECT_EQ_INT(0, chk_state_load(path, "test:///x", now - 10.05, 0.2, 60, prev, &taken, &age,
                                     why, sizeof(why)));
     EXPECT_EQ_DBL(-0.05, age, 1e-4);
     EXPECT_EQ_INT(0, chk_state_load(path, "test:///x", now, 0, 5, prev, &taken, &age, why, sizeof(why)));
-    CHECK(strstr(why, "more than 5") != NULL);
+    EXPECT(strstr(why, "more than 5") != NULL);
     EXPECT_EQ_INT(0, chk_state_load(path, "qemu:///system", now, 0, 60, prev, &taken, &age, why, sizeof(why)));
-    CHECK(strstr(why, "another URI") != NULL);
+    EXPECT(strstr(why, "another URI") != NULL);
     char *other = chk_state_path(dir, "qemu:///system", d->uuid_str);
-    CHECK(strcmp(other, path) != 0);
+    EXPECT(strcmp(other, path) != 0);
     EXPECT_EQ_INT(0, chk_state_load(other, "qemu:///system", now, 0, 60, prev, &taken, &age, why, sizeof(why)));
-    CHECK(strstr(why, "no previous sample") != NULL);
-    CHECK(isnan(age));
+    EXPECT(strstr(why, "no previous sample") != NULL);
+    EXPECT(isnan(age));
     EXPECT_EQ_INT(1, prev->ndomains);    /* nothing was added by the failed loads */
 
     /* corrupt: -1 with where */
@@ -239,7 +236,7 @@ DEF_TEST(state_file)
         fputs(corrupt[i], f);
         fclose(f);
         int rc = chk_state_load(path, "test:///x", now, 0, 60, prev, &taken, &age, why, sizeof(why));
-        TAP_RESULT(rc == -1 && strstr(why, path), "corrupt file %zu refused: %s", i, why);
+        EXPECT_MSG(rc == -1 && strstr(why, path), "corrupt file %zu refused: %s", i, why);
     }
 
     /* the node's file */
@@ -248,14 +245,14 @@ DEF_TEST(state_file)
     EXPECT_EQ_INT(0, chk_state_save(npath, snap, NULL, err, sizeof(err)));
     struct vmon_snapshot *nprev = vmon_snapshot_new();
     EXPECT_EQ_INT(1, chk_state_load(npath, "test:///x", now, 1, 60, nprev, &taken, &age, why, sizeof(why)));
-    CHECK(nprev->node.m[VMON_NODE_CPU_IDLE].u == 1234 && nprev->ndomains == 0);
+    EXPECT(nprev->node.m[VMON_NODE_CPU_IDLE].u == 1234 && nprev->ndomains == 0);
 
     /* an unsafe directory is refused */
     char *open_dir = vmon_asprintf("%s/open", tmp);
     mkdir(open_dir, 0700);
     chmod(open_dir, 0777);
     char *refused = chk_state_dir(open_dir, err, sizeof(err));
-    CHECK(refused == NULL && strstr(err, "writable by others"));
+    EXPECT(refused == NULL && strstr(err, "writable by others"));
 
     unlink(path);
     unlink(npath);
@@ -272,7 +269,6 @@ DEF_TEST(state_file)
     vmon_snapshot_unref(nprev);
     vmon_snapshot_unref(prev);
     vmon_snapshot_unref(snap);
-    return 0;
 }
 
 int
@@ -282,5 +278,5 @@ main(void)
     RUN_TEST(policy_parse);
     RUN_TEST(metric_table);
     RUN_TEST(state_file);
-    END_TEST;
+    return TAP_END();
 }

@@ -176,7 +176,7 @@ EOF
     ok $? "icinga2 daemon -C does reject a broken copy, naming the bad attribute"
     # Every argument of the checks' help appears in the CheckCommand, or is
     # deliberately left to per-site additions (the per-metric list is long).
-    for o in uri domain all exclude state warning critical timeout timeout-state interval \
+    for o in source uri domain all exclude state warning critical timeout timeout-state interval \
              state-dir state-max-age perfdata verbose; do
         grep -q "\"--$o\"" "$I/virtmon-commands.conf"
         ok $? "virt_domain maps --$o"

@@ -18,10 +18,10 @@ expect_alert(const char *text, double value, bool alert)
     char err[256] = "";
 
     if (vmon_range_parse(text, &r, err, sizeof(err)) < 0) {
-        TAP_RESULT(0, "'%s' should parse: %s", text, err);
+        EXPECT_MSG(0, "'%s' should parse: %s", text, err);
         return;
     }
-    TAP_RESULT(vmon_range_alert(&r, value) == alert, "'%s' at %.17g -> %s", text, value,
+    EXPECT_MSG(vmon_range_alert(&r, value) == alert, "'%s' at %.17g -> %s", text, value,
                alert ? "alert" : "no alert");
 }
 
@@ -41,13 +41,13 @@ expect_bad(const char *text, const char *fragment)
     char err[256] = "";
     int rc = vmon_range_parse(text, &r, err, sizeof(err));
 
-    TAP_RESULT(rc == -1, "'%s' is refused (rc %d)", text, rc);
+    EXPECT_MSG(rc == -1, "'%s' is refused (rc %d)", text, rc);
     /* The message must quote the text the user gave, whole. */
     char quoted[300];
     snprintf(quoted, sizeof(quoted), "'%s'", text);
-    TAP_RESULT(strstr(err, quoted) != NULL, "message quotes the text: %s", err);
+    EXPECT_MSG(strstr(err, quoted) != NULL, "message quotes the text: %s", err);
     if (fragment)
-        TAP_RESULT(strstr(err, fragment) != NULL, "message says '%s': %s", fragment, err);
+        EXPECT_MSG(strstr(err, fragment) != NULL, "message says '%s': %s", fragment, err);
 }
 
 DEF_TEST(plain_number)
@@ -61,7 +61,6 @@ DEF_TEST(plain_number)
     expect_alert("10", 1e300, true);
     /* "0": only exactly 0 is fine */
     expect_edge("0", 0, true, false, true);
-    return 0;
 }
 
 DEF_TEST(start_only)
@@ -71,7 +70,6 @@ DEF_TEST(start_only)
     expect_alert("10:", 1e300, false);
     expect_alert("10:", -1e300, true);
     expect_edge("-5:", -5, true, false, false);
-    return 0;
 }
 
 DEF_TEST(tilde)
@@ -83,7 +81,6 @@ DEF_TEST(tilde)
     /* "~:": everything is inside: never alerts */
     expect_alert("~:", -1e300, false);
     expect_alert("~:", 1e300, false);
-    return 0;
 }
 
 DEF_TEST(start_end)
@@ -104,7 +101,6 @@ DEF_TEST(start_end)
     expect_edge(":10", 10, false, false, true);
     /* exponents are numbers too */
     expect_edge("1e3", 1000, false, false, true);
-    return 0;
 }
 
 DEF_TEST(inside)
@@ -123,7 +119,6 @@ DEF_TEST(inside)
     expect_edge("@5:", 5, false, true, true);
     /* "@0:0": alert at exactly 0 (e.g. "no domain running") */
     expect_edge("@0:0", 0, false, true, false);
-    return 0;
 }
 
 DEF_TEST(bad_syntax)
@@ -149,7 +144,6 @@ DEF_TEST(bad_syntax)
     expect_bad("-5", "negative");
     expect_bad(".", NULL);
     expect_bad("10%", NULL);
-    return 0;
 }
 
 DEF_TEST(format_canonical)
@@ -164,11 +158,10 @@ DEF_TEST(format_canonical)
         struct vmon_range r;
         char buf[64] = "";
 
-        CHECK(vmon_range_parse(cases[i].in, &r, NULL, 0) == 0);
+        EXPECT(vmon_range_parse(cases[i].in, &r, NULL, 0) == 0);
         vmon_range_format(&r, buf, sizeof(buf));
-        EXPECT_EQ_STR(cases[i].out, buf);
+        EXPECT_STR(cases[i].out, buf);
     }
-    return 0;
 }
 
 DEF_TEST(thresholds)
@@ -177,9 +170,9 @@ DEF_TEST(thresholds)
     char err[256] = "";
 
     EXPECT_EQ_INT(CHK_OK, vmon_thresholds_state(&t, 1e9));
-    CHECK(!vmon_thresholds_any(&t));
+    EXPECT(!vmon_thresholds_any(&t));
     EXPECT_EQ_INT(0, vmon_thresholds_set(&t, "80", "90", err, sizeof(err)));
-    CHECK(vmon_thresholds_any(&t));
+    EXPECT(vmon_thresholds_any(&t));
     EXPECT_EQ_INT(CHK_OK, vmon_thresholds_state(&t, 80));
     EXPECT_EQ_INT(CHK_WARNING, vmon_thresholds_state(&t, nextafter(80, 100)));
     EXPECT_EQ_INT(CHK_WARNING, vmon_thresholds_state(&t, 90));
@@ -198,16 +191,15 @@ DEF_TEST(thresholds)
     /* A bad one changes nothing and names which threshold. */
     struct vmon_thresholds before = t;
     EXPECT_EQ_INT(-1, vmon_thresholds_set(&t, "5", "bad", err, sizeof(err)));
-    CHECK(strstr(err, "critical") != NULL && strstr(err, "'bad'") != NULL);
-    CHECK(memcmp(&before, &t, sizeof(t)) == 0);
-    return 0;
+    EXPECT(strstr(err, "critical") != NULL && strstr(err, "'bad'") != NULL);
+    EXPECT(memcmp(&before, &t, sizeof(t)) == 0);
 }
 
 DEF_TEST(states)
 {
-    EXPECT_EQ_STR("OK", chk_state_name(0));
-    EXPECT_EQ_STR("CRITICAL", chk_state_name(2));
-    EXPECT_EQ_STR("UNKNOWN", chk_state_name(42));
+    EXPECT_STR("OK", chk_state_name(0));
+    EXPECT_STR("CRITICAL", chk_state_name(2));
+    EXPECT_STR("UNKNOWN", chk_state_name(42));
     EXPECT_EQ_INT(CHK_WARNING, chk_state_from_name("warning"));
     EXPECT_EQ_INT(CHK_CRITICAL, chk_state_from_name("CRIT"));
     EXPECT_EQ_INT(CHK_UNKNOWN, chk_state_from_name("3"));
@@ -216,7 +208,6 @@ DEF_TEST(states)
     EXPECT_EQ_INT(CHK_WARNING, chk_state_worst(CHK_UNKNOWN, CHK_WARNING));
     EXPECT_EQ_INT(CHK_UNKNOWN, chk_state_worst(CHK_OK, CHK_UNKNOWN));
     EXPECT_EQ_INT(CHK_OK, chk_state_worst(CHK_OK, CHK_OK));
-    return 0;
 }
 
 /* A German admin's LC_NUMERIC must not change what "1.5" means (see main). */
@@ -228,8 +219,7 @@ DEF_TEST(locale_independent)
     char buf[64];
     vmon_range_parse("@0.25:", &r, NULL, 0);
     vmon_range_format(&r, buf, sizeof(buf));
-    EXPECT_EQ_STR("@0.25:", buf);
-    return 0;
+    EXPECT_STR("@0.25:", buf);
 }
 
 int
@@ -248,5 +238,5 @@ main(void)
     RUN_TEST(thresholds);
     RUN_TEST(states);
     RUN_TEST(locale_independent);
-    END_TEST;
+    return TAP_END();
 }

@@ -8,8 +8,11 @@ snmp_setup
 grep -q -- '-x ADDRESS' "$T/help" || fail "--help does not describe -x"
 # every virtmon.conf key, spelled as the file takes it
 for key in uri interval window domainInclude domainExclude workers allowActions shutdownTimeout \
-        compat agentXDirect checkSocket checkSocketGroup agentSocket answerCpus; do
+        compat agentXDirect source answerCpus; do
     grep -q "\b$key\b" "$T/help" || fail "--help does not name the virtmon.conf key $key"
+done
+for key in checkSocket checkSocketGroup agentSocket; do
+    grep -q "\b$key\b" "$T/help" && fail "--help names the removed key $key"
 done
 "$AGENT" -V | grep -q 'virtmon-agentx' || fail "-V"
 "$AGENT" --no-such-option >/dev/null 2>&1 && fail "an unknown option was accepted"
@@ -17,6 +20,8 @@ done
 printf 'uri test:///default\ninterval 5s\nallowActions start,destroy\ncompat no\n' > "$T/good.conf"
 out=$("$AGENT" -n -c "$T/good.conf" 2>&1) || fail "good config refused: $out"
 echo "$out" | grep -q 'configuration OK' || fail "-n printed: $out"
+# snmpd's access control is snmpd's business, not the subagent's check
+echo "$out" | grep -q 'access control' && fail "-n warned about access control: $out"
 
 printf 'uri test:///default\n\ninterval soon\n' > "$T/bad1.conf"
 out=$("$AGENT" -n -c "$T/bad1.conf" 2>&1) && fail "bad interval accepted"
@@ -30,21 +35,44 @@ echo "$out" | grep -q "explode" || fail "unknown action not named: $out"
 printf 'compat maybe\n' > "$T/bad3.conf"
 "$AGENT" -n -c "$T/bad3.conf" >/dev/null 2>&1 && fail "compat maybe accepted"
 
-# agentSocket: virtmond polls, so the polling keys are refused either way round
-printf 'interval 5s\nagentSocket /run/virtmon/virtmond.sock\ncompat no\n' > "$T/feed.conf"
-out=$("$AGENT" -n -c "$T/feed.conf" 2>&1) || fail "agentSocket config refused: $out"
-printf 'agentSocket /run/x.sock\ninterval 5s\nshutdownTimeout 1m\n' > "$T/bad4.conf"
-out=$("$AGENT" -n -c "$T/bad4.conf" 2>&1) && fail "shutdownTimeout with agentSocket accepted"
-echo "$out" | grep -q 'line 3: Error: shutdownTimeout: not with agentSocket' || fail "bad4: $out"
-# virtmond runs the actions, and SNMP may ask only for those both allow
-printf 'agentSocket /run/x.sock\nallowActions suspend,resume\n' > "$T/feed-act.conf"
-out=$("$AGENT" -n -c "$T/feed-act.conf" 2>&1) || fail "allowActions with agentSocket refused: $out"
-printf 'uri test:///default\nagentSocket /run/x.sock\n' > "$T/bad5.conf"
-out=$("$AGENT" -n -c "$T/bad5.conf" 2>&1) && fail "agentSocket after uri accepted"
-echo "$out" | grep -q 'line 2: Error: agentSocket: not with uri' || fail "bad5: $out"
+# source: libvirt[:URI] or virtmond[:/abs/PATH]; each bad value names its line
+refused() {   # FILE-CONTENT EXPECTED-MESSAGE: the agent refuses it, saying that
+    printf "$1" > "$T/refused.conf"
+    out=$("$AGENT" -n -c "$T/refused.conf" 2>&1) && fail "accepted: $1"
+    echo "$out" | grep -qF "$T/refused.conf: $2" || fail "for '$1' expected '$2' in: $out"
+    echo "$out" | grep -q 'configuration OK' && fail "'$1' said configuration OK: $out"
+    return 0
+}
+refused 'compat no\nsource snmp:x\n' "line 2: Error: source: 'snmp:x' is neither libvirt[:URI] nor virtmond[:PATH]"
+refused 'source virtmond:run/x.sock\n' "line 1: Error: source: virtmond's socket 'run/x.sock' is not an absolute path"
+refused 'source virtmond:\n' "line 1: Error: source: 'virtmond:' names no socket after the colon"
+# virtmond polls, so the polling keys are refused either way round
+refused 'source virtmond:/run/x.sock\ninterval 5s\nwindow 1h\n' \
+    'line 3: Error: window: not with source virtmond: virtmond polls libvirt'
+refused 'source virtmond:/run/x.sock\nshutdownTimeout 1m\n' \
+    'line 2: Error: shutdownTimeout: not with source virtmond'
+refused 'source virtmond:/run/x.sock\n\nworkers 2\n' 'line 3: Error: workers: not with source virtmond'
+refused 'window 1h\nsource virtmond:/run/x.sock\n' 'line 2: Error: source: virtmond not with window'
+for good in 'source libvirt' 'source libvirt:test:///default' 'source virtmond' \
+        'source virtmond:/run/virtmon/virtmond.sock\ninterval 5s\ncompat no' \
+        'uri test:///default\nsource virtmond:/run/x.sock\ndomainInclude web*' \
+        'source virtmond:/run/x.sock\nallowActions suspend,resume'; do
+    printf "$good\n" > "$T/source.conf"
+    out=$("$AGENT" -n -c "$T/source.conf" 2>&1) || fail "'$good' refused: $out"
+    echo "$out" | grep -q 'configuration OK' || fail "'$good': $out"
+done
+
+# The keys of the agent that served checks itself are gone: virtmond is the
+# one collector and socket server.  Each is refused, saying what replaces it.
+refused 'compat no\nagentSocket /run/x.sock\n' \
+    "line 2: Error: agentSocket: removed: write 'source virtmond:PATH'"
+refused 'checkSocket /run/virtmon/check.sock\n' \
+    'line 1: Error: checkSocket: removed: the agent no longer serves the checks; run virtmond and point the checks at it with --source virtmond[:PATH]'
+refused 'uri test:///default\n\ncheckSocketGroup nagios\n' \
+    "line 3: Error: checkSocketGroup: removed: the agent no longer serves the checks; virtmond's --socket-group"
 
 # answerCpus: a CPU list, checked against the host
-printf 'agentSocket /run/x.sock\nanswerCpus 0\n' > "$T/cpus.conf"
+printf 'source virtmond:/run/x.sock\nanswerCpus 0\n' > "$T/cpus.conf"
 out=$("$AGENT" -n -c "$T/cpus.conf" 2>&1) || fail "answerCpus 0 refused: $out"
 for bad in '1-0' '0-x' '0,' '-1' 'all'; do
     printf 'uri test:///default\n\nanswerCpus %s\n' "$bad" > "$T/bad-cpus.conf"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# SET through virtmond: an agent reading virtmond's snapshots (agentSocket)
+# SET through virtmond: an agent reading virtmond's snapshots ('source virtmond:PATH')
 # maps no libvirt and forwards an accepted action to virtmond, which runs
 # it.  SNMP may ask only for what both the agent's allowActions and
 # virtmond's --allow-actions list; anything else is refused in the SET's

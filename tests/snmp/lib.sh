@@ -129,7 +129,7 @@ snmp_restart_master() {
 # snmp_start_agent URI [EXTRA-CONF-LINES]: polling URI itself, or, with
 # $AGENT_FEED set (snmp_start_virtmond), reading virtmond's snapshots of it
 snmp_start_agent() {
-    if test -n "$AGENT_FEED"; then source_line="agentSocket $AGENT_FEED"; else source_line="uri $1"; fi
+    if test -n "$AGENT_FEED"; then source_line="source virtmond:$AGENT_FEED"; else source_line="uri $1"; fi
     cat > "$T/virtmon.conf" <<EOC
 $source_line
 interval 1s

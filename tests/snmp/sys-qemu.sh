@@ -13,7 +13,7 @@
 #  - a guest whose QEMU dies while libvirtd is down gets its stopped trap,
 #    inferred from the polls around the outage (libvirt tells nobody);
 #  - with one guest's QEMU SIGSTOPped, a full walk answers well under 1 s;
-#  - reading virtmond instead (agentSocket), start/suspend/resume by virsh
+#  - reading virtmond instead (source virtmond:PATH), start/suspend/resume by virsh
 #    still show in the state column and arrive as traps, a suspend+resume
 #    quicker than a poll too (virtmond's event stream); snmpset suspend and
 #    resume run in virtmond, and one virtmond does not allow is refused.
@@ -226,7 +226,7 @@ awk -v t="$took" 'BEGIN { exit !(t < 1) }' || fail "full walk took $took s with 
 ok "full walk ($n varbinds) with vmt-snmp2's QEMU stopped: $took s"
 kill -CONT "$pid2"
 
-# ---- the agent reading virtmond (agentSocket) ---------------------------------------
+# ---- the agent reading virtmond (source virtmond) -----------------------------------
 # virtmond polls every 5 s and streams libvirt's events; the agent maps no
 # libvirt and traps each event it is sent.
 kill "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null

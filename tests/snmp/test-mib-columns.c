@@ -36,6 +36,7 @@ struct scope_check {
     oid base[MAX_OID_LEN];
     size_t base_len;
     unsigned first_metric;     /* MIB children from here on must be metrics */
+    size_t metric_ncols;       /* vmon-oid.h's count, which sizes the agent's column lists */
 };
 
 static struct tree *
@@ -50,12 +51,14 @@ lookup(const oid *name, size_t len)
 static void
 check_scope(struct scope_check *s)
 {
-    unsigned cols[VMON_MAX_COLUMN];
+    unsigned cols[VMON_MAX_COLUMN];     /* every column number there can be */
     size_t n = vmon_snmp_metric_columns(s->scope, cols, VMON_MAX_COLUMN);
     oid name[MAX_OID_LEN];
 
     memcpy(name, s->base, s->base_len * sizeof(oid));
     CHECK(n > 0, "%s: no metric columns", vmon_scope_name(s->scope));
+    CHECK(n == s->metric_ncols, "%s: %zu metric columns, vmon-oid.h counts %zu",
+          vmon_scope_name(s->scope), n, s->metric_ncols);
     for (size_t i = 0; i < n; i++) {
         const struct vmon_snmp_colref *ref = vmon_snmp_column(s->scope, cols[i]);
         name[s->base_len] = cols[i];
@@ -99,11 +102,16 @@ main(int argc, char **argv)
     static const oid nic[] = { VMON_OID_NIC_TABLE, 1 };
     static const oid root[] = { VMON_OID_ROOT };
     struct scope_check scopes[] = {
-        { VMON_SCOPE_NODE, "virtmonNode", { 0 }, OID_LENGTH(node), VMON_NODE__LAST_IDENTITY + 1 },
-        { VMON_SCOPE_DOMAIN, "virtmonDomainEntry", { 0 }, OID_LENGTH(dom), VMON_DCOL__LAST_IDENTITY + 1 },
-        { VMON_SCOPE_VCPU, "virtmonVcpuEntry", { 0 }, OID_LENGTH(vcpu), VMON_VCOL_DOMAIN_NAME + 1 },
-        { VMON_SCOPE_DISK, "virtmonDiskEntry", { 0 }, OID_LENGTH(disk), VMON_KCOL_DOMAIN_NAME + 1 },
-        { VMON_SCOPE_NIC, "virtmonNicEntry", { 0 }, OID_LENGTH(nic), VMON_NCOL_DOMAIN_NAME + 1 },
+        { VMON_SCOPE_NODE, "virtmonNode", { 0 }, OID_LENGTH(node), VMON_NODE__LAST_IDENTITY + 1,
+          VMON_NODE_METRIC_NCOLS },
+        { VMON_SCOPE_DOMAIN, "virtmonDomainEntry", { 0 }, OID_LENGTH(dom),
+          VMON_DCOL__LAST_IDENTITY + 1, VMON_DOMAIN_METRIC_NCOLS },
+        { VMON_SCOPE_VCPU, "virtmonVcpuEntry", { 0 }, OID_LENGTH(vcpu), VMON_VCOL_DOMAIN_NAME + 1,
+          VMON_VCPU_METRIC_NCOLS },
+        { VMON_SCOPE_DISK, "virtmonDiskEntry", { 0 }, OID_LENGTH(disk), VMON_KCOL_DOMAIN_NAME + 1,
+          VMON_DISK_METRIC_NCOLS },
+        { VMON_SCOPE_NIC, "virtmonNicEntry", { 0 }, OID_LENGTH(nic), VMON_NCOL_DOMAIN_NAME + 1,
+          VMON_NIC_METRIC_NCOLS },
     };
     const oid *bases[] = { node, dom, vcpu, disk, nic };
 

@@ -22,7 +22,9 @@ for g in vmt-c1 vmt-c2 vmt-c3; do sys_guest_wait_io "$g"; done
 
 # --- values: each counter between virsh's reading before and after the dump
 before=$(sys_virsh domstats --raw vmt-c1)
+vcpu_before=$(sys_virsh domstats --vcpu --raw vmt-c1)
 json=$("$DUMP" --json -c $URI --include 'vmt-c*') || sys_fail "virtmon-dump failed"
+vcpu_after=$(sys_virsh domstats --vcpu --raw vmt-c1)
 after=$(sys_virsh domstats --raw vmt-c1)
 get() { sys_stat_in "$@"; }
 d=$(jq -c '.domains[] | select(.name == "vmt-c1")' <<<"$json")
@@ -39,6 +41,23 @@ for pair in cpu.time:cpu.time block.0.rd.reqs:rd.reqs block.0.rd.bytes:rd.bytes 
     esac
     between "vmt-c1 $v" "$(get "$before" "$v")" "$got" "$(get "$after" "$v")"
 done
+# vCPU delay (steal time, libvirt >= 7.2): each vCPU's, and the domain's sum of them
+delay_sum() { grep -o 'vcpu\.[0-9]*\.delay=[0-9]*' <<<"$1" | awk -F= '{ s += $2 } END { if (NR) printf "%.0f\n", s }'; }
+[ -n "$(delay_sum "$vcpu_after")" ] || bad "virsh domstats --vcpu gives no vcpu.N.delay (libvirt < 7.2?)"
+between "vmt-c1 vcpu.0.delay" "$(get "$vcpu_before" vcpu.0.delay)" \
+    "$(jq -r '.vcpus[] | select(.number == 0) | .metrics.delay' <<<"$d")" "$(get "$vcpu_after" vcpu.0.delay)"
+between "vmt-c1 vcpu.delay (all vCPUs)" "$(delay_sum "$vcpu_before")" \
+    "$(jq -r '.metrics["vcpu.delay"]' <<<"$d")" "$(delay_sum "$vcpu_after")"
+# and their rates over two polls 2 s apart: at most what virsh saw move over
+# the whole run, per 1.8 s (the polls' own spacing, with slack)
+vcpu_before=$(sys_virsh domstats --vcpu --raw vmt-c1)
+two=$("$DUMP" --json -c $URI --include vmt-c1 -i 2) || sys_fail "virtmon-dump -i 2 failed"
+vcpu_after=$(sys_virsh domstats --vcpu --raw vmt-c1)
+moved=$(( $(delay_sum "$vcpu_after") - $(delay_sum "$vcpu_before") ))
+between "vmt-c1 vcpu.delay rate" 0 "$(jq -r '.domains[0].rates["vcpu.delay"] | floor' <<<"$two")" \
+    $(( moved * 10 / 18 ))
+between "vmt-c1 vcpu.0.delay rate" 0 "$(jq -r '.domains[0].vcpus[] | select(.number == 0) | .rates.delay | floor' <<<"$two")" \
+    $(( ($(get "$vcpu_after" vcpu.0.delay) - $(get "$vcpu_before" vcpu.0.delay)) * 10 / 18 ))
 for v in balloon.current balloon.maximum vcpu.current vcpu.maximum; do
     [ "$(get "$after" "$v")" = "$(jq -r ".metrics[\"$v\"]" <<<"$d")" ] && ok "vmt-c1 $v = $(get "$after" "$v")" \
         || bad "vmt-c1 $v: virsh $(get "$after" "$v"), virtmon $(jq -r ".metrics[\"$v\"]" <<<"$d")"

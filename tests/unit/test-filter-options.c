@@ -1,3 +1,5 @@
+#include <getopt.h>
+
 #include "tap.h"
 #include "vmon-action.h"
 #include "vmon-event.h"
@@ -140,6 +142,110 @@ DEF_TEST(connection_switches)
     vmon_options_clear(&o);
 }
 
+/* virtmond polls for a face reading it: the polling keys are refused, either order. */
+DEF_TEST(polling_keys_refused_with_virtmond)
+{
+    struct vmon_options o;
+
+    vmon_options_init(&o);
+    EXPECT(vmon_options_set(&o, "source", "virtmond:/run/v.sock") == 0);
+    EXPECT(vmon_options_set(&o, "interval", "5s") == 0);
+    EXPECT(vmon_options_set(&o, "timeout", "2s") == 0);
+    EXPECT(vmon_options_set(&o, "workers", "3") < 0);
+    EXPECT_STR("workers: not with source virtmond: virtmond polls libvirt, and its own "
+               "configuration decides this", vmon_error_last());
+    EXPECT(vmon_options_set(&o, "window", "1h") < 0);
+    EXPECT(o.window == 3600);
+    vmon_options_clear(&o);
+
+    vmon_options_init(&o);
+    EXPECT(vmon_options_set(&o, "shutdown-timeout", "60s") == 0);
+    EXPECT(vmon_options_set(&o, "source", "libvirt") == 0);
+    EXPECT(vmon_options_set(&o, "source", "virtmond") < 0);
+    EXPECT_STR("source: virtmond not with shutdown-timeout: virtmond polls libvirt, and its "
+               "own configuration decides this", vmon_error_last());
+    EXPECT(o.source == VMON_SOURCE_LIBVIRT);
+    vmon_options_clear(&o);
+}
+
+/* A program's own options for cli_parse_...: -x sets a flag, -b is always bad. */
+static int
+own_test_option(void *ctx, int c, const char *arg)
+{
+    if (c == 'x')
+        *(int *) ctx = 1;
+    if (c != 'b')
+        return VMON_CLI_GO_ON;
+    vmon_error_set("'%s' will never do", arg);
+    return VMON_CLI_BAD;
+}
+
+static void
+test_usage(FILE *out)
+{
+    fputs("# Usage: prog [-c URI] [--interval D] [-x] [-b X]\n", out);   /* a TAP comment */
+}
+
+static int
+cli_parse(struct vmon_options *o, int *flag, int argc, char **argv)
+{
+    static const struct vmon_cli_option table[] = {
+        { "connect", required_argument, 'c', "uri" },
+        { "interval", required_argument, 256, "interval" },
+        { "flag", no_argument, 'x', NULL },
+        { "bad", required_argument, 'b', NULL },
+        { "help", no_argument, 'h', NULL },
+    };
+    static const struct vmon_cli cli = {
+        "prog", "c:xb:h", table, VMON_ARRAY_SIZE(table), test_usage, own_test_option,
+    };
+
+    optind = 0;   /* glibc: start over, as for a new program */
+    opterr = 0;
+    vmon_options_init(o);
+    *flag = 0;
+    vmon_error_clear();
+    return vmon_cli_parse(&cli, argc, argv, o, flag);
+}
+
+DEF_TEST(cli_parse_sets_keys_and_names_options_as_typed)
+{
+    struct vmon_options o;
+    int flag;
+
+    char *good[] = { "prog", "-c", "test:///default", "--interval=5s", "--flag", NULL };
+    EXPECT(cli_parse(&o, &flag, 5, good) == VMON_CLI_GO_ON);
+    EXPECT_STR("test:///default", o.uri);
+    EXPECT_EQ_DBL(5, o.interval, 0);
+    EXPECT(flag == 1);
+    vmon_options_clear(&o);
+
+    /* the message goes to stderr and stays the last error */
+    char *bad_key[] = { "prog", "--interval", "soon", NULL };
+    EXPECT(cli_parse(&o, &flag, 3, bad_key) == 2);
+    EXPECT_STR("--interval: 'soon' is not a duration (examples: 30, 30s, 5m, 1h)", vmon_error_last());
+    vmon_options_clear(&o);
+
+    char *bad_own[] = { "prog", "-b", "x", NULL };
+    EXPECT(cli_parse(&o, &flag, 3, bad_own) == 2);
+    EXPECT_STR("--bad: 'x' will never do", vmon_error_last());
+    vmon_options_clear(&o);
+
+    char *stray[] = { "prog", "-x", "extra", NULL };
+    EXPECT(cli_parse(&o, &flag, 3, stray) == 2);
+    EXPECT_STR("unexpected argument 'extra'", vmon_error_last());
+    vmon_options_clear(&o);
+
+    char *unknown[] = { "prog", "--colour", NULL };
+    EXPECT(cli_parse(&o, &flag, 2, unknown) == 2);    /* getopt's message and the usage */
+    vmon_options_clear(&o);
+
+    char *help[] = { "prog", "-x", "--help", "extra", NULL };
+    EXPECT(cli_parse(&o, &flag, 4, help) == 0);      /* before the stray argument counts */
+    EXPECT(flag == 1);
+    vmon_options_clear(&o);
+}
+
 int
 main(void)
 {
@@ -149,6 +255,8 @@ main(void)
     RUN_TEST(options_parse_and_report_the_key);
     RUN_TEST(literal_names_are_exact);
     RUN_TEST(connection_switches);
+    RUN_TEST(polling_keys_refused_with_virtmond);
+    RUN_TEST(cli_parse_sets_keys_and_names_options_as_typed);
     RUN_TEST(action_check_refuses_before_acting);
     RUN_TEST(event_queue_keeps_order_and_drops_oldest);
     return TAP_END();

@@ -1,0 +1,70 @@
+/*
+ * The parts of one poll (vmon_collect), each in its own file.  Only the
+ * collection's own files include this.
+ */
+#ifndef VMON_COLLECT_PRIV_H
+#define VMON_COLLECT_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libvirt/libvirt.h>
+
+#include "vmon-collect.h"
+#include "vmon-domxml.h"
+#include "vmon-snapshot.h"
+
+/* vmon-bulk.c: virDomainListGetStats and what its records say. */
+/* Learn which of VMON_WANTED_GROUPS the driver fills (sets caps->probed). */
+void vmon_bulk_probe(virConnectPtr conn, struct vmon_caps *caps);
+/*
+ * The groups for doms (NULL-terminated), into the records in out (count of
+ * them, matched by UUID).  0, or -1 with err saying why.
+ */
+int vmon_bulk_collect(struct vmon_caps *caps, unsigned groups, virDomainPtr *doms,
+                      struct vmon_domain *out, size_t count, char *err, size_t errlen);
+
+/* vmon-gaps.c: what the stats leave out. */
+/* Disk paths, MACs and vCPU counts the stats did not give, from the domain's XML. */
+void vmon_gaps_fill_from_xml(struct vmon_domain *dom, const struct vmon_domxml *xml);
+/* Name the groups an active domain lacks in dom->partial_groups (bulk: the groups asked in bulk). */
+void vmon_gaps_mark_partial(const struct vmon_caps *caps, unsigned bulk,
+                            const struct vmon_domxml *xml, struct vmon_domain *dom);
+
+/* vmon-slice.c: one worker's share of the domains, on a thread of its own. */
+struct vmon_slice;
+/* count domains from doms, xml and identity (name, UUID, id... copied), with caps copied. */
+struct vmon_slice *vmon_slice_new(const struct vmon_caps *caps, virDomainPtr *doms,
+                                  struct vmon_domxml **xml, const struct vmon_domain *identity,
+                                  size_t count);
+/* Collect on a new thread (on this one when no thread can be made). */
+void vmon_slice_start(struct vmon_slice *s);
+/*
+ * true when the slice finished by deadline (monotonic), *finished saying
+ * when; otherwise the slice is abandoned and frees itself whenever its
+ * stuck call returns: the caller must not touch it again.
+ */
+bool vmon_slice_wait(struct vmon_slice *s, double deadline, double *finished);
+/* Why a finished slice failed, or NULL. */
+const char *vmon_slice_error(const struct vmon_slice *s);
+/* Move a finished slice's records into dst and what it learned into caps; frees s. */
+void vmon_slice_take(struct vmon_slice *s, struct vmon_caps *caps, struct vmon_domain *dst);
+
+/* vmon-xmlcache.c: each domain's parsed XML, kept across polls. */
+struct vmon_xmlcache;
+struct vmon_xmlcache *vmon_xmlcache_new(void);
+void vmon_xmlcache_free(struct vmon_xmlcache *x);
+/* Drop every entry (a new connection). */
+void vmon_xmlcache_forget(struct vmon_xmlcache *x);
+/* The domain changed (any thread): its XML is fetched again next time. */
+void vmon_xmlcache_invalidate(struct vmon_xmlcache *x, const unsigned char uuid[16]);
+/*
+ * xml[i]: the XML of doms[i] (identity[i] its UUID), fetched when not kept
+ * or stale, NULL when libvirt gave none; the cache keeps the references.
+ * Entries of domains not among these are dropped.
+ */
+void vmon_xmlcache_fetch(struct vmon_xmlcache *x, virDomainPtr *doms,
+                         const struct vmon_domain *identity, size_t count,
+                         struct vmon_domxml **xml);
+
+#endif
