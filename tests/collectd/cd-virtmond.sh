@@ -13,9 +13,11 @@
 #   - virtmond stopped: the loss is logged once and notified once, no
 #     values meanwhile; a guest paused while virtmond is away is notified
 #     once virtmond is back (inferred from its polls); values and the event
-#     stream resume;
+#     stream resume; every lifecycle notification comes once, as the
+#     direct plugin's do;
 #   - libvirtd killed under virtmond: logged once as virtmond's, and its
-#     return once.
+#     return once; libvirtd frozen under virtmond: the stall logged once,
+#     its end too, no read overruns.
 
 . "${srcdir:-.}/tests/collectd/cd-lib.sh"
 
