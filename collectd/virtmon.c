@@ -41,8 +41,7 @@ vmon_cd_config_cb(oconfig_item_t *ci)
 static char via[1200];          /* "" or " through virtmond at PATH" */
 static char who[1200];          /* "" or "virtmond at PATH is " */
 
-/* A snapshot saying virtmond is out of reach (common/vmon-feed.c) has its
- * reason after this; any other is virtmond's own, about libvirt. */
+/* the feed's reason for a lost virtmond starts so; the log line says it once */
 #define UNREACHABLE_PREFIX "virtmond: "
 
 static void
@@ -52,11 +51,12 @@ report_health(const struct vmon_snapshot *snap)
     const char *uri = snap->uri ? snap->uri : (cfg.opts.uri ? cfg.opts.uri : "default URI");
 
     if (cfg.opts.source == VMON_SOURCE_VIRTMOND) {
-        if (!snap->health.connected
-            && strncmp(why, UNREACHABLE_PREFIX, strlen(UNREACHABLE_PREFIX)) == 0) {
+        if (snap->health.collector_lost) {
             /* nothing is known of libvirt meanwhile: its complaint stays as it was */
+            if (strncmp(why, UNREACHABLE_PREFIX, strlen(UNREACHABLE_PREFIX)) == 0)
+                why += strlen(UNREACHABLE_PREFIX);
             c_complain_once(LOG_ERR, &reach_complaint, "virtmon plugin: not connected to virtmond: %s",
-                            why + strlen(UNREACHABLE_PREFIX));
+                            why);
             return;
         }
         c_release(LOG_NOTICE, &reach_complaint, "virtmon plugin: connected to %s",

@@ -125,6 +125,7 @@ publish_unreachable(struct feed *f, const char *why)
     snap->taken = vmon_now_mono();
     snap->taken_wall = time(NULL);
     snap->health.connected = false;
+    snap->health.collector_lost = true;
     snap->health.last_error = vmon_strdup(msg);
     if (f->latest)
         snap->uri = vmon_strdup(f->latest->uri);
