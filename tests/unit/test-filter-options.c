@@ -65,6 +65,17 @@ DEF_TEST(options_parse_and_report_the_key)
     EXPECT(vmon_options_set(&o, "interval", "5 minutes") < 0);
     EXPECT(strstr(vmon_error_last(), "interval:") == vmon_error_last());
     EXPECT(vmon_options_set(&o, "interval", "-3") < 0);
+    EXPECT(vmon_options_set(&o, "interval", "0") < 0);
+    EXPECT_STR("interval: '0' must be a positive duration", vmon_error_last());
+    EXPECT(vmon_options_set(&o, "interval", "1e308") < 0);
+    EXPECT_STR("interval: '1e308' is out of range (1ms to 30d)", vmon_error_last());
+    EXPECT(vmon_options_set(&o, "shutdown-timeout", "1e-9") < 0);
+    EXPECT_STR("shutdown-timeout: '1e-9' is out of range (1ms to 30d)", vmon_error_last());
+    EXPECT(vmon_options_set(&o, "window", "30d") == 0);
+    EXPECT_EQ_DBL(30 * 86400, o.window, 0);
+    EXPECT(vmon_options_set(&o, "timeout", "1ms") == 0);
+    EXPECT_EQ_DBL(0.001, o.timeout, 0);
+    EXPECT_EQ_DBL(30, o.interval, 0);                         /* the refused values left it */
     EXPECT(vmon_options_set(&o, "workers", "99") < 0);
     EXPECT(strstr(vmon_error_last(), "out of range") != NULL);
     EXPECT(vmon_options_set(&o, "allow-actions", "start,explode") < 0);
