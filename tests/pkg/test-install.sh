@@ -122,6 +122,14 @@ if ! (cd "$T/src/virtmon" && dpkg-buildpackage -us -uc -b) >"$T/build.log" 2>&1;
     exit 1
 fi
 ok 0 "dpkg-buildpackage -us -uc -b builds ${PACKAGES[*]} ($(($(date +%s) - started)) s)"
+if command -v lintian >/dev/null 2>&1; then
+    lintian "$T"/src/*.changes >"$T/lintian.log" 2>&1
+    sed 's/^/# lintian: /' "$T/lintian.log"
+    ! grep -q '^[EW]: ' "$T/lintian.log"
+    ok $? "lintian: no error, no warning ($(grep -c '^[EW]: ' "$T/lintian.log") found)"
+elif [ "${VMON_SYS_REQUIRE:-0}" = 1 ]; then
+    bail "VMON_SYS_REQUIRE=1 but lintian is missing"
+fi
 debs=()
 for p in "${PACKAGES[@]}"; do
     f=$(ls "$T/src/${p}"_*.deb 2>/dev/null | head -n 1)
@@ -428,8 +436,12 @@ for f in /etc/virtmon /var/lib/virtmon-agentx /run/virtmon \
     /etc/systemd/system/multi-user.target.wants/virtmon-agentx.service; do
     [ -e "$f" ] || [ -L "$f" ] && left="$left $f"
 done
+# deb-systemd-helper's records, dpkg's own, anything under /etc/systemd
+left="$left $(find /var/lib/systemd/deb-systemd-helper-enabled /var/lib/systemd/deb-systemd-helper-masked \
+    /etc/systemd/system /var/lib/dpkg/info -name '*virtmon*' 2>/dev/null | tr '\n' ' ')"
+left=$(echo $left)
 [ -z "$left" ]
-ok $? "after the purge no file of the packages, /etc/virtmon, state or enablement link is left (left:${left:- none})"
+ok $? "after the purge no file of the packages, /etc/virtmon, state, enablement link or dpkg record is left (left: ${left:-none})"
 ! getent passwd virtmon >/dev/null && ! getent group virtmon >/dev/null
 ok $? "after the purge the user and group virtmon are gone"
 
