@@ -31,7 +31,7 @@ UNITDIR=/lib/systemd/system
 DROPIN_NAME=virtmon-pkg-test.conf
 TEST_URI=test:///default
 # test:///default's one domain; every process sees the same fixed values
-DOMAIN=test
+DOMAIN="test"
 
 n=0 failed=0
 ok() {    # ok STATUS DESCRIPTION
