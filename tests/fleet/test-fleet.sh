@@ -124,13 +124,13 @@ if [ "$got" = "$HOSTS" ]; then
 	ok "PromQL counts $got hosts, $(($(date +%s) - t0)) s after the start"
 else
 	nok "PromQL counts '$got' hosts, want $HOSTS"
-	tail -3 "$CD_DIR/central.log" "$CD_DIR/hv01.log" "$CD_DIR/prometheus.log" >&2
+	tail -n 3 "$CD_DIR/central.log" "$CD_DIR/hv01.log" "$CD_DIR/prometheus.log" >&2
 fi
 want=$(for k in $(seq 1 "$HOSTS"); do printf 'hv-%02d\n' "$k"; done)
 hosts=$(cd_promql 'count by (instance) (collectd_virtmon_virt_cpu_total_total)' |
 	jq -r '.data.result[].metric.instance' | LC_ALL=C sort)
 [ "$hosts" = "$want" ] && ok "the hosts are hv-01 .. hv-$(printf %02d "$HOSTS")" ||
-	nok "hosts: $(echo $hosts), want hv-01 .. hv-$HOSTS"
+	nok "hosts: ${hosts//$'\n'/ }, want hv-01 .. hv-$HOSTS"
 # Shut-off domains have no CPU time.
 Q='count(collectd_virtmon_virt_cpu_total_total)'
 n_want=$((HOSTS * (running + paused)))
