@@ -14,8 +14,9 @@
 #   - the central collectd dispatches as many value lists per interval as
 #     the hypervisors send (20 times what hv-01 writes to its csv), none
 #     rejected.
-# And measures the central collectd's CPU per interval (/proc/PID/stat) and
-# its value lists per interval, printed on a line starting "# fleet:".
+# And measures the central collectd's CPU (/proc/PID/stat), value lists and
+# write queue per interval, and hv-01's collectd and virtmond CPU, printed on
+# a line starting "# fleet:" (bench/RESULTS.md has runs of it).
 #
 # VMON_FLEET_HOSTS (20), VMON_FLEET_DOMAINS (4 per host) and
 # VMON_FLEET_SECONDS (10, the measuring window) change the size;
