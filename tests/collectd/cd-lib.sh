@@ -47,9 +47,10 @@ cd_fail() {
 
 cd_cleanup() {
 	local pid
-	for pid in "${CD_PIDS[@]}"; do
-		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	done
+	# All at once: a collectd takes up to a second to stop, and a test may
+	# run dozens.
+	for pid in "${CD_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+	for pid in "${CD_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
 	cd_libvirtd_stop
 	if [ -n "$CD_DIR" ] && [ "${VMON_CD_KEEP:-0}" != 1 ]; then
 		rm -rf "$CD_DIR"
@@ -297,6 +298,83 @@ cd_wait_grep() {
 	for i in $(seq 1 $(( t * 10 ))); do
 		grep -Eq -- "$re" "$file" 2>/dev/null && return 0
 		sleep 0.1
+	done
+	return 1
+}
+
+# ---- loopback ports and a real Prometheus ------------------------------------
+
+CD_PORTS=
+CD_PROM_PORT=
+
+# cd_free_port VAR: a loopback port no TCP or UDP socket listens on, and not
+# one this test was given already, into VAR (set here, not in $(...), so
+# that the list of given ports survives).
+cd_free_port() {
+	local p
+	for _ in $(seq 1 50); do
+		p=$((20000 + RANDOM % 20000))
+		case " $CD_PORTS " in *" $p "*) continue ;; esac
+		if command -v ss >/dev/null 2>&1; then
+			ss -Hlnut | grep -q ":$p\b" && continue
+		else
+			(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
+		fi
+		CD_PORTS="$CD_PORTS $p"
+		printf -v "$1" %s "$p"
+		return 0
+	done
+	cd_hard "no free port"
+}
+
+# Skip unless Prometheus, curl and collectd's write_prometheus (with the
+# libraries Debian's collectd-core only suggests) are there; copies the plugin.
+cd_prometheus_setup() {
+	local missing
+	command -v prometheus >/dev/null 2>&1 || cd_skip "no prometheus (Debian: prometheus)"
+	command -v curl >/dev/null 2>&1 || cd_skip "no curl"
+	cd_add_plugin write_prometheus
+	missing=$(ldd "$CD_SYS_PLUGINDIR/write_prometheus.so" 2>/dev/null | awk '/not found/ { print $1 }' | tr '\n' ' ')
+	[ -z "$missing" ] || cd_skip "write_prometheus.so lacks $missing(Debian: libmicrohttpd12 libprotobuf-c1)"
+}
+
+# cd_prometheus_start HOST:PORT...: Prometheus scraping those write_prometheus
+# ports every second, its API on 127.0.0.1:$CD_PROM_PORT, its storage in
+# $CD_DIR/prom.  honor_labels keeps the host name write_prometheus exports as
+# `instance`; without it Prometheus renames that label exported_instance and
+# sets instance to the scraped address, one value for every host behind it.
+cd_prometheus_start() {
+	local t
+	cd_free_port CD_PROM_PORT
+	{
+		cat <<EOF
+global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: collectd
+    honor_labels: true
+    static_configs:
+      - targets:
+EOF
+		for t; do echo "        - '$t'"; done
+	} >"$CD_DIR/prometheus.yml"
+	prometheus --config.file="$CD_DIR/prometheus.yml" --web.listen-address="127.0.0.1:$CD_PROM_PORT" \
+		--storage.tsdb.path="$CD_DIR/prom" >"$CD_DIR/prometheus.log" 2>&1 &
+	CD_PIDS+=("$!")
+}
+
+# The JSON answer of Prometheus's query API to PromQL $1.
+cd_promql() {
+	curl -sf --max-time 5 "http://127.0.0.1:$CD_PROM_PORT/api/v1/query" --data-urlencode "query=$1"
+}
+
+# cd_promql_wait QUERY [SECONDS]: wait (default 30 s) for QUERY to return at
+# least one series; prints the answer.
+cd_promql_wait() {
+	local got
+	for _ in $(seq 1 $(( ${2:-30} * 2 ))); do
+		got=$(cd_promql "$1") && grep -q '"result":\[{' <<<"$got" && { echo "$got"; return 0; }
+		sleep 0.5
 	done
 	return 1
 }
