@@ -27,16 +27,12 @@ for b in "$D" "$FETCH"; do [ -x "$b" ] || { echo "ERROR: $b not built"; exit 99;
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/vmon-subs.XXXXXX") || exit 99
 dpid=
-cleanup() {
-    [ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-    rm -rf "$dir"
-}
-trap cleanup EXIT
+trap '[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid"; rm -rf "$dir"' EXIT
 
 ok() { echo "ok - $*"; }
 nok() { echo "not ok - $*"; fail=1; }
 check() {   # check WHAT WANT GOT
-    if [ "$2" = "$3" ]; then ok "$1 = $3"; else nok "$1: want '$2', got '$3'"; fi
+    [ "$2" = "$3" ] && ok "$1 = $3" || nok "$1: want '$2', got '$3'"
 }
 
 eval "$("$GEN" 4 "$dir/t.xml")" || { echo "ERROR: gen-test-xml.sh failed"; exit 99; }
