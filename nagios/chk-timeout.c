@@ -126,6 +126,9 @@ chk_timeout_arm(double seconds, int state, const char *what)
 
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_alarm;
+    /* the handler returns only while the result is written: let that
+     * write carry on rather than fail with EINTR and cut the output */
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGALRM, &sa, NULL);
     /* the main thread, whichever thread libvirt or the core start later */
