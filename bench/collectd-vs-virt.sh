@@ -4,7 +4,8 @@
 #
 # For each plugin, one collectd daemon at a time (so libvirtd's CPU can be
 # told apart): CPU seconds per read of collectd and of libvirtd from
-# /proc/PID/stat over READS reads, and the value lists (and data-source
+# /proc/PID/stat over READS reads (and of virtmond, for virtmon reading
+# virtmond: Source "virtmond"), and the value lists (and data-source
 # values) dispatched per read, counted through collectd's unixsock LISTVAL.
 # libvirtd's idle CPU with the same guests and no client is measured first
 # and subtracted.  No writer is loaded: what is measured is the plugin and
@@ -112,11 +113,12 @@ EOF
 }
 
 RESULTS=
-# measure NAME ID: start collectd NAME, wait until every guest is reported,
-# then READS seconds of CPU; appends "NAME coll_s lvd_s lists values reads
-# seconds", reads counted as changes of ID, a counter that grows every read.
+# measure NAME ID [VIRTMOND_PID]: start collectd NAME, wait until every
+# guest is reported, then READS seconds of CPU; appends "NAME coll_s lvd_s
+# lists values reads seconds virtmond_s", reads counted as changes of ID, a
+# counter that grows every read; virtmond_s is 0 without a virtmond.
 measure() {
-	local name=$1 id=$2 pid lvd c0 l0 t0 c1 l1 t1 i n counts perf_pid= sampler reads
+	local name=$1 id=$2 vd=${3:-} pid lvd c0 l0 t0 c1 l1 t1 v0=0 v1=0 i n counts perf_pid= sampler reads
 	cd_collectd_start "$name"
 	eval "pid=\$CD_PID_$name"
 	for i in $(seq 1 600); do
@@ -136,8 +138,10 @@ measure() {
 	sample_reads "$name" "$id" >"$CD_DIR/$name.reads" &
 	sampler=$!
 	c0=$(cpu_of "$pid") l0=$(cpu_of "$lvd") t0=$(sys_now)
+	[ -z "$vd" ] || v0=$(cpu_of "$vd")
 	sleep "$READS"
 	c1=$(cpu_of "$pid") l1=$(cpu_of "$lvd") t1=$(sys_now)
+	[ -z "$vd" ] || v1=$(cpu_of "$vd")
 	kill "$sampler"
 	wait "$sampler" 2>/dev/null
 	reads=$(grep -v '^ *$' "$CD_DIR/$name.reads" | uniq | wc -l)
@@ -151,21 +155,21 @@ measure() {
 		grep 'above its read interval\|read-function .* took' "$CD_DIR/$name.log" | tail -n 3 >&2
 	fi
 	cd_collectd_stop "$name"
-	RESULTS+="$name $(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }') $(awk -v a="$l0" -v b="$l1" 'BEGIN { print b - a }') $counts $reads $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"$'\n'
+	RESULTS+="$name $(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }') $(awk -v a="$l0" -v b="$l1" 'BEGIN { print b - a }') $counts $reads $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') $(awk -v a="$v0" -v b="$v1" 'BEGIN { print b - a }')"$'\n'
 }
 
 # ---- the runs -----------------------------------------------------------------------
 bench_conf virtmon "$CD_DIR/plugins" <<EOF
 LoadPlugin virtmon
 <Plugin virtmon>
-  Connection "$SYS_URI"
+  Source "libvirt:$SYS_URI"
   Include "vmt-bench-*"
 </Plugin>
 EOF
 bench_conf compat "$CD_DIR/plugins" <<EOF
 LoadPlugin virtmon
 <Plugin virtmon>
-  Connection "$SYS_URI"
+  Source "libvirt:$SYS_URI"
   Include "vmt-bench-*"
   CompatVirtPlugin true
 </Plugin>
@@ -189,22 +193,35 @@ idle=$(awk -v a="$l0" -v b="$(cpu_of "$lvd")" -v s="$(sys_since "$t0")" 'BEGIN {
 measure virtmon "$CD_HOST/virtmon-vmt-bench-01/virt_cpu_total"
 measure compat vmt-bench-01/virt/virt_cpu_total
 measure virtso vmt-bench-01/virt/virt_cpu_total
+# virtmon reading virtmond, which alone polls libvirt: virtmond's CPU is
+# the feed's too.  virtmond runs only while measured, so that its polls are
+# no load on the other runs' libvirtd.
+cd_virtmond_start "$SYS_URI" --include 'vmt-bench-*'
+bench_conf feed "$CD_DIR/plugins" <<EOF
+LoadPlugin virtmon
+<Plugin virtmon>
+  Source "virtmond:$CD_VSOCK"
+</Plugin>
+EOF
+measure feed "$CD_HOST/virtmon-vmt-bench-01/virt_cpu_total" "$CD_VIRTMOND_PID"
+kill "$CD_VIRTMOND_PID" && wait "$CD_VIRTMOND_PID"
 
 # ---- report -------------------------------------------------------------------------
 echo "# $GUESTS idle TCG guests, Interval 1, $READS s per run; libvirtd idle: $idle CPU s/s (subtracted)"
 awk -v idle="$idle" '
-	NF == 7 {
+	NF == 8 {
 		reads = $6; secs = $7
 		c[$1] = $2 / reads; l[$1] = ($3 - idle * secs) / reads; if (l[$1] < 0) l[$1] = 0
+		v[$1] = $8 / reads
 		lists[$1] = $4; vals[$1] = $5
-		printf "%-8s %2d reads in %4.1f s: collectd %.2f CPU s = %.4f s/read, libvirtd %.2f CPU s = %.4f s/read, total %.4f s/read; %5d value lists (%5d values) per read\n",
-			$1, reads, secs, $2, c[$1], $3, l[$1], c[$1] + l[$1], $4, $5
+		printf "%-8s %2d reads in %4.1f s: collectd %.2f CPU s = %.4f s/read, virtmond %.4f s/read, libvirtd %.2f CPU s = %.4f s/read, total %.4f s/read; %5d value lists (%5d values) per read\n",
+			$1, reads, secs, $2, c[$1], v[$1], $3, l[$1], c[$1] + v[$1] + l[$1], $4, $5
 	}
 	END {
 		if (!("virtso" in c) || c["virtso"] + l["virtso"] <= 0) { print "no virt.so figures"; exit 1 }
 		for (r in c) {
 			if (r == "virtso") continue
-			rc = c[r] / c["virtso"]; rt = (c[r] + l[r]) / (c["virtso"] + l["virtso"])
+			rc = c[r] / c["virtso"]; rt = (c[r] + v[r] + l[r]) / (c["virtso"] + l["virtso"])
 			rv = vals[r] / vals["virtso"]
 			# parenthesised: a bare ">" in printf arguments is a redirection
 			printf("%-8s vs virt.so: collectd %.2fx (target <= 0.25: %s), total %.2fx (target <= 0.4: %s), values %.2fx (target >= 1: %s)\n",

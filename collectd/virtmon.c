@@ -9,6 +9,7 @@
  */
 #include "vmon-cd-plugin.h"
 
+#include <string.h>
 #include <time.h>
 
 #include "vmon-source.h"
@@ -21,6 +22,7 @@ static uint64_t last_seq;
 static cdtime_t read_interval;
 static c_complain_t conn_complaint = C_COMPLAIN_INIT_STATIC;
 static c_complain_t stale_complaint = C_COMPLAIN_INIT_STATIC;
+static c_complain_t reach_complaint = C_COMPLAIN_INIT_STATIC;
 
 static int
 vmon_cd_config_cb(oconfig_item_t *ci)
@@ -28,6 +30,46 @@ vmon_cd_config_cb(oconfig_item_t *ci)
     if (!cfg.seen && !cfg.failed)
         vmon_cd_config_init(&cfg);
     return vmon_cd_config_read(&cfg, ci) < 0 ? -1 : 0;
+}
+
+/*
+ * What the read callback says about where its data comes from: each trouble
+ * logged once until it ends, and its end logged once (collectd's
+ * c_complain/c_release).  Reading virtmond adds a trouble of its own,
+ * virtmond out of reach, besides virtmond's libvirt connection.
+ */
+static char via[1200];          /* "" or " through virtmond at PATH" */
+static char who[1200];          /* "" or "virtmond at PATH is " */
+
+/* the feed's reason for a lost virtmond starts so; the log line says it once */
+#define UNREACHABLE_PREFIX "virtmond: "
+
+static void
+report_health(const struct vmon_snapshot *snap)
+{
+    const char *why = snap->health.last_error ? snap->health.last_error : "unknown error";
+    const char *uri = snap->uri ? snap->uri : (cfg.opts.uri ? cfg.opts.uri : "default URI");
+
+    if (cfg.opts.source == VMON_SOURCE_VIRTMOND) {
+        if (snap->health.collector_lost) {
+            /* nothing is known of libvirt meanwhile: its complaint stays as it was */
+            if (strncmp(why, UNREACHABLE_PREFIX, strlen(UNREACHABLE_PREFIX)) == 0)
+                why += strlen(UNREACHABLE_PREFIX);
+            c_complain_once(LOG_ERR, &reach_complaint, "virtmon plugin: not connected to virtmond: %s",
+                            why);
+            return;
+        }
+        c_release(LOG_NOTICE, &reach_complaint, "virtmon plugin: connected to %s",
+                  vmon_source_describe(source));
+    }
+    /* Logged once until it recovers; returning an error would only make
+     * collectd back off and report later once libvirt is back. */
+    if (!snap->health.connected)
+        c_complain_once(LOG_ERR, &conn_complaint, "virtmon plugin: %snot connected to libvirt (%s): %s",
+                        who, uri, why);
+    else
+        c_release(LOG_NOTICE, &conn_complaint, "virtmon plugin: %sconnected to libvirt (%s)", who,
+                  uri);
 }
 
 static int
@@ -39,28 +81,17 @@ vmon_cd_read(user_data_t *ud)
     struct vmon_snapshot *snap = vmon_source_snapshot(source);
     if (!snap)
         return 0;            /* the first poll has not finished yet */
-    if (!snap->health.connected) {
-        /* Logged once until it recovers; returning an error would only make
-         * collectd back off and report later once libvirt is back. */
-        c_complain_once(LOG_ERR, &conn_complaint,
-                        "virtmon plugin: %s is not connected to libvirt (%s): %s",
-                        vmon_source_describe(source),
-                        snap->uri ? snap->uri : (cfg.opts.uri ? cfg.opts.uri : "default URI"),
-                        snap->health.last_error ? snap->health.last_error : "unknown error");
-    } else {
-        c_release(LOG_NOTICE, &conn_complaint, "virtmon plugin: connected to libvirt (%s)",
-                  snap->uri ? snap->uri : "default URI");
-    }
+    report_health(snap);
     /* A poll stuck in libvirt (a hung guest monitor, a frozen libvirtd)
      * leaves the last snapshot in place; say so once, dispatch nothing. */
     double age = vmon_now_mono() - snap->taken;
     double limit = 3 * CDTIME_T_TO_DOUBLE(read_interval) + 5;
     if (age > limit)
         c_complain_once(LOG_WARNING, &stale_complaint,
-                        "virtmon plugin: no new data from libvirt for %.0f s; "
-                        "values resume when its poll returns", age);
+                        "virtmon plugin: no new data from libvirt%s for %.0f s; "
+                        "values resume when its poll returns", via, age);
     else if (snap->seq != last_seq)
-        c_release(LOG_NOTICE, &stale_complaint, "virtmon plugin: libvirt answers again");
+        c_release(LOG_NOTICE, &stale_complaint, "virtmon plugin: libvirt answers again%s", via);
     /* The same snapshot twice would repeat values at a later time stamp and
      * turn every counter's rate into zero-then-double. */
     if (snap->seq != last_seq) {
@@ -127,6 +158,10 @@ vmon_cd_init(void)
     if (!source) {
         ERROR("virtmon plugin: %s", vmon_error_last());
         return -1;
+    }
+    if (cfg.opts.source == VMON_SOURCE_VIRTMOND) {
+        snprintf(via, sizeof(via), " through %s", vmon_source_describe(source));
+        snprintf(who, sizeof(who), "%s is ", vmon_source_describe(source));
     }
     wait_first_snapshot(read_interval);
     if (cfg.opts.source == VMON_SOURCE_VIRTMOND)

@@ -116,6 +116,17 @@ read_format(const oconfig_item_t *ci, struct vmon_cd_format *fmt, size_t max, bo
     return 0;
 }
 
+/*
+ * Connection is virt.so's spelling of the libvirt URI, kept so its blocks
+ * move over unchanged; with Source "virtmond" it is the URI virtmond must
+ * be polling.  Two URIs in one block would leave the last one silently.
+ */
+static int
+two_uris(const char *key)
+{
+    return fail(key, "Source \"libvirt:URI\" and Connection both name the libvirt URI; keep one");
+}
+
 static const struct {
     const char *key;
     unsigned group;
@@ -140,10 +151,18 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
 
     if (ci->children_num > 0)
         return fail(ci->key, "is not a block");
-    if (strcasecmp(ci->key, "Source") == 0)
-        return get_string(ci, &s) < 0 ? -1 : core_option(cfg, ci, "source", s);
-    if (strcasecmp(ci->key, "Connection") == 0)
+    if (strcasecmp(ci->key, "Source") == 0) {
+        if (get_string(ci, &s) < 0 || core_option(cfg, ci, "source", s) < 0)
+            return -1;
+        cfg->source_uri = strncmp(s, "libvirt:", 8) == 0;
+        return cfg->source_uri && cfg->connection_set ? two_uris(ci->key) : 0;
+    }
+    if (strcasecmp(ci->key, "Connection") == 0) {
+        cfg->connection_set = true;
+        if (cfg->source_uri)
+            return two_uris(ci->key);
         return get_string(ci, &s) < 0 ? -1 : core_option(cfg, ci, "uri", s);
+    }
     if (strcasecmp(ci->key, "Include") == 0 || strcasecmp(ci->key, "Exclude") == 0) {
         if (get_strings(ci, words, VMON_ARRAY_SIZE(words), &n) < 0)
             return -1;
@@ -160,6 +179,7 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
         return 0;
     }
     if (strcasecmp(ci->key, "Timeout") == 0) {
+        cfg->timeout_set = true;
         if (get_seconds(ci, &secs) < 0)
             return -1;
         snprintf(num, sizeof(num), "%.3f", secs);
@@ -192,7 +212,7 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
             cfg->groups &= ~switches[i].group;
         return 0;
     }
-    return fail(ci->key, "unknown option (known: Connection, Include, Exclude, Interval, "
+    return fail(ci->key, "unknown option (known: Source, Connection, Include, Exclude, Interval, "
                          "Timeout, Workers, HostnameFormat, PluginInstanceFormat, "
                          "CompatVirtPlugin, ReportNode, ReportVcpus, ReportDisks, "
                          "ReportInterfaces, ReportMemory, ReportPercent)");
@@ -223,6 +243,14 @@ vmon_cd_config_read(struct vmon_cd_config *cfg, oconfig_item_t *ci)
 int
 vmon_cd_config_finish(struct vmon_cd_config *cfg)
 {
+    /* The core refuses Workers with virtmond itself; Timeout it keeps for
+     * one-shot reads of virtmond (the checks), which a plugin never makes:
+     * here it would be silently ignored, so it is refused as well. */
+    if (cfg->timeout_set && cfg->opts.source == VMON_SOURCE_VIRTMOND) {
+        ERROR("virtmon plugin: option \"Timeout\": not with Source \"virtmond\": virtmond "
+              "polls libvirt, and its own --timeout decides this");
+        return -1;
+    }
     /* virt.so's defaults in compat mode, so its identifiers come out unchanged;
      * otherwise everything stays under the hypervisor's own host name. */
     if (!cfg->host_format_set) {

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libvirt/libvirt.h>
 
 static const char *const field_names[] = { "none", "name", "uuid", "hostname" };
 _Static_assert(sizeof(field_names) / sizeof(field_names[0]) == VMON_CD_FIELD__N, "field names");
@@ -300,17 +299,9 @@ vmon_cd_unit_scale(enum vmon_unit unit, const char *type, double *mul, unsigned 
 enum vmon_cd_severity
 vmon_cd_lifecycle_severity(int event, int detail, int state)
 {
-    /*
-     * A guest whose QEMU died (killed, or aborted: libvirt sends STOPPED
-     * with detail FAILED and leaves it shut off, reason "crashed"), or that
-     * crashed and was stopped for it (on_crash destroy: STOPPED/CRASHED), is
-     * shut off like one shut down on purpose, yet it failed.  The CRASHED
-     * event itself comes only from a guest panic device.
-     */
-    if (event == VMON_LIFECYCLE_CRASHED || state == VMON_STATE_CRASHED)
-        return VMON_CD_SEVERITY_FAILURE;
-    if (event == VMON_LIFECYCLE_STOPPED &&
-        (detail == VIR_DOMAIN_EVENT_STOPPED_FAILED || detail == VIR_DOMAIN_EVENT_STOPPED_CRASHED))
+    /* a guest whose QEMU died is shut off like one shut down on purpose,
+     * yet it failed */
+    if (vmon_lifecycle_failed(event, detail) || state == VMON_STATE_CRASHED)
         return VMON_CD_SEVERITY_FAILURE;
     switch (state) {
     case VMON_STATE_PAUSED:

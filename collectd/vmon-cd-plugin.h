@@ -23,6 +23,9 @@ struct vmon_cd_config {
     bool instance_format_set;
     unsigned groups;               /* enum vmon_cd_group bits switched on */
     bool compat;
+    bool source_uri;               /* Source "libvirt:URI" named one */
+    bool connection_set;           /* Connection did */
+    bool timeout_set;              /* Timeout: how we would poll libvirt */
     bool seen;                     /* a <Plugin virtmon> block was read */
     bool failed;                   /* ...and something in it was wrong */
 };

@@ -130,14 +130,24 @@ state_changed(struct emitter *e, int old_state, int old_reason, const struct vmo
 }
 
 void
-vmon_told_add(struct vmon_told *t, const unsigned char uuid[16])
+vmon_told_add_at(struct vmon_told *t, const unsigned char uuid[16], time_t when)
 {
     if (t->n >= VMON_TOLD_MAX) {
         t->overflow = true;
+        if (when > t->overflow_when)
+            t->overflow_when = when;
         return;
     }
     t->uuid = vmon_realloc_array(t->uuid, t->n + 1, sizeof(*t->uuid));
-    memcpy(t->uuid[t->n++], uuid, 16);
+    t->when = vmon_realloc_array(t->when, t->n + 1, sizeof(*t->when));
+    memcpy(t->uuid[t->n], uuid, 16);
+    t->when[t->n++] = when;
+}
+
+void
+vmon_told_add(struct vmon_told *t, const unsigned char uuid[16])
+{
+    vmon_told_add_at(t, uuid, 0);
 }
 
 void
@@ -145,13 +155,34 @@ vmon_told_clear(struct vmon_told *t)
 {
     t->n = 0;
     t->overflow = false;
+    t->overflow_when = 0;
+}
+
+void
+vmon_told_forget_before(struct vmon_told *t, time_t since)
+{
+    size_t kept = 0;
+
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->when[i] < since)
+            continue;
+        memmove(t->uuid[kept], t->uuid[i], 16);
+        t->when[kept++] = t->when[i];
+    }
+    t->n = kept;
+    if (t->overflow && t->overflow_when < since) {
+        t->overflow = false;
+        t->overflow_when = 0;
+    }
 }
 
 void
 vmon_told_free(struct vmon_told *t)
 {
     free(t->uuid);
+    free(t->when);
     t->uuid = NULL;
+    t->when = NULL;
     vmon_told_clear(t);
 }
 

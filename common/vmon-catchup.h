@@ -21,6 +21,7 @@
 #include "vmon-snapshot.h"
 
 #include <stddef.h>
+#include <time.h>
 
 /*
  * The domains a real event told of since `before` was taken: inferring
@@ -30,11 +31,20 @@
 #define VMON_TOLD_MAX 4096
 struct vmon_told {
     unsigned char (*uuid)[16];
+    time_t *when;                  /* the event's wall-clock time, 0 unknown */
     size_t n;
     bool overflow;
+    time_t overflow_when;          /* the latest event left out */
 };
 void vmon_told_add(struct vmon_told *t, const unsigned char uuid[16]);
+void vmon_told_add_at(struct vmon_told *t, const unsigned char uuid[16], time_t when);
 void vmon_told_clear(struct vmon_told *t);   /* empty again, for the next snapshot */
+/*
+ * Keep only what was told at or after `since` (wall-clock seconds): for a
+ * snapshot taken at `since` by someone else (virtmond), an event that
+ * arrived before the snapshot did may still be newer than its contents.
+ */
+void vmon_told_forget_before(struct vmon_told *t, time_t since);
 void vmon_told_free(struct vmon_told *t);
 
 typedef void (*vmon_catchup_emit_fn)(void *opaque, const struct vmon_event *ev);

@@ -91,6 +91,14 @@ vmon_lifecycle_state(int event, int detail)
     }
 }
 
+bool
+vmon_lifecycle_failed(int event, int detail)
+{
+    return event == VMON_LIFECYCLE_CRASHED ||
+           (event == VMON_LIFECYCLE_STOPPED &&
+            (detail == VMON_STOPPED_CRASHED || detail == VMON_STOPPED_FAILED));
+}
+
 /*
  * A ring buffer under a mutex, plus a pipe that holds one byte while the
  * ring is not empty: the writer is libvirt's event thread, the reader a

@@ -49,6 +49,18 @@ const char *vmon_lifecycle_detail_name(int event, int detail);  /* "booted" */
 /* The state a lifecycle event leaves the domain in. */
 int vmon_lifecycle_state(int event, int detail);
 
+/* libvirt's virDomainEventStoppedDetailType numbers that mean a failure */
+enum {
+    VMON_STOPPED_CRASHED = 2,
+    VMON_STOPPED_FAILED = 5,
+};
+/*
+ * Whether the event says the guest failed: it crashed (a panic device), or
+ * it stopped because its QEMU died (FAILED: killed or aborted, left shut off
+ * with reason "crashed") or because it crashed (on_crash destroy).
+ */
+bool vmon_lifecycle_failed(int event, int detail);
+
 struct vmon_event_queue;
 struct vmon_event_queue *vmon_event_queue_new(size_t capacity);
 void vmon_event_queue_free(struct vmon_event_queue *q);

@@ -125,6 +125,7 @@ publish_unreachable(struct feed *f, const char *why)
     snap->taken = vmon_now_mono();
     snap->taken_wall = time(NULL);
     snap->health.connected = false;
+    snap->health.collector_lost = true;
     snap->health.last_error = vmon_strdup(msg);
     if (f->latest)
         snap->uri = vmon_strdup(f->latest->uri);
@@ -268,7 +269,10 @@ fetch_once(struct feed *f)
             vmon_catchup_events(f->prev, snap, "seen by virtmond's polls", &f->told, push, f);
         f->stream_up_at_prev = f->stream_up;
         f->epoch_at_prev = f->stream_epoch;
-        vmon_told_clear(&f->told);
+        /* virtmond took this poll before we fetched it: an event the
+         * stream brought meanwhile may be newer than the poll's contents,
+         * and forgetting it would infer it again after a gap */
+        vmon_told_forget_before(&f->told, snap->taken_wall);
         pthread_mutex_unlock(&f->lock);
         vmon_snapshot_ref(snap);
         vmon_snapshot_unref(f->prev);
@@ -305,7 +309,7 @@ stream_line(struct feed *f, char *line)
     if (ev.type != VMON_EVENT_LIFECYCLE)
         return;
     pthread_mutex_lock(&f->lock);
-    vmon_told_add(&f->told, ev.uuid);
+    vmon_told_add_at(&f->told, ev.uuid, ev.when);
     push(f, &ev);
     pthread_mutex_unlock(&f->lock);
 }

@@ -91,6 +91,14 @@ vmon_parse_duration(const char *text, double *seconds)
         vmon_error_set("'%s' must be a positive duration", text);
         return -1;
     }
+    /*
+     * Below a millisecond a poll loop would spin; beyond 30 days no setting
+     * means anything, and 1e308 s would overflow every clock it is added to.
+     */
+    if (v < 0.001 || v > 30 * 86400) {
+        vmon_error_set("'%s' is out of range (1ms to 30d)", text);
+        return -1;
+    }
     *seconds = v;
     return 0;
 }

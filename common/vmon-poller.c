@@ -20,6 +20,9 @@
 _Static_assert((int) VMON_STATE_RUNNING == (int) VIR_DOMAIN_RUNNING, "state numbers follow libvirt");
 _Static_assert((int) VMON_STATE_PMSUSPENDED == (int) VIR_DOMAIN_PMSUSPENDED, "state numbers follow libvirt");
 _Static_assert((int) VMON_LIFECYCLE_CRASHED == (int) VIR_DOMAIN_EVENT_CRASHED, "event numbers follow libvirt");
+_Static_assert((int) VMON_STOPPED_CRASHED == (int) VIR_DOMAIN_EVENT_STOPPED_CRASHED &&
+               (int) VMON_STOPPED_FAILED == (int) VIR_DOMAIN_EVENT_STOPPED_FAILED,
+               "stop details follow libvirt");
 
 struct action_record {
     unsigned char uuid[16];

@@ -118,6 +118,10 @@ struct vmon_node {
 /* The agent's own health, for the faces that report it. */
 struct vmon_health {
     bool connected;
+    /* a face reading virtmond lost virtmond itself: nothing is known of
+     * libvirt meanwhile (connected is false, last_error says why); never
+     * on the wire, the reader sets it */
+    bool collector_lost;
     uint64_t polls;
     uint64_t poll_errors;
     uint64_t reconnects;

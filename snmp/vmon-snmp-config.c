@@ -34,24 +34,12 @@
 
 #include <string.h>
 
+#include "vmon-conf-keys.h"
 #include "vmon-util.h"
 
-struct key_map {
-    const char *token;        /* as written in virtmon.conf */
-    const char *core_key;     /* vmon_options_set()'s name; NULL = ours */
-    const char *help;
-};
-
-static const struct key_map keys[] = {
+/* The agent's own keys; the ones virtmond.conf takes too are vmon_conf_keys. */
+static const struct vmon_conf_key keys[] = {
     { "source", "source", "libvirt[:URI]|virtmond[:PATH]" },
-    { "uri", "uri", "URI" },
-    { "interval", "interval", "DURATION" },
-    { "window", "window", "DURATION" },
-    { "domainInclude", "include", "PATTERN[,PATTERN...]" },
-    { "domainExclude", "exclude", "PATTERN[,PATTERN...]" },
-    { "allowActions", "allow-actions", "start,shutdown,reboot,reset,destroy,suspend,resume|all|none" },
-    { "shutdownTimeout", "shutdown-timeout", "DURATION" },
-    { "workers", "workers", "N" },
     { "compat", NULL, "yes|no" },
     { "agentXDirect", NULL, "yes|no" },
     { "answerCpus", NULL, "CPU[-CPU][,...]" },
@@ -84,24 +72,41 @@ fail(const char *token, const char *why)
     vmon_snmp.config_failed = true;
 }
 
+/*
+ * net-snmp matches tokens without regard to case and hands over the token as
+ * written: one that is not exactly a key ("Interval") is refused here, or it
+ * would be silently ignored.
+ */
+static void
+fail_unknown(const char *token)
+{
+    vmon_conf_key_unknown(token, keys, VMON_ARRAY_SIZE(keys));
+    config_perror(vmon_error_last());
+    vmon_snmp.config_failed = true;
+}
+
 static void
 parse_removed(const char *token, char *line)
 {
     for (size_t i = 0; i < VMON_ARRAY_SIZE(removed); i++)
-        if (strcmp(token, removed[i].token) == 0)
+        if (strcmp(token, removed[i].token) == 0) {
             fail(token, removed[i].instead);
+            return;
+        }
+    fail_unknown(token);
 }
 
 static void
 parse_line(const char *token, char *line)
 {
-    const struct key_map *k = NULL;
+    const struct vmon_conf_key *k = vmon_conf_key_find(keys, VMON_ARRAY_SIZE(keys), token);
 
-    for (size_t i = 0; i < VMON_ARRAY_SIZE(keys); i++)
-        if (strcmp(token, keys[i].token) == 0)
-            k = &keys[i];
     if (!k)
-        return;     /* cannot happen: net-snmp only calls us for our tokens */
+        k = vmon_conf_key_find(vmon_conf_keys, vmon_conf_nkeys, token);
+    if (!k) {
+        fail_unknown(token);
+        return;
+    }
 
     /* net-snmp hands over the rest of the line; surrounding blanks are noise */
     while (*line == ' ' || *line == '\t')
@@ -129,14 +134,8 @@ parse_line(const char *token, char *line)
             vmon_snmp.agentx_direct = b;
         return;
     }
-    if (vmon_options_set(&vmon_snmp.opts, k->core_key, line) < 0) {
-        /* the core names its own key ("allow-actions: ..."); name ours instead */
-        const char *why = vmon_error_last();
-        size_t kl = strlen(k->core_key);
-        if (strncmp(why, k->core_key, kl) == 0 && why[kl] == ':' && why[kl + 1] == ' ')
-            why += kl + 2;
-        fail(token, why);
-    }
+    if (vmon_conf_key_set(&vmon_snmp.opts, k, line) < 0)
+        fail(token, vmon_error_last());
 }
 
 void
@@ -144,6 +143,9 @@ vmon_snmp_config_register(void)
 {
     for (size_t i = 0; i < VMON_ARRAY_SIZE(keys); i++)
         register_config_handler(VMON_SNMP_APP, keys[i].token, parse_line, NULL, keys[i].help);
+    for (size_t i = 0; i < vmon_conf_nkeys; i++)
+        register_config_handler(VMON_SNMP_APP, vmon_conf_keys[i].token, parse_line, NULL,
+                                vmon_conf_keys[i].help);
     for (size_t i = 0; i < VMON_ARRAY_SIZE(removed); i++)
         register_config_handler(VMON_SNMP_APP, removed[i].token, parse_removed, NULL, NULL);
 }

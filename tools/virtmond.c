@@ -8,12 +8,11 @@
  * It always runs in the foreground, as a systemd Type=simple service or
  * under any supervisor; there is no fork-and-detach mode to get wrong.
  * Signals: SIGTERM and SIGINT stop it cleanly (socket and pidfile
- * removed); SIGHUP is ignored (nothing to reload: options are arguments).
+ * removed); SIGHUP is ignored (a changed configuration file needs a restart).
  * They are blocked in every thread and taken by sigtimedwait() in
  * daemon_serve(), so no handler runs at all.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "virtmond-config.h"
 #include "vmon-serve.h"
 #include "vmon-source.h"
 #include "vmon-util.h"
@@ -43,51 +43,6 @@ static void
 log_line(const char *line)
 {
     log_msg("%s", line);
-}
-
-static void
-usage(FILE *out)
-{
-    fprintf(out,
-            "Usage: virtmond [OPTION]...\n"
-            "Poll libvirt and serve the latest snapshot, events and actions on a local\n"
-            "socket, for every face given 'source virtmond' (the SNMP agent, collectd's\n"
-            "plugin, the checks' and virtmon-dump's --source virtmond:PATH).  Runs in\n"
-            "the foreground.\n\n"
-            "  -c, --connect URI         libvirt URI (default: libvirt's default)\n"
-            "  -i, --interval DURATION   time between polls (default 10s)\n"
-            "      --window DURATION     length of the min/avg/max window (default 1h)\n"
-            "      --include LIST        only domains matching these globs or UUIDs\n"
-            "      --exclude LIST        leave out domains matching these globs or UUIDs\n"
-            "      --workers N           concurrent bulk-stats calls (default: sized to host)\n"
-            "      --timeout DURATION    time a per-domain fallback call may take (default 5s)\n"
-            "      --allow-actions LIST  actions root may ask for on the socket: start,shutdown,\n"
-            "                            reboot,reset,destroy,suspend,resume, all or none\n"
-            "                            (default none)\n"
-            "      --shutdown-timeout DURATION\n"
-            "                            when an unanswered shutdown is called ignored (default 2m)\n"
-            "  -s, --socket PATH         where to listen (default %s)\n"
-            "      --socket-mode OCTAL   permissions of the socket (default 0660)\n"
-            "      --socket-group GROUP  group of the socket (default: the daemon's)\n"
-            "  -p, --pidfile PATH        write the process id there while running\n"
-            "  -f, --foreground          accepted for init scripts; always the case\n"
-            "  -n, --check               check the options, print \"configuration OK\", exit\n"
-            "  -h, --help                this help\n"
-            "  -V, --version             version\n",
-            VIRTMOND_SOCKET);
-}
-
-static int
-parse_mode(const char *text, mode_t *mode)
-{
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(text, &end, 8);
-
-    if (!*text || *end || errno || v > 0777 || text[0] == '-')
-        return -1;
-    *mode = (mode_t) v;
-    return 0;
 }
 
 static int
@@ -133,83 +88,6 @@ log_progress(struct vmon_source *src, struct vmon_server *server, char **last_er
     vmon_snapshot_unref(snap);
 }
 
-/* Options that set the core's keys as they are, and virtmond's own (key NULL). */
-enum {
-    OPT_WINDOW = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_WORKERS, OPT_TIMEOUT, OPT_MODE, OPT_GROUP,
-    OPT_ACTIONS, OPT_SHUTDOWN_TIMEOUT,
-};
-static const struct vmon_cli_option cli_options[] = {
-    { "connect", required_argument, 'c', "uri" },
-    { "interval", required_argument, 'i', "interval" },
-    { "window", required_argument, OPT_WINDOW, "window" },
-    { "include", required_argument, OPT_INCLUDE, "include" },
-    { "exclude", required_argument, OPT_EXCLUDE, "exclude" },
-    { "workers", required_argument, OPT_WORKERS, "workers" },
-    { "timeout", required_argument, OPT_TIMEOUT, "timeout" },
-    { "allow-actions", required_argument, OPT_ACTIONS, "allow-actions" },
-    { "shutdown-timeout", required_argument, OPT_SHUTDOWN_TIMEOUT, "shutdown-timeout" },
-    { "socket", required_argument, 's', NULL },
-    { "socket-mode", required_argument, OPT_MODE, NULL },
-    { "socket-group", required_argument, OPT_GROUP, NULL },
-    { "pidfile", required_argument, 'p', NULL },
-    { "foreground", no_argument, 'f', NULL },
-    { "check", no_argument, 'n', NULL },
-    { "help", no_argument, 'h', NULL },
-    { "version", no_argument, 'V', NULL },
-};
-
-/* What the command line asks for. */
-struct daemon_args {
-    struct vmon_options opts;      /* the source's */
-    const char *socket_path;
-    const char *pidfile;
-    mode_t mode;
-    gid_t gid;
-    bool check_only;
-};
-
-/* One of virtmond's own options: VMON_CLI_GO_ON or VMON_CLI_BAD. */
-static int
-own_option(void *ctx, int c, const char *arg)
-{
-    struct daemon_args *a = ctx;
-
-    switch (c) {
-    case 's': a->socket_path = arg; break;
-    case 'p': a->pidfile = arg; break;
-    case 'n': a->check_only = true; break;
-    case OPT_MODE:
-        if (parse_mode(arg, &a->mode) < 0) {
-            vmon_error_set("'%s' is not an octal mode (0000..0777)", arg);
-            return VMON_CLI_BAD;
-        }
-        break;
-    case OPT_GROUP:
-        return vmon_parse_group(arg, &a->gid) == 0 ? VMON_CLI_GO_ON : VMON_CLI_BAD;
-    }
-    return VMON_CLI_GO_ON;   /* -f: always in the foreground anyway */
-}
-
-/* The command line into a: VMON_CLI_GO_ON, or the status to exit with. */
-static int
-parse_args(int argc, char **argv, struct daemon_args *a)
-{
-    static const struct vmon_cli cli = {
-        "virtmond", "c:i:s:p:fnhV", cli_options, VMON_ARRAY_SIZE(cli_options), usage, own_option,
-    };
-
-    *a = (struct daemon_args) { .socket_path = VIRTMOND_SOCKET, .mode = 0660, .gid = (gid_t) -1 };
-    vmon_options_init(&a->opts);
-    /* a daemon: nobody is there to type a password (core default, said again) */
-    a->opts.interactive_auth = false;
-    int status = vmon_cli_parse(&cli, argc, argv, &a->opts, a);
-    if (status == VMON_CLI_GO_ON && !*a->socket_path) {
-        fprintf(stderr, "virtmond: --socket: empty path\n");
-        status = 2;
-    }
-    return status;
-}
-
 /*
  * Blocked before any thread exists, so every thread inherits the mask and
  * only daemon_serve()'s sigtimedwait() takes them.
@@ -235,7 +113,7 @@ struct daemon {
 
 /* The source, the server on its socket, the pidfile: 0, or the status to exit with. */
 static int
-daemon_start(struct daemon *d, struct daemon_args *a)
+daemon_start(struct daemon *d, struct virtmond_config *a)
 {
     /* acting needs a read-write connection; polling alone does not */
     a->opts.readwrite = a->opts.allowed_actions != 0;
@@ -244,6 +122,13 @@ daemon_start(struct daemon *d, struct daemon_args *a)
         log_msg("%s", vmon_error_last());
         return 2;
     }
+    if (a->file)
+        log_msg("configuration read from %s", a->file);
+    else
+        log_msg("no %s: defaults and options only", VIRTMOND_CONF);
+    char *what = virtmond_config_describe(a);
+    log_msg("%s", what);
+    free(what);
     d->server = vmon_server_start(d->src, a->socket_path, a->mode, a->gid);
     if (!d->server) {
         log_msg("%s", vmon_error_last());
@@ -273,7 +158,7 @@ daemon_serve(struct daemon *d, const sigset_t *sigs)
             break;
         }
         if (sig == SIGHUP)
-            log_msg("SIGHUP ignored: nothing to reload (options are command-line arguments)");
+            log_msg("SIGHUP ignored: restart virtmond to apply a changed configuration");
         log_progress(d->src, d->server, &last_error);
     }
     free(last_error);
@@ -291,12 +176,12 @@ daemon_stop(struct daemon *d)
 int
 main(int argc, char **argv)
 {
-    struct daemon_args args;
+    struct virtmond_config args;
     struct daemon d = { 0 };
     sigset_t sigs;
 
     vmon_malloc_for_daemon();
-    int status = parse_args(argc, argv, &args);
+    int status = virtmond_config_parse(&args, argc, argv);
     if (status == VMON_CLI_GO_ON && args.check_only) {
         printf("configuration OK\n");
         status = 0;
@@ -308,6 +193,6 @@ main(int argc, char **argv)
             daemon_serve(&d, &sigs);
         daemon_stop(&d);
     }
-    vmon_options_clear(&args.opts);
+    virtmond_config_clear(&args);
     return status;
 }

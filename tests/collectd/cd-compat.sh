@@ -38,12 +38,7 @@ EOF
 
 cd_collectd_start theirs
 cd_collectd_start ours
-for who in theirs ours; do
-	cd_wait_value "$who" "vmt-cd-b/virt/percent-virt_cpu_total" 20 >/dev/null || {
-		cat "$CD_DIR/$who.log" >&2
-		cd_hard "$who: no percent-virt_cpu_total for vmt-cd-b within 20 s"
-	}
-done
+cd_wait_runs vmt-cd-b/virt/percent-virt_cpu_total 20 theirs ours
 sleep 2
 cd_collectd_stop theirs
 cd_collectd_stop ours

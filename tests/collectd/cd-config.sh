@@ -14,7 +14,7 @@ expect_refused() {
 	{
 		echo 'LoadPlugin virtmon'
 		echo '<Plugin virtmon>'
-		echo '  Connection "test:///default"'
+		echo '  Source "libvirt:test:///default"'
 		cat
 		echo '</Plugin>'
 	} | cd_conf "bad$n"
@@ -45,7 +45,26 @@ expect_refused Timeout <<<'  Timeout 0'
 expect_refused Workers <<<'  Workers 1000'
 expect_refused Include <<<'  Include "web[1"'
 expect_refused Exclude <<<'  Exclude ""'
-expect_refused Connection <<<'  Connection "a" "b"'
+expect_refused Source <<<'  Source "a" "b"'
+expect_refused Source <<<'  Source "libvirtd"'
+expect_refused Source <<<'  Source "libvirt:"'
+expect_refused Source <<<'  Source "virtmond:run/virtmond.sock"'
+# Two spellings of one URI: virt.so's Connection and Source "libvirt:URI".
+expect_refused Connection <<<'  Connection "test:///default"'
+# virtmond polls for every face: how we would poll libvirt is not ours to
+# say, in either order.
+expect_refused Source <<EOF
+  Workers 2
+  Source "virtmond:/run/virtmon/virtmond.sock"
+EOF
+expect_refused Workers <<EOF
+  Source "virtmond:/run/virtmon/virtmond.sock"
+  Workers 2
+EOF
+expect_refused Timeout <<EOF
+  Source "virtmond"
+  Timeout 3
+EOF
 # One bad key among good ones still refuses the whole block.
 expect_refused ReportVcpus <<EOF
   ReportNode false
@@ -72,7 +91,7 @@ echo "ok $n - a second block is refused"
 cd_conf good <<EOF
 LoadPlugin virtmon
 <Plugin virtmon>
-  Connection "test:///default"
+  Source "libvirt:test:///default"
   Include "t*" "6695eb01-f6a4-8304-79aa-97f2502e193f"
   Exclude "nosuch*"
   Interval 1

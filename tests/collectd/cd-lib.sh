@@ -83,6 +83,78 @@ cd_add_plugin() {
 	cp "$CD_SYS_PLUGINDIR/$1.so" "$CD_DIR/plugins/" || cd_hard "cannot copy $1.so"
 }
 
+# cd_notify_sink NAME: collectd's exec plugin will hand run NAME's
+# notifications to a script that keeps each in a file of $CD_DIR/NAME.notif/
+# (headers "Severity: ...", meta data as "key: value", then the message).
+# Put the block it sets, $CD_SINK_CONF, in NAME's configuration.  exec
+# refuses to run anything as root, so the script runs as nobody.
+cd_notify_sink() {
+	local dir=$CD_DIR/$1.notif
+	cd_add_plugin exec
+	mkdir -p "$dir" && chmod 1777 "$dir" || cd_hard "mkdir $dir"
+	chmod 755 "$CD_DIR"
+	printf '#!/bin/sh\ncat >"$(mktemp "%s/n.XXXXXX")"\n' "$dir" >"$CD_DIR/$1.sink"
+	chmod 755 "$CD_DIR/$1.sink"
+	CD_SINK_CONF="LoadPlugin exec
+<Plugin exec>
+  NotificationExec \"nobody\" \"$CD_DIR/$1.sink\"
+</Plugin>"
+}
+
+# cd_conf_virtmon NAME SOURCE: run NAME with our plugin reading SOURCE
+# (Source's spelling) and its notifications kept by cd_notify_sink.
+cd_conf_virtmon() {
+	cd_notify_sink "$1"
+	cd_conf "$1" <<EOF
+$CD_SINK_CONF
+LoadPlugin virtmon
+<Plugin virtmon>
+  Source "$2"
+</Plugin>
+EOF
+}
+
+# cd_notifications NAME INSTANCE TYPE_INSTANCE: the files of run NAME's
+# notifications for that plugin instance and type instance, oldest first.
+cd_notifications() {
+	local f
+	for f in $(ls -tr "$CD_DIR/$1.notif"/n.* 2>/dev/null); do
+		grep -q "^PluginInstance: $2\$" "$f" && grep -q "^TypeInstance: $3\$" "$f" && echo "$f"
+	done
+}
+
+# cd_expect_notification RUN DOMAIN UUID EVENT SEVERITY [N]: N (1)
+# notifications of run RUN for DOMAIN's EVENT within 10 s; the newest has
+# SEVERITY, virtmon's host, plugin and type, a message naming the domain
+# and the event, the domain's name and UUID as meta data.  Reports through
+# the calling test's note.
+cd_expect_notification() {
+	local run=$1 dom=$2 uuid=$3 event=$4 sev=$5 want=${6:-1} files f
+	for _ in $(seq 1 100); do
+		files=$(cd_notifications "$run" "$dom" "$event")
+		[ "$(wc -w <<<"$files")" -ge "$want" ] && break
+		sleep 0.1
+	done
+	if [ "$(wc -w <<<"$files")" != "$want" ]; then
+		note fail "$run: $dom $event: want $want notifications, got $(wc -w <<<"$files")"
+		return
+	fi
+	f=$(tail -n 1 <<<"$files")
+	grep -q "^Severity: $sev\$" "$f" && note ok "$run: $dom $event is $sev" ||
+		note fail "$run: $dom $event: $(grep '^Severity' "$f"), want $sev"
+	grep -q "^Host: $CD_HOST\$" "$f" && grep -q '^Plugin: virtmon$' "$f" && grep -q '^Type: domain_state$' "$f" &&
+		note ok "$run: $dom $event: host, plugin and type" ||
+		note fail "$run: $dom $event: identifier wrong: $(head -8 "$f" | tr '\n' ' ')"
+	grep -q "^Domain \"$dom\" $event" "$f" && note ok "$run: $dom $event: message names domain and event" ||
+		note fail "$run: $dom $event: message: $(tail -n 1 "$f")"
+	# exec passes meta data as "key: value" headers (collectd 5.12).
+	if grep -qi "^name: $dom\$" "$f" && grep -qi "^uuid: $uuid\$" "$f"; then
+		note ok "$run: $dom $event: meta name and uuid"
+	else
+		note fail "$run: $dom $event: meta name/uuid missing: $(tr '\n' '|' <"$f")"
+	fi
+}
+
 # cd_conf_head NAME [PLUGINDIR]: the head of every test's collectd.conf:
 # log to NAME.log, plugins from PLUGINDIR ($CD_DIR/plugins), one second
 # interval, no writer.
@@ -123,8 +195,15 @@ EOF
 }
 
 # Start collectd in the foreground (in the background of this shell).
+# Our copy of virtmon.so lives outside the build tree, so it is told where
+# the build's virtmon-poller.so is (make check says so already; a bench
+# run by hand may not).
 cd_collectd_start() {
 	local name=$1
+	if [ -z "${VIRTMON_MODULE_DIR:-}" ]; then
+		VIRTMON_MODULE_DIR=$(cd "${top_builddir:-.}/common/.libs" && pwd) || cd_hard "no common/.libs in the build"
+		export VIRTMON_MODULE_DIR
+	fi
 	# make check-valgrind: the daemon, and our plugin in it, under memcheck
 	# (invalid accesses; collectd unloads plugins before exit, so leaks
 	# cannot be told apart from its own)
@@ -180,6 +259,31 @@ cd_wait_value() {
 	return 1
 }
 
+# cd_wait_runs ID SECONDS RUN...: every RUN has written ID (cd_wait_value),
+# or the test cannot go on.
+cd_wait_runs() {
+	local id=$1 t=$2 run
+	shift 2
+	for run in "$@"; do
+		cd_wait_value "$run" "$id" "$t" >/dev/null || {
+			cat "$CD_DIR/$run.log" >&2
+			cd_hard "$run: no $id within $t s"
+		}
+	done
+}
+
+# cd_note ok|fail MESSAGE: one TAP line; CD_CHECKS and CD_BAD count them.
+CD_CHECKS=0 CD_BAD=0
+cd_note() {
+	CD_CHECKS=$((CD_CHECKS + 1))
+	if [ "$1" = ok ]; then
+		echo "ok $CD_CHECKS - $2"
+	else
+		CD_BAD=$((CD_BAD + 1))
+		echo "not ok $CD_CHECKS - $2"
+	fi
+}
+
 # The log of run $1 says a read of virtmon took longer than its interval
 # (collectd 5.12: "read-function of the `virtmon' plugin took 1.6 seconds,
 # which is above its read interval"); prints the first such line.
@@ -227,7 +331,7 @@ EOF
 	CD_LIBVIRTD_PID=$!
 	CD_LIBVIRTD_SOCK=$base/run/libvirt/libvirt-sock
 	CD_URI="test+unix:///default?socket=$CD_LIBVIRTD_SOCK"
-	for i in $(seq 1 100); do
+	for _ in $(seq 1 100); do
 		if [ -S "$CD_LIBVIRTD_SOCK" ] && virsh -q -c "$CD_URI" list >/dev/null 2>&1; then
 			cd_libvirtd_hold
 			return 0
@@ -250,6 +354,17 @@ cd_libvirtd_hold() {
 	kill -0 "$CD_HOLD_PID" 2>/dev/null || cd_hard "virsh event could not hold a connection"
 }
 
+# libvirtd gone at once, as after a crash (the holder goes too: a new
+# libvirtd starts from the pristine test:///default).
+cd_libvirtd_kill() {
+	kill -9 "$CD_LIBVIRTD_PID"
+	wait "$CD_LIBVIRTD_PID" 2>/dev/null
+	CD_LIBVIRTD_PID=
+	kill "$CD_HOLD_PID" 2>/dev/null
+	wait "$CD_HOLD_PID" 2>/dev/null
+	CD_HOLD_PID=
+}
+
 cd_libvirtd_stop() {
 	[ -z "${CD_HOLD_PID:-}" ] || { kill "$CD_HOLD_PID" 2>/dev/null; wait "$CD_HOLD_PID" 2>/dev/null; }
 	CD_HOLD_PID=
@@ -262,6 +377,29 @@ cd_libvirtd_stop() {
 
 cd_virsh() {
 	timeout 30 virsh -q -c "$CD_URI" "$@"
+}
+
+# ---- virtmond ---------------------------------------------------------------
+
+# cd_virtmond_start URI [OPTION...]: virtmond polling URI every second on
+# $CD_VSOCK (its pid in CD_VIRTMOND_PID, its log $CD_DIR/virtmond.log),
+# serving by the time this returns.
+cd_virtmond_start() {
+	local uri=$1 fetch=${top_builddir:-.}/tests/unit/wire-fetch
+	shift
+	CD_VSOCK=$CD_DIR/virtmond/virtmond.sock
+	[ -x "${top_builddir:-.}/tools/virtmond" ] && [ -x "$fetch" ] ||
+		cd_hard "tools/virtmond and tests/unit/wire-fetch must be built"
+	"${top_builddir:-.}/tools/virtmond" -c "$uri" -i 1 -s "$CD_VSOCK" "$@" >>"$CD_DIR/virtmond.log" 2>&1 &
+	CD_VIRTMOND_PID=$!
+	CD_PIDS+=("$CD_VIRTMOND_PID")
+	for _ in $(seq 1 100); do
+		"$fetch" "$CD_VSOCK" >/dev/null 2>&1 && return 0
+		kill -0 "$CD_VIRTMOND_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$CD_DIR/virtmond.log" >&2
+	cd_hard "virtmond did not serve on $CD_VSOCK"
 }
 
 # ---- types.db --------------------------------------------------------------

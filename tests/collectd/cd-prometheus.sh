@@ -34,7 +34,7 @@ LoadPlugin write_prometheus
 </Plugin>
 LoadPlugin virtmon
 <Plugin virtmon>
-  Connection "test:///default"
+  Source "libvirt:test:///default"
 </Plugin>
 EOF
 cd_collectd_start main

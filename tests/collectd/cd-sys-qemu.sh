@@ -6,7 +6,8 @@
 #     since the write), and percentages are plausible;
 #   - every value written sits in the data-source type types.db gives it;
 #   - suspending, resuming, destroying and starting a guest yields the
-#     notifications, and a killed QEMU a FAILURE;
+#     notifications, and a killed QEMU a FAILURE, also through virtmond
+#     (Source "virtmond:PATH", its event stream);
 #   - a libvirtd restart under a running collectd: no crash, values return;
 #   - a guest whose QEMU is stopped (hung) never makes a read overrun;
 #   - CompatVirtPlugin covers every identifier Debian's virt.so writes with
@@ -36,7 +37,7 @@ LoadPlugin rrdtool
 </Plugin>
 LoadPlugin virtmon
 <Plugin virtmon>
-  Connection "$SYS_URI"
+  Source "libvirt:$SYS_URI"
   Include "vmt-cd-*"
 </Plugin>
 EOF
@@ -160,21 +161,35 @@ cd_check_types main 60
 cd_check_types compat 40
 
 # ---- notifications and a libvirtd restart, collectd running ----------------------
+# "feed" reads the same guests through virtmond, the host's one libvirt
+# client: its notifications come from virtmond's event stream.
+cd_virtmond_start "$SYS_URI"
+cd_conf feed <<EOF
+LoadPlugin virtmon
+<Plugin virtmon>
+  Source "virtmond:$CD_VSOCK"
+  Include "vmt-cd-*"
+</Plugin>
+EOF
 cd_collectd_start main
+cd_collectd_start feed
 cd_wait_grep 'virtmon plugin .*: polling' "$CD_DIR/main.log" 10 || cd_hard "restart of main"
+cd_wait_runs "$CD_HOST/virtmon-vmt-cd-q2/domain_state" 20 feed
 # libvirt's own account, for the log when a notification is missing.
 timeout 300 virsh -c "$SYS_URI" event --all --loop --timestamp >"$CD_DIR/events.log" 2>&1 &
 CD_PIDS+=("$!")
-# notified SEVERITY EVENT [DETAIL]: collectd logged that notification for vmt-cd-q2.
+# notified SEVERITY EVENT [DETAIL]: both runs logged that notification for vmt-cd-q2.
 notified() {
-	local re="Notification: severity = $1, .*plugin_instance = vmt-cd-q2, type = domain_state, type_instance = $2, message = .*\\(${3:-[^)]*}\\)"
-	if cd_wait_grep "$re" "$CD_DIR/main.log" 15; then
-		note ok "$1 notification: vmt-cd-q2 $2 ${3:-}"
-	else
-		note fail "no $1 notification: vmt-cd-q2 $2 ${3:-}"
-		grep 'Notification' "$CD_DIR/main.log" >&2
-		cat "$CD_DIR/events.log" >&2
-	fi
+	local re="Notification: severity = $1, .*plugin_instance = vmt-cd-q2, type = domain_state, type_instance = $2, message = .*\\(${3:-[^)]*}\\)" run
+	for run in main feed; do
+		if cd_wait_grep "$re" "$CD_DIR/$run.log" 15; then
+			note ok "$run: $1 notification: vmt-cd-q2 $2 ${3:-}"
+		else
+			note fail "$run: no $1 notification: vmt-cd-q2 $2 ${3:-}"
+			grep 'Notification' "$CD_DIR/$run.log" >&2
+			cat "$CD_DIR/events.log" >&2
+		fi
+	done
 }
 # "polling" is logged when the poll thread starts; its connection, and with
 # it the event callbacks, come a moment later.  A suspend before that is no
@@ -219,6 +234,12 @@ for _ in $(seq 1 200); do
 done
 cd_collectd_alive main && note ok "collectd survived the libvirtd restart" || note fail "collectd died"
 [ "$ok" = 1 ] && note ok "values returned after the libvirtd restart" || note fail "no values after the restart"
+f=$(cd_csv_file feed "$CD_HOST/virtmon-vmt-cd-q1/virt_cpu_total") || cd_hard "feed: no values of vmt-cd-q1"
+before=$(wc -l <"$f")
+for _ in $(seq 1 100); do [ "$(wc -l <"$f")" -gt $((before + 2)) ] && break; sleep 0.1; done
+[ "$(wc -l <"$f")" -gt $((before + 2)) ] && note ok "feed: values through virtmond after the libvirtd restart" ||
+	note fail "feed: no values through virtmond after the libvirtd restart"
+cd_collectd_stop feed
 
 # ---- a hung guest: its QEMU stopped, reads still return in time -------------------
 # What issue 4 asks: the read callback never overruns its interval.  How

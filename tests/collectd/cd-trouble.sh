@@ -19,7 +19,7 @@ URI="test+unix:///default?socket=$CD_LIBVIRTD_SOCK"
 cd_conf main <<EOF
 LoadPlugin virtmon
 <Plugin virtmon>
-  Connection "$URI"
+  Source "libvirt:$URI"
 </Plugin>
 EOF
 
@@ -75,10 +75,7 @@ grep -Ei 'virtmon.*(error|warn)' "$log" | grep -v 'not connected' | grep -q . &&
 	note ok "no error logged for the vanished guest"
 
 # ---- 3. libvirtd killed and restarted ----------------------------------------------
-kill -9 "$CD_LIBVIRTD_PID"
-wait "$CD_LIBVIRTD_PID" 2>/dev/null
-CD_LIBVIRTD_PID=
-kill "$CD_HOLD_PID" 2>/dev/null
+cd_libvirtd_kill
 sleep 4
 cd_collectd_alive main && note ok "collectd survives libvirtd being killed" || cd_fail "collectd died with libvirtd"
 [ "$(count 'virtmon plugin: not connected to libvirt')" = 2 ] && note ok "the loss is logged once" ||

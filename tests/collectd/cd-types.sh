@@ -21,7 +21,7 @@ for mode in native compat; do
 	cd_conf "$mode" <<EOF
 LoadPlugin virtmon
 <Plugin virtmon>
-  Connection "test:///default"
+  Source "libvirt:test:///default"
   CompatVirtPlugin $([ $mode = compat ] && echo true || echo false)
 </Plugin>
 EOF

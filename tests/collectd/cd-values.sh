@@ -21,7 +21,7 @@ cd_virsh define "$FIX/dom-s.xml" >/dev/null || cd_hard "vmt-cd-s"
 cd_conf main <<EOF
 LoadPlugin virtmon
 <Plugin virtmon>
-  Connection "$CD_URI"
+  Source "libvirt:$CD_URI"
 </Plugin>
 EOF
 cd_collectd_start main
@@ -33,16 +33,7 @@ cd_wait_value main "$CD_HOST/virtmon-vmt-cd-b/percent-host_cpu" 20 >/dev/null ||
 sleep 1.5
 cd_collectd_stop main
 
-checks=0 bad=0
-note() {
-	checks=$((checks + 1))
-	if [ "$1" = ok ]; then
-		echo "ok $checks - $2"
-	else
-		bad=$((bad + 1))
-		echo "not ok $checks - $2"
-	fi
-}
+note() { cd_note "$@"; }
 
 # csv VALUE: column COL of the last line of identifier ID ("" when missing).
 csv() {
@@ -189,7 +180,7 @@ for dom in test vmt-cd-b; do
 done
 
 grep -Ei 'virtmon.*(error|warn)' "$CD_DIR/main.log" && note fail "errors or warnings in the log" || note ok "no errors or warnings logged"
-echo "1..$checks"
-[ "$bad" = 0 ] || cd_fail "$bad of $checks checks failed"
-[ "$checks" -ge 60 ] || cd_hard "only $checks checks ran"
+echo "1..$CD_CHECKS"
+[ "$CD_BAD" = 0 ] || cd_fail "$CD_BAD of $CD_CHECKS checks failed"
+[ "$CD_CHECKS" -ge 60 ] || cd_hard "only $CD_CHECKS checks ran"
 exit 0

@@ -1,14 +1,14 @@
 #!/bin/sh
-# The sample configurations in docs/nagios.md pass the daemons' own checks
-# (nagios4 -v, icinga2 daemon -C), a broken copy does not, and a real
-# Nagios 4 run executes the checks against libvirt's test driver and
-# records the states we expect in its status file.
+# The NMS configurations make install (and monitoring-plugins-virtmon)
+# installs pass the daemons' own checks (nagios4 -v, icinga2 daemon -C), a
+# broken copy does not, and a real Nagios 4 run executes the checks against
+# libvirt's test driver and records the states we expect in its status file.
 #
-# The snippets are taken from the document itself (blocks starting with
-# "# file: NAME"), so the document cannot drift from what is tested.
+# These are the very files installed: nagios/config/virtmon.cfg (Nagios
+# commands), nagios/icinga2/virtmon.conf (Icinga 2 CheckCommands) and the
+# samples in nagios/examples/; docs/nagios.md points at them.
 . "${srcdir:-$(dirname "$0")/../..}/tests/nagios/lib-nagios.sh"
 
-DOC=$srcdir/docs/nagios.md
 have_nagios=0 have_icinga=0
 command -v nagios4 >/dev/null 2>&1 && have_nagios=1
 command -v icinga2 >/dev/null 2>&1 && have_icinga=1
@@ -24,12 +24,12 @@ if [ $have_nagios = 0 ] && [ $have_icinga = 0 ]; then
 fi
 
 T=$TEST_TMP
-awk -v dir="$T" '/^```/ { if (out) { close(out); out = "" } next }
-     /^# file: / && !out { out = dir "/" $3; next }
-     out { print > out }' "$DOC"
-for f in virtmon-commands.cfg virtmon-services.cfg virtmon-commands.conf virtmon-objects.conf; do
-    [ -s "$T/$f" ] || { echo "Bail out! docs/nagios.md has no '# file: $f' block"; exit 99; }
-done
+# copies under the names used below (icinga2 reads them as its own user)
+cp "$srcdir/nagios/config/virtmon.cfg" "$T/virtmon-commands.cfg" &&
+    cp "$srcdir/nagios/examples/virtmon-services.cfg" "$T/virtmon-services.cfg" &&
+    cp "$srcdir/nagios/icinga2/virtmon.conf" "$T/virtmon-commands.conf" &&
+    cp "$srcdir/nagios/examples/virtmon-objects.conf" "$T/virtmon-objects.conf" ||
+    { echo "Bail out! cannot copy the NMS configurations from $srcdir/nagios"; exit 99; }
 PLUGINDIR=$(cd nagios && pwd)
 
 if [ $have_nagios = 1 ]; then
@@ -63,7 +63,7 @@ define contact {
 }
 EOF
     echo "\$USER1\$=$PLUGINDIR" >"$T/resource.cfg"
-    # interval_length=1: the doc's check_interval 5 means 5 seconds here
+    # interval_length=1: the samples' check_interval 5 means 5 seconds here
     cat >"$T/nagios.cfg" <<EOF
 log_file=$T/nagios.log
 cfg_file=$T/base.cfg
@@ -94,9 +94,9 @@ illegal_macro_output_chars=\`~\$&|'"<>
 EOF
     OUT=$(nagios4 -v "$T/nagios.cfg" 2>&1)
     printf '%s\n' "$OUT" | grep -q '^Total Errors: *0$' && printf '%s\n' "$OUT" | grep -q '^Total Warnings: *0$'
-    ok $? "nagios4 -v accepts the doc's commands and services: 0 errors, 0 warnings"
+    ok $? "nagios4 -v accepts virtmon.cfg's commands and the sample services: 0 errors, 0 warnings"
 
-    # The same with a service that names a command the doc does not define.
+    # The same with a service that names a command virtmon.cfg does not define.
     cp "$T/nagios.cfg" "$T/broken.cfg"
     printf 'define service {\n host_name test\n service_description x\n check_command check_virt_nosuch\n max_check_attempts 1\n check_interval 5\n retry_interval 1\n check_period 24x7\n contacts virtmon-admin\n notification_period 24x7\n}\n' >"$T/broken-extra.cfg"
     echo "cfg_file=$T/broken-extra.cfg" >>"$T/broken.cfg"
@@ -164,7 +164,7 @@ EOF
     r=$?
     printf '%s\n' "$OUT" | grep -E 'critical/|warning/' | sed 's/^/# /' 
     [ $r -eq 0 ] && printf '%s\n' "$OUT" | grep -q 'Finished validating the configuration'
-    ok $? "icinga2 daemon -C accepts the doc's CheckCommands and objects"
+    ok $? "icinga2 daemon -C accepts virtmon.conf's CheckCommands and the sample objects"
     printf '%s\n' "$OUT" | grep -q 'Instantiated 2 Services'
     ok $? "icinga2: the apply rules made 2 services for the sample host"
     sed 's/"--timeout" = {/"--timeout" = { nosuchattribute = 1;/' "$I/virtmon-commands.conf" >"$I/broken.conf"

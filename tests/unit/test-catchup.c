@@ -163,6 +163,25 @@ DEF_TEST(domains_with_a_real_event_are_skipped)
     vmon_snapshot_unref(b);
 }
 
+/* A snapshot taken at 100 keeps the events told at 100 and later. */
+DEF_TEST(told_forgets_only_what_a_snapshot_includes)
+{
+    struct vmon_told told = { 0 };
+    unsigned char uuid[16];
+    for (int i = 1; i <= 3; i++) {
+        memset(uuid, i, 16);
+        vmon_told_add_at(&told, uuid, 98 + i);
+    }
+    vmon_told_forget_before(&told, 100);
+    EXPECT_EQ_U64(2, told.n);
+    EXPECT_EQ_U64(2, told.uuid[0][0]);
+    EXPECT_EQ_U64(3, told.uuid[1][0]);
+    EXPECT_EQ_U64(101, (uint64_t) told.when[1]);
+    vmon_told_forget_before(&told, 102);
+    EXPECT_EQ_U64(0, told.n);
+    vmon_told_free(&told);
+}
+
 int
 main(void)
 {
@@ -171,5 +190,6 @@ main(void)
     RUN_TEST(appeared_vanished_and_restarted_domains);
     RUN_TEST(paused_on_the_way_up_or_down_is_no_event);
     RUN_TEST(domains_with_a_real_event_are_skipped);
+    RUN_TEST(told_forgets_only_what_a_snapshot_includes);
     return TAP_END();
 }

@@ -2,6 +2,7 @@
 
 #include "tap.h"
 #include "vmon-action.h"
+#include "vmon-conf-keys.h"
 #include "vmon-event.h"
 #include "vmon-options.h"
 #include "vmon-poller.h"
@@ -65,6 +66,17 @@ DEF_TEST(options_parse_and_report_the_key)
     EXPECT(vmon_options_set(&o, "interval", "5 minutes") < 0);
     EXPECT(strstr(vmon_error_last(), "interval:") == vmon_error_last());
     EXPECT(vmon_options_set(&o, "interval", "-3") < 0);
+    EXPECT(vmon_options_set(&o, "interval", "0") < 0);
+    EXPECT_STR("interval: '0' must be a positive duration", vmon_error_last());
+    EXPECT(vmon_options_set(&o, "interval", "1e308") < 0);
+    EXPECT_STR("interval: '1e308' is out of range (1ms to 30d)", vmon_error_last());
+    EXPECT(vmon_options_set(&o, "shutdown-timeout", "1e-9") < 0);
+    EXPECT_STR("shutdown-timeout: '1e-9' is out of range (1ms to 30d)", vmon_error_last());
+    EXPECT(vmon_options_set(&o, "window", "30d") == 0);
+    EXPECT_EQ_DBL(30 * 86400, o.window, 0);
+    EXPECT(vmon_options_set(&o, "timeout", "1ms") == 0);
+    EXPECT_EQ_DBL(0.001, o.timeout, 0);
+    EXPECT_EQ_DBL(30, o.interval, 0);                         /* the refused values left it */
     EXPECT(vmon_options_set(&o, "workers", "99") < 0);
     EXPECT(strstr(vmon_error_last(), "out of range") != NULL);
     EXPECT(vmon_options_set(&o, "allow-actions", "start,explode") < 0);
@@ -347,6 +359,37 @@ DEF_TEST(cli_parse_sets_keys_and_names_options_as_typed)
     vmon_options_clear(&o);
 }
 
+/* The files' shared keys: exact spelling, the core's checks, the token named by the caller. */
+DEF_TEST(conf_keys_map_tokens_to_core_keys)
+{
+    static const struct vmon_conf_key own[] = { { "socketMode", NULL, "OCTAL" } };
+    struct vmon_options o;
+    vmon_options_init(&o);
+
+    const struct vmon_conf_key *k = vmon_conf_key_find(vmon_conf_keys, vmon_conf_nkeys, "domainInclude");
+    EXPECT(k != NULL && strcmp(k->core_key, "include") == 0);
+    EXPECT(vmon_conf_key_find(vmon_conf_keys, vmon_conf_nkeys, "Interval") == NULL);
+    EXPECT(vmon_conf_key_find(vmon_conf_keys, vmon_conf_nkeys, "include") == NULL);   /* the core's name is no token */
+    EXPECT(vmon_conf_key_set(&o, k, "web*") == 0);
+    EXPECT(vmon_filter_match(o.filter, "web1", "x") && !vmon_filter_match(o.filter, "db1", "x"));
+    k = vmon_conf_key_find(vmon_conf_keys, vmon_conf_nkeys, "allowActions");
+    EXPECT(k && vmon_conf_key_set(&o, k, "explode") < 0);
+    EXPECT(strncmp(vmon_error_last(), "unknown action 'explode'", 24) == 0);   /* no "allow-actions: " */
+    k = vmon_conf_key_find(vmon_conf_keys, vmon_conf_nkeys, "interval");
+    EXPECT(k && vmon_conf_key_set(&o, k, "1e308") < 0);
+    EXPECT_STR("'1e308' is out of range (1ms to 30d)", vmon_error_last());
+
+    vmon_conf_key_unknown("Interval", own, 1);
+    EXPECT_STR("unknown key 'Interval' (keys are case-sensitive: did you mean 'interval'?)",
+               vmon_error_last());
+    vmon_conf_key_unknown("socketmode", own, 1);
+    EXPECT_STR("unknown key 'socketmode' (keys are case-sensitive: did you mean 'socketMode'?)",
+               vmon_error_last());
+    vmon_conf_key_unknown("colour", own, 1);
+    EXPECT_STR("unknown key 'colour'", vmon_error_last());
+    vmon_options_clear(&o);
+}
+
 int
 main(void)
 {
@@ -362,5 +405,6 @@ main(void)
     RUN_TEST(cli_parse_sets_keys_and_names_options_as_typed);
     RUN_TEST(action_check_refuses_before_acting);
     RUN_TEST(event_queue_keeps_order_and_drops_oldest);
+    RUN_TEST(conf_keys_map_tokens_to_core_keys);
     return TAP_END();
 }
