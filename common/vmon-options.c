@@ -94,19 +94,19 @@ vmon_parse_duration(const char *text, double *seconds)
     /*
      * Below a millisecond a poll loop would spin; beyond 30 days no setting
      * means anything, and 1e308 s would overflow every clock it is added to.
+     * The core's own keys have tighter bounds each (vmon_options_set).
      */
-    if (v < 0.001 || v > 30 * 86400) {
-        vmon_error_set("'%s' is out of range (1ms to 30d)", text);
-        return -1;
-    }
-    *seconds = v;
-    return 0;
+    return vmon_parse_duration_in(text, 0.001, 30 * 86400.0, seconds);
 }
 
-/* seconds as a range's end is written: "0.5 s", "1 h", "7 d" */
+/* seconds as a range's end is written: "1 ms", "0.5 s", "1 h", "7 d" */
 static void
 format_duration(char *buf, size_t size, double seconds)
 {
+    if (seconds < 0.1) {
+        snprintf(buf, size, "%g ms", seconds * 1000);
+        return;
+    }
     static const struct {
         double unit;
         const char *name;
