@@ -142,7 +142,8 @@ case_runs() {
         worst=$(awk -v a="$worst" -v b="$SECS" 'BEGIN { print (b > a ? b : a) }')
         if [ "$RC" -ne "$want_rc" ] || ! printf '%s\n' "$FIRST" | grep -Eq -- "$want_first" ||
             ! awk -v s="$SECS" -v l="$limit" 'BEGIN { exit !(s < l) }'; then
-            bad="run $((r + 1)): exit $RC after $SECS s: $FIRST"
+            # the host's state then, for telling a slow check from a stalled machine
+            bad="run $((r + 1)): exit $RC after $SECS s (load $(cut -d' ' -f1-3 /proc/loadavg)): $FIRST"
         fi
         r=$((r + 1))
     done
