@@ -36,6 +36,7 @@ struct vmon_options {
     bool interactive_auth;     /* let libvirt prompt on the terminal for credentials */
     struct vmon_filter *filter;
     const char *polling_key;   /* the first key set that only polling uses */
+    bool window_given;         /* window set by a key, not the default */
 };
 
 void vmon_options_init(struct vmon_options *o);
@@ -50,7 +51,10 @@ void vmon_options_copy(struct vmon_options *dst, const struct vmon_options *src)
  * client such as a check, which needs no event thread, callbacks or
  * keepalive), interactive-auth (yes lets libvirt prompt on the terminal;
  * no, the default, fails with a clear error instead of hanging a daemon).
- * Durations take s/m/h suffixes.  window, window-buckets, workers and
+ * Durations take ms/s/m/h/d suffixes and are bounded: interval 0.5 s..1 d,
+ * window interval..7 d, timeout 0.1 s..1 h, shutdown-timeout 1 s..1 d;
+ * workers 0..64, window-buckets 1..1440.  A value with a control
+ * character is refused.  window, window-buckets, workers and
  * shutdown-timeout decide how libvirt is polled: with source virtmond,
  * virtmond polls, so they are refused, whichever comes first.
  * Returns 0, or -1 with vmon_error_last() saying what was wrong with which key.
@@ -98,6 +102,8 @@ int vmon_cli_parse(const struct vmon_cli *cli, int argc, char **argv, struct vmo
 
 /* Parsers shared with the faces' own options. 0 or -1 (+ vmon_error_last()). */
 int vmon_parse_duration(const char *text, double *seconds);
+/* ... and within min..max seconds, else "'TEXT' is out of range 0.5 s..1 d". */
+int vmon_parse_duration_in(const char *text, double min, double max, double *seconds);
 int vmon_parse_bool(const char *text, bool *value);
 int vmon_parse_uint(const char *text, unsigned min, unsigned max, unsigned *value);
 /* A group by name or number (a socket's group). */

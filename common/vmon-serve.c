@@ -1,8 +1,10 @@
 /*
  * The server half of vmon-serve.h.
  *
- * One listening thread polls the socket and a self-pipe (written by
- * vmon_server_stop) and hands every accepted client to a short-lived
+ * One listening thread polls the socket, a self-pipe (written by
+ * vmon_server_stop and when the subscribers change) and every "events"
+ * subscriber's socket (so that one that went away is closed at once, not
+ * at the next event), and hands every accepted client to a short-lived
  * detached thread.  Why threads and not the listener itself: a client that
  * connects and then stalls (a check SIGSTOPped by its NMS, a `socat` left
  * open) would otherwise hold every other check for its whole timeout.  Each
@@ -45,12 +47,14 @@ struct vmon_server {
     dev_t dev;              /* of our socket file: stop unlinks only ours */
     ino_t ino;
     int listen_fd;
-    int wake[2];            /* self-pipe: readable means stop */
+    int wake[2];            /* self-pipe: readable means look again */
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t idle;
     unsigned clients;       /* client threads running */
     int subscribers[MAX_SUBSCRIBERS];   /* "events" clients' sockets, -1 free */
+    bool sub_eof[MAX_SUBSCRIBERS];      /* that one shut down its writing half */
+    bool stopping;          /* vmon_server_stop() called; the pipe says when */
     vmon_server_log_fn *act_log;        /* NULL: no actions on this socket */
 };
 
@@ -262,25 +266,83 @@ serve_last_action(struct vmon_server *s, int fd, const struct request *req)
         (void) vmon_fd_send_all(fd, "no-action\n", 10, vmon_now_mono() + REPLY_TIMEOUT);
 }
 
-/* Keep fd as an events subscriber; false (fd to close) when full. */
+/* Make the listener look again: a subscriber came or went, or stop. */
+static void
+wake_listener(struct vmon_server *s)
+{
+    /* a full pipe already holds a wake-up: nothing lost */
+    while (write(s->wake[1], "w", 1) < 0 && errno == EINTR)
+        ;
+}
+
+/* Forget subscriber i and close its socket; s->lock held. */
+static void
+drop_subscriber(struct vmon_server *s, size_t i)
+{
+    close(s->subscribers[i]);
+    s->subscribers[i] = -1;
+    s->sub_eof[i] = false;
+}
+
+/*
+ * Keep fd as an events subscriber; false (fd to close) when full.  The
+ * slot is taken before the header goes out, so a client past the limit
+ * reads the error line first, never a header followed by silence; the
+ * header is sent with the lock held so that no event can overtake it
+ * (a fresh socket's buffer always has room for it).
+ */
 static bool
 subscribe(struct vmon_server *s, int fd, double deadline)
 {
     static const char header[] = "virtmon-events 1\n";
-    bool kept = false;
+    bool kept = false, full = true;
 
-    if (vmon_fd_send_all(fd, header, sizeof(header) - 1, deadline) < 0)
-        return false;
     pthread_mutex_lock(&s->lock);
-    for (size_t i = 0; i < MAX_SUBSCRIBERS && !kept; i++)
+    for (size_t i = 0; i < MAX_SUBSCRIBERS && full; i++)
         if (s->subscribers[i] < 0) {
-            s->subscribers[i] = fd;
-            kept = true;
+            full = false;
+            if (send(fd, header, sizeof(header) - 1, MSG_DONTWAIT | MSG_NOSIGNAL)
+                == (ssize_t) sizeof(header) - 1) {
+                s->subscribers[i] = fd;
+                s->sub_eof[i] = false;
+                kept = true;
+            }
         }
     pthread_mutex_unlock(&s->lock);
-    if (!kept)
-        send_error(fd, "too many event subscribers", deadline);
+    if (full) {
+        char msg[80];
+        snprintf(msg, sizeof(msg), "too many event subscribers (at most %d)", MAX_SUBSCRIBERS);
+        send_error(fd, msg, deadline);
+    }
+    if (kept)
+        wake_listener(s);
     return kept;
+}
+
+/*
+ * What poll() said of a subscriber's socket (s->lock held).  A subscriber
+ * has nothing more to say after "events": bytes it sends are read and
+ * dropped.  A peer that only shut down its writing half (`echo events |
+ * socat ...`) still reads, so EOF alone keeps it (and stops asking for
+ * POLLIN); POLLHUP (both halves gone: the process closed the socket or
+ * died) or an error closes it at once.
+ */
+static void
+subscriber_ready(struct vmon_server *s, size_t i, short revents)
+{
+    char junk[256];
+
+    if (revents & (POLLHUP | POLLERR)) {
+        drop_subscriber(s, i);
+        return;
+    }
+    if (!(revents & POLLIN))
+        return;
+    ssize_t n = recv(s->subscribers[i], junk, sizeof(junk), MSG_DONTWAIT);
+    if (n == 0)
+        s->sub_eof[i] = true;
+    else if (n < 0 && errno != EAGAIN && errno != EINTR)
+        drop_subscriber(s, i);
 }
 
 void
@@ -289,6 +351,7 @@ vmon_server_publish(struct vmon_server *s, const struct vmon_event *ev)
     char *line = NULL;
     size_t len = 0;
     FILE *f = vmon_memstream(&line, &len);
+    bool dropped = false;
 
     vmon_wire_write_event(f, ev);
     fclose(f);
@@ -301,11 +364,13 @@ vmon_server_publish(struct vmon_server *s, const struct vmon_event *ev)
          * keep a socket buffer free is dropped, and infers what it missed */
         ssize_t n = send(fd, line, len, MSG_DONTWAIT | MSG_NOSIGNAL);
         if (n != (ssize_t) len) {
-            close(fd);
-            s->subscribers[i] = -1;
+            drop_subscriber(s, i);
+            dropped = true;
         }
     }
     pthread_mutex_unlock(&s->lock);
+    if (dropped)
+        wake_listener(s);
     free(line);
 }
 
@@ -401,14 +466,49 @@ spawn_client(struct vmon_server *s, int fd, const pthread_attr_t *attr)
     free(c);
 }
 
+/*
+ * The poll set: the listening socket, the self-pipe, then every subscriber
+ * (their slots in slot[]).  Returns how many entries.
+ */
+static nfds_t
+build_poll_set(struct vmon_server *s, struct pollfd *pfd, size_t *slot)
+{
+    nfds_t n = 2;
+
+    pfd[0] = (struct pollfd) { .fd = s->listen_fd, .events = POLLIN };
+    pfd[1] = (struct pollfd) { .fd = s->wake[0], .events = POLLIN };
+    pthread_mutex_lock(&s->lock);
+    for (size_t i = 0; i < MAX_SUBSCRIBERS; i++)
+        if (s->subscribers[i] >= 0) {
+            /* POLLHUP and POLLERR come whatever events asks for */
+            pfd[n] = (struct pollfd) { .fd = s->subscribers[i],
+                                       .events = s->sub_eof[i] ? 0 : POLLIN };
+            slot[n++] = i;
+        }
+    pthread_mutex_unlock(&s->lock);
+    return n;
+}
+
+/* Drain the self-pipe; true when it asked us to stop. */
+static bool
+read_wake(struct vmon_server *s)
+{
+    char buf[64];
+
+    while (read(s->wake[0], buf, sizeof(buf)) > 0)
+        ;
+    pthread_mutex_lock(&s->lock);
+    bool stop = s->stopping;
+    pthread_mutex_unlock(&s->lock);
+    return stop;
+}
+
 static void *
 listen_thread(void *arg)
 {
     struct vmon_server *s = arg;
-    struct pollfd pfd[2] = {
-        { .fd = s->listen_fd, .events = POLLIN },
-        { .fd = s->wake[0], .events = POLLIN },
-    };
+    struct pollfd pfd[2 + MAX_SUBSCRIBERS];
+    size_t slot[2 + MAX_SUBSCRIBERS];
     pthread_attr_t attr;
 
     pthread_attr_init(&attr);
@@ -416,10 +516,21 @@ listen_thread(void *arg)
     /* a client needs little stack: request buffer, one memstream */
     pthread_attr_setstacksize(&attr, 256 * 1024);
     for (;;) {
-        if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+        nfds_t n = build_poll_set(s, pfd, slot);
+        if (poll(pfd, n, -1) < 0) {
+            if (errno == EINTR)
+                continue;
             break;
-        if (pfd[1].revents)
+        }
+        if ((pfd[1].revents & POLLIN) && read_wake(s))
             break;
+        pthread_mutex_lock(&s->lock);
+        for (nfds_t k = 2; k < n; k++)
+            /* publish() may have dropped it meanwhile, and the number
+             * been reused by another thread: only the one we polled */
+            if (pfd[k].revents && s->subscribers[slot[k]] == pfd[k].fd)
+                subscriber_ready(s, slot[k], pfd[k].revents);
+        pthread_mutex_unlock(&s->lock);
         if (!(pfd[0].revents & POLLIN))
             continue;
         int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -571,8 +682,10 @@ vmon_server_stop(struct vmon_server *s)
 
     if (!s)
         return;
-    while (write(s->wake[1], "x", 1) < 0 && errno == EINTR)
-        ;
+    pthread_mutex_lock(&s->lock);
+    s->stopping = true;
+    pthread_mutex_unlock(&s->lock);
+    wake_listener(s);
     pthread_join(s->thread, NULL);
     /* no new clients now; the running ones end within their timeouts */
     pthread_mutex_lock(&s->lock);

@@ -10,7 +10,8 @@
  *   "events\n"            "virtmon-events 1", then one line per lifecycle or
  *                         connection event as it happens (vmon_wire_write_event),
  *                         until either side closes; a subscriber that falls
- *                         behind is dropped
+ *                         behind is dropped; beyond 16 subscribers the
+ *                         answer is "error: too many event subscribers"
  *   "action ACTION NAME|UUID\n"
  *                         run it (vmon_poller_action), once the server takes
  *                         actions (vmon_server_take_actions) and the peer is

@@ -18,11 +18,17 @@ chk_run(const struct chk_args *a, const struct chk_sample_opts *so, int unreacha
     } else {
         chk_timeout_doing("while evaluating");
         evaluate(ctx, s.snap, out);
+        chk_timeout_doing("while saving the state files");
         chk_sample_save(so, &s);
     }
     chk_sample_notes(&s, a->verbose, out);
-    chk_timeout_disarm();
+    /* From here the deadline no longer prints a timeout: the result goes
+     * out whole, and closing libvirt's connection (which waits on
+     * libvirtd) is cut short at the deadline with the result's state. */
+    chk_timeout_printing();
     int rc = chk_output_print(out, stdout);
+    fflush(stdout);
+    chk_timeout_printed(rc);
     chk_sample_free(&s);
     return rc;
 }

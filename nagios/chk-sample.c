@@ -31,8 +31,10 @@ core_options(const struct chk_sample_opts *o, struct vmon_options *opts)
     if (o->source && vmon_options_set(opts, "source", o->source) < 0)
         return -1;
     if (o->budget > 0) {
-        /* the core may wait twice (a stuck slice is retried once with NOWAIT) */
-        double t = o->budget / 3;
+        /* the core may wait twice (a stuck slice is retried once with NOWAIT),
+         * within what is left of -t after start-up */
+        double left = chk_timeout_remaining();
+        double t = (left < o->budget ? left : o->budget) / 3;
         snprintf(timeout, sizeof(timeout), "%.3f", t < 0.5 ? 0.5 : t > 5 ? 5 : t);
         if (vmon_options_set(opts, "timeout", timeout) < 0)
             return -1;
@@ -179,14 +181,14 @@ poll_once(struct chk_sample *s, char *err, size_t errlen)
     return 0;
 }
 
-/* Whether a second poll --interval from now still fits in -t's budget. */
+/* Whether a second poll --interval from now still fits in what is left of -t. */
 static bool
-second_sample_fits(const struct chk_sample_opts *o, double started, double poll_took)
+second_sample_fits(const struct chk_sample_opts *o, double poll_took)
 {
     if (o->budget <= 0)
         return true;
     /* keep a margin for evaluating, printing and writing the state files */
-    return vmon_now_mono() - started + o->interval + poll_took < o->budget - 0.2;
+    return o->interval + poll_took < chk_timeout_remaining() - 0.2;
 }
 
 int
@@ -234,7 +236,7 @@ chk_sample_collect(const struct chk_sample_opts *o, struct chk_sample *s, char *
             got = rates_from_state(o, s, dir, o->state_min_age, &wait);
         /* Another check of the same domain may save a sample while we wait
          * out ours: a rate over a few milliseconds is noise, so wait again. */
-        for (int tries = 0; got == 2 && tries < 3 && wait < o->budget; tries++) {
+        for (int tries = 0; got == 2 && tries < 3 && wait < chk_timeout_remaining() - 0.2; tries++) {
             sleep_seconds(wait);
             if (poll_once(s, err, errlen) < 0) {
                 free(dir);
@@ -246,7 +248,7 @@ chk_sample_collect(const struct chk_sample_opts *o, struct chk_sample *s, char *
         if (got == 1)
             return 0;
     }
-    if (o->interval > 0 && !second_sample_fits(o, started, poll_took)) {
+    if (o->interval > 0 && !second_sample_fits(o, poll_took)) {
         snprintf(s->rates_from, sizeof(s->rates_from), "none: a second sample %g s later "
                  "would not fit in -t %g s (the first took %.2f s)", o->interval, o->budget,
                  poll_took);

@@ -67,15 +67,15 @@ DEF_TEST(options_parse_and_report_the_key)
     EXPECT(strstr(vmon_error_last(), "interval:") == vmon_error_last());
     EXPECT(vmon_options_set(&o, "interval", "-3") < 0);
     EXPECT(vmon_options_set(&o, "interval", "0") < 0);
-    EXPECT_STR("interval: '0' must be a positive duration", vmon_error_last());
+    EXPECT_STR("interval: '0' is out of range 0.5 s..1 d", vmon_error_last());
     EXPECT(vmon_options_set(&o, "interval", "1e308") < 0);
-    EXPECT_STR("interval: '1e308' is out of range (1ms to 30d)", vmon_error_last());
+    EXPECT_STR("interval: '1e308' is out of range 0.5 s..1 d", vmon_error_last());
     EXPECT(vmon_options_set(&o, "shutdown-timeout", "1e-9") < 0);
-    EXPECT_STR("shutdown-timeout: '1e-9' is out of range (1ms to 30d)", vmon_error_last());
-    EXPECT(vmon_options_set(&o, "window", "30d") == 0);
-    EXPECT_EQ_DBL(30 * 86400, o.window, 0);
-    EXPECT(vmon_options_set(&o, "timeout", "1ms") == 0);
-    EXPECT_EQ_DBL(0.001, o.timeout, 0);
+    EXPECT_STR("shutdown-timeout: '1e-9' is out of range 1 s..1 d", vmon_error_last());
+    EXPECT(vmon_options_set(&o, "window", "7d") == 0);
+    EXPECT_EQ_DBL(7 * 86400, o.window, 0);
+    EXPECT(vmon_options_set(&o, "timeout", "100ms") == 0);
+    EXPECT_EQ_DBL(0.1, o.timeout, 0);
     EXPECT_EQ_DBL(30, o.interval, 0);                         /* the refused values left it */
     EXPECT(vmon_options_set(&o, "workers", "99") < 0);
     EXPECT(strstr(vmon_error_last(), "out of range") != NULL);
@@ -84,6 +84,107 @@ DEF_TEST(options_parse_and_report_the_key)
     EXPECT(vmon_options_set(&o, "colour", "blue") < 0);
     EXPECT(strstr(vmon_error_last(), "unknown setting 'colour'") != NULL);
     EXPECT(vmon_options_set(&o, "interval", NULL) < 0);
+    vmon_options_clear(&o);
+}
+
+/*
+ * Every bounded key at and beyond its ends, each on fresh options (default
+ * interval 10 s): want is the whole message, or NULL when accepted, and a
+ * refused value leaves the option as it was.
+ */
+DEF_TEST(values_are_range_checked_with_the_range_named)
+{
+    static const struct {
+        const char *key, *value, *want;
+    } cases[] = {
+        { "interval", "0.5", NULL },
+        { "interval", "500ms", NULL },
+        { "interval", "1d", NULL },
+        { "interval", "0.0001s", "interval: '0.0001s' is out of range 0.5 s..1 d" },
+        { "interval", "1e308", "interval: '1e308' is out of range 0.5 s..1 d" },
+        { "interval", "1e400", "interval: '1e400' is out of range 0.5 s..1 d" },
+        { "interval", "9223372036854775807",
+          "interval: '9223372036854775807' is out of range 0.5 s..1 d" },
+        { "interval", "86401", "interval: '86401' is out of range 0.5 s..1 d" },
+        { "interval", "0", "interval: '0' is out of range 0.5 s..1 d" },
+        { "interval", "-3", "interval: '-3' is out of range 0.5 s..1 d" },
+        { "interval", "inf", "interval: 'inf' is not a duration (examples: 30, 30s, 5m, 1h)" },
+        { "interval", "nan", "interval: 'nan' is not a duration (examples: 30, 30s, 5m, 1h)" },
+        { "interval", "0x10", "interval: '0x10' is not a duration (examples: 30, 30s, 5m, 1h)" },
+        { "interval", "5mm", "interval: '5mm' has an unknown unit 'mm' (use ms, s, m, h or d)" },
+        { "window", "10s", NULL },
+        { "window", "7d", NULL },
+        { "window", "5s", "window: '5s' is out of range 10 s (the interval)..7 d" },
+        { "window", "8d", "window: '8d' is out of range 10 s (the interval)..7 d" },
+        { "window", "1e308", "window: '1e308' is out of range 10 s (the interval)..7 d" },
+        { "timeout", "0.1", NULL },
+        { "timeout", "1h", NULL },
+        { "timeout", "0.05", "timeout: '0.05' is out of range 0.1 s..1 h" },
+        { "timeout", "61m", "timeout: '61m' is out of range 0.1 s..1 h" },
+        { "shutdown-timeout", "1", NULL },
+        { "shutdown-timeout", "1d", NULL },
+        { "shutdown-timeout", "0.5", "shutdown-timeout: '0.5' is out of range 1 s..1 d" },
+        { "shutdown-timeout", "1e308", "shutdown-timeout: '1e308' is out of range 1 s..1 d" },
+        { "workers", "0", NULL },
+        { "workers", "64", NULL },
+        { "workers", "65", "workers: '65' is out of range 0..64" },
+        { "workers", "9223372036854775807", "workers: '9223372036854775807' is out of range 0..64" },
+        { "workers", "18446744073709551616", "workers: '18446744073709551616' is out of range 0..64" },
+        { "workers", "1e308", "workers: '1e308' is out of range 0..64" },
+        { "workers", "-1", "workers: '-1' is out of range 0..64" },
+        { "workers", "2.5", "workers: '2.5' is not a whole number (0..64)" },
+        { "workers", " 5", "workers: ' 5' is not a whole number (0..64)" },
+        { "window-buckets", "1440", NULL },
+        { "window-buckets", "0", "window-buckets: '0' is out of range 1..1440" },
+        { "window-buckets", "4294967297", "window-buckets: '4294967297' is out of range 1..1440" },
+        { "uri", "qemu:///sys\ntem", "uri: the value has a control character (0x0a at byte 12); "
+                                      "values are one line of printable text" },
+        { "include", "web\x7f", "include: the value has a control character (0x7f at byte 4); "
+                                "values are one line of printable text" },
+        { "interval", "\t5s", "interval: the value has a control character (0x09 at byte 1); "
+                               "values are one line of printable text" },
+    };
+
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(cases); i++) {
+        struct vmon_options o, before;
+        vmon_options_init(&o);
+        before = o;
+        int rc = vmon_options_set(&o, cases[i].key, cases[i].value);
+        if (cases[i].want) {
+            EXPECT_MSG(rc < 0, "case %zu: %s refused", i, cases[i].key);
+            EXPECT_STR(cases[i].want, vmon_error_last());
+            EXPECT(o.interval == before.interval && o.window == before.window &&
+                   o.timeout == before.timeout && o.workers == before.workers &&
+                   o.shutdown_timeout == before.shutdown_timeout &&
+                   o.window_buckets == before.window_buckets && !o.uri && !o.filter);
+        } else {
+            EXPECT_MSG(rc == 0, "case %zu: %s '%s' accepted (%s)", i, cases[i].key,
+                       cases[i].value, rc == 0 ? "" : vmon_error_last());
+        }
+        vmon_options_clear(&o);
+    }
+}
+
+/* The window holds at least one interval, whichever is set first. */
+DEF_TEST(window_and_interval_agree)
+{
+    struct vmon_options o;
+
+    vmon_options_init(&o);
+    EXPECT(vmon_options_set(&o, "interval", "2h") == 0);
+    EXPECT_EQ_DBL(7200, o.window, 0);                 /* the default hour, stretched */
+    EXPECT(vmon_options_set(&o, "window", "1h") < 0);
+    EXPECT_STR("window: '1h' is out of range 2 h (the interval)..7 d", vmon_error_last());
+    vmon_options_clear(&o);
+
+    vmon_options_init(&o);
+    EXPECT(vmon_options_set(&o, "window", "1m") == 0);
+    EXPECT(vmon_options_set(&o, "interval", "2m") < 0);
+    EXPECT_STR("interval: '2m' is longer than the window (1 m); the window holds at least "
+               "one interval", vmon_error_last());
+    EXPECT_EQ_DBL(10, o.interval, 0);
+    EXPECT(vmon_options_set(&o, "interval", "1m") == 0);
+    EXPECT_EQ_DBL(60, o.window, 0);
     vmon_options_clear(&o);
 }
 
@@ -276,7 +377,7 @@ DEF_TEST(conf_keys_map_tokens_to_core_keys)
     EXPECT(strncmp(vmon_error_last(), "unknown action 'explode'", 24) == 0);   /* no "allow-actions: " */
     k = vmon_conf_key_find(vmon_conf_keys, vmon_conf_nkeys, "interval");
     EXPECT(k && vmon_conf_key_set(&o, k, "1e308") < 0);
-    EXPECT_STR("'1e308' is out of range (1ms to 30d)", vmon_error_last());
+    EXPECT_STR("'1e308' is out of range 0.5 s..1 d", vmon_error_last());
 
     vmon_conf_key_unknown("Interval", own, 1);
     EXPECT_STR("unknown key 'Interval' (keys are case-sensitive: did you mean 'interval'?)",
@@ -296,6 +397,8 @@ main(void)
     RUN_TEST(globs_uuids_and_exclude_wins);
     RUN_TEST(bad_patterns_are_named);
     RUN_TEST(options_parse_and_report_the_key);
+    RUN_TEST(values_are_range_checked_with_the_range_named);
+    RUN_TEST(window_and_interval_agree);
     RUN_TEST(literal_names_are_exact);
     RUN_TEST(connection_switches);
     RUN_TEST(polling_keys_refused_with_virtmond);
