@@ -139,6 +139,14 @@ case_runs() {
             tries=$((tries + 1))
             sleep 2
         done
+        # Over the limit once is tried again once: under make -j2 check beside
+        # QEMU guests the scheduler has stalled a process for a second (seen:
+        # 3.03 s for -t 2, once in 75 runs); a check that overruns its
+        # deadline by design does so every time.
+        if [ "$RC" -eq "$want_rc" ] && ! awk -v s="$SECS" -v l="$limit" 'BEGIN { exit !(s < l) }'; then
+            echo "# run $((r + 1)) took $SECS s (load $(cut -d' ' -f1-3 /proc/loadavg)): once more"
+            run "$CHECK_DOMAIN" "$@"
+        fi
         worst=$(awk -v a="$worst" -v b="$SECS" 'BEGIN { print (b > a ? b : a) }')
         if [ "$RC" -ne "$want_rc" ] || ! printf '%s\n' "$FIRST" | grep -Eq -- "$want_first" ||
             ! awk -v s="$SECS" -v l="$limit" 'BEGIN { exit !(s < l) }'; then
