@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -166,22 +167,45 @@ vmon_snapshot_trim(struct vmon_snapshot *snap)
     snap->domains_cap = snap->ndomains;
 }
 
+/*
+ * Disks and NICs are arrays of structs that start with their name: one
+ * lookup and one append serve both.
+ */
+_Static_assert(offsetof(struct vmon_disk, name) == 0, "a disk starts with its name");
+_Static_assert(offsetof(struct vmon_nic, name) == 0, "a NIC starts with its name");
+
+static void *
+find_named(void *items, size_t n, size_t size, const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *item = (char *) items + i * size;
+        if (strcmp(*(char **) item, name) == 0)
+            return item;
+    }
+    return NULL;
+}
+
+/* items grown by one zeroed element named name, at index (*n)++ */
+static void *
+append_named(void *items, size_t *n, size_t size, const char *name)
+{
+    items = vmon_realloc_array(items, *n + 1, size);
+    char *item = (char *) items + (*n)++ * size;
+    memset(item, 0, size);
+    *(char **) item = vmon_strdup(name);
+    return items;
+}
+
 struct vmon_disk *
 vmon_domain_find_disk(const struct vmon_domain *dom, const char *name)
 {
-    for (size_t i = 0; i < dom->ndisks; i++)
-        if (strcmp(dom->disks[i].name, name) == 0)
-            return &dom->disks[i];
-    return NULL;
+    return find_named(dom->disks, dom->ndisks, sizeof(*dom->disks), name);
 }
 
 struct vmon_nic *
 vmon_domain_find_nic(const struct vmon_domain *dom, const char *name)
 {
-    for (size_t i = 0; i < dom->nnics; i++)
-        if (strcmp(dom->nics[i].name, name) == 0)
-            return &dom->nics[i];
-    return NULL;
+    return find_named(dom->nics, dom->nnics, sizeof(*dom->nics), name);
 }
 
 struct vmon_disk *
@@ -191,11 +215,8 @@ vmon_domain_add_disk(struct vmon_domain *dom, const char *name)
 
     if (disk)
         return disk;
-    dom->disks = vmon_realloc_array(dom->disks, dom->ndisks + 1, sizeof(*dom->disks));
-    disk = &dom->disks[dom->ndisks++];
-    memset(disk, 0, sizeof(*disk));
-    disk->name = vmon_strdup(name);
-    return disk;
+    dom->disks = append_named(dom->disks, &dom->ndisks, sizeof(*dom->disks), name);
+    return &dom->disks[dom->ndisks - 1];
 }
 
 struct vmon_nic *
@@ -205,11 +226,8 @@ vmon_domain_add_nic(struct vmon_domain *dom, const char *name)
 
     if (nic)
         return nic;
-    dom->nics = vmon_realloc_array(dom->nics, dom->nnics + 1, sizeof(*dom->nics));
-    nic = &dom->nics[dom->nnics++];
-    memset(nic, 0, sizeof(*nic));
-    nic->name = vmon_strdup(name);
-    return nic;
+    dom->nics = append_named(dom->nics, &dom->nnics, sizeof(*dom->nics), name);
+    return &dom->nics[dom->nnics - 1];
 }
 
 struct vmon_vcpu *
