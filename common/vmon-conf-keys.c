@@ -33,13 +33,7 @@ vmon_conf_key_set(struct vmon_options *o, const struct vmon_conf_key *k, const c
     if (vmon_options_set(o, k->core_key, value) == 0)
         return 0;
     /* the core names its own key ("allow-actions: ..."); the caller names the token */
-    const char *why = vmon_error_last();
-    size_t kl = strlen(k->core_key);
-    char copy[768];
-    if (strncmp(why, k->core_key, kl) == 0 && strncmp(why + kl, ": ", 2) == 0)
-        why += kl + 2;
-    snprintf(copy, sizeof(copy), "%s", why);   /* vmon_error_set() overwrites it */
-    vmon_error_set("%s", copy);
+    vmon_error_rename(k->core_key, NULL);
     return -1;
 }
 

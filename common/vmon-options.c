@@ -376,19 +376,31 @@ vmon_options_set(struct vmon_options *o, const char *key, const char *value)
     return -1;
 }
 
+void
+vmon_error_rename(const char *key, const char *as)
+{
+    const char *why = vmon_error_last();
+    size_t k = key ? strlen(key) : 0;
+    char copy[768];
+
+    if (k && strncmp(why, key, k) == 0 && strncmp(why + k, ": ", 2) == 0)
+        why += k + 2;
+    snprintf(copy, sizeof(copy), "%s", why);   /* vmon_error_set() overwrites it */
+    if (as)
+        vmon_error_set("%s: %s", as, copy);
+    else
+        vmon_error_set("%s", copy);
+}
+
 /* vmon_error_last() said for the option as typed, not for the key it sets. */
 static int
 fail_option(const struct vmon_cli_option *opt)
 {
-    const char *why = vmon_error_last();
-    size_t k = opt->key ? strlen(opt->key) : 0;
-    char copy[768];
+    char as[128];
 
     /* "interval: 'soon' is not..." becomes "--interval: 'soon' is not..." */
-    if (k && strncmp(why, opt->key, k) == 0 && strncmp(why + k, ": ", 2) == 0)
-        why += k + 2;
-    snprintf(copy, sizeof(copy), "%s", why);   /* vmon_error_set() overwrites it */
-    vmon_error_set("--%s: %s", opt->name, copy);
+    snprintf(as, sizeof(as), "--%s", opt->name);
+    vmon_error_rename(opt->key, as);
     return VMON_CLI_BAD;
 }
 

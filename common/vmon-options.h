@@ -62,6 +62,13 @@ void vmon_options_copy(struct vmon_options *dst, const struct vmon_options *src)
 int vmon_options_set(struct vmon_options *o, const char *key, const char *value);
 
 /*
+ * vmon_options_set()'s error names the core's key ("allow-actions: ...");
+ * a face names the setting as its user wrote it: this replaces a leading
+ * "KEY: " of vmon_error_last() with "AS: " (AS NULL: with nothing).
+ */
+void vmon_error_rename(const char *key, const char *as);
+
+/*
  * A program's command line: each option either a core key set as it is
  * (--interval 5s is "interval" "5s") or the program's own (key NULL), in
  * one table that also gives getopt_long its options.
