@@ -47,6 +47,17 @@ carry(struct vmon_domain *dom, const struct vmon_domain *prev, unsigned groups)
     }
 }
 
+/* The state as metrics too, so every face that walks the table shows it. */
+static void
+set_metrics(struct vmon_domain *dom, time_t now)
+{
+    if (dom->id < 0)
+        return;     /* a shut-off domain gives no figures to be late with */
+    vmon_value_set(&dom->m[VMON_DOM_ANSWERING], (uint64_t) dom->answering);
+    if (dom->figures_time && now >= dom->figures_time)
+        vmon_value_set(&dom->m[VMON_DOM_FIGURES_AGE], (uint64_t) (now - dom->figures_time));
+}
+
 void
 vmon_answer_domain(struct vmon_domain *dom, const struct vmon_domain *prev, time_t now,
                    time_t counting_from, double limit)
@@ -55,6 +66,7 @@ vmon_answer_domain(struct vmon_domain *dom, const struct vmon_domain *prev, time
         dom->answering = VMON_ANSWERING;
         dom->figures_time = now;
         dom->unanswered_since = 0;
+        set_metrics(dom, now);
         return;
     }
     /* another run of the guest (restarted in between): its figures are not this one's */
@@ -79,6 +91,7 @@ vmon_answer_domain(struct vmon_domain *dom, const struct vmon_domain *prev, time
     if (prev && prev->figures_time)
         carry(dom, prev, dom->partial_groups);
     dom->answering = difftime(now, since) >= limit ? VMON_ANSWER_NOT : VMON_ANSWER_BUSY;
+    set_metrics(dom, now);
 }
 
 void
