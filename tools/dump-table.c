@@ -1,7 +1,9 @@
 /* A snapshot for a person at a terminal. */
 #include <stdio.h>
+#include <time.h>
 
 #include "dump.h"
+#include "vmon-answer.h"
 
 static void
 print_value(FILE *out, const struct vmon_metric_desc *desc, const struct vmon_value *v)
@@ -42,6 +44,9 @@ dump_table(FILE *out, const struct vmon_snapshot *snap)
             snap->health.connected ? "connected" : "NOT connected");
     if (snap->health.last_error)
         fprintf(out, "Error:      %s\n", snap->health.last_error);
+    if (!snap->health.connected && snap->health.last_poll_time > 0)
+        fprintf(out, "Data:       %.0f s old (the last poll that collected)\n",
+                difftime(time(NULL), snap->health.last_poll_time));
     fprintf(out, "Host:       %s, %s %lu, libvirt %lu, %s\n", node->hostname ? node->hostname : "?",
             node->hv_type ? node->hv_type : "?", node->hv_version, node->lib_version,
             node->cpu_model ? node->cpu_model : "?");
@@ -64,9 +69,12 @@ dump_table(FILE *out, const struct vmon_snapshot *snap)
         const struct vmon_domain *d = &snap->domains[i];
         char groups[64];
         fprintf(out, "\nDomain %s", d->name);
-        if (d->partial)
-            fprintf(out, " (partial: no %s, guest did not answer)",
-                    vmon_group_names(d->partial_groups, groups, sizeof(groups)));
+        if (d->partial && d->id >= 0) {
+            char why[160];
+            fprintf(out, " (partial: no %s, guest %s)",
+                    vmon_group_names(d->partial_groups, groups, sizeof(groups)),
+                    vmon_answer_describe(d, snap->taken_wall, why, sizeof(why)));
+        }
         fputc('\n', out);
         print_values(out, "  ", VMON_SCOPE_DOMAIN, d->m, d->win);
         for (size_t j = 0; j < d->nvcpus; j++) {

@@ -106,7 +106,7 @@ check "-n on a file with every key" "0 configuration OK" "$rc $out"
 
 run "$dir/a.log" --config "$dir/all.conf" || { cat "$dir/a.log"; echo "ERROR: virtmond did not start on all.conf"; exit 99; }
 check "log names the file" "virtmond: configuration read from $dir/all.conf" "$(grep '^virtmond: configuration' "$dir/a.log")"
-check "settings logged" "$URI every 1s (window 7200s, timeout 3s, shutdown timeout 45s, workers 2, actions suspend,resume, domains filtered)" \
+check "settings logged" "$URI every 1s (window 7200s, timeout 3s, shutdown timeout 45s, not answering after 30s, workers 2, actions suspend,resume, domains filtered)" \
     "$(settings "$dir/a.log")"
 check "socket at the file's path, mode, group" "socket 640 $group" "$(stat -c '%F %a %g' "$SOCK")"
 check "pidfile" "$dpid" "$(cat "$dir/a.pid" 2>/dev/null)"
@@ -126,7 +126,7 @@ SOCK2=$dir/b.sock
 run "$dir/b.log" --config "$dir/all.conf" -i 2s --include dom-0011 -s "$SOCK2" --socket-mode 0600 \
     --allow-actions none -p "$dir/b.pid" || { cat "$dir/b.log"; echo "ERROR: virtmond did not start with overrides"; exit 99; }
 check "settings: options over keys, the file's others kept" \
-    "$URI every 2s (window 7200s, timeout 3s, shutdown timeout 45s, workers 2, actions none, domains filtered)" \
+    "$URI every 2s (window 7200s, timeout 3s, shutdown timeout 45s, not answering after 30s, workers 2, actions none, domains filtered)" \
     "$(settings "$dir/b.log")"
 check "socket: -s's, --socket-mode's, the file's group" "600 $group" "$(stat -c '%a %g' "$SOCK2")"
 [ ! -e "$SOCK" ] && ok "nothing at the file's socket path" || nok "the file's socket $SOCK exists"
