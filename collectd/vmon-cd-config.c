@@ -185,6 +185,12 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
         snprintf(num, sizeof(num), "%.3f", secs);
         return core_option(cfg, ci, "timeout", num);
     }
+    if (strcasecmp(ci->key, "NotAnsweringAfter") == 0) {
+        if (get_seconds(ci, &secs) < 0)
+            return -1;
+        snprintf(num, sizeof(num), "%.3f", secs);
+        return core_option(cfg, ci, "not-answering-after", num);
+    }
     if (strcasecmp(ci->key, "Workers") == 0) {
         if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER)
             return fail(ci->key, "takes exactly one whole number");
@@ -213,7 +219,7 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
         return 0;
     }
     return fail(ci->key, "unknown option (known: Source, Connection, Include, Exclude, Interval, "
-                         "Timeout, Workers, HostnameFormat, PluginInstanceFormat, "
+                         "Timeout, Workers, NotAnsweringAfter, HostnameFormat, PluginInstanceFormat, "
                          "CompatVirtPlugin, ReportNode, ReportVcpus, ReportDisks, "
                          "ReportInterfaces, ReportMemory, ReportPercent)");
 }
