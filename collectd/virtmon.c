@@ -19,6 +19,7 @@ static struct vmon_cd_config cfg;
 static struct vmon_cd_plan plan;
 static struct vmon_source *source;
 static uint64_t last_seq;
+static struct vmon_snapshot *last_answered;   /* the last snapshot libvirt answered */
 static cdtime_t read_interval;
 static c_complain_t conn_complaint = C_COMPLAIN_INIT_STATIC;
 static c_complain_t stale_complaint = C_COMPLAIN_INIT_STATIC;
@@ -97,6 +98,11 @@ vmon_cd_read(user_data_t *ud)
     if (snap->seq != last_seq) {
         last_seq = snap->seq;
         vmon_cd_dispatch_snapshot(&plan, &cfg, snap, read_interval);
+        if (snap->health.connected) {
+            vmon_cd_notify_answering(last_answered, snap, &cfg);
+            vmon_snapshot_unref(last_answered);
+            last_answered = vmon_snapshot_ref(snap);
+        }
     }
     vmon_snapshot_unref(snap);
     return 0;
@@ -107,6 +113,8 @@ vmon_cd_shutdown(void)
 {
     vmon_source_close(source);
     source = NULL;
+    vmon_snapshot_unref(last_answered);
+    last_answered = NULL;
     vmon_cd_plan_free(&plan);
     vmon_cd_config_clear(&cfg);
     return 0;
