@@ -107,7 +107,7 @@ for _ in 1 2 3; do
 done
 
 declare -A first_seen=()
-healthy_bad=0 healthy_busy=0 checks=0 hung_ok=0
+healthy_bad=0 healthy_busy=0 checks=0 shown_busy= shown_hung=
 # observe SECONDS STOPPED_AT: every face every ~1.5 s; STOPPED_AT is when
 # the hung guest was stopped (empty: none is)
 observe() {
@@ -125,6 +125,11 @@ observe() {
 			echo "# $(date +%T) healthy guest not OK: $line"
 		done < <(grep -E '^\[(UNKNOWN|WARNING|CRITICAL)\] ' <<<"$out")
 		healthy_busy=$((healthy_busy + $(grep -E '^\[OK\] vmt-bh[0-9]+: .*guest busy' <<<"$out" | grep -vc "^\[OK\] $HUNG:")))
+		# one of each for the log (and docs/nagios.md)
+		line=$(grep -m1 -E '^\[OK\] .*guest busy' <<<"$out")
+		[ -n "$line" ] && [ -z "$shown_busy" ] && shown_busy=1 && echo "# check: $line"
+		line=$(grep -m1 -E '^\[UNKNOWN\] .*not answering since' <<<"$out")
+		[ -n "$line" ] && [ -z "$shown_hung" ] && shown_hung=1 && echo "# check: ${out%%|*}" && echo "# check: $line"
 		json=$(dump)
 		while read -r name; do
 			[ -n "$since" ] && [ "$name" = "$HUNG" ] && continue
