@@ -1,6 +1,5 @@
 /* A snapshot for a person at a terminal. */
 #include <stdio.h>
-#include <time.h>
 
 #include "dump.h"
 #include "vmon-answer.h"
@@ -44,9 +43,6 @@ dump_table(FILE *out, const struct vmon_snapshot *snap)
             snap->health.connected ? "connected" : "NOT connected");
     if (snap->health.last_error)
         fprintf(out, "Error:      %s\n", snap->health.last_error);
-    if (!snap->health.connected && snap->health.last_poll_time > 0)
-        fprintf(out, "Data:       %.0f s old (the last poll that collected)\n",
-                difftime(time(NULL), snap->health.last_poll_time));
     fprintf(out, "Host:       %s, %s %lu, libvirt %lu, %s\n", node->hostname ? node->hostname : "?",
             node->hv_type ? node->hv_type : "?", node->hv_version, node->lib_version,
             node->cpu_model ? node->cpu_model : "?");

@@ -221,6 +221,10 @@ rc=$?
 echo "# ${out%%|*}"
 [ "$rc" != 0 ] && [[ $out =~ data\ [0-9]+\ s\ old:\ virtmond\ at\ .*\ cannot\ reach\ libvirt ]] &&
 	ok "check exit $rc names the data's age" || bad "check exit $rc: $out"
+out=$("$DUMP" --source "virtmond:$FACES_SOCK" 2>&1)
+rc=$?
+[ "$rc" = 1 ] && [[ $out =~ ^virtmon-dump:\ data\ [0-9]+\ s\ old: ]] &&
+	ok "virtmon-dump exit 1: ${out:0:60}..." || bad "virtmon-dump exit $rc: $out"
 
 sys_libvirtd_start
 reconnected=
