@@ -6,6 +6,8 @@
 #   faces_virtmond URI [OPTION...]  virtmond polling URI every second, on $FACES_SOCK
 #   faces_snmp SOURCE               snmpd (loopback, $SNMP_PORT) and virtmon-agentx
 #   faces_collectd SOURCE           collectd with virtmon.so and csv into $SYS_WORKDIR/csv
+#                                   (FACES_CD_NOTIFY=1: notifications logged to
+#                                   $SYS_WORKDIR/notify.log by collectd's logfile)
 #
 # SOURCE is virtmon's spelling: libvirt:URI or virtmond:PATH.  Each records
 # its process id in FACES_PID[name] and stops it at exit (sys_on_exit).
@@ -69,6 +71,16 @@ faces_collectd() {
 	# collectd takes no symlinked plugin; a copy outside the build tree is
 	# told where the module is
 	cp "$FACES_CD_PLUGIN" "$FACES_CD_PLUGINDIR/csv.so" "$w/cd-plugins/" || sys_fail "cannot copy plugins"
+	local notify=
+	if [ "${FACES_CD_NOTIFY:-0}" = 1 ]; then
+		cp "$FACES_CD_PLUGINDIR/logfile.so" "$w/cd-plugins/" || sys_skip "collectd's logfile.so is needed"
+		notify="LoadPlugin logfile
+<Plugin logfile>
+  LogLevel notice
+  File \"$w/notify.log\"
+  PrintSeverity true
+</Plugin>"
+	fi
 	cat >"$w/collectd.conf" <<EOC
 Hostname "faces"
 FQDNLookup false
@@ -77,6 +89,7 @@ PIDFile "$w/collectd.pid"
 PluginDir "$w/cd-plugins"
 TypesDB "$FACES_TYPES_DB"
 Interval 1
+$notify
 LoadPlugin csv
 <Plugin csv>
   DataDir "$w/csv"
