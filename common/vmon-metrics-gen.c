@@ -238,7 +238,7 @@ description(char *buf, size_t size, enum vmon_scope s, const struct column *c)
              s == VMON_SCOPE_NODE
              ? "Absent (noSuchObject) until virtmon has read it from libvirt."
              : own ? "Absent (noSuchInstance) while the domain is shut off, and where it has "
-                     "no value yet (no figures ever had)."
+                     "no value yet (a guest not yet seen with figures)."
              : "Absent (noSuchInstance) for this row when libvirt did not report it in the "
                "last poll, e.g. while the domain is shut off or the driver lacks it.");
 }
