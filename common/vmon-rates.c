@@ -76,6 +76,47 @@ set_percent(struct vmon_value *v, double percent)
     vmon_value_set_double(v, percent);
 }
 
+/*
+ * Mean latency of the requests completed over the interval, in ms: the
+ * rate of time spent over the rate of requests, summed over the (time,
+ * requests) pairs that have rates; absent when no request completed.
+ */
+struct latency_def {
+    int out;
+    int parts[3][2];        /* (time spent, requests) metric pairs; -1 ends */
+};
+
+static void
+set_latency(struct vmon_value *m, const struct latency_def *def)
+{
+    double spent = 0, reqs = 0;
+
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(def->parts) && def->parts[i][0] >= 0; i++) {
+        const struct vmon_value *t = &m[def->parts[i][0]], *r = &m[def->parts[i][1]];
+        if (vmon_value_has_rate(t) && vmon_value_has_rate(r)) {
+            spent += t->d;
+            reqs += r->d;
+        }
+    }
+    if (reqs > 0)
+        vmon_value_set_double(&m[def->out], spent / reqs / 1e6);
+}
+
+static const struct latency_def disk_latency[] = {
+    { VMON_DISK_RD_LATENCY, { { VMON_DISK_RD_TIMES, VMON_DISK_RD_REQS }, { -1, -1 } } },
+    { VMON_DISK_WR_LATENCY, { { VMON_DISK_WR_TIMES, VMON_DISK_WR_REQS }, { -1, -1 } } },
+    { VMON_DISK_FL_LATENCY, { { VMON_DISK_FL_TIMES, VMON_DISK_FL_REQS }, { -1, -1 } } },
+};
+
+static const struct latency_def domain_latency[] = {
+    { VMON_DOM_DISK_RD_LATENCY, { { VMON_DOM_DISK_RD_TIMES, VMON_DOM_DISK_RD_REQS }, { -1, -1 } } },
+    { VMON_DOM_DISK_WR_LATENCY, { { VMON_DOM_DISK_WR_TIMES, VMON_DOM_DISK_WR_REQS }, { -1, -1 } } },
+    { VMON_DOM_DISK_FL_LATENCY, { { VMON_DOM_DISK_FL_TIMES, VMON_DOM_DISK_FL_REQS }, { -1, -1 } } },
+    { VMON_DOM_DISK_LATENCY, { { VMON_DOM_DISK_RD_TIMES, VMON_DOM_DISK_RD_REQS },
+                               { VMON_DOM_DISK_WR_TIMES, VMON_DOM_DISK_WR_REQS },
+                               { VMON_DOM_DISK_FL_TIMES, VMON_DOM_DISK_FL_REQS } } },
+};
+
 static void
 derive_node(struct vmon_snapshot *cur, const struct vmon_snapshot *prev, double elapsed)
 {
@@ -145,7 +186,11 @@ vmon_rates_compute_domain(struct vmon_domain *dom, const struct vmon_domain *pre
     for (size_t i = 0; i < dom->ndisks; i++) {
         const struct vmon_disk *pd = prev ? vmon_domain_find_disk(prev, dom->disks[i].name) : NULL;
         rate_values(VMON_SCOPE_DISK, dom->disks[i].m, pd ? pd->m : NULL, elapsed);
+        for (size_t k = 0; k < VMON_ARRAY_SIZE(disk_latency); k++)
+            set_latency(dom->disks[i].m, &disk_latency[k]);
     }
+    for (size_t k = 0; k < VMON_ARRAY_SIZE(domain_latency); k++)
+        set_latency(dom->m, &domain_latency[k]);
     for (size_t i = 0; i < dom->nnics; i++) {
         const struct vmon_nic *pn = prev ? vmon_domain_find_nic(prev, dom->nics[i].name) : NULL;
         rate_values(VMON_SCOPE_NIC, dom->nics[i].m, pn ? pn->m : NULL, elapsed);
@@ -160,6 +205,11 @@ vmon_rates_compute_domain(struct vmon_domain *dom, const struct vmon_domain *pre
         if (host_cpus)
             set_percent(&dom->m[VMON_DOM_CPU_HOST_PERCENT], 100.0 * cores_busy / (double) host_cpus);
     }
+    /* steal: run-queue wait per second of each vCPU's wall time */
+    const struct vmon_value *delay = &dom->m[VMON_DOM_VCPU_DELAY];
+    uint64_t vcpus = dom->m[VMON_DOM_VCPU_CURRENT].u;
+    if (vmon_value_has_rate(delay) && vcpus)
+        set_percent(&dom->m[VMON_DOM_VCPU_STEAL_PERCENT], 100.0 * delay->d / 1e9 / (double) vcpus);
 
     const struct vmon_value *avail = &dom->m[VMON_DOM_MEM_AVAILABLE];
     const struct vmon_value *usable = &dom->m[VMON_DOM_MEM_USABLE];
