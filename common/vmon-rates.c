@@ -141,6 +141,10 @@ derive_node(struct vmon_snapshot *cur, const struct vmon_snapshot *prev, double 
     if (vmon_value_has(&m[VMON_NODE_MEM_TOTAL]) && vmon_value_has(&m[VMON_NODE_MEM_FREE])
         && m[VMON_NODE_MEM_TOTAL].u > 0) {
         uint64_t total_kib = m[VMON_NODE_MEM_TOTAL].u, free_kib = m[VMON_NODE_MEM_FREE].u;
+        /* reserved huge pages are neither free nor in use by the host: guests
+         * are given them whole, so a pool set aside is not a full host */
+        if (vmon_value_has(&m[VMON_NODE_HUGE_TOTAL]) && m[VMON_NODE_HUGE_TOTAL].u < total_kib)
+            total_kib -= m[VMON_NODE_HUGE_TOTAL].u;
         /* buffers and page cache are reclaimable: a busy page cache is not a full host */
         if (vmon_value_has(&m[VMON_NODE_MEM_BUFFERS]))
             free_kib += m[VMON_NODE_MEM_BUFFERS].u;
@@ -150,6 +154,10 @@ derive_node(struct vmon_snapshot *cur, const struct vmon_snapshot *prev, double 
             free_kib = total_kib;
         set_percent(&m[VMON_NODE_MEM_PERCENT], 100.0 * (double) (total_kib - free_kib) / (double) total_kib);
     }
+
+    const struct vmon_value *huge = &m[VMON_NODE_HUGE_TOTAL], *huge_free = &m[VMON_NODE_HUGE_FREE];
+    if (vmon_value_has(huge) && huge->u > 0 && vmon_value_has(huge_free) && huge_free->u <= huge->u)
+        set_percent(&m[VMON_NODE_HUGE_PERCENT], 100.0 * (double) (huge->u - huge_free->u) / (double) huge->u);
 
     /* the node's totals are of running domains, and 0 (not absent) without any */
     size_t n;
