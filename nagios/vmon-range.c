@@ -122,13 +122,14 @@ vmon_range_format(const struct vmon_range *r, char *buf, size_t size)
 
     if (!end_inf && vmon_cnum_format(e, sizeof(e), r->end) < 0)
         return -1;
-    /* "0:N" is written "N", the form everybody reads. */
-    if (!start_inf && r->start == 0 && !end_inf)
-        return snprintf(buf, size, "%s%s", r->inside ? "@" : "", e);
     if (start_inf)
         strcpy(s, "~");
     else if (vmon_cnum_format(s, sizeof(s), r->start) < 0)
         return -1;
+    /* "0:N" is written "N", the form everybody reads; so is a start that
+     * prints as 0 (-1e-17), or the text would not read back the same */
+    if (strcmp(s, "0") == 0 && !end_inf)
+        return snprintf(buf, size, "%s%s", r->inside ? "@" : "", e);
     return snprintf(buf, size, "%s%s:%s", r->inside ? "@" : "", s, e);
 }
 
