@@ -256,10 +256,13 @@ compare_vcpus(const void *a, const void *b)
 void
 vmon_snapshot_sort(struct vmon_snapshot *snap)
 {
-    qsort(snap->domains, snap->ndomains, sizeof(*snap->domains), compare_domains);
+    /* qsort's array may not be NULL, even for no elements (C11 7.22.5) */
+    if (snap->ndomains > 1)
+        qsort(snap->domains, snap->ndomains, sizeof(*snap->domains), compare_domains);
     for (size_t i = 0; i < snap->ndomains; i++)
-        qsort(snap->domains[i].vcpus, snap->domains[i].nvcpus, sizeof(struct vmon_vcpu),
-              compare_vcpus);
+        if (snap->domains[i].nvcpus > 1)
+            qsort(snap->domains[i].vcpus, snap->domains[i].nvcpus, sizeof(struct vmon_vcpu),
+                  compare_vcpus);
 }
 
 const struct vmon_domain *

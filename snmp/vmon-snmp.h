@@ -26,6 +26,7 @@ struct vmon_snmp_ctx {
     bool compat;                  /* serve libvirt-snmp's LIBVIRT-MIB too */
     bool agentx_direct;           /* reads skip net-snmp's internal hop */
     bool config_failed;           /* a config line was rejected: do not start */
+    bool config_unknown;          /* ...one of them net-snmp only warned of */
     struct vmon_source *src;      /* the open source, or NULL */
     struct vmon_snapshot *snap;   /* the snapshot being served (one reference) */
 };
