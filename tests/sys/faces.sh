@@ -6,6 +6,7 @@
 #   faces_virtmond URI              virtmond polling URI every second, on $FACES_SOCK
 #   faces_snmp SOURCE               snmpd (loopback, $SNMP_PORT) and virtmon-agentx
 #   faces_collectd SOURCE           collectd with virtmon.so and csv into $SYS_WORKDIR/csv
+#   faces_stop_all                  stop every face started so far
 #
 # SOURCE is virtmon's spelling: libvirt:URI or virtmond:PATH.  Each records
 # its process id in FACES_PID[name] and stops it at exit (sys_on_exit).
@@ -36,6 +37,16 @@ faces__run() {   # NAME COMMAND...: in the background, stopped at exit
 	"$@" >>"$SYS_WORKDIR/$name.out" 2>&1 &
 	FACES_PID[$name]=$!
 	sys_on_exit "kill ${FACES_PID[$name]} 2>/dev/null; wait ${FACES_PID[$name]} 2>/dev/null"
+}
+
+faces_stop_all() {
+	local f
+	for f in "${!FACES_PID[@]}"; do
+		kill "${FACES_PID[$f]}" 2>/dev/null
+		wait "${FACES_PID[$f]}" 2>/dev/null
+		unset "FACES_PID[$f]"
+	done
+	rm -f "$SYS_WORKDIR/virtmond.sock"
 }
 
 faces_virtmond() {
