@@ -272,14 +272,18 @@ sys_libvirtd_stop() {
 	sys_log "stopped libvirtd (pid $pid)"
 }
 
+# sys_libvirtd_restart [DOWN]: with DOWN seconds between stop and start, for
+# clients to find libvirtd gone rather than just reconnecting.
 sys_libvirtd_restart() {
 	local t0 own=$SYS_OWN_LIBVIRTD
 	if [ "$SYS_SYSTEMD" = 1 ]; then
+		[ -z "${1:-}" ] || { systemctl stop libvirtd.service; sleep "$1"; }
 		sys__systemctl_libvirtd restart
 		return
 	fi
 	t0=$(sys_now)
 	sys_libvirtd_stop
+	[ -z "${1:-}" ] || sleep "$1"
 	sys__spawn_daemon libvirtd -d "${SYS_LIBVIRTD_ARGS[@]}" || sys_fail "libvirtd -d failed on restart"
 	SYS_LIBVIRTD_PID=$(sys__wait_daemon_pid "$SYS_LIBVIRTD_PIDFILE" libvirtd) ||
 		sys_fail "restarted libvirtd but $SYS_LIBVIRTD_PIDFILE names no libvirtd"
