@@ -268,8 +268,7 @@ start_source(void)
 static void
 serve(void)
 {
-    int event_fd = vmon_source_event_fd(vmon_snmp.src);
-    register_readfd(event_fd, vmon_snmp_traps_drain, NULL);
+    vmon_snmp_traps_start();
     /* rows pin the snapshot they were built from: follow the source even
      * when nobody asks, or an idle agent holds one snapshot too many */
     double iv = vmon_snmp.opts.interval > 0 ? vmon_snmp.opts.interval : 30;
@@ -289,7 +288,7 @@ serve(void)
         agent_check_and_process(1);
 
     snmp_log(LOG_NOTICE, PROGRAM " stopping on signal %d\n", (int) stop_signal);
-    unregister_readfd(event_fd);
+    vmon_snmp_traps_stop();
 }
 
 static void

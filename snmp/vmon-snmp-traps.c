@@ -1,8 +1,9 @@
 /*
  * Notifications.  The core queues lifecycle and connection events from
- * libvirt's event thread; its queue fd is registered with net-snmp's
- * select loop (register_readfd), so the queue is drained here, on the
- * net-snmp thread, and send_v2trap() hands each notification to the
+ * libvirt's event thread (or virtmond's feed); its queue fd is registered
+ * with net-snmp's select loop (register_readfd), so the queue is drained
+ * here, on the net-snmp thread, a batch per turn and only while the
+ * master keeps up (vmon-snmp-notify.c), and each notification goes to the
  * master agent, which sends it to the trap sinks in snmpd.conf.
  */
 #include "vmon-snmp.h"
@@ -72,7 +73,7 @@ send_lifecycle(const struct vmon_event *ev)
     add_int(&vars, name, n, ev->detail);
     n = instance(name, nobj, OID_LENGTH(nobj), VMON_NOTIFY_EVENT_DETAIL_NAME, NULL);
     add_string(&vars, name, n, vmon_lifecycle_detail_name(ev->event, ev->detail));
-    send_v2trap(vars);      /* adds sysUpTime.0 in front */
+    vmon_snmp_notify_send(vars);
     snmp_free_varbind(vars);
 }
 
@@ -101,7 +102,7 @@ send_libvirt_compat(const struct vmon_event *ev)
     add_int(&vars, name, n, ev->state);
     n = instance(name, entry, OID_LENGTH(entry), 9, NULL);
     add_int(&vars, name, n, down ? 2 : 1);
-    send_v2trap(vars);
+    vmon_snmp_notify_send(vars);
     snmp_free_varbind(vars);
 }
 
@@ -125,37 +126,132 @@ send_connection(const struct vmon_event *ev)
     add_string(&vars, name, n, uri);
     n = instance(name, nobj, OID_LENGTH(nobj), VMON_NOTIFY_EVENT_MESSAGE, NULL);
     add_string(&vars, name, n, ev->message);
-    send_v2trap(vars);
+    vmon_snmp_notify_send(vars);
     snmp_free_varbind(vars);
 }
 
-void
-vmon_snmp_traps_drain(int fd, void *unused)
+/*
+ * Events taken per turn of the main loop, at most: between two batches
+ * agent_check_and_process() reads what snmpd sent (its requests, and its
+ * Responses to our notifications, which make room for the next ones).
+ */
+#define EVENTS_PER_TURN 8
+
+static int event_fd = -1;
+static bool listening;      /* event_fd is in net-snmp's select set */
+static bool running;        /* between vmon_snmp_traps_start() and _stop() */
+static uint64_t unsent;     /* events taken while no master was connected */
+
+static void drain(int fd, void *unused);
+
+static void
+listen_events(bool on)
 {
+    if (on == listening || event_fd < 0)
+        return;
+    if (on)
+        register_readfd(event_fd, drain, NULL);
+    else
+        unregister_readfd(event_fd);
+    listening = on;
+}
+
+static void
+room_again(void)
+{
+    if (running)
+        listen_events(true);
+}
+
+static void
+notify(const struct vmon_event *ev)
+{
+    if (!vmon_snmp_notify_connected()) {
+        unsent++;
+        return;
+    }
+    switch (ev->type) {
+    case VMON_EVENT_LIFECYCLE:
+        send_lifecycle(ev);
+        if (vmon_snmp.compat)
+            send_libvirt_compat(ev);
+        break;
+    case VMON_EVENT_CONNECTION_LOST:
+    case VMON_EVENT_CONNECTION_BACK:
+        send_connection(ev);
+        break;
+    default:
+        break;
+    }
+}
+
+static void
+log_event(const struct vmon_event *ev)
+{
+    switch (ev->type) {
+    case VMON_EVENT_LIFECYCLE:
+        snmp_log(LOG_INFO, "domain '%s' (%s): %s (%s)%s%s\n", ev->name, ev->uuid_str,
+                 vmon_lifecycle_name(ev->event), vmon_lifecycle_detail_name(ev->event, ev->detail),
+                 ev->message[0] ? "; " : "", ev->message);
+        break;
+    case VMON_EVENT_CONNECTION_LOST:
+    case VMON_EVENT_CONNECTION_BACK:
+        snmp_log(ev->type == VMON_EVENT_CONNECTION_LOST ? LOG_WARNING : LOG_NOTICE,
+                 "libvirt connection %s: %s\n",
+                 ev->type == VMON_EVENT_CONNECTION_LOST ? "lost" : "back", ev->message);
+        break;
+    default:
+        break;
+    }
+}
+
+/*
+ * The queue's fd is readable: take a batch of events, as long as the
+ * master has answered enough of what we sent.  When it has not, stop
+ * listening to the queue until its answers make room (room_again); the
+ * core's queue meanwhile keeps the newest events and counts what it had
+ * to drop.
+ */
+static void
+drain(int fd, void *unused)
+{
+    unsigned per_event = vmon_snmp.compat ? 2 : 1;
     struct vmon_event ev;
 
     (void) fd;
     (void) unused;
-    while (vmon_snmp.src && vmon_source_next_event(vmon_snmp.src, &ev) > 0) {
-        switch (ev.type) {
-        case VMON_EVENT_LIFECYCLE:
-            snmp_log(LOG_INFO, "domain '%s' (%s): %s (%s)%s%s\n", ev.name, ev.uuid_str,
-                     vmon_lifecycle_name(ev.event),
-                     vmon_lifecycle_detail_name(ev.event, ev.detail),
-                     ev.message[0] ? "; " : "", ev.message);
-            send_lifecycle(&ev);
-            if (vmon_snmp.compat)
-                send_libvirt_compat(&ev);
-            break;
-        case VMON_EVENT_CONNECTION_LOST:
-        case VMON_EVENT_CONNECTION_BACK:
-            snmp_log(ev.type == VMON_EVENT_CONNECTION_LOST ? LOG_WARNING : LOG_NOTICE,
-                     "libvirt connection %s: %s\n",
-                     ev.type == VMON_EVENT_CONNECTION_LOST ? "lost" : "back", ev.message);
-            send_connection(&ev);
-            break;
-        default:
-            break;
+    for (int n = 0; n < EVENTS_PER_TURN; n++) {
+        if (vmon_snmp_notify_connected() && !vmon_snmp_notify_room(per_event)) {
+            listen_events(false);
+            return;
         }
+        if (!vmon_snmp.src || vmon_source_next_event(vmon_snmp.src, &ev) <= 0)
+            return;
+        log_event(&ev);
+        notify(&ev);
     }
+}
+
+void
+vmon_snmp_traps_start(void)
+{
+    event_fd = vmon_source_event_fd(vmon_snmp.src);
+    running = true;
+    vmon_snmp_notify_on_room(room_again);
+    listen_events(true);
+}
+
+void
+vmon_snmp_traps_stop(void)
+{
+    running = false;
+    listen_events(false);
+    vmon_snmp_notify_on_room(NULL);
+}
+
+uint64_t
+vmon_snmp_traps_dropped(void)
+{
+    uint64_t queued = vmon_snmp.src ? vmon_source_events_dropped(vmon_snmp.src) : 0;
+    return queued + unsent + vmon_snmp_notify_failed();
 }
