@@ -1,0 +1,151 @@
+/* vmon-complain: a trouble said once with a count and once at its end; a
+ * burst of events summed up.  The clock is the test's. */
+#include "vmon-complain.h"
+
+#include <syslog.h>
+
+#include "tap.h"
+#include "vmon-complain-priv.h"
+
+static double now = 1000;
+static double test_clock(void) { return now; }
+
+static char lines[64][1200];
+static int nlines;
+
+static void
+collect(int priority, const char *line)
+{
+    (void) priority;
+    if (nlines < 64)
+        snprintf(lines[nlines], sizeof(lines[0]), "%s", line);
+    nlines++;
+}
+
+static void
+reset(void)
+{
+    nlines = 0;
+    now += 1000;
+}
+
+DEF_TEST(an_outage_is_two_lines)
+{
+    struct vmon_complaint c = VMON_COMPLAINT_INIT;
+
+    reset();
+    for (int i = 0; i < 30; i++, now += 1)
+        vmon_complain(&c, collect, LOG_ERR, "libvirt lost: %s", "refused");
+    vmon_complain_release(&c, collect, LOG_NOTICE, "libvirt back");
+    vmon_complain_release(&c, collect, LOG_NOTICE, "libvirt back");     /* no second line */
+    EXPECT_EQ_INT(2, nlines);
+    EXPECT_STR("libvirt lost: refused", lines[0]);
+    EXPECT_STR("libvirt back (after 30 s)", lines[1]);
+}
+
+DEF_TEST(a_long_outage_is_reminded_with_a_count)
+{
+    struct vmon_complaint c = VMON_COMPLAINT_INIT;
+
+    reset();
+    for (int i = 0; i < 150; i++, now += 1)
+        vmon_complain(&c, collect, LOG_ERR, "libvirt lost");
+    vmon_complain_release(&c, collect, LOG_NOTICE, "libvirt back");
+    /* at 0, at 60 (60 more since), at 120, then the end */
+    EXPECT_EQ_INT(4, nlines);
+    EXPECT_STR("libvirt lost (still, 60 times in 60 s)", lines[1]);
+    EXPECT_STR("libvirt back (after 150 s)", lines[3]);
+}
+
+DEF_TEST(flapping_is_summed_up)
+{
+    struct vmon_complaint c = VMON_COMPLAINT_INIT;
+
+    reset();
+    /* lost and back every 3 s for a minute and a half */
+    for (int i = 0; i < 15; i++) {
+        vmon_complain(&c, collect, LOG_ERR, "lost");
+        now += 3;
+        vmon_complain_release(&c, collect, LOG_NOTICE, "back");
+        now += 3;
+        vmon_complaint_tick(&c, collect, LOG_NOTICE);
+    }
+    for (int i = 0; i < nlines && i < 64; i++)
+        printf("# %s\n", lines[i]);
+    /* the first flap in full, then a line that sums the next ones up,
+     * then a flap in full again: at most 3 lines in any minute */
+    EXPECT_EQ_INT(5, nlines);
+    EXPECT_STR("lost", lines[0]);
+    EXPECT_STR("back (after 3 s)", lines[1]);
+    EXPECT_STR("back (that trouble came and went 10 times in the last 63 s)", lines[2]);
+    EXPECT_STR("lost", lines[3]);
+    EXPECT_STR("back (after 3 s)", lines[4]);
+    /* quiet from here: the end of the last flaps comes once */
+    for (int i = 0; i < 70; i++, now += 1)
+        vmon_complaint_tick(&c, collect, LOG_NOTICE);
+    for (int i = 5; i < nlines && i < 64; i++)
+        printf("# %s\n", lines[i]);
+    EXPECT_EQ_INT(6, nlines);
+    EXPECT_STR("back (that trouble came and went 3 times in the last 60 s)", lines[5]);
+    /* that line closed the account: a new trouble is said at once */
+    vmon_complain(&c, collect, LOG_ERR, "lost");
+    EXPECT_EQ_INT(7, nlines);
+    EXPECT_STR("lost", lines[6]);
+}
+
+DEF_TEST(a_burst_is_one_summary)
+{
+    struct vmon_burst b = VMON_BURST_INIT("lifecycle events");
+    int shown = 0;
+
+    reset();
+    for (int i = 0; i < 1000; i++) {
+        if (vmon_burst_add(&b, collect, LOG_INFO, i % 2 ? "undefined" : "defined"))
+            shown++;
+        now += 0.005;
+    }
+    EXPECT_EQ_INT(VMON_BURST_SHOWN, shown);
+    EXPECT_EQ_INT(0, nlines);           /* the window is still open */
+    now += 10;
+    vmon_burst_tick(&b, collect, LOG_INFO);
+    EXPECT_EQ_INT(1, nlines);
+    EXPECT_STR("1000 lifecycle events in 5 s (5 logged one by one): 500 defined, 500 undefined",
+               lines[0]);
+    /* a quiet window later, single events are logged one by one again */
+    now += 11;
+    EXPECT(vmon_burst_add(&b, collect, LOG_INFO, "started"));
+    now += 11;
+    vmon_burst_tick(&b, collect, LOG_INFO);
+    EXPECT_EQ_INT(1, nlines);
+}
+
+DEF_TEST(a_steady_stream_is_bounded)
+{
+    struct vmon_burst b = VMON_BURST_INIT("actions");
+    int shown = 0;
+
+    reset();
+    /* 100 events a second for 10 minutes */
+    for (int i = 0; i < 60000; i++) {
+        if (vmon_burst_add(&b, collect, LOG_INFO, "suspend ok"))
+            shown++;
+        now += 0.01;
+        vmon_burst_tick(&b, collect, LOG_INFO);
+    }
+    EXPECT_EQ_INT(VMON_BURST_SHOWN, shown);
+    /* one summary per window */
+    EXPECT_MSG(nlines >= 59 && nlines <= 61, "%d summaries in 10 minutes", nlines);
+    EXPECT_STR("1000 actions in 10 s (0 logged one by one): 1000 suspend ok", lines[10]);
+}
+
+int
+main(void)
+{
+    vmon_complain_clock = test_clock;
+    RUN_TEST(an_outage_is_two_lines);
+    RUN_TEST(a_long_outage_is_reminded_with_a_count);
+    RUN_TEST(flapping_is_summed_up);
+    RUN_TEST(a_burst_is_one_summary);
+    RUN_TEST(a_steady_stream_is_bounded);
+    return TAP_END();
+}
