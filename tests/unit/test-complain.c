@@ -29,15 +29,22 @@ reset(void)
     now += 1000;
 }
 
-DEF_TEST(an_outage_is_two_lines)
+/* libvirt lost for that many seconds, a failed poll each second, then back */
+static void
+outage(int seconds)
 {
     struct vmon_complaint c = VMON_COMPLAINT_INIT;
 
     reset();
-    for (int i = 0; i < 30; i++, now += 1)
+    for (int i = 0; i < seconds; i++, now += 1)
         vmon_complain(&c, collect, LOG_ERR, "libvirt lost: %s", "refused");
     vmon_complain_release(&c, collect, LOG_NOTICE, "libvirt back");
     vmon_complain_release(&c, collect, LOG_NOTICE, "libvirt back");     /* no second line */
+}
+
+DEF_TEST(an_outage_is_two_lines)
+{
+    outage(30);
     EXPECT_EQ_INT(2, nlines);
     EXPECT_STR("libvirt lost: refused", lines[0]);
     EXPECT_STR("libvirt back (after 30 s)", lines[1]);
@@ -45,15 +52,10 @@ DEF_TEST(an_outage_is_two_lines)
 
 DEF_TEST(a_long_outage_is_reminded_with_a_count)
 {
-    struct vmon_complaint c = VMON_COMPLAINT_INIT;
-
-    reset();
-    for (int i = 0; i < 150; i++, now += 1)
-        vmon_complain(&c, collect, LOG_ERR, "libvirt lost");
-    vmon_complain_release(&c, collect, LOG_NOTICE, "libvirt back");
+    outage(150);
     /* at 0, at 60 (60 more since), at 120, then the end */
     EXPECT_EQ_INT(4, nlines);
-    EXPECT_STR("libvirt lost (still, 60 times in 60 s)", lines[1]);
+    EXPECT_STR("libvirt lost: refused (still, 60 times in 60 s)", lines[1]);
     EXPECT_STR("libvirt back (after 150 s)", lines[3]);
 }
 
