@@ -20,6 +20,14 @@ say(vmon_log_fn *log, int priority, const char *fmt, va_list ap, const char *tai
     log(priority, line);
 }
 
+/* Whether a new episode may be said in full: fewer than VMON_COMPLAIN_FULL
+ * were within the quiet time. */
+static bool
+news(const struct vmon_complaint *c, double now)
+{
+    return c->said_at[0] == 0 || now - c->said_at[0] >= VMON_COMPLAIN_QUIET;
+}
+
 void
 vmon_complain(struct vmon_complaint *c, vmon_log_fn *log, int priority, const char *fmt, ...)
 {
@@ -34,16 +42,21 @@ vmon_complain(struct vmon_complaint *c, vmon_log_fn *log, int priority, const ch
         c->episodes++;
     }
     c->times++;
-    if (c->last_line > 0 && now - c->last_line < VMON_COMPLAIN_QUIET)
-        return;
-    /* the first line of an episode says nothing more unless earlier ones
-     * went unsaid; a reminder says how long and how often */
-    if (c->said)
+    if (c->said) {
+        /* while it lasts: a reminder a minute, saying how often */
+        if (now - c->last_line < VMON_COMPLAIN_QUIET)
+            return;
         snprintf(tail, sizeof(tail), " (still, %lu times in %.0f s)", c->times,
                  now - c->last_line);
-    else if (c->episodes > 1 || c->pending)
-        snprintf(tail, sizeof(tail), " (%lu times in the last %.0f s)", c->episodes,
-                 now - c->last_line);
+    } else {
+        if (!news(c, now))
+            return;         /* flapping: counted for the tick's line */
+        if (c->pending)
+            snprintf(tail, sizeof(tail), " (%lu times in the last %.0f s)", c->episodes,
+                     now - c->last_line);
+        memmove(c->said_at, c->said_at + 1, sizeof(c->said_at) - sizeof(c->said_at[0]));
+        c->said_at[VMON_COMPLAIN_FULL - 1] = now;
+    }
     va_start(ap, fmt);
     say(log, priority, fmt, ap, tail);
     va_end(ap);
@@ -68,8 +81,8 @@ vmon_complain_release(struct vmon_complaint *c, vmon_log_fn *log, int priority,
     if (c->said) {
         snprintf(tail, sizeof(tail), " (after %.0f s)", now - c->since);
     } else {
-        /* a trouble that came back within the quiet time: its end waits
-         * for the tick, which sums up how often it came and went */
+        /* an episode of flapping: its end waits for the tick, which sums
+         * up how often the trouble came and went */
         va_start(ap, fmt);
         vsnprintf(c->ended, sizeof(c->ended), fmt, ap);
         va_end(ap);
@@ -85,13 +98,13 @@ vmon_complain_release(struct vmon_complaint *c, vmon_log_fn *log, int priority,
     c->episodes = 0;
 }
 
-void
-vmon_complaint_tick(struct vmon_complaint *c, vmon_log_fn *log, int priority)
+static void
+complaint_close(struct vmon_complaint *c, vmon_log_fn *log, int priority, bool force)
 {
     double now = vmon_complain_clock();
     char line[sizeof(c->ended) + 160];
 
-    if (!c->pending || c->active || now - c->last_line < VMON_COMPLAIN_QUIET)
+    if (!c->pending || c->active || (!force && now - c->last_line < VMON_COMPLAIN_QUIET))
         return;
     snprintf(line, sizeof(line), "%s (that trouble came and went %lu times in the last %.0f s)",
              c->ended, c->episodes, now - c->last_line);
@@ -99,9 +112,22 @@ vmon_complaint_tick(struct vmon_complaint *c, vmon_log_fn *log, int priority)
     c->pending = false;
     c->said = false;
     /* that line closed the account: a trouble that starts now is news */
-    c->last_line = now - VMON_COMPLAIN_QUIET;
+    memset(c->said_at, 0, sizeof(c->said_at));
+    c->last_line = now;
     c->times = 0;
     c->episodes = 0;
+}
+
+void
+vmon_complaint_tick(struct vmon_complaint *c, vmon_log_fn *log, int priority)
+{
+    complaint_close(c, log, priority, false);
+}
+
+void
+vmon_complaint_flush(struct vmon_complaint *c, vmon_log_fn *log, int priority)
+{
+    complaint_close(c, log, priority, true);
 }
 
 static void
@@ -124,12 +150,12 @@ burst_count(struct vmon_burst *b, const char *kind)
 
 /* Closes the window when its time is over; with a summary if it held any back. */
 static void
-burst_close(struct vmon_burst *b, vmon_log_fn *log, int priority, double now)
+burst_close(struct vmon_burst *b, vmon_log_fn *log, int priority, double now, bool force)
 {
     char line[1024];
     size_t len;
 
-    if (b->start == 0 || now - b->start < VMON_BURST_WINDOW)
+    if (b->start == 0 || (!force && now - b->start < VMON_BURST_WINDOW))
         return;
     b->summed = b->total > b->shown;
     if (b->summed) {
@@ -155,7 +181,7 @@ vmon_burst_add(struct vmon_burst *b, vmon_log_fn *log, int priority, const char 
 {
     double now = vmon_complain_clock();
 
-    burst_close(b, log, priority, now);
+    burst_close(b, log, priority, now, false);
     /* a whole window without events ends a burst: log one by one again */
     if (b->summed && now - b->last >= VMON_BURST_WINDOW)
         b->summed = false;
@@ -172,5 +198,11 @@ vmon_burst_add(struct vmon_burst *b, vmon_log_fn *log, int priority, const char 
 void
 vmon_burst_tick(struct vmon_burst *b, vmon_log_fn *log, int priority)
 {
-    burst_close(b, log, priority, vmon_complain_clock());
+    burst_close(b, log, priority, vmon_complain_clock(), false);
+}
+
+void
+vmon_burst_flush(struct vmon_burst *b, vmon_log_fn *log, int priority)
+{
+    burst_close(b, log, priority, vmon_complain_clock(), true);
 }

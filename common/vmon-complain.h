@@ -17,15 +17,19 @@
 /* One whole line (no newline) at a syslog priority (LOG_ERR...). */
 typedef void vmon_log_fn(int priority, const char *line);
 
-/* The least time between two lines about one trouble, in seconds. */
+/* A lasting trouble is said again at most this often, in seconds ... */
 #define VMON_COMPLAIN_QUIET 60.0
+/* ... and at most this many episodes of one are said in full in that
+ * time; more (flapping) are summed up in one line. */
+#define VMON_COMPLAIN_FULL 2
 
 struct vmon_complaint {
     bool active;            /* the trouble is on now */
     bool said;              /* ... and this episode of it was logged */
-    bool pending;           /* an end not logged yet (it came within the quiet time) */
+    bool pending;           /* episodes not logged (flapping), the last one over */
     double since;           /* when the episode began (vmon_now_mono()) */
-    double last_line;       /* when a line about it was logged; 0: never */
+    double last_line;       /* when a line about it was logged */
+    double said_at[VMON_COMPLAIN_FULL];  /* starts said in full, oldest first; 0: none */
     unsigned long times;    /* occurrences since the last line */
     unsigned long episodes; /* episodes begun since the last line */
     char ended[512];        /* the pending end's line */
@@ -35,8 +39,9 @@ struct vmon_complaint {
 /*
  * The trouble happened (again): the first time it is logged; while it
  * lasts, it is counted and said again, with the count, at most every
- * VMON_COMPLAIN_QUIET seconds; one that comes back within that time of
- * the last line is counted, not logged, until that time has passed.
+ * VMON_COMPLAIN_QUIET seconds.  An episode that begins when
+ * VMON_COMPLAIN_FULL were said within that time is counted, not logged,
+ * and vmon_complaint_tick() sums them up.
  */
 void vmon_complain(struct vmon_complaint *c, vmon_log_fn *log, int priority, const char *fmt,
                    ...) __attribute__((format(printf, 4, 5)));
@@ -49,6 +54,8 @@ void vmon_complain_release(struct vmon_complaint *c, vmon_log_fn *log, int prior
                            const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Call now and then (each second or so): logs a kept end once its time has come. */
 void vmon_complaint_tick(struct vmon_complaint *c, vmon_log_fn *log, int priority);
+/* The same before the daemon stops: a kept end now. */
+void vmon_complaint_flush(struct vmon_complaint *c, vmon_log_fn *log, int priority);
 
 /* Events of a burst logged one by one, at most, in each window ... */
 #define VMON_BURST_SHOWN 5
@@ -83,5 +90,7 @@ bool vmon_burst_add(struct vmon_burst *b, vmon_log_fn *log, int priority, const 
  * ("1000 lifecycle events in 10 s (5 logged one by one): 500 defined,
  * 500 undefined") when it held back any. */
 void vmon_burst_tick(struct vmon_burst *b, vmon_log_fn *log, int priority);
+/* The same before the daemon stops: the open window's summary now. */
+void vmon_burst_flush(struct vmon_burst *b, vmon_log_fn *log, int priority);
 
 #endif
