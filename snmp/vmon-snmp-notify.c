@@ -35,6 +35,7 @@
  */
 #define NOTIFY_TIMEOUT_S 5
 
+static struct vmon_complaint refused = VMON_COMPLAINT_INIT;
 static unsigned in_flight;
 static bool sending;        /* inside snmp_async_send() */
 static uint64_t failed;
@@ -57,8 +58,17 @@ notify_answered(int op, netsnmp_session *sess, int reqid, netsnmp_pdu *pdu, void
         return 1;
     if (in_flight > 0)
         in_flight--;
-    if (op != NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || (pdu && pdu->errstat != SNMP_ERR_NOERROR))
+    if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu && pdu->errstat == SNMP_ERR_NOERROR) {
+        vmon_complain_release(&refused, vmon_snmp_log, LOG_NOTICE,
+                              "the master agent takes notifications again");
+    } else {
         failed++;
+        vmon_complain(&refused, vmon_snmp_log, LOG_WARNING,
+                      "the master agent did not take a notification (%s); "
+                      "virtmonAgentEventsDropped counts them",
+                      op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE ? "an error answer"
+                      : op == NETSNMP_CALLBACK_OP_TIMED_OUT ? "no answer" : "send failed");
+    }
     if (on_room && in_flight <= NOTIFY_WINDOW / 2)
         on_room();
     return 1;
@@ -142,4 +152,16 @@ uint64_t
 vmon_snmp_notify_failed(void)
 {
     return failed;
+}
+
+void
+vmon_snmp_notify_tick(void)
+{
+    vmon_complaint_tick(&refused, vmon_snmp_log, LOG_NOTICE);
+}
+
+void
+vmon_snmp_notify_flush(void)
+{
+    vmon_complaint_flush(&refused, vmon_snmp_log, LOG_NOTICE);
 }

@@ -137,6 +137,10 @@ send_connection(const struct vmon_event *ev)
  */
 #define EVENTS_PER_TURN 8
 
+static struct vmon_burst lifecycle = VMON_BURST_INIT("lifecycle events");
+static struct vmon_complaint libvirt_lost = VMON_COMPLAINT_INIT;
+static struct vmon_complaint no_master = VMON_COMPLAINT_INIT;
+static unsigned tick_alarm;
 static int event_fd = -1;
 static bool listening;      /* event_fd is in net-snmp's select set */
 static bool running;        /* between vmon_snmp_traps_start() and _stop() */
@@ -168,8 +172,13 @@ notify(const struct vmon_event *ev)
 {
     if (!vmon_snmp_notify_connected()) {
         unsent++;
+        vmon_complain(&no_master, vmon_snmp_log, LOG_WARNING,
+                      "no AgentX master agent: events are not notified "
+                      "(virtmonAgentEventsDropped counts them)");
         return;
     }
+    vmon_complain_release(&no_master, vmon_snmp_log, LOG_NOTICE,
+                          "AgentX master agent connected: events are notified again");
     switch (ev->type) {
     case VMON_EVENT_LIFECYCLE:
         send_lifecycle(ev);
@@ -185,24 +194,45 @@ notify(const struct vmon_event *ev)
     }
 }
 
+/*
+ * A lifecycle event is logged as it comes unless it is part of a burst
+ * (a host shutting 500 guests down), which is summed up instead; the loss
+ * of libvirt (or of virtmond) is said once until it is back.
+ */
 static void
 log_event(const struct vmon_event *ev)
 {
     switch (ev->type) {
     case VMON_EVENT_LIFECYCLE:
-        snmp_log(LOG_INFO, "domain '%s' (%s): %s (%s)%s%s\n", ev->name, ev->uuid_str,
-                 vmon_lifecycle_name(ev->event), vmon_lifecycle_detail_name(ev->event, ev->detail),
-                 ev->message[0] ? "; " : "", ev->message);
+        if (vmon_burst_add(&lifecycle, vmon_snmp_log, LOG_INFO, vmon_lifecycle_name(ev->event)))
+            snmp_log(LOG_INFO, "domain '%s' (%s): %s (%s)%s%s\n", ev->name, ev->uuid_str,
+                     vmon_lifecycle_name(ev->event),
+                     vmon_lifecycle_detail_name(ev->event, ev->detail),
+                     ev->message[0] ? "; " : "", ev->message);
         break;
     case VMON_EVENT_CONNECTION_LOST:
+        vmon_complain(&libvirt_lost, vmon_snmp_log, LOG_WARNING, "libvirt connection lost: %s",
+                      ev->message);
+        break;
     case VMON_EVENT_CONNECTION_BACK:
-        snmp_log(ev->type == VMON_EVENT_CONNECTION_LOST ? LOG_WARNING : LOG_NOTICE,
-                 "libvirt connection %s: %s\n",
-                 ev->type == VMON_EVENT_CONNECTION_LOST ? "lost" : "back", ev->message);
+        vmon_complain_release(&libvirt_lost, vmon_snmp_log, LOG_NOTICE,
+                              "libvirt connection back: %s", ev->message);
         break;
     default:
         break;
     }
+}
+
+/* Each second: close what the log summed up and kept for later. */
+static void
+log_tick(unsigned int reg, void *unused)
+{
+    (void) reg;
+    (void) unused;
+    vmon_burst_tick(&lifecycle, vmon_snmp_log, LOG_INFO);
+    vmon_complaint_tick(&libvirt_lost, vmon_snmp_log, LOG_NOTICE);
+    vmon_complaint_tick(&no_master, vmon_snmp_log, LOG_NOTICE);
+    vmon_snmp_notify_tick();
 }
 
 /*
@@ -239,6 +269,7 @@ vmon_snmp_traps_start(void)
     running = true;
     vmon_snmp_notify_on_room(room_again);
     listen_events(true);
+    tick_alarm = snmp_alarm_register(1, SA_REPEAT, log_tick, NULL);
 }
 
 void
@@ -246,6 +277,14 @@ vmon_snmp_traps_stop(void)
 {
     running = false;
     listen_events(false);
+    if (tick_alarm)
+        snmp_alarm_unregister(tick_alarm);
+    tick_alarm = 0;
+    /* what is still being counted is said before the agent goes */
+    vmon_burst_flush(&lifecycle, vmon_snmp_log, LOG_INFO);
+    vmon_complaint_flush(&libvirt_lost, vmon_snmp_log, LOG_NOTICE);
+    vmon_complaint_flush(&no_master, vmon_snmp_log, LOG_NOTICE);
+    vmon_snmp_notify_flush();
     vmon_snmp_notify_on_room(NULL);
 }
 

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmon-complain.h"
 #include "vmon-metrics.h"
 #include "vmon-options.h"
 #include "vmon-source.h"
@@ -30,6 +31,9 @@ struct vmon_snmp_ctx {
     struct vmon_snapshot *snap;   /* the snapshot being served (one reference) */
 };
 extern struct vmon_snmp_ctx vmon_snmp;
+
+/* net-snmp's log, as a vmon_log_fn (vmon-complain.h) */
+void vmon_snmp_log(int priority, const char *line);
 
 /* The latest published snapshot (borrowed; NULL before the first poll). */
 const struct vmon_snapshot *vmon_snmp_snapshot(void);
@@ -182,6 +186,9 @@ typedef void vmon_snmp_notify_room_fn(void);
 void vmon_snmp_notify_on_room(vmon_snmp_notify_room_fn *fn);
 /* Notifications sent that the master refused or never answered. */
 uint64_t vmon_snmp_notify_failed(void);
+/* Logs a kept end of the failures' complaint when its time comes, or now. */
+void vmon_snmp_notify_tick(void);
+void vmon_snmp_notify_flush(void);
 
 /* ---- vmon-snmp-traps.c ---------------------------------------------------- */
 /* From serve(): drain the source's events into notifications, paced. */
