@@ -215,6 +215,7 @@ load_config(const struct args *a)
     netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
     vmon_snmp_config_register();
     vmon_snmp_direct_init();
+    vmon_snmp_traps_quiet();
     init_snmp(VMON_SNMP_APP);      /* reads virtmon.conf, opens the AgentX session */
 
     if (vmon_snmp.config_failed) {

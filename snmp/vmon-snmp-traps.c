@@ -148,6 +148,20 @@ static uint64_t unsent;     /* events taken while no master was connected */
 
 static void drain(int fd, void *unused);
 
+/* net-snmp's reconnection period: agentXPingInterval, or its default. */
+static int
+agentx_retry_seconds(void)
+{
+    int n = netsnmp_ds_get_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL);
+    return n > 0 ? n : 15;
+}
+
+void
+vmon_snmp_traps_quiet(void)
+{
+    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_NO_CONNECTION_WARNINGS, 1);
+}
+
 static void
 listen_events(bool on)
 {
@@ -171,14 +185,9 @@ static void
 notify(const struct vmon_event *ev)
 {
     if (!vmon_snmp_notify_connected()) {
-        unsent++;
-        vmon_complain(&no_master, vmon_snmp_log, LOG_WARNING,
-                      "no AgentX master agent: events are not notified "
-                      "(virtmonAgentEventsDropped counts them)");
+        unsent++;       /* master_tick() says so */
         return;
     }
-    vmon_complain_release(&no_master, vmon_snmp_log, LOG_NOTICE,
-                          "AgentX master agent connected: events are notified again");
     switch (ev->type) {
     case VMON_EVENT_LIFECYCLE:
         send_lifecycle(ev);
@@ -223,12 +232,40 @@ log_event(const struct vmon_event *ev)
     }
 }
 
-/* Each second: close what the log summed up and kept for later. */
+/*
+ * The master agent gone, and back.  net-snmp would warn at each attempt to
+ * reconnect (every agentXPingInterval, 15 s by default), so its warnings
+ * are off (vmon_snmp_traps_quiet) and this says it, once each way.
+ */
+static void
+master_tick(void)
+{
+    static bool was_connected = true;
+    bool connected = vmon_snmp_notify_connected();
+
+    if (connected == was_connected)
+        return;
+    was_connected = connected;
+    const char *at = netsnmp_ds_get_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET);
+    if (!at)
+        at = "/var/agentx/master";
+    if (!connected)
+        vmon_complain(&no_master, vmon_snmp_log, LOG_WARNING,
+                      "not connected to the AgentX master agent at %s (trying again every "
+                      "%d s): events are not notified meanwhile, virtmonAgentEventsDropped "
+                      "counts them", at, agentx_retry_seconds());
+    else
+        vmon_complain_release(&no_master, vmon_snmp_log, LOG_NOTICE,
+                              "connected to the AgentX master agent at %s", at);
+}
+
+/* Each second: the master's presence, and what the log summed up and kept for later. */
 static void
 log_tick(unsigned int reg, void *unused)
 {
     (void) reg;
     (void) unused;
+    master_tick();
     vmon_burst_tick(&lifecycle, vmon_snmp_log, LOG_INFO);
     vmon_complaint_tick(&libvirt_lost, vmon_snmp_log, LOG_NOTICE);
     vmon_complaint_tick(&no_master, vmon_snmp_log, LOG_NOTICE);

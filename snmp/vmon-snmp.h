@@ -193,6 +193,9 @@ void vmon_snmp_notify_flush(void);
 /* ---- vmon-snmp-traps.c ---------------------------------------------------- */
 /* From serve(): drain the source's events into notifications, paced. */
 void vmon_snmp_traps_start(void);
+/* Before init_snmp(): net-snmp's warning at each reconnection attempt off
+ * (the agent says the master's loss and return once itself). */
+void vmon_snmp_traps_quiet(void);
 void vmon_snmp_traps_stop(void);
 /* Events that became no notification: the source's queue overflowed, no
  * master was connected, or the master did not take one. */

@@ -10,7 +10,8 @@
 #   - 1000 actions (suspend, resume) asked of virtmond on its socket;
 #   - an outage: libvirtd killed, 20 s without it, started again;
 #   - flapping: libvirtd killed and started again 6 times in 30 s;
-#   - virtmond stopped for 15 s under collectd, then started again.
+#   - virtmond stopped for 15 s under collectd, then started again;
+#   - snmpd stopped for 20 s under the agent, with events meanwhile.
 # Each daemon's lines during each phase are counted (the agent's and
 # virtmond's whole log, collectd's lines from our plugin): fewer than 20
 # per phase (each is a minute of trouble at most), and the lines that
@@ -44,7 +45,8 @@ LoadPlugin virtmon
 EOC
 cd_collectd_start main
 snmp_start_master ""
-snmp_start_agent "$CD_URI" ""
+# the agent retries the master every 2 s (15 by default)
+snmp_start_agent "$CD_URI" "agentXPingInterval 2"
 cd_wait_value main "$CD_HOST/virtmon-test/virt_cpu_total" 20 >/dev/null 2>&1 ||
 	cd_hard "collectd wrote no value for the domain 'test'"
 
@@ -153,7 +155,7 @@ at_flaps=$at_agentx
 mark
 kill "$CD_VIRTMOND_PID"; wait "$CD_VIRTMOND_PID" 2>/dev/null
 sleep 15
-cd_virtmond_start "$CD_URI"
+cd_virtmond_start "$CD_URI" --allow-actions suspend,resume
 sleep 5
 counted "virtmond out for 15 s"
 since collectd | sed 's/^/#   collectd: /'
@@ -173,6 +175,28 @@ case $line in
 *"came and went "[5-7]" times"*) note ok "virtmond sums the flaps up when it stops" ;;
 *) note fail "virtmond did not sum the flaps up: '$line'" ;;
 esac
+
+# ---- snmpd gone for 20 s, events meanwhile ----
+mark
+kill "$SNMPD_PID"; wait "$SNMPD_PID" 2>/dev/null
+sleep 3
+for _ in $(seq 10); do
+	"$FETCH" --raw "$CD_VSOCK" $'action suspend test\n' >/dev/null
+	"$FETCH" --raw "$CD_VSOCK" $'action resume test\n' >/dev/null
+done
+sleep 17
+snmp_restart_master
+snmp_wait_polls 1 || cd_hard "the agent did not come back to snmpd"
+sleep 2     # the agent looks at its master each second
+counted "snmpd out for 20 s"
+since agentx | sed 's/^/#   agentx: /'
+gone=$(since agentx | grep -c 'not connected to the AgentX master agent')
+back=$(since agentx | grep -c '^connected to the AgentX master agent')
+if [ "$gone" = 1 ] && [ "$back" = 1 ]; then note ok "agentx said the master's loss and return once each"
+else note fail "agentx said the master's loss $gone times, its return $back times"; fi
+dropped=$(snmp_get .1.3.6.1.4.1.99999.1.1.14.0)
+if [ "$dropped" -ge 20 ] 2>/dev/null; then note ok "virtmonAgentEventsDropped counts the 20 events without a master: $dropped"
+else note fail "virtmonAgentEventsDropped is '$dropped' after 20 events without a master"; fi
 
 echo "1..$checks"
 [ "$bad" = 0 ]
