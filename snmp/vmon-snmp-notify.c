@@ -36,12 +36,12 @@
 #define NOTIFY_TIMEOUT_S 5
 
 static struct vmon_complaint refused = VMON_COMPLAINT_INIT;
-static unsigned in_flight;
-static bool sending;        /* inside snmp_async_send() */
 static uint64_t failed;
 static vmon_snmp_notify_room_fn *on_room;
 
 #ifdef VMON_HAVE_AGENTX_DIRECT
+static unsigned in_flight;
+static bool sending;        /* inside snmp_async_send() */
 static const oid sysuptime_oid[] = { 1, 3, 6, 1, 2, 1, 1, 3, 0 };
 
 /*
