@@ -229,6 +229,7 @@ load_config(const struct args *a)
         netsnmp_ds_register_config(ASN_INTEGER, VMON_SNMP_APP, "agentxPingInterval",
                                    NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL);
     vmon_snmp_direct_init();
+    vmon_snmp_traps_quiet();
     init_snmp(VMON_SNMP_APP);      /* reads virtmon.conf, opens the AgentX session */
 
     if (vmon_snmp.config_failed) {
@@ -283,8 +284,7 @@ start_source(void)
 static void
 serve(void)
 {
-    int event_fd = vmon_source_event_fd(vmon_snmp.src);
-    register_readfd(event_fd, vmon_snmp_traps_drain, NULL);
+    vmon_snmp_traps_start();
     /* rows pin the snapshot they were built from: follow the source even
      * when nobody asks, or an idle agent holds one snapshot too many */
     double iv = vmon_snmp.opts.interval > 0 ? vmon_snmp.opts.interval : 30;
@@ -304,7 +304,7 @@ serve(void)
         agent_check_and_process(1);
 
     snmp_log(LOG_NOTICE, PROGRAM " stopping on signal %d\n", (int) stop_signal);
-    unregister_readfd(event_fd);
+    vmon_snmp_traps_stop();
 }
 
 static void
