@@ -178,12 +178,13 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
         cfg->interval = DOUBLE_TO_CDTIME_T(secs);
         return 0;
     }
-    if (strcasecmp(ci->key, "Timeout") == 0) {
-        cfg->timeout_set = true;
+    if (strcasecmp(ci->key, "Timeout") == 0 || strcasecmp(ci->key, "BalloonStaleAge") == 0) {
+        bool timeout = strcasecmp(ci->key, "Timeout") == 0;
+        cfg->timeout_set = cfg->timeout_set || timeout;
         if (get_seconds(ci, &secs) < 0)
             return -1;
         snprintf(num, sizeof(num), "%.3f", secs);
-        return core_option(cfg, ci, "timeout", num);
+        return core_option(cfg, ci, timeout ? "timeout" : "balloon-stale-age", num);
     }
     if (strcasecmp(ci->key, "Workers") == 0) {
         if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER)
@@ -213,7 +214,7 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
         return 0;
     }
     return fail(ci->key, "unknown option (known: Source, Connection, Include, Exclude, Interval, "
-                         "Timeout, Workers, HostnameFormat, PluginInstanceFormat, "
+                         "Timeout, BalloonStaleAge, Workers, HostnameFormat, PluginInstanceFormat, "
                          "CompatVirtPlugin, ReportNode, ReportVcpus, ReportDisks, "
                          "ReportInterfaces, ReportMemory, ReportPercent)");
 }
