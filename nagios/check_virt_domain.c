@@ -187,6 +187,9 @@ sample_opts(const struct config *c, struct chk_sample_opts *so)
     so->need_rates = needs_rates(c);
 }
 
+/* said once per domain with a threshold on its stale guest-memory figures */
+#define STALE_TEXT ", memory stats stale: balloon driver missing or no stats period"
+
 static bool
 evaluates_thresholds(const struct vmon_domain *d)
 {
@@ -248,8 +251,6 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
         st = chk_state_worst(st, c->a.timeout_state);
     }
     bool mem_stale = vmon_value_has(&d->m[VMON_DOM_MEM_STALE]) && d->m[VMON_DOM_MEM_STALE].u;
-    if (mem_stale)
-        chk_buf_add(why, ", memory stats stale: balloon driver missing or no stats period");
 
     for (size_t i = 0; i < c->a.metrics.n; i++) {
         const struct chk_metric *cm = &c->a.metrics.m[i];
@@ -267,6 +268,8 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
             continue;
         /* figures the guest stopped sending are not checked against anything */
         if (mem_stale && cm->desc && vmon_metric_guest_memory(cm->desc)) {
+            if (!strstr(chk_buf_str(why), STALE_TEXT))
+                chk_buf_add(why, STALE_TEXT);
             st = chk_state_worst(st, c->stale_state);
             continue;
         }
