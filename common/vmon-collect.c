@@ -44,20 +44,11 @@ vmon_collector_new(unsigned workers, double timeout)
     return c;
 }
 
-static void
-clear_node(struct vmon_node *node)
-{
-    free(node->hostname);
-    free(node->hv_type);
-    free(node->cpu_model);
-    memset(node, 0, sizeof(*node));
-}
-
 void
 vmon_collector_forget(struct vmon_collector *c)
 {
     memset(&c->caps, 0, sizeof(c->caps));
-    clear_node(&c->node);
+    vmon_node_clear(&c->node);
     c->have_node = false;
     vmon_xmlcache_forget(c->xml);
 }

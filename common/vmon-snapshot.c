@@ -16,7 +16,7 @@ _Static_assert(VMON_ARRAY_SIZE(state_names) == VMON_STATE__N, "state names");
 const char *
 vmon_domain_state_name(int state)
 {
-    return state >= 0 && state < VMON_STATE__N ? state_names[state] : "unknown";
+    return vmon_name_at(state_names, VMON_STATE__N, state);
 }
 
 const char *
@@ -38,41 +38,34 @@ vmon_group_names(unsigned mask, char *buf, size_t size)
     return buf;
 }
 
-/* libvirt's virDomain*Reason enums, as virsh names them. */
-static const char *const reasons_running[] = {
-    "unknown", "booted", "migrated", "restored", "from snapshot", "unpaused",
-    "migration canceled", "save canceled", "event wakeup", "crashed", "post-copy",
-    "post-copy failed",
+/* libvirt's virDomain*Reason enums, as virsh names them, one row per state */
+static const char *const reason_names[VMON_STATE__N][16] = {
+    [VMON_STATE_RUNNING] = {
+        "unknown", "booted", "migrated", "restored", "from snapshot", "unpaused",
+        "migration canceled", "save canceled", "event wakeup", "crashed", "post-copy",
+        "post-copy failed",
+    },
+    [VMON_STATE_BLOCKED] = { "unknown" },
+    [VMON_STATE_PAUSED] = {
+        "unknown", "user", "migrating", "saving", "dumping", "I/O error", "watchdog",
+        "from snapshot", "shutting down", "creating snapshot", "crashed", "starting up",
+        "post-copy", "post-copy failed", "api error",
+    },
+    [VMON_STATE_SHUTDOWN] = { "unknown", "user" },
+    [VMON_STATE_SHUTOFF] = {
+        "unknown", "shutdown", "destroyed", "crashed", "migrated", "saved", "failed",
+        "from snapshot", "daemon",
+    },
+    [VMON_STATE_CRASHED] = { "unknown", "panicked" },
+    [VMON_STATE_PMSUSPENDED] = { "unknown" },
 };
-static const char *const reasons_blocked[] = { "unknown" };
-static const char *const reasons_paused[] = {
-    "unknown", "user", "migrating", "saving", "dumping", "I/O error", "watchdog",
-    "from snapshot", "shutting down", "creating snapshot", "crashed", "starting up",
-    "post-copy", "post-copy failed", "api error",
-};
-static const char *const reasons_shutdown[] = { "unknown", "user" };
-static const char *const reasons_shutoff[] = {
-    "unknown", "shutdown", "destroyed", "crashed", "migrated", "saved", "failed",
-    "from snapshot", "daemon",
-};
-static const char *const reasons_crashed[] = { "unknown", "panicked" };
-static const char *const reasons_pmsuspended[] = { "unknown" };
 
 const char *
 vmon_domain_reason_name(int state, int reason)
 {
-#define PICK(list) return reason >= 0 && (size_t) reason < VMON_ARRAY_SIZE(list) ? list[reason] : "unknown"
-    switch (state) {
-    case VMON_STATE_RUNNING: PICK(reasons_running);
-    case VMON_STATE_BLOCKED: PICK(reasons_blocked);
-    case VMON_STATE_PAUSED: PICK(reasons_paused);
-    case VMON_STATE_SHUTDOWN: PICK(reasons_shutdown);
-    case VMON_STATE_SHUTOFF: PICK(reasons_shutoff);
-    case VMON_STATE_CRASHED: PICK(reasons_crashed);
-    case VMON_STATE_PMSUSPENDED: PICK(reasons_pmsuspended);
-    default: return "unknown";
-    }
-#undef PICK
+    if (state < 0 || state >= VMON_STATE__N)
+        return "unknown";
+    return vmon_name_at(reason_names[state], VMON_ARRAY_SIZE(reason_names[state]), reason);
 }
 
 struct vmon_snapshot *
@@ -81,14 +74,6 @@ vmon_snapshot_new(void)
     struct vmon_snapshot *snap = vmon_alloc(sizeof(*snap));
 
     snap->refs = 1;
-    return snap;
-}
-
-struct vmon_snapshot *
-vmon_snapshot_ref(struct vmon_snapshot *snap)
-{
-    if (snap)
-        __atomic_add_fetch(&snap->refs, 1, __ATOMIC_RELAXED);
     return snap;
 }
 
@@ -112,12 +97,18 @@ vmon_domain_clear(struct vmon_domain *dom)
 void
 vmon_snapshot_unref(struct vmon_snapshot *snap)
 {
-    if (!snap || __atomic_sub_fetch(&snap->refs, 1, __ATOMIC_ACQ_REL) > 0)
+    if (!snap || !vmon_ref_put(&snap->refs))
         return;
     vmon_snapshot_clear_data(snap);
     free(snap->health.last_error);
     free(snap->uri);
     free(snap);
+}
+
+struct vmon_snapshot *
+vmon_snapshot_ref(struct vmon_snapshot *snap)
+{
+    return snap ? (vmon_ref_get(&snap->refs), snap) : NULL;
 }
 
 void
@@ -128,10 +119,16 @@ vmon_snapshot_clear_data(struct vmon_snapshot *snap)
     free(snap->domains);
     snap->domains = NULL;
     snap->ndomains = 0;
-    free(snap->node.hostname);
-    free(snap->node.hv_type);
-    free(snap->node.cpu_model);
-    memset(&snap->node, 0, sizeof(snap->node));
+    vmon_node_clear(&snap->node);
+}
+
+void
+vmon_node_clear(struct vmon_node *node)
+{
+    free(node->hostname);
+    free(node->hv_type);
+    free(node->cpu_model);
+    *node = (struct vmon_node) { 0 };
 }
 
 struct vmon_domain *
@@ -213,10 +210,8 @@ vmon_domain_add_disk(struct vmon_domain *dom, const char *name)
 {
     struct vmon_disk *disk = vmon_domain_find_disk(dom, name);
 
-    if (disk)
-        return disk;
-    dom->disks = append_named(dom->disks, &dom->ndisks, sizeof(*dom->disks), name);
-    return &dom->disks[dom->ndisks - 1];
+    return disk ? disk : (dom->disks = append_named(dom->disks, &dom->ndisks, sizeof(*dom->disks), name),
+                          &dom->disks[dom->ndisks - 1]);
 }
 
 struct vmon_nic *
@@ -224,10 +219,8 @@ vmon_domain_add_nic(struct vmon_domain *dom, const char *name)
 {
     struct vmon_nic *nic = vmon_domain_find_nic(dom, name);
 
-    if (nic)
-        return nic;
-    dom->nics = append_named(dom->nics, &dom->nnics, sizeof(*dom->nics), name);
-    return &dom->nics[dom->nnics - 1];
+    return nic ? nic : (dom->nics = append_named(dom->nics, &dom->nnics, sizeof(*dom->nics), name),
+                          &dom->nics[dom->nnics - 1]);
 }
 
 struct vmon_vcpu *

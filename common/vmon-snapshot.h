@@ -173,6 +173,7 @@ void vmon_snapshot_sort(struct vmon_snapshot *snap);
 /* Drop the node and domains (a poll that starts over). */
 void vmon_snapshot_clear_data(struct vmon_snapshot *snap);
 void vmon_domain_clear(struct vmon_domain *dom);
+void vmon_node_clear(struct vmon_node *node);
 
 static inline void
 vmon_value_set(struct vmon_value *v, uint64_t u)
