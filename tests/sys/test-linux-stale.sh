@@ -36,13 +36,16 @@ faces_virtmond "$URI"
 faces_snmp "virtmond:$FACES_SOCK"
 faces_collectd "virtmond:$FACES_SOCK"
 
-# virtmonDomainMemStale (virtmonDomainEntry.65), indexed by the UUID's bytes
+# virtmonDomainMemStale, indexed by the UUID's bytes; its column from the MIB
+STALE_COL=$(awk '/^virtmonDomainMemStale OBJECT-TYPE/ { f = 1 } f && /::= \{ virtmonDomainEntry/ { print $4; exit }' \
+	"${srcdir:-.}/mibs/VIRTMON-MIB.txt")
+[ -n "$STALE_COL" ] || sys_fail "no virtmonDomainMemStale in mibs/VIRTMON-MIB.txt"
 snmp_stale() {
 	local hex index='' i
 	hex=$(sys_virsh domuuid "$1") || return
 	hex=${hex//-/}
 	for ((i = 0; i < 32; i += 2)); do index+=.$((16#${hex:i:2})); done
-	snmpget -v2c -c public -Oqv -t 0.5 -r 0 "127.0.0.1:$SNMP_PORT" ".1.3.6.1.4.1.99999.1.3.1.65$index" 2>/dev/null
+	snmpget -v2c -c public -Oqv -t 0.5 -r 0 "127.0.0.1:$SNMP_PORT" ".1.3.6.1.4.1.99999.1.3.1.$STALE_COL$index" 2>/dev/null
 }
 # the last value collectd wrote for gauge-memory_stats_stale
 cd_stale() {
