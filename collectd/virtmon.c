@@ -19,6 +19,7 @@ static struct vmon_cd_config cfg;
 static struct vmon_cd_plan plan;
 static struct vmon_source *source;
 static uint64_t last_seq;
+static struct vmon_snapshot *last_snap;   /* the one dispatched last, for transitions */
 static cdtime_t read_interval;
 static c_complain_t conn_complaint = C_COMPLAIN_INIT_STATIC;
 static c_complain_t stale_complaint = C_COMPLAIN_INIT_STATIC;
@@ -97,6 +98,11 @@ vmon_cd_read(user_data_t *ud)
     if (snap->seq != last_seq) {
         last_seq = snap->seq;
         vmon_cd_dispatch_snapshot(&plan, &cfg, snap, read_interval);
+        vmon_cd_notify_stale(&cfg, snap, last_snap);
+        if (last_snap)
+            vmon_snapshot_unref(last_snap);
+        last_snap = snap;
+        return 0;
     }
     vmon_snapshot_unref(snap);
     return 0;
@@ -105,6 +111,9 @@ vmon_cd_read(user_data_t *ud)
 static int
 vmon_cd_shutdown(void)
 {
+    if (last_snap)
+        vmon_snapshot_unref(last_snap);
+    last_snap = NULL;
     vmon_source_close(source);
     source = NULL;
     vmon_cd_plan_free(&plan);

@@ -56,6 +56,12 @@ cd_stale() {
 dump_get() { # NAME JQ-FILTER-ON-METRICS
 	"$DUMP" --json --source "virtmond:$FACES_SOCK" --include "$1" | jq -r ".domains[0].metrics | $2"
 }
+# collectd's notification (logfile writes it to collectd.out) that NAME
+# turned stale (WARNING) or fresh (OKAY)
+cd_notified() {
+	grep -q "Notification: severity = $2, .*plugin = virtmon, plugin_instance = $1, type = gauge, type_instance = memory_stats_stale" \
+		"$SYS_WORKDIR/collectd.out"
+}
 # Until every face shows NAME's flag as WANT (30 s at most).
 wait_faces() {
 	local name=$1 want=$2 s c d
@@ -90,6 +96,9 @@ check_says() {
 # --- without a stats period: stale everywhere ----------------------------------
 wait_faces vmt-ls0 1
 wait_faces vmt-ls1 0
+cd_notified vmt-ls0 WARNING && ok "collectd notified vmt-ls0 stale (WARNING)" ||
+	bad "no WARNING notification for vmt-ls0: $(grep Notification "$SYS_WORKDIR/collectd.out")"
+cd_notified vmt-ls1 WARNING && bad "collectd notified vmt-ls1 stale" || ok "no notification for vmt-ls1"
 is "vmt-ls0: no balloon.used_percent while stale" "$(dump_get vmt-ls0 '.["balloon.used_percent"]')" null
 p=$(dump_get vmt-ls1 '.["balloon.used_percent"] | floor')
 [ "$p" -gt 0 ] 2>/dev/null && [ "$p" -le 100 ] && ok "vmt-ls1: balloon.used_percent $p" ||
@@ -110,6 +119,9 @@ case $out in *"$STALE"*) ok "check --uri vmt-ls0 says it is stale" ;; *) bad "ch
 # --- a stats period set at run time: fresh again ----------------------------------
 sys_virsh dommemstat vmt-ls0 --period 1 >/dev/null || sys_fail "virsh dommemstat vmt-ls0 --period 1 failed"
 wait_faces vmt-ls0 0
+for _ in $(seq 25); do cd_notified vmt-ls0 OKAY && break; sleep 0.2; done
+cd_notified vmt-ls0 OKAY && ok "collectd notified vmt-ls0 fresh again (OKAY)" ||
+	bad "no OKAY notification for vmt-ls0: $(grep Notification "$SYS_WORKDIR/collectd.out")"
 p=$(dump_get vmt-ls0 '.["balloon.used_percent"] | floor')
 [ "$p" -gt 0 ] 2>/dev/null && [ "$p" -le 100 ] && ok "vmt-ls0 after --period 1: balloon.used_percent $p" ||
 	bad "vmt-ls0 after --period 1: balloon.used_percent '$p'"
