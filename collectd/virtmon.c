@@ -20,6 +20,7 @@ static struct vmon_cd_config cfg;
 static struct vmon_cd_plan plan;
 static struct vmon_source *source;
 static uint64_t last_seq;
+static struct vmon_snapshot *last_snap;   /* the one dispatched last, for transitions */
 static cdtime_t read_interval;
 static struct vmon_complaint conn_complaint = VMON_COMPLAINT_INIT;
 static struct vmon_complaint stale_complaint = VMON_COMPLAINT_INIT;
@@ -110,6 +111,11 @@ vmon_cd_read(user_data_t *ud)
     if (snap->seq != last_seq) {
         last_seq = snap->seq;
         vmon_cd_dispatch_snapshot(&plan, &cfg, snap, read_interval);
+        vmon_cd_notify_stale(&cfg, snap, last_snap);
+        if (last_snap)
+            vmon_snapshot_unref(last_snap);
+        last_snap = snap;
+        return 0;
     }
     vmon_snapshot_unref(snap);
     return 0;
@@ -121,6 +127,9 @@ vmon_cd_shutdown(void)
     vmon_complaint_flush(&reach_complaint, cd_log, LOG_NOTICE);
     vmon_complaint_flush(&conn_complaint, cd_log, LOG_NOTICE);
     vmon_complaint_flush(&stale_complaint, cd_log, LOG_NOTICE);
+    if (last_snap)
+        vmon_snapshot_unref(last_snap);
+    last_snap = NULL;
     vmon_source_close(source);
     source = NULL;
     vmon_cd_plan_free(&plan);

@@ -244,7 +244,8 @@ set_source(struct vmon_options *o, const char *value)
 static const char *
 polling_key(const char *key)
 {
-    static const char *const keys[] = { "window", "window-buckets", "workers", "shutdown-timeout" };
+    static const char *const keys[] = { "window", "window-buckets", "workers", "shutdown-timeout",
+                                        "balloon-stale-age" };
 
     for (size_t i = 0; i < VMON_ARRAY_SIZE(keys); i++)
         if (strcasecmp(key, keys[i]) == 0)
@@ -270,6 +271,9 @@ polling_key(const char *key)
 #define TIMEOUT_MAX 3600.0
 #define SHUTDOWN_TIMEOUT_MIN 1.0
 #define SHUTDOWN_TIMEOUT_MAX 86400.0
+/* balloon-stale-age: QEMU stamps last-update in whole seconds */
+#define STALE_AGE_MIN 1.0
+#define STALE_AGE_MAX 86400.0
 
 /* A value is one line of text: no byte below 0x20, nor DEL. */
 static int
@@ -356,6 +360,9 @@ vmon_options_set(struct vmon_options *o, const char *key, const char *value)
     if (strcasecmp(key, "shutdown-timeout") == 0)
         return vmon_parse_duration_in(value, SHUTDOWN_TIMEOUT_MIN, SHUTDOWN_TIMEOUT_MAX,
                                       &o->shutdown_timeout) < 0 ? fail_key(key) : 0;
+    if (strcasecmp(key, "balloon-stale-age") == 0)
+        return vmon_parse_duration_in(value, STALE_AGE_MIN, STALE_AGE_MAX,
+                                      &o->balloon_stale_age) < 0 ? fail_key(key) : 0;
     if (strcasecmp(key, "window-buckets") == 0)
         return vmon_parse_uint(value, 1, 1440, &o->window_buckets) < 0 ? fail_key(key) : 0;
     if (strcasecmp(key, "workers") == 0)

@@ -173,6 +173,19 @@ derive_node(struct vmon_snapshot *cur, const struct vmon_snapshot *prev, double 
     }
 }
 
+/* Figures frozen since the guest last sent them give no rate nor percentage. */
+static void
+forget_stale_memory(struct vmon_domain *dom)
+{
+    size_t n;
+    const struct vmon_metric_desc *d = vmon_metrics(VMON_SCOPE_DOMAIN, &n);
+
+    for (size_t k = 0; k < n; k++)
+        if (vmon_metric_guest_memory(&d[k]))
+            dom->m[k].have &= (uint8_t) ~VMON_HAVE_RATE;
+    memset(&dom->m[VMON_DOM_MEM_USED_PERCENT], 0, sizeof(dom->m[VMON_DOM_MEM_USED_PERCENT]));
+}
+
 void
 vmon_rates_compute_domain(struct vmon_domain *dom, const struct vmon_domain *prev, double elapsed,
                           uint64_t host_cpus)
@@ -227,6 +240,48 @@ vmon_rates_compute_domain(struct vmon_domain *dom, const struct vmon_domain *pre
     if (vmon_value_has(avail) && avail->u > 0 && vmon_value_has(free_v) && free_v->u <= avail->u)
         set_percent(&dom->m[VMON_DOM_MEM_USED_PERCENT],
                     100.0 * (double) (avail->u - free_v->u) / (double) avail->u);
+    if (vmon_value_has(&dom->m[VMON_DOM_MEM_STALE]) && dom->m[VMON_DOM_MEM_STALE].u)
+        forget_stale_memory(dom);
+}
+
+bool
+vmon_metric_guest_memory(const struct vmon_metric_desc *d)
+{
+    if (d->scope != VMON_SCOPE_DOMAIN || d->group != VMON_GROUP_BALLOON)
+        return false;
+    switch (d->id) {
+    case VMON_DOM_MEM_CURRENT:
+    case VMON_DOM_MEM_MAXIMUM:
+    case VMON_DOM_MEM_RSS:
+    case VMON_DOM_MEM_STALE:
+        return false;
+    default:
+        return true;
+    }
+}
+
+/*
+ * The balloon driver sends its statistics every stats period (the domain
+ * XML's <memballoon><stats period='N'/>, or virsh dommemstat --period N);
+ * without a period, or without the driver, last-update stays at boot or is
+ * never set.  last-update is QEMU's wall clock: this compares it with the
+ * poller's, the same host's for a local URI.  libvirt's test driver gives
+ * fixed statistics with a last-update in 1989: its figures are fixtures,
+ * not a guest that stopped reporting, and are never called stale.
+ */
+void
+vmon_mem_stale_mark(struct vmon_snapshot *snap, double max_age)
+{
+    if (snap->node.hv_type && strcmp(snap->node.hv_type, "TEST") == 0)
+        return;
+    for (size_t i = 0; i < snap->ndomains; i++) {
+        struct vmon_domain *d = &snap->domains[i];
+        const struct vmon_value *last = &d->m[VMON_DOM_MEM_LAST_UPDATE];
+        if (d->id < 0 || d->state != VMON_STATE_RUNNING || (d->partial_groups & VMON_GROUP_BALLOON))
+            continue;
+        bool stale = !vmon_value_has(last) || (double) snap->taken_wall - (double) last->u > max_age;
+        vmon_value_set(&d->m[VMON_DOM_MEM_STALE], stale);
+    }
 }
 
 void

@@ -54,6 +54,9 @@ usage(FILE *out)
             "                            (default none)\n"
             "      --shutdown-timeout DURATION\n"
             "                            when an unanswered shutdown is called ignored (default 2m)\n"
+            "      --balloon-stale-age DURATION\n"
+            "                            guest memory figures older than this are stale\n"
+            "                            (balloon.stale; default three intervals)\n"
             "  -s, --socket PATH         where to listen (default %s)\n"
             "      --socket-mode OCTAL   permissions of the socket (default 0660)\n"
             "      --socket-group GROUP  group of the socket (default: the daemon's)\n"
@@ -69,7 +72,7 @@ usage(FILE *out)
 /* Options that set the core's keys as they are, and virtmond's own (key NULL). */
 enum {
     OPT_WINDOW = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_WORKERS, OPT_TIMEOUT, OPT_MODE, OPT_GROUP,
-    OPT_ACTIONS, OPT_SHUTDOWN_TIMEOUT, OPT_CONFIG,
+    OPT_ACTIONS, OPT_SHUTDOWN_TIMEOUT, OPT_CONFIG, OPT_STALE_AGE,
 };
 static const char shortopts[] = "c:i:s:p:fnhV";
 static const struct vmon_cli_option cli_options[] = {
@@ -83,6 +86,7 @@ static const struct vmon_cli_option cli_options[] = {
     { "timeout", required_argument, OPT_TIMEOUT, "timeout" },
     { "allow-actions", required_argument, OPT_ACTIONS, "allow-actions" },
     { "shutdown-timeout", required_argument, OPT_SHUTDOWN_TIMEOUT, "shutdown-timeout" },
+    { "balloon-stale-age", required_argument, OPT_STALE_AGE, "balloon-stale-age" },
     { "socket", required_argument, 's', NULL },
     { "socket-mode", required_argument, OPT_MODE, NULL },
     { "socket-group", required_argument, OPT_GROUP, NULL },

@@ -165,6 +165,67 @@ DEF_TEST(steal_percent_is_delay_per_vcpu_second)
     vmon_snapshot_unref(b);
 }
 
+/* a running web1 whose guest last sent balloon stats at last_update (0: never) */
+static struct vmon_snapshot *
+snap_balloon(double taken, time_t wall, uint64_t last_update, uint64_t swap_in)
+{
+    struct vmon_snapshot *s = snap_with(taken, 1, 5e9, 1000, 2);
+    struct vmon_domain *d = &s->domains[0];
+
+    s->taken_wall = wall;
+    vmon_value_set(&d->m[VMON_DOM_MEM_CURRENT], 1048576);
+    vmon_value_set(&d->m[VMON_DOM_MEM_AVAILABLE], 1000000);
+    vmon_value_set(&d->m[VMON_DOM_MEM_USABLE], 250000);
+    vmon_value_set(&d->m[VMON_DOM_MEM_SWAP_IN], swap_in);
+    if (last_update)
+        vmon_value_set(&d->m[VMON_DOM_MEM_LAST_UPDATE], last_update);
+    return s;
+}
+
+DEF_TEST(balloon_stats_older_than_the_age_are_stale)
+{
+    /* last sent 30 s before the poll: fresh with a 30 s age, stale with 29 s */
+    struct vmon_snapshot *a = snap_balloon(100, 1000000, 999970, 10);
+    struct vmon_snapshot *b = snap_balloon(110, 1000010, 999970, 20);
+    vmon_mem_stale_mark(a, 30);
+    vmon_rates_compute(a, NULL);
+    EXPECT_EQ_U64(0, a->domains[0].m[VMON_DOM_MEM_STALE].u);
+    EXPECT(vmon_value_has(&a->domains[0].m[VMON_DOM_MEM_STALE]));
+    EXPECT_EQ_DBL(75.0, a->domains[0].m[VMON_DOM_MEM_USED_PERCENT].d, 1e-9);
+    vmon_mem_stale_mark(b, 39);
+    vmon_rates_compute(b, a);
+    const struct vmon_domain *d = &b->domains[0];
+    EXPECT_EQ_U64(1, d->m[VMON_DOM_MEM_STALE].u);
+    EXPECT(!vmon_value_has(&d->m[VMON_DOM_MEM_USED_PERCENT]));
+    EXPECT(!vmon_value_has_rate(&d->m[VMON_DOM_MEM_SWAP_IN]));
+    EXPECT_EQ_U64(250000, d->m[VMON_DOM_MEM_USABLE].u);   /* the figure itself stays */
+    EXPECT(vmon_value_has_rate(&d->m[VMON_DOM_CPU_TIME]));  /* the rest is untouched */
+    vmon_snapshot_unref(a);
+    vmon_snapshot_unref(b);
+}
+
+DEF_TEST(no_balloon_stats_while_running_is_stale_shut_off_is_not_judged)
+{
+    struct vmon_snapshot *s = snap_balloon(100, 1000000, 0, 0);
+    vmon_mem_stale_mark(s, 30);
+    EXPECT_EQ_U64(1, s->domains[0].m[VMON_DOM_MEM_STALE].u);
+    vmon_snapshot_unref(s);
+
+    s = snap_balloon(100, 1000000, 0, 0);
+    s->domains[0].id = -1;
+    s->domains[0].state = VMON_STATE_SHUTOFF;
+    vmon_mem_stale_mark(s, 30);
+    EXPECT(!vmon_value_has(&s->domains[0].m[VMON_DOM_MEM_STALE]));
+    vmon_snapshot_unref(s);
+
+    /* libvirt's test driver: fixtures, never stale */
+    s = snap_balloon(100, 1000000, 627319920, 0);
+    s->node.hv_type = vmon_strdup("TEST");
+    vmon_mem_stale_mark(s, 30);
+    EXPECT(!vmon_value_has(&s->domains[0].m[VMON_DOM_MEM_STALE]));
+    vmon_snapshot_unref(s);
+}
+
 int
 main(void)
 {
@@ -177,5 +238,7 @@ main(void)
     RUN_TEST(disk_latency_is_time_over_requests_of_the_interval);
     RUN_TEST(no_request_in_the_interval_means_no_latency);
     RUN_TEST(steal_percent_is_delay_per_vcpu_second);
+    RUN_TEST(balloon_stats_older_than_the_age_are_stale);
+    RUN_TEST(no_balloon_stats_while_running_is_stale_shut_off_is_not_judged);
     return TAP_END();
 }
