@@ -21,6 +21,7 @@ static struct vmon_cd_plan plan;
 static struct vmon_source *source;
 static uint64_t last_seq;
 static struct vmon_snapshot *last_snap;   /* the one dispatched last, for transitions */
+static struct vmon_snapshot *last_answered;   /* the last snapshot libvirt answered */
 static cdtime_t read_interval;
 static struct vmon_complaint conn_complaint = VMON_COMPLAINT_INIT;
 static struct vmon_complaint stale_complaint = VMON_COMPLAINT_INIT;
@@ -111,6 +112,11 @@ vmon_cd_read(user_data_t *ud)
     if (snap->seq != last_seq) {
         last_seq = snap->seq;
         vmon_cd_dispatch_snapshot(&plan, &cfg, snap, read_interval);
+        if (snap->health.connected) {
+            vmon_cd_notify_answering(last_answered, snap, &cfg);
+            vmon_snapshot_unref(last_answered);
+            last_answered = vmon_snapshot_ref(snap);
+        }
         vmon_cd_notify_stale(&cfg, snap, last_snap);
         if (last_snap)
             vmon_snapshot_unref(last_snap);
@@ -132,6 +138,8 @@ vmon_cd_shutdown(void)
     last_snap = NULL;
     vmon_source_close(source);
     source = NULL;
+    vmon_snapshot_unref(last_answered);
+    last_answered = NULL;
     vmon_cd_plan_free(&plan);
     vmon_cd_config_clear(&cfg);
     return 0;

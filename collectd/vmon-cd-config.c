@@ -220,7 +220,8 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
     }
     if (strcasecmp(ci->key, "BalloonStaleAge") == 0)
         return number_option(cfg, ci, "balloon-stale-age", "takes exactly one number of seconds");
-    }
+    if (strcasecmp(ci->key, "NotAnsweringAfter") == 0)
+        return number_option(cfg, ci, "not-answering-after", "takes exactly one number of seconds");
     if (strcasecmp(ci->key, "Workers") == 0)
         return number_option(cfg, ci, "workers", "takes exactly one whole number");
     if (strcasecmp(ci->key, "HostnameFormat") == 0) {
@@ -245,7 +246,7 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
         return 0;
     }
     return fail(ci->key, "unknown option (known: Source, Connection, Include, Exclude, Interval, "
-                         "Timeout, BalloonStaleAge, Workers, HostnameFormat, PluginInstanceFormat, "
+                         "Timeout, BalloonStaleAge, NotAnsweringAfter, Workers, HostnameFormat, PluginInstanceFormat, "
                          "CompatVirtPlugin, ReportNode, ReportVcpus, ReportDisks, "
                          "ReportInterfaces, ReportMemory, ReportPercent)");
 }

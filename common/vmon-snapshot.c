@@ -19,6 +19,15 @@ vmon_domain_state_name(int state)
     return vmon_name_at(state_names, VMON_STATE__N, state);
 }
 
+static const char *const answering_names[] = { "answering", "busy", "not-answering" };
+_Static_assert(VMON_ARRAY_SIZE(answering_names) == VMON_ANSWER__N, "answering names");
+
+const char *
+vmon_answering_name(int answering)
+{
+    return answering >= 0 && answering < VMON_ANSWER__N ? answering_names[answering] : "unknown";
+}
+
 const char *
 vmon_group_names(unsigned mask, char *buf, size_t size)
 {

@@ -10,6 +10,8 @@
  *   domainExclude PATTERN[,...] never these domains
  *   allowActions LIST|all|none actions SET may run (default none)
  *   shutdownTimeout DURATION   when an ignored shutdown is called so
+ *   notAnsweringAfter DURATION when a guest without statistics is called
+ *                              not answering rather than busy (30 s)
  *   compat yes|no              serve libvirt-snmp's LIBVIRT-MIB (default yes)
  *   agentXDirect yes|no        answer reads on the AgentX session itself,
  *                              not through net-snmp's internal transport
@@ -21,7 +23,8 @@
  *                              both its --allow-actions and allowActions
  *                              list them); virtmond excludes the keys that
  *                              only polling uses (window, workers,
- *                              shutdownTimeout), which are virtmond's own
+ *                              shutdownTimeout, notAnsweringAfter), which
+ *                              are virtmond's own
  *   answerCpus LIST            run the thread answering snmpd on these CPUs
  *                              only (snmpd's own); the poll thread keeps
  *                              the process's (vmon-snmp-cpus.c)

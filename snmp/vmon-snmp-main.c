@@ -57,6 +57,7 @@ usage(FILE *out)
         "virtmon.conf lines: uri URI, interval DURATION, window DURATION,\n"
         "domainInclude PATTERNS, domainExclude PATTERNS, workers N,\n"
         "allowActions LIST|all|none (default none), shutdownTimeout DURATION,\n"
+        "notAnsweringAfter DURATION (default 30s),\n"
         "compat yes|no (default yes), agentXDirect yes|no (default yes),\n"
         "source libvirt[:URI]|virtmond[:PATH] (default libvirt),\n"
         "answerCpus LIST (the CPUs of the thread answering snmpd), and net-snmp's\n"

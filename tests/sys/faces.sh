@@ -3,7 +3,7 @@
 # Every face of virtmon started as a site runs it, for the system tests and
 # benches that need them side by side (tests/sys/lib.sh first, then this):
 #
-#   faces_virtmond URI              virtmond polling URI every second, on $FACES_SOCK
+#   faces_virtmond URI [OPTION...]  virtmond polling URI every second, on $FACES_SOCK
 #   faces_snmp SOURCE               snmpd (loopback, $SNMP_PORT) and virtmon-agentx
 #   faces_collectd SOURCE           collectd with virtmon.so and csv into $SYS_WORKDIR/csv
 #   faces_stop NAME                 stop one, returning its exit status
@@ -59,7 +59,7 @@ faces_stop_all() {
 
 faces_virtmond() {
 	FACES_SOCK=$SYS_WORKDIR/virtmond.sock
-	faces__run virtmond ${FACES_MEMCHECK:+"$FACES_MEMCHECK"} "$FACES_VIRTMOND" -c "$1" -i 1 -s "$FACES_SOCK"
+	faces__run virtmond ${FACES_MEMCHECK:+"$FACES_MEMCHECK"} "$FACES_VIRTMOND" -c "$1" -i 1 -s "$FACES_SOCK" "${@:2}"
 	for _ in $(seq 300); do [ -S "$FACES_SOCK" ] && return; sleep 0.1; done
 	sys_fail "virtmond did not create $FACES_SOCK: $(cat "$SYS_WORKDIR/virtmond.out")"
 }
