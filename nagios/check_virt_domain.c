@@ -59,13 +59,17 @@ print_help(const struct config *c)
            "    Every domain, active or not.\n"
            " --exclude=PATTERN\n"
            "    Leave out matching domains (with --all or a pattern).\n"
-           " --state=STATE=LEVEL[,...]\n"
+           " --state=STATE[:REASON]=LEVEL[,...]\n"
            "    Map domain states to plugin states, e.g. paused=critical,shutoff=ok.\n"
            "    States: running, blocked, paused, shutdown, shutoff, crashed, pmsuspended,\n"
            "    nostate; shutoff-autostart and shutoff-manual set the two shut-off cases.\n"
            "    Defaults: running ok; blocked, paused, pmsuspended, shutdown warning;\n"
            "    crashed critical; shutoff critical for a named domain, and for several\n"
-           "    domains only when autostart is set. Thresholds apply to running domains.\n",
+           "    domains only when autostart is set. Thresholds apply to running domains.\n"
+           "    STATE:REASON (libvirt's reason, lower case; a glob) wins over STATE.\n"
+           "    Default reasons: paused by migration, save, dump, snapshot, starting_up\n"
+           "    or postcopy ok; paused by ioerror, watchdog, crashed, postcopy_failed or\n"
+           "    api_error critical; shutoff by crashed or failed critical.\n",
            c->a.progname, PACKAGE_VERSION, c->a.progname);
     chk_args_help(stdout, &c->a);
 }
