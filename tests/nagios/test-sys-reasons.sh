@@ -21,6 +21,8 @@ TAP_STDERR=$SYS_WORKDIR/stderr
 . "${srcdir:-.}/tests/nagios/lib-tap.sh"
 
 check() { run timeout 30 "$CHECK_DOMAIN" --uri $U --no-state-file "$@"; echo "# $(printf '%s\n' "$FIRST" | cut -c1-120)"; }
+# policy RC DESCRIPTION ARGS...: check_virt_domain ARGS exits RC
+policy() { local rc=$1 desc=$2; shift 2; check "$@"; expect_rc "$rc" "$desc"; }
 # wait_state NAME TEXT: until 'virsh domstate --reason' prints TEXT (20 s at most)
 wait_state() {
 	local i
@@ -37,11 +39,9 @@ sys_guest_wait_io vmt-rs1
 
 # --- paused by the user
 sys_virsh suspend vmt-rs1 >/dev/null || sys_fail "virsh suspend failed"
-check -d vmt-rs1
-expect_rc 1 "suspended by the user: WARNING"
+policy 1 "suspended by the user: WARNING" -d vmt-rs1
 expect_first "paused \(user\)" "the output names the reason"
-check -d vmt-rs1 --state 'paused:user=critical'
-expect_rc 2 "--state paused:user=critical"
+policy 2 "--state paused:user=critical" -d vmt-rs1 --state 'paused:user=critical'
 sys_virsh resume vmt-rs1 >/dev/null || sys_fail "virsh resume failed"
 
 # --- paused for a save
@@ -61,13 +61,10 @@ sys_on_exit "kill $reader_pid 2>/dev/null || :"
 sys_virsh save vmt-rs1 "$SYS_WORKDIR/save.fifo" >"$SYS_WORKDIR/save.out" 2>&1 &
 save_pid=$!
 if wait_state vmt-rs1 "paused (saving)"; then
-	check -d vmt-rs1
-	expect_rc 0 "paused for a save: OK"
+	policy 0 "paused for a save: OK" -d vmt-rs1
 	expect_first "paused \(saving\)" "the output names the save"
-	check -d vmt-rs1 --state 'paused:sa*=critical'
-	expect_rc 2 "--state paused:sa*=critical (a glob) wins over the default"
-	check -d vmt-rs1 --state 'paused=critical'
-	expect_rc 0 "a state-wide level leaves the reason's default rule in place"
+	policy 2 "--state paused:sa*=critical (a glob) wins over the default" -d vmt-rs1 --state 'paused:sa*=critical'
+	policy 0 "a state-wide level leaves the reason's default rule in place" -d vmt-rs1 --state 'paused=critical'
 else
 	ok 1 "the guest never showed paused (saving)"
 fi
@@ -83,35 +80,16 @@ qemu-nbd --fork --persistent -b 127.0.0.1 -p $port --pid-file="$SYS_WORKDIR/nbd.
 	--image-opts "driver=raw,file.driver=blkdebug,file.config=$SYS_WORKDIR/blkdebug.conf,file.image.filename=$SYS_WORKDIR/bad.img" ||
 	sys_fail "qemu-nbd failed"
 sys_on_exit "kill \$(cat '$SYS_WORKDIR/nbd.pid') 2>/dev/null || :"
-cat >"$SYS_WORKDIR/vmt-rs2.xml" <<XML
-<domain type='qemu'>
-  <name>vmt-rs2</name>
-  <memory unit='MiB'>32</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
-  <on_crash>destroy</on_crash>
-  <devices>
-    <disk type='network' device='disk'>
+sys_guest_create vmt-rs2 32 "<disk type='network' device='disk'>
       <driver name='qemu' type='raw' error_policy='stop' rerror_policy='stop'/>
       <source protocol='nbd'><host name='127.0.0.1' port='$port'/></source>
       <target dev='vda' bus='virtio'/>
-    </disk>
-    <controller type='usb' model='none'/>
-    <serial type='null'/>
-    <memballoon model='none'/>
-  </devices>
-</domain>
-XML
-sys_virsh define "$SYS_WORKDIR/vmt-rs2.xml" >/dev/null || sys_fail "virsh define vmt-rs2 failed"
-sys_virsh start vmt-rs2 >/dev/null || sys_fail "virsh start vmt-rs2 failed"
+    </disk>"
 if wait_state vmt-rs2 "paused (I/O error)"; then
-	check -d vmt-rs2
-	expect_rc 2 "paused by an I/O error: CRITICAL"
+	policy 2 "paused by an I/O error: CRITICAL" -d vmt-rs2
 	expect_first "paused \(I/O error\)" "the output names the I/O error"
-	check -d vmt-rs2 --state 'paused:ioerror=warning'
-	expect_rc 1 "--state paused:ioerror=warning"
-	check -d "vmt-rs*"
-	expect_rc 2 "by pattern: the I/O-error guest makes it CRITICAL"
+	policy 1 "--state paused:ioerror=warning" -d vmt-rs2 --state 'paused:ioerror=warning'
+	policy 2 "by pattern: the I/O-error guest makes it CRITICAL" -d "vmt-rs*"
 else
 	ok 1 "vmt-rs2 never showed paused (I/O error)"
 fi

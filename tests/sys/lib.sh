@@ -299,12 +299,13 @@ sys__tap_name() {
 	fi
 }
 
-# sys_guest_create NAME [MEM_MIB]: define and start a TCG guest with an empty
-# qcow2 disk (vda) and a virtio NIC on a tap.  SeaBIOS reads the disk, finds
-# nothing and falls back to iPXE, which sends DHCP: block and NIC counters
-# move without any guest OS.
+# sys_guest_create NAME [MEM_MIB [DISK_XML]]: define and start a TCG guest
+# with an empty qcow2 disk (vda; DISK_XML: this <disk> element instead) and
+# a virtio NIC on a tap.  SeaBIOS reads the disk, finds nothing and falls
+# back to iPXE, which sends DHCP: block and NIC counters move without any
+# guest OS.
 sys_guest_create() {
-	local name=$1 mem=${2:-32} disk xml tap t0 t1
+	local name=$1 mem=${2:-32} disk_xml=${3:-} disk xml tap t0 t1
 	case $name in
 	vmt-*) ;;
 	*) sys_fail "guest name '$name' must start with vmt-" ;;
@@ -316,7 +317,14 @@ sys_guest_create() {
 	disk=$SYS_WORKDIR/$name.qcow2
 	xml=$SYS_WORKDIR/$name.xml
 	tap=$(sys__tap_name "$name")
-	qemu-img create -q -f qcow2 "$disk" 16M || sys_fail "qemu-img create $disk failed"
+	if [ -z "$disk_xml" ]; then
+		qemu-img create -q -f qcow2 "$disk" 16M || sys_fail "qemu-img create $disk failed"
+		disk_xml="<disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='$disk'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>"
+	fi
 	cat >"$xml" <<EOF
 <domain type='qemu'>
   <name>$name</name>
@@ -332,11 +340,7 @@ sys_guest_create() {
   <on_reboot>restart</on_reboot>
   <on_crash>destroy</on_crash>
   <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='$disk'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
+    $disk_xml
     <interface type='ethernet'>
       <target dev='$tap' managed='yes'/>
       <model type='virtio'/>
