@@ -69,6 +69,14 @@ size_t vmon_cd_notify_drain(struct vmon_source *src, const struct vmon_cd_config
 size_t vmon_cd_notify_answering(const struct vmon_snapshot *prev, const struct vmon_snapshot *cur,
                                 const struct vmon_cd_config *cfg);
 
+/*
+ * A notification for each domain whose guest memory figures turned stale
+ * (WARNING) or fresh again (OKAY) since prev (NULL: the first snapshot, where
+ * every stale one is news); returns how many.
+ */
+size_t vmon_cd_notify_stale(const struct vmon_cd_config *cfg, const struct vmon_snapshot *snap,
+                            const struct vmon_snapshot *prev);
+
 /* host and plugin_instance of a domain's values and notifications. */
 void vmon_cd_domain_ident(const struct vmon_cd_config *cfg, const char *name, const char *uuid,
                           char *host, size_t host_size, char *inst, size_t inst_size);

@@ -14,6 +14,7 @@ const struct vmon_conf_key vmon_conf_keys[] = {
     { "domainExclude", "exclude", "PATTERN[,PATTERN...]" },
     { "allowActions", "allow-actions", "start,shutdown,reboot,reset,destroy,suspend,resume|all|none" },
     { "shutdownTimeout", "shutdown-timeout", "DURATION" },
+    { "balloonStaleAge", "balloon-stale-age", "DURATION" },
     { "workers", "workers", "N" },
     { "notAnsweringAfter", "not-answering-after", "DURATION" },
 };

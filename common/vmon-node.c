@@ -125,4 +125,5 @@ vmon_node_collect_load(virConnectPtr conn, struct vmon_caps *caps, struct vmon_n
 {
     node_cpu_stats(conn, caps, node);
     node_mem_stats(conn, caps, node);
+    vmon_hugepages_collect(conn, caps, node);
 }

@@ -247,6 +247,7 @@ static const char *
 polling_key(const char *key)
 {
     static const char *const keys[] = { "window", "window-buckets", "workers", "shutdown-timeout",
+                                        "balloon-stale-age",
                                         "not-answering-after" };
 
     for (size_t i = 0; i < VMON_ARRAY_SIZE(keys); i++)
@@ -276,6 +277,9 @@ polling_key(const char *key)
 #define TIMEOUT_MAX 3600.0
 #define SHUTDOWN_TIMEOUT_MIN 1.0
 #define SHUTDOWN_TIMEOUT_MAX 86400.0
+/* balloon-stale-age: QEMU stamps last-update in whole seconds */
+#define STALE_AGE_MIN 1.0
+#define STALE_AGE_MAX 86400.0
 #define NOT_ANSWERING_MIN 1.0
 #define NOT_ANSWERING_MAX 86400.0
 
@@ -364,6 +368,9 @@ vmon_options_set(struct vmon_options *o, const char *key, const char *value)
     if (strcasecmp(key, "shutdown-timeout") == 0)
         return vmon_parse_duration_in(value, SHUTDOWN_TIMEOUT_MIN, SHUTDOWN_TIMEOUT_MAX,
                                       &o->shutdown_timeout) < 0 ? fail_key(key) : 0;
+    if (strcasecmp(key, "balloon-stale-age") == 0)
+        return vmon_parse_duration_in(value, STALE_AGE_MIN, STALE_AGE_MAX,
+                                      &o->balloon_stale_age) < 0 ? fail_key(key) : 0;
     if (strcasecmp(key, "not-answering-after") == 0)
         return vmon_parse_duration_in(value, NOT_ANSWERING_MIN, NOT_ANSWERING_MAX,
                                       &o->not_answering_after) < 0 ? fail_key(key) : 0;

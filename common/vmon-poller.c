@@ -238,6 +238,8 @@ vmon_poller_poll(struct vmon_poller *p)
     pthread_mutex_lock(&p->lock);
     prev = p->latest;
     if (rc == 0) {
+        vmon_mem_stale_mark(snap, p->opts.balloon_stale_age > 0 ? p->opts.balloon_stale_age
+                                                                : 3 * p->opts.interval);
         bool answered_before = prev && prev->health.connected;
         vmon_rates_compute(snap, answered_before ? prev : NULL);
         vmon_window_update(p->window, snap);

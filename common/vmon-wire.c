@@ -697,9 +697,12 @@ read_header(struct reader *r, const struct field *f, int n)
         nd->hv_version = (unsigned long) hv;
         nd->lib_version = (unsigned long) lib;
         /* the domains follow: growing the array as they come copied it
-         * over and over (2 KB each); a hint only, and a bounded one */
+         * over and over (2 KB each); a hint only, and a bounded one.  Not
+         * once domains are read (a node line out of place): moving the
+         * array would leave r->dom pointing into the freed one */
         size_t announced = (size_t) nd->domains_active + nd->domains_inactive;
-        vmon_snapshot_reserve_domains(s, announced < RESERVE_MAX ? announced : RESERVE_MAX);
+        if (s->ndomains == 0)
+            vmon_snapshot_reserve_domains(s, announced < RESERVE_MAX ? announced : RESERVE_MAX);
         set_target(r, VMON_SCOPE_NODE, nd->m);
         r->have_header[2] = true;
         return true;

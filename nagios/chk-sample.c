@@ -53,6 +53,10 @@ core_options(const struct chk_sample_opts *o, struct vmon_options *opts)
     if ((o->include && vmon_options_set(opts, "include", o->include) < 0) ||
         (o->exclude && vmon_options_set(opts, "exclude", o->exclude) < 0))
         return -1;
+    if (o->balloon_stale_age && vmon_options_set(opts, "balloon-stale-age", o->balloon_stale_age) < 0) {
+        vmon_error_rename("balloon-stale-age", "--balloon-stale-age");
+        return -1;
+    }
     return 0;
 }
 

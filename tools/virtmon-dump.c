@@ -30,6 +30,9 @@ usage(FILE *out)
             "      --include LIST    only domains matching these globs or UUIDs\n"
             "      --exclude LIST    leave out domains matching these globs or UUIDs\n"
             "      --workers N       concurrent bulk-stats calls (default: sized to host)\n"
+            "      --balloon-stale-age DURATION\n"
+            "                        guest memory figures older than this are stale\n"
+            "                        (balloon.stale; default 30s)\n"
             "  -h, --help            this help\n"
             "  -V, --version         version\n");
 }
@@ -50,6 +53,7 @@ static const struct vmon_cli_option cli_options[] = {
     { "include", required_argument, 'I', "include" },
     { "exclude", required_argument, 'E', "exclude" },
     { "workers", required_argument, 'W', "workers" },
+    { "balloon-stale-age", required_argument, 'B', "balloon-stale-age" },
     { "json", no_argument, 'j', NULL },
     { "interval", required_argument, 'i', NULL },
     { "polls", required_argument, 'n', NULL },

@@ -54,6 +54,9 @@ usage(FILE *out)
             "                            (default none)\n"
             "      --shutdown-timeout DURATION\n"
             "                            when an unanswered shutdown is called ignored (default 2m)\n"
+            "      --balloon-stale-age DURATION\n"
+            "                            guest memory figures older than this are stale\n"
+            "                            (balloon.stale; default three intervals)\n"
             "      --not-answering-after DURATION\n"
             "                            how long a guest gives no figures before it is called\n"
             "                            not answering instead of busy (default 30s)\n"
@@ -72,7 +75,7 @@ usage(FILE *out)
 /* Options that set the core's keys as they are, and virtmond's own (key NULL). */
 enum {
     OPT_WINDOW = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_WORKERS, OPT_TIMEOUT, OPT_MODE, OPT_GROUP,
-    OPT_ACTIONS, OPT_SHUTDOWN_TIMEOUT, OPT_CONFIG, OPT_NOT_ANSWERING,
+    OPT_ACTIONS, OPT_SHUTDOWN_TIMEOUT, OPT_CONFIG, OPT_STALE_AGE, OPT_NOT_ANSWERING,
 };
 static const char shortopts[] = "c:i:s:p:fnhV";
 static const struct vmon_cli_option cli_options[] = {
@@ -86,6 +89,7 @@ static const struct vmon_cli_option cli_options[] = {
     { "timeout", required_argument, OPT_TIMEOUT, "timeout" },
     { "allow-actions", required_argument, OPT_ACTIONS, "allow-actions" },
     { "shutdown-timeout", required_argument, OPT_SHUTDOWN_TIMEOUT, "shutdown-timeout" },
+    { "balloon-stale-age", required_argument, OPT_STALE_AGE, "balloon-stale-age" },
     { "not-answering-after", required_argument, OPT_NOT_ANSWERING, "not-answering-after" },
     { "socket", required_argument, 's', NULL },
     { "socket-mode", required_argument, OPT_MODE, NULL },

@@ -53,7 +53,7 @@ for g in "${GUESTS[@]}"; do sys_guest_create "$g"; done
 
 faces_virtmond "$URI" --not-answering-after "${LIMIT}s"
 faces_snmp "virtmond:$FACES_SOCK"
-FACES_CD_NOTIFY=1 faces_collectd "virtmond:$FACES_SOCK"
+faces_collectd "virtmond:$FACES_SOCK"
 
 dump() { "$DUMP" --source "virtmond:$FACES_SOCK" --include 'vmt-bh*' --json 2>/dev/null; }
 check() { "$CHECK" --source "virtmond:$FACES_SOCK" -d 'vmt-bh*' -t 5 -v 2>&1; }
@@ -199,14 +199,14 @@ done
 # collectd's notifications: one FAILURE when it stopped answering, one OKAY when back
 # (collectd reads a second after the wire said so)
 for _ in $(seq 25); do
-	nf=$(grep -c "Notification: severity = FAILURE.*type_instance = answering" "$SYS_WORKDIR/notify.log" 2>/dev/null)
-	no=$(grep -c "Notification: severity = OKAY.*type_instance = answering.*$HUNG\" answers again" "$SYS_WORKDIR/notify.log" 2>/dev/null)
+	nf=$(grep -c "Notification: severity = FAILURE.*type_instance = answering" "$SYS_WORKDIR/collectd.out" 2>/dev/null)
+	no=$(grep -c "Notification: severity = OKAY.*type_instance = answering.*$HUNG\" answers again" "$SYS_WORKDIR/collectd.out" 2>/dev/null)
 	[ "$no" = 1 ] && break
 	sleep 0.2
 done
-grep -m1 "type_instance = answering" "$SYS_WORKDIR/notify.log" | sed 's/^/# /'
+grep -m1 "type_instance = answering" "$SYS_WORKDIR/collectd.out" | sed 's/^/# /'
 [ "$nf" = 1 ] && [ "$no" = 1 ] && ok "collectd: one FAILURE notification for $HUNG not answering, one OKAY when back" ||
-	bad "collectd answering notifications: $nf FAILURE, $no OKAY ($(grep -c Notification "$SYS_WORKDIR/notify.log" 2>/dev/null) in all)"
+	bad "collectd answering notifications: $nf FAILURE, $no OKAY ($(grep -c Notification "$SYS_WORKDIR/collectd.out" 2>/dev/null) in all)"
 
 # --- libvirtd stopped: the data's age shows everywhere ------------------------
 sys_libvirtd_stop
