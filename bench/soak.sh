@@ -19,6 +19,7 @@ GUESTS=${1:-50}
 MINUTES=${2:-60}
 SOURCE=${3:-virtmond}
 URI=qemu:///system
+DUMP=$top_builddir/tools/virtmon-dump
 # shellcheck source=../tests/sys/lib.sh
 . "$srcdir/tests/sys/lib.sh"
 # shellcheck source=../tests/sys/faces.sh
@@ -74,16 +75,19 @@ sample() {   # PID: "RSS-KiB FDS THREADS", or "- - -" once it is gone
 }
 
 daemons="virtmond agentx collectd"
-printf '| minute | cycles |'
+# Whether virtmond still polls: the domains it served, and virsh's count
+# just after (the churn guest may come or go in between).
+printf '| minute | cycles | domains virtmond/virsh |'
 for d in $daemons; do printf ' %s RSS KiB | fds | threads |' "$d"; done
 echo
-printf '|---|---|'
+printf '|---|---|---|'
 for _ in $daemons; do printf -- '---|---|---|'; done
 echo
 declare -A first=() last=()
 for m in $(seq 1 "$MINUTES"); do
 	sleep 60
 	row="| $m | $(wc -l <"$SYS_WORKDIR/cycles" 2>/dev/null || echo 0) |"
+	row+=" $("$DUMP" --source "virtmond:$FACES_SOCK" --json 2>/dev/null | jq '.domains | length')/$(sys_virsh list --all --name | grep -c .) |"
 	for d in $daemons; do
 		s=$(sample "${FACES_PID[$d]}")
 		row+=" ${s// / | } |"
