@@ -21,13 +21,13 @@ _Static_assert(VMON_ARRAY_SIZE(status_names) == VMON_ACTION_STATUS__N, "status n
 const char *
 vmon_action_name(enum vmon_action a)
 {
-    return (unsigned) a < VMON_ACTION__N ? action_names[a] : "unknown";
+    return vmon_name_at(action_names, VMON_ACTION__N, a);
 }
 
 const char *
 vmon_action_status_name(enum vmon_action_status s)
 {
-    return (unsigned) s < VMON_ACTION_STATUS__N ? status_names[s] : "unknown";
+    return vmon_name_at(status_names, VMON_ACTION_STATUS__N, s);
 }
 
 /* The index of name among n names (compared by cmp), or -1. */

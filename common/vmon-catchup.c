@@ -47,6 +47,28 @@ stopped_detail(int shutoff_reason)
     return shutoff_reason >= 1 && shutoff_reason <= 7 ? shutoff_reason - 1 : 5;
 }
 
+static int
+no_detail(int reason)
+{
+    (void) reason;
+    return 0;
+}
+
+/* The event that brings a domain into each state, and its detail. */
+static const struct {
+    int event;
+    int (*detail)(int reason);
+} arrival[VMON_STATE__N] = {
+    [VMON_STATE_NOSTATE] = { -1, no_detail },
+    [VMON_STATE_RUNNING] = { VMON_LIFECYCLE_STARTED, started_detail },
+    [VMON_STATE_BLOCKED] = { VMON_LIFECYCLE_STARTED, started_detail },
+    [VMON_STATE_PAUSED] = { VMON_LIFECYCLE_SUSPENDED, suspended_detail },
+    [VMON_STATE_SHUTDOWN] = { VMON_LIFECYCLE_SHUTDOWN, no_detail },
+    [VMON_STATE_SHUTOFF] = { VMON_LIFECYCLE_STOPPED, stopped_detail },
+    [VMON_STATE_CRASHED] = { VMON_LIFECYCLE_CRASHED, no_detail },
+    [VMON_STATE_PMSUSPENDED] = { VMON_LIFECYCLE_PMSUSPENDED, no_detail },
+};
+
 static bool
 is_active(int state)
 {
@@ -101,32 +123,12 @@ state_changed(struct emitter *e, int old_state, int old_reason, const struct vmo
         old_state = old_reason == 11 ? VMON_STATE_SHUTOFF : VMON_STATE_RUNNING;
     if (old_state == now->state)
         return;
-    switch (now->state) {
-    case VMON_STATE_RUNNING:
-    case VMON_STATE_BLOCKED:
-        if (old_state == VMON_STATE_PAUSED)
-            emit(e, now, VMON_LIFECYCLE_RESUMED, 0, why);
-        else if (!is_running(old_state))
-            emit(e, now, VMON_LIFECYCLE_STARTED, started_detail(now->reason), why);
-        break;
-    case VMON_STATE_PAUSED:
-        emit(e, now, VMON_LIFECYCLE_SUSPENDED, suspended_detail(now->reason), why);
-        break;
-    case VMON_STATE_SHUTDOWN:
-        emit(e, now, VMON_LIFECYCLE_SHUTDOWN, 0, why);
-        break;
-    case VMON_STATE_SHUTOFF:
-        emit(e, now, VMON_LIFECYCLE_STOPPED, stopped_detail(now->reason), why);
-        break;
-    case VMON_STATE_CRASHED:
-        emit(e, now, VMON_LIFECYCLE_CRASHED, 0, why);
-        break;
-    case VMON_STATE_PMSUSPENDED:
-        emit(e, now, VMON_LIFECYCLE_PMSUSPENDED, 0, why);
-        break;
-    default:
-        break;
-    }
+    if (now->state < 0 || now->state >= VMON_STATE__N || arrival[now->state].event < 0)
+        return;
+    if (is_running(now->state) && old_state == VMON_STATE_PAUSED)
+        emit(e, now, VMON_LIFECYCLE_RESUMED, 0, why);
+    else if (!is_running(now->state) || !is_running(old_state))
+        emit(e, now, arrival[now->state].event, arrival[now->state].detail(now->reason), why);
 }
 
 void
@@ -181,9 +183,7 @@ vmon_told_free(struct vmon_told *t)
 {
     free(t->uuid);
     free(t->when);
-    t->uuid = NULL;
-    t->when = NULL;
-    vmon_told_clear(t);
+    memset(t, 0, sizeof(*t));
 }
 
 static bool

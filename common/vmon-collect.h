@@ -17,6 +17,14 @@
 #include "vmon-snapshot.h"
 
 /* What this connection's driver can do; flags are set as calls fail. */
+/* The host's huge page pool as last read from the capabilities (vmon-hugepages.c). */
+struct vmon_hugepool {
+    double read_at;              /* monotonic; 0: read it at the next poll */
+    size_t nsizes;
+    unsigned kib[4];             /* the huge page sizes, KiB */
+    unsigned long long total[4]; /* pages reserved of each, all NUMA cells */
+};
+
 struct vmon_caps {
     bool probed;
     unsigned bulk_groups;        /* VIR_DOMAIN_STATS_* the driver fills */
@@ -31,6 +39,8 @@ struct vmon_caps {
     bool no_vcpus;
     bool no_node_cpu_stats;
     bool no_node_mem_stats;
+    bool no_hugepages;           /* no topology in the capabilities, or no virNodeGetFreePages */
+    struct vmon_hugepool hugepool;
 };
 
 #define VMON_WANTED_GROUPS (VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | \
@@ -63,6 +73,8 @@ void vmon_fallback_domain(struct vmon_caps *caps, virDomainPtr dom, const struct
 int vmon_node_collect_static(virConnectPtr conn, struct vmon_node *node);
 void vmon_node_collect_load(virConnectPtr conn, struct vmon_caps *caps, struct vmon_node *node);
 void vmon_node_copy_static(struct vmon_node *dst, const struct vmon_node *src);
+/* vmon-hugepages.c */
+void vmon_hugepages_collect(virConnectPtr conn, struct vmon_caps *caps, struct vmon_node *node);
 
 /* vmon-typed-param.c: a typed parameter as uint64 (negative and non-numeric: false). */
 bool vmon_typed_param_u64(const virTypedParameter *p, uint64_t *out);

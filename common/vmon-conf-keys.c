@@ -14,7 +14,9 @@ const struct vmon_conf_key vmon_conf_keys[] = {
     { "domainExclude", "exclude", "PATTERN[,PATTERN...]" },
     { "allowActions", "allow-actions", "start,shutdown,reboot,reset,destroy,suspend,resume|all|none" },
     { "shutdownTimeout", "shutdown-timeout", "DURATION" },
+    { "balloonStaleAge", "balloon-stale-age", "DURATION" },
     { "workers", "workers", "N" },
+    { "notAnsweringAfter", "not-answering-after", "DURATION" },
 };
 const size_t vmon_conf_nkeys = VMON_ARRAY_SIZE(vmon_conf_keys);
 

@@ -97,6 +97,14 @@ vmon_virt_error(void)
     return err && err->message ? err->message : "unknown libvirt error";
 }
 
+bool
+vmon_virt_unsupported(void)
+{
+    virErrorPtr err = virGetLastError();
+
+    return err && (err->code == VIR_ERR_NO_SUPPORT || err->code == VIR_ERR_ARGUMENT_UNSUPPORTED);
+}
+
 static void
 announce(struct vmon_conn *c, enum vmon_event_type type, const char *why)
 {

@@ -52,6 +52,8 @@ uint64_t vmon_conn_reconnects(const struct vmon_conn *c);
 
 /* libvirt's last error on this thread as one line, for vmon_error_set(). */
 const char *vmon_virt_error(void);
+/* Whether libvirt's last error says the driver lacks the call (not a failure). */
+bool vmon_virt_unsupported(void);
 
 /* libvirt prints every error on stderr unless told not to; the faces report ours. */
 void vmon_libvirt_quiet(void);

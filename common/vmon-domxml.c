@@ -108,15 +108,13 @@ vmon_domxml_parse(const char *xml)
 struct vmon_domxml *
 vmon_domxml_ref(struct vmon_domxml *x)
 {
-    if (x)
-        __atomic_add_fetch(&x->refs, 1, __ATOMIC_RELAXED);
-    return x;
+    return x ? (vmon_ref_get(&x->refs), x) : NULL;
 }
 
 void
 vmon_domxml_free(struct vmon_domxml *x)
 {
-    if (!x || __atomic_sub_fetch(&x->refs, 1, __ATOMIC_ACQ_REL) > 0)
+    if (!x || !vmon_ref_put(&x->refs))
         return;
     for (size_t i = 0; i < x->ndisks; i++) {
         free(x->disks[i].target);

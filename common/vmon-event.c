@@ -19,51 +19,42 @@ static const char *const lifecycle_names[] = {
 };
 _Static_assert(VMON_ARRAY_SIZE(lifecycle_names) == VMON_LIFECYCLE__N, "lifecycle names");
 
-/* libvirt's virDomainEvent*DetailType, per event */
-static const char *const detail_defined[] = { "added", "updated", "renamed", "from snapshot" };
-static const char *const detail_undefined[] = { "removed", "renamed" };
-static const char *const detail_started[] = { "booted", "migrated", "restored", "from snapshot", "wakeup" };
-static const char *const detail_suspended[] = {
-    "paused", "migrated", "I/O error", "watchdog", "restored", "from snapshot", "api error",
-    "post-copy", "post-copy failed",
+/* libvirt's virDomainEvent*DetailType, one row per event */
+static const char *const detail_names[VMON_LIFECYCLE__N][12] = {
+    [VMON_LIFECYCLE_DEFINED] = { "added", "updated", "renamed", "from snapshot" },
+    [VMON_LIFECYCLE_UNDEFINED] = { "removed", "renamed" },
+    [VMON_LIFECYCLE_STARTED] = { "booted", "migrated", "restored", "from snapshot", "wakeup" },
+    [VMON_LIFECYCLE_SUSPENDED] = {
+        "paused", "migrated", "I/O error", "watchdog", "restored", "from snapshot", "api error",
+        "post-copy", "post-copy failed",
+    },
+    [VMON_LIFECYCLE_RESUMED] = { "unpaused", "migrated", "from snapshot", "post-copy", "post-copy failed" },
+    [VMON_LIFECYCLE_STOPPED] = {
+        "shutdown", "destroyed", "crashed", "migrated", "saved", "failed", "from snapshot",
+    },
+    [VMON_LIFECYCLE_SHUTDOWN] = { "finished", "guest", "host" },
+    [VMON_LIFECYCLE_PMSUSPENDED] = { "memory", "disk" },
+    [VMON_LIFECYCLE_CRASHED] = { "panicked", "crashloaded" },
 };
-static const char *const detail_resumed[] = { "unpaused", "migrated", "from snapshot", "post-copy", "post-copy failed" };
-static const char *const detail_stopped[] = {
-    "shutdown", "destroyed", "crashed", "migrated", "saved", "failed", "from snapshot",
-};
-static const char *const detail_shutdown[] = { "finished", "guest", "host" };
-static const char *const detail_pmsuspended[] = { "memory", "disk" };
-static const char *const detail_crashed[] = { "panicked", "crashloaded" };
 
 const char *
 vmon_event_type_name(enum vmon_event_type t)
 {
-    return (unsigned) t < VMON_EVENT__N ? type_names[t] : "unknown";
+    return vmon_name_at(type_names, VMON_EVENT__N, t);
 }
 
 const char *
 vmon_lifecycle_name(int event)
 {
-    return event >= 0 && event < VMON_LIFECYCLE__N ? lifecycle_names[event] : "unknown";
+    return vmon_name_at(lifecycle_names, VMON_LIFECYCLE__N, event);
 }
 
 const char *
 vmon_lifecycle_detail_name(int event, int detail)
 {
-#define PICK(list) return detail >= 0 && (size_t) detail < VMON_ARRAY_SIZE(list) ? list[detail] : "unknown"
-    switch (event) {
-    case VMON_LIFECYCLE_DEFINED: PICK(detail_defined);
-    case VMON_LIFECYCLE_UNDEFINED: PICK(detail_undefined);
-    case VMON_LIFECYCLE_STARTED: PICK(detail_started);
-    case VMON_LIFECYCLE_SUSPENDED: PICK(detail_suspended);
-    case VMON_LIFECYCLE_RESUMED: PICK(detail_resumed);
-    case VMON_LIFECYCLE_STOPPED: PICK(detail_stopped);
-    case VMON_LIFECYCLE_SHUTDOWN: PICK(detail_shutdown);
-    case VMON_LIFECYCLE_PMSUSPENDED: PICK(detail_pmsuspended);
-    case VMON_LIFECYCLE_CRASHED: PICK(detail_crashed);
-    default: return "unknown";
-    }
-#undef PICK
+    if (event < 0 || event >= VMON_LIFECYCLE__N)
+        return "unknown";
+    return vmon_name_at(detail_names[event], VMON_ARRAY_SIZE(detail_names[event]), detail);
 }
 
 int

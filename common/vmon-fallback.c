@@ -13,14 +13,6 @@
 #include "vmon-conn.h"
 #include "vmon-util.h"
 
-static bool
-unsupported(void)
-{
-    virErrorPtr err = virGetLastError();
-
-    return err && (err->code == VIR_ERR_NO_SUPPORT || err->code == VIR_ERR_ARGUMENT_UNSUPPORTED);
-}
-
 /* Shared by worker threads: a flag only ever goes from false to true. */
 static void
 mark(bool *flag)
@@ -94,7 +86,7 @@ fallback_cpu(struct vmon_caps *caps, virDomainPtr dom, struct vmon_domain *out)
         return;
     int n = virDomainGetCPUStats(dom, params, VMON_ARRAY_SIZE(params), -1, 1, 0);
     if (n < 0) {
-        if (unsupported())
+        if (vmon_virt_unsupported())
             mark(&caps->no_cpu_stats);
         return;
     }
@@ -120,7 +112,7 @@ fallback_memory(struct vmon_caps *caps, virDomainPtr dom, struct vmon_domain *ou
         return;
     int n = virDomainMemoryStats(dom, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0);
     if (n < 0) {
-        if (unsupported())
+        if (vmon_virt_unsupported())
             mark(&caps->no_memory_stats);
         return;
     }
@@ -144,7 +136,7 @@ fallback_vcpus(struct vmon_caps *caps, virDomainPtr dom, const struct vmon_domxm
         return;
     virVcpuInfoPtr info = vmon_realloc_array(NULL, (size_t) nvcpus, sizeof(*info));
     int n = virDomainGetVcpus(dom, info, nvcpus, NULL, 0);
-    if (n < 0 && unsupported())
+    if (n < 0 && vmon_virt_unsupported())
         mark(&caps->no_vcpus);
     for (int i = 0; i < n; i++) {
         struct vmon_vcpu *v = vmon_domain_get_vcpu(out, info[i].number);
@@ -187,7 +179,7 @@ fallback_disk(struct vmon_caps *caps, virDomainPtr dom, const struct vmon_domxml
             }
             goto info;
         }
-        if (unsupported())
+        if (vmon_virt_unsupported())
             mark(&caps->no_block_stats_flags);
     }
     if (!marked(&caps->no_block_stats)) {
@@ -198,7 +190,7 @@ fallback_disk(struct vmon_caps *caps, virDomainPtr dom, const struct vmon_domxml
             set_if(&disk->m[VMON_DISK_WR_REQS], st.wr_req);
             set_if(&disk->m[VMON_DISK_WR_BYTES], st.wr_bytes);
             set_if(&disk->m[VMON_DISK_ERRS], st.errs);
-        } else if (unsupported()) {
+        } else if (vmon_virt_unsupported()) {
             mark(&caps->no_block_stats);
         }
     }
@@ -209,7 +201,7 @@ info:
             vmon_value_set(&disk->m[VMON_DISK_CAPACITY], bi.capacity);
             vmon_value_set(&disk->m[VMON_DISK_ALLOCATION], bi.allocation);
             vmon_value_set(&disk->m[VMON_DISK_PHYSICAL], bi.physical);
-        } else if (unsupported()) {
+        } else if (vmon_virt_unsupported()) {
             mark(&caps->no_block_info);
         }
     }
@@ -227,7 +219,7 @@ fallback_nic(struct vmon_caps *caps, virDomainPtr dom, const struct vmon_domxml_
     if (marked(&caps->no_iface_stats))
         return;
     if (virDomainInterfaceStats(dom, xn->target, &st, sizeof(st)) < 0) {
-        if (unsupported())
+        if (vmon_virt_unsupported())
             mark(&caps->no_iface_stats);
         return;
     }

@@ -430,15 +430,15 @@ feed_close(struct feed *f)
         close(f->wake[0]);
         close(f->wake[1]);
     }
-    vmon_told_free(&f->told);
+    free(f->uri);
+    free(f->path);
+    vmon_filter_free(f->filter);
     vmon_snapshot_unref(f->latest);
     vmon_snapshot_unref(f->prev);
-    vmon_event_queue_free(f->events);
-    vmon_filter_free(f->filter);
-    free(f->uri);
     pthread_mutex_destroy(&f->lock);
+    vmon_event_queue_free(f->events);
+    vmon_told_free(&f->told);
     vmon_stop_destroy(&f->stop);
-    free(f->path);
     free(f);
 }
 
@@ -528,16 +528,6 @@ feed_last_action(struct feed *f, const unsigned char uuid[16], struct vmon_actio
     return rc;
 }
 
-const struct vmon_source_driver vmon_source_virtmond_driver = {
-    .abi = VMON_SOURCE_ABI,
-    .open = feed_open,
-    .close = feed_close,
-    .poll_now = feed_poll_now,
-    .snapshot = feed_snapshot,
-    .next_event = feed_next_event,
-    .event_fd = feed_event_fd,
-    .events_dropped = feed_events_dropped,
-    .action = feed_action,
-    .last_action = feed_last_action,
-    .error_last = vmon_error_last,
-};
+const struct vmon_source_driver vmon_source_virtmond_driver = VMON_SOURCE_DRIVER(
+    feed_open, feed_close, feed_poll_now, feed_snapshot, feed_next_event,
+    feed_event_fd, feed_events_dropped, feed_action, feed_last_action);

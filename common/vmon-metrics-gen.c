@@ -129,6 +129,7 @@ unit_words(enum vmon_unit u)
     case VMON_UNIT_MHZ: return "MHz";
     case VMON_UNIT_PERCENT: return "percent";
     case VMON_UNIT_SECONDS: return "seconds";
+    case VMON_UNIT_MS: return "milliseconds";
     default: return NULL;
     }
 }
@@ -214,12 +215,20 @@ description(char *buf, size_t size, enum vmon_scope s, const struct column *c)
         return;
     }
     const char *how;
-    if (d->kind == VMON_KIND_GAUGE)
+    char derived[128];
+    /* a domain's own metric from no statistics group is virtmon's judgement of it */
+    bool own = s == VMON_SCOPE_DOMAIN && d->group == 0;
+    if (own)
+        how = "Set by virtmon at each poll from what libvirt answered (and the polls "
+              "before it), not by libvirt.";
+    else if (d->kind == VMON_KIND_GAUGE)
         how = "A level, read as libvirt reports it.";
-    else if (d->kind == VMON_KIND_DERIVED)
-        how = d->flags & VMON_MF_FROM_RATES
-              ? "Computed by virtmon from two consecutive polls; 1234 means 12.34 %."
-              : "Computed by virtmon from the last poll; 1234 means 12.34 %.";
+    else if (d->kind == VMON_KIND_DERIVED) {
+        snprintf(derived, sizeof(derived), "Computed by virtmon from %s; 1234 means 12.34 %s.",
+                 d->flags & VMON_MF_FROM_RATES ? "two consecutive polls" : "the last poll",
+                 d->unit == VMON_UNIT_PERCENT ? "%" : vmon_unit_name(d->unit));
+        how = derived;
+    }
     else if (s == VMON_SCOPE_NODE)
         how = "A counter that only grows while the host is up. Difference two readings for a rate.";
     else if (d->snmp_rate_col)
@@ -232,6 +241,8 @@ description(char *buf, size_t size, enum vmon_scope s, const struct column *c)
              toupper((unsigned char) d->description[0]), d->description + 1, d->key, how,
              s == VMON_SCOPE_NODE
              ? "Absent (noSuchObject) until virtmon has read it from libvirt."
+             : own ? "Absent (noSuchInstance) while the domain is shut off, and where it has "
+                     "no value yet (a guest not yet seen with figures)."
              : "Absent (noSuchInstance) for this row when libvirt did not report it in the "
                "last poll, e.g. while the domain is shut off or the driver lacks it.");
 }

@@ -97,7 +97,7 @@ vmon_metric_total_of(const struct vmon_metric_desc *d)
 
 static const char *const scope_names[] = { "node", "domain", "vcpu", "disk", "nic" };
 static const char *const kind_names[] = { "counter", "gauge", "derived" };
-static const char *const unit_names[] = { "count", "ns", "KiB", "bytes", "MHz", "percent", "seconds" };
+static const char *const unit_names[] = { "count", "ns", "KiB", "bytes", "MHz", "percent", "seconds", "ms" };
 _Static_assert(VMON_ARRAY_SIZE(scope_names) == VMON_SCOPE__N, "scope names");
 _Static_assert(VMON_ARRAY_SIZE(kind_names) == VMON_KIND__N, "kind names");
 _Static_assert(VMON_ARRAY_SIZE(unit_names) == VMON_UNIT__N, "unit names");

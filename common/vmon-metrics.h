@@ -29,6 +29,7 @@ enum vmon_unit {
     VMON_UNIT_MHZ,
     VMON_UNIT_PERCENT,
     VMON_UNIT_SECONDS,
+    VMON_UNIT_MS,
     VMON_UNIT__N
 };
 

@@ -8,6 +8,12 @@
 #include "vmon-conn.h"
 #include "vmon-util.h"
 
+/* What virNodeGetInfo says, in its order; kept across polls of one connection. */
+static const int static_metrics[] = {
+    VMON_NODE_CPUS, VMON_NODE_MHZ, VMON_NODE_SOCKETS, VMON_NODE_CORES,
+    VMON_NODE_THREADS, VMON_NODE_NUMA_CELLS, VMON_NODE_MEM_TOTAL,
+};
+
 int
 vmon_node_collect_static(virConnectPtr conn, struct vmon_node *node)
 {
@@ -22,24 +28,18 @@ vmon_node_collect_static(virConnectPtr conn, struct vmon_node *node)
     virConnectGetVersion(conn, &node->hv_version);
     virConnectGetLibVersion(conn, &node->lib_version);
     node->cpu_model = vmon_strdup(info.model);
-    vmon_value_set(&node->m[VMON_NODE_CPUS], info.cpus);
-    vmon_value_set(&node->m[VMON_NODE_MHZ], info.mhz);
-    vmon_value_set(&node->m[VMON_NODE_SOCKETS], info.sockets);
-    vmon_value_set(&node->m[VMON_NODE_CORES], info.cores);
-    vmon_value_set(&node->m[VMON_NODE_THREADS], info.threads);
-    vmon_value_set(&node->m[VMON_NODE_NUMA_CELLS], info.nodes);
-    vmon_value_set(&node->m[VMON_NODE_MEM_TOTAL], info.memory);
+    const uint64_t values[] = {
+        info.cpus, info.mhz, info.sockets, info.cores, info.threads, info.nodes, info.memory,
+    };
+    _Static_assert(VMON_ARRAY_SIZE(values) == VMON_ARRAY_SIZE(static_metrics), "one value a metric");
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(values); i++)
+        vmon_value_set(&node->m[static_metrics[i]], values[i]);
     return 0;
 }
 
 void
 vmon_node_copy_static(struct vmon_node *dst, const struct vmon_node *src)
 {
-    static const int static_metrics[] = {
-        VMON_NODE_CPUS, VMON_NODE_MHZ, VMON_NODE_SOCKETS, VMON_NODE_CORES,
-        VMON_NODE_THREADS, VMON_NODE_NUMA_CELLS, VMON_NODE_MEM_TOTAL,
-    };
-
     dst->hostname = vmon_strdup(src->hostname);
     dst->hv_type = vmon_strdup(src->hv_type);
     dst->cpu_model = vmon_strdup(src->cpu_model);
@@ -47,14 +47,6 @@ vmon_node_copy_static(struct vmon_node *dst, const struct vmon_node *src)
     dst->lib_version = src->lib_version;
     for (size_t i = 0; i < VMON_ARRAY_SIZE(static_metrics); i++)
         dst->m[static_metrics[i]] = src->m[static_metrics[i]];
-}
-
-static bool
-unsupported(void)
-{
-    virErrorPtr err = virGetLastError();
-
-    return err && (err->code == VIR_ERR_NO_SUPPORT || err->code == VIR_ERR_ARGUMENT_UNSUPPORTED);
 }
 
 /* The fields of virNodeGetCPUStats and virNodeGetMemoryStats we keep. */
@@ -93,7 +85,7 @@ node_cpu_stats(virConnectPtr conn, struct vmon_caps *caps, struct vmon_node *nod
     if (caps->no_node_cpu_stats)
         return;
     if (virNodeGetCPUStats(conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &n, 0) < 0 || n <= 0) {
-        caps->no_node_cpu_stats = unsupported();
+        caps->no_node_cpu_stats = vmon_virt_unsupported();
         return;
     }
     virNodeCPUStatsPtr stats = vmon_realloc_array(NULL, (size_t) n, sizeof(*stats));
@@ -133,4 +125,5 @@ vmon_node_collect_load(virConnectPtr conn, struct vmon_caps *caps, struct vmon_n
 {
     node_cpu_stats(conn, caps, node);
     node_mem_stats(conn, caps, node);
+    vmon_hugepages_collect(conn, caps, node);
 }

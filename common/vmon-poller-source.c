@@ -20,8 +20,12 @@ poller_open(const struct vmon_options *opts, unsigned flags)
     struct vmon_options own;
 
     vmon_options_copy(&own, opts);
-    if (flags & VMON_SOURCE_ONESHOT)
+    if (flags & VMON_SOURCE_ONESHOT) {
         own.events = false;
+        /* One poll has no history to tell busy from hung: a guest libvirt
+         * skipped even when asked again is reported not answering. */
+        own.not_answering_after = 0;
+    }
     struct vmon_poller *p = vmon_poller_new(&own);
     vmon_options_clear(&own);
     if (!p || (flags & VMON_SOURCE_ONESHOT))
@@ -54,16 +58,6 @@ poller_poll_now(struct vmon_poller *impl)
     return snap;
 }
 
-const struct vmon_source_driver vmon_source_libvirt_driver = {
-    .abi = VMON_SOURCE_ABI,
-    .open = poller_open,
-    .close = poller_close,
-    .poll_now = poller_poll_now,
-    .snapshot = vmon_poller_snapshot,
-    .next_event = vmon_poller_next_event,
-    .event_fd = vmon_poller_event_fd,
-    .events_dropped = vmon_poller_events_dropped,
-    .action = vmon_poller_action,
-    .last_action = vmon_poller_last_action,
-    .error_last = vmon_error_last,
-};
+const struct vmon_source_driver vmon_source_libvirt_driver = VMON_SOURCE_DRIVER(
+    poller_open, poller_close, poller_poll_now, vmon_poller_snapshot, vmon_poller_next_event,
+    vmon_poller_event_fd, vmon_poller_events_dropped, vmon_poller_action, vmon_poller_last_action);

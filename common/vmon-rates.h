@@ -24,4 +24,23 @@ void vmon_rates_compute(struct vmon_snapshot *cur, const struct vmon_snapshot *p
 void vmon_rates_compute_domain(struct vmon_domain *dom, const struct vmon_domain *prev,
                                double elapsed, uint64_t host_cpus);
 
+/*
+ * balloon.stale of every running domain: 1 when the guest's balloon
+ * statistics were last updated more than max_age seconds before the
+ * snapshot was taken, or never; 0 when fresh.  Absent for a domain that is
+ * not running or whose balloon group did not answer.  Run it before
+ * vmon_rates_compute(): a stale domain gets no balloon.used_percent and no
+ * rates of the guest's memory counters, which would be computed from
+ * figures frozen since the guest last sent them.
+ */
+void vmon_mem_stale_mark(struct vmon_snapshot *snap, double max_age);
+
+/*
+ * Whether a domain metric is one of the figures the guest's balloon driver
+ * reports (unused, usable, swap, faults ... and used_percent), which
+ * balloon.stale covers; not the host's own view (balloon.current, maximum,
+ * rss) nor balloon.stale itself.
+ */
+bool vmon_metric_guest_memory(const struct vmon_metric_desc *d);
+
 #endif

@@ -16,7 +16,16 @@ _Static_assert(VMON_ARRAY_SIZE(state_names) == VMON_STATE__N, "state names");
 const char *
 vmon_domain_state_name(int state)
 {
-    return state >= 0 && state < VMON_STATE__N ? state_names[state] : "unknown";
+    return vmon_name_at(state_names, VMON_STATE__N, state);
+}
+
+static const char *const answering_names[] = { "answering", "busy", "not-answering" };
+_Static_assert(VMON_ARRAY_SIZE(answering_names) == VMON_ANSWER__N, "answering names");
+
+const char *
+vmon_answering_name(int answering)
+{
+    return answering >= 0 && answering < VMON_ANSWER__N ? answering_names[answering] : "unknown";
 }
 
 const char *
@@ -38,41 +47,65 @@ vmon_group_names(unsigned mask, char *buf, size_t size)
     return buf;
 }
 
-/* libvirt's virDomain*Reason enums, as virsh names them. */
-static const char *const reasons_running[] = {
-    "unknown", "booted", "migrated", "restored", "from snapshot", "unpaused",
-    "migration canceled", "save canceled", "event wakeup", "crashed", "post-copy",
-    "post-copy failed",
+/*
+ * libvirt's virDomain*Reason enums, one row per state: each reason's token
+ * (the enum's suffix, lower case, as a policy names it: "paused:ioerror")
+ * and its name as virsh prints it.
+ */
+struct reason_name {
+    const char *token, *text;
 };
-static const char *const reasons_blocked[] = { "unknown" };
-static const char *const reasons_paused[] = {
-    "unknown", "user", "migrating", "saving", "dumping", "I/O error", "watchdog",
-    "from snapshot", "shutting down", "creating snapshot", "crashed", "starting up",
-    "post-copy", "post-copy failed", "api error",
+#define NREASONS 16
+static const struct reason_name reasons[VMON_STATE__N][NREASONS] = {
+    [VMON_STATE_NOSTATE] = { { "unknown", "unknown" } },
+    [VMON_STATE_RUNNING] = {
+        { "unknown", "unknown" }, { "booted", "booted" }, { "migrated", "migrated" },
+        { "restored", "restored" }, { "from_snapshot", "from snapshot" },
+        { "unpaused", "unpaused" }, { "migration_canceled", "migration canceled" },
+        { "save_canceled", "save canceled" }, { "wakeup", "event wakeup" },
+        { "crashed", "crashed" }, { "postcopy", "post-copy" },
+        { "postcopy_failed", "post-copy failed" },
+    },
+    [VMON_STATE_BLOCKED] = { { "unknown", "unknown" } },
+    [VMON_STATE_PAUSED] = {
+        { "unknown", "unknown" }, { "user", "user" }, { "migration", "migrating" },
+        { "save", "saving" }, { "dump", "dumping" }, { "ioerror", "I/O error" },
+        { "watchdog", "watchdog" }, { "from_snapshot", "from snapshot" },
+        { "shutting_down", "shutting down" }, { "snapshot", "creating snapshot" },
+        { "crashed", "crashed" }, { "starting_up", "starting up" }, { "postcopy", "post-copy" },
+        { "postcopy_failed", "post-copy failed" }, { "api_error", "api error" },
+    },
+    [VMON_STATE_SHUTDOWN] = { { "unknown", "unknown" }, { "user", "user" } },
+    [VMON_STATE_SHUTOFF] = {
+        { "unknown", "unknown" }, { "shutdown", "shutdown" }, { "destroyed", "destroyed" },
+        { "crashed", "crashed" }, { "migrated", "migrated" }, { "saved", "saved" },
+        { "failed", "failed" }, { "from_snapshot", "from snapshot" }, { "daemon", "daemon" },
+    },
+    [VMON_STATE_CRASHED] = { { "unknown", "unknown" }, { "panicked", "panicked" } },
+    [VMON_STATE_PMSUSPENDED] = { { "unknown", "unknown" } },
 };
-static const char *const reasons_shutdown[] = { "unknown", "user" };
-static const char *const reasons_shutoff[] = {
-    "unknown", "shutdown", "destroyed", "crashed", "migrated", "saved", "failed",
-    "from snapshot", "daemon",
-};
-static const char *const reasons_crashed[] = { "unknown", "panicked" };
-static const char *const reasons_pmsuspended[] = { "unknown" };
+
+static const struct reason_name *
+reason_of(int state, int reason)
+{
+    if (state < 0 || state >= VMON_STATE__N || reason < 0 || reason >= NREASONS ||
+        !reasons[state][reason].token)
+        return NULL;
+    return &reasons[state][reason];
+}
 
 const char *
 vmon_domain_reason_name(int state, int reason)
 {
-#define PICK(list) return reason >= 0 && (size_t) reason < VMON_ARRAY_SIZE(list) ? list[reason] : "unknown"
-    switch (state) {
-    case VMON_STATE_RUNNING: PICK(reasons_running);
-    case VMON_STATE_BLOCKED: PICK(reasons_blocked);
-    case VMON_STATE_PAUSED: PICK(reasons_paused);
-    case VMON_STATE_SHUTDOWN: PICK(reasons_shutdown);
-    case VMON_STATE_SHUTOFF: PICK(reasons_shutoff);
-    case VMON_STATE_CRASHED: PICK(reasons_crashed);
-    case VMON_STATE_PMSUSPENDED: PICK(reasons_pmsuspended);
-    default: return "unknown";
-    }
-#undef PICK
+    const struct reason_name *r = reason_of(state, reason);
+    return r ? r->text : "unknown";
+}
+
+const char *
+vmon_domain_reason_token(int state, int reason)
+{
+    const struct reason_name *r = reason_of(state, reason);
+    return r ? r->token : NULL;
 }
 
 struct vmon_snapshot *
@@ -81,14 +114,6 @@ vmon_snapshot_new(void)
     struct vmon_snapshot *snap = vmon_alloc(sizeof(*snap));
 
     snap->refs = 1;
-    return snap;
-}
-
-struct vmon_snapshot *
-vmon_snapshot_ref(struct vmon_snapshot *snap)
-{
-    if (snap)
-        __atomic_add_fetch(&snap->refs, 1, __ATOMIC_RELAXED);
     return snap;
 }
 
@@ -112,12 +137,18 @@ vmon_domain_clear(struct vmon_domain *dom)
 void
 vmon_snapshot_unref(struct vmon_snapshot *snap)
 {
-    if (!snap || __atomic_sub_fetch(&snap->refs, 1, __ATOMIC_ACQ_REL) > 0)
+    if (!snap || !vmon_ref_put(&snap->refs))
         return;
     vmon_snapshot_clear_data(snap);
     free(snap->health.last_error);
     free(snap->uri);
     free(snap);
+}
+
+struct vmon_snapshot *
+vmon_snapshot_ref(struct vmon_snapshot *snap)
+{
+    return snap ? (vmon_ref_get(&snap->refs), snap) : NULL;
 }
 
 void
@@ -128,10 +159,16 @@ vmon_snapshot_clear_data(struct vmon_snapshot *snap)
     free(snap->domains);
     snap->domains = NULL;
     snap->ndomains = 0;
-    free(snap->node.hostname);
-    free(snap->node.hv_type);
-    free(snap->node.cpu_model);
-    memset(&snap->node, 0, sizeof(snap->node));
+    vmon_node_clear(&snap->node);
+}
+
+void
+vmon_node_clear(struct vmon_node *node)
+{
+    free(node->hostname);
+    free(node->hv_type);
+    free(node->cpu_model);
+    *node = (struct vmon_node) { 0 };
 }
 
 struct vmon_domain *
@@ -213,10 +250,8 @@ vmon_domain_add_disk(struct vmon_domain *dom, const char *name)
 {
     struct vmon_disk *disk = vmon_domain_find_disk(dom, name);
 
-    if (disk)
-        return disk;
-    dom->disks = append_named(dom->disks, &dom->ndisks, sizeof(*dom->disks), name);
-    return &dom->disks[dom->ndisks - 1];
+    return disk ? disk : (dom->disks = append_named(dom->disks, &dom->ndisks, sizeof(*dom->disks), name),
+                          &dom->disks[dom->ndisks - 1]);
 }
 
 struct vmon_nic *
@@ -224,10 +259,8 @@ vmon_domain_add_nic(struct vmon_domain *dom, const char *name)
 {
     struct vmon_nic *nic = vmon_domain_find_nic(dom, name);
 
-    if (nic)
-        return nic;
-    dom->nics = append_named(dom->nics, &dom->nnics, sizeof(*dom->nics), name);
-    return &dom->nics[dom->nnics - 1];
+    return nic ? nic : (dom->nics = append_named(dom->nics, &dom->nnics, sizeof(*dom->nics), name),
+                          &dom->nics[dom->nnics - 1]);
 }
 
 struct vmon_vcpu *
@@ -263,10 +296,13 @@ compare_vcpus(const void *a, const void *b)
 void
 vmon_snapshot_sort(struct vmon_snapshot *snap)
 {
-    qsort(snap->domains, snap->ndomains, sizeof(*snap->domains), compare_domains);
+    /* qsort's array may not be NULL, even for no elements (C11 7.22.5) */
+    if (snap->ndomains > 1)
+        qsort(snap->domains, snap->ndomains, sizeof(*snap->domains), compare_domains);
     for (size_t i = 0; i < snap->ndomains; i++)
-        qsort(snap->domains[i].vcpus, snap->domains[i].nvcpus, sizeof(struct vmon_vcpu),
-              compare_vcpus);
+        if (snap->domains[i].nvcpus > 1)
+            qsort(snap->domains[i].vcpus, snap->domains[i].nvcpus, sizeof(struct vmon_vcpu),
+                  compare_vcpus);
 }
 
 const struct vmon_domain *

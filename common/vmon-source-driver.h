@@ -44,6 +44,19 @@ struct vmon_source_driver {
     const char *(*error_last)(void);
 };
 
+/*
+ * A driver's table from its functions, in the order of the struct above.
+ * Written once so that two drivers do not spell the same table twice; the
+ * compiler still checks each function against its member's type.
+ */
+#define VMON_SOURCE_DRIVER(open_, close_, poll_now_, snapshot_, next_event_, event_fd_, \
+                           events_dropped_, action_, last_action_) { \
+        .abi = VMON_SOURCE_ABI, .open = open_, .close = close_, .poll_now = poll_now_, \
+        .snapshot = snapshot_, .next_event = next_event_, .event_fd = event_fd_, \
+        .events_dropped = events_dropped_, .action = action_, .last_action = last_action_, \
+        .error_last = vmon_error_last, \
+    }
+
 #define VMON_SOURCE_MODULE "virtmon-poller.so"
 #define VMON_SOURCE_SYMBOL "vmon_source_libvirt_driver"
 

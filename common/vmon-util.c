@@ -54,6 +54,24 @@ vmon_strdup(const char *s)
     return d;
 }
 
+void
+vmon_ref_get(int *refs)
+{
+    __atomic_add_fetch(refs, 1, __ATOMIC_RELAXED);
+}
+
+bool
+vmon_ref_put(int *refs)
+{
+    return __atomic_sub_fetch(refs, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
+const char *
+vmon_name_at(const char *const *names, size_t n, long i)
+{
+    return i >= 0 && (size_t) i < n && names[i] ? names[i] : "unknown";
+}
+
 char *
 vmon_asprintf(const char *fmt, ...)
 {

@@ -17,6 +17,18 @@ void *vmon_alloc(size_t size);                       /* zeroed */
 void *vmon_realloc_array(void *p, size_t n, size_t size);
 char *vmon_strdup(const char *s);                    /* NULL stays NULL */
 char *vmon_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Reference counts of objects shared across threads (snapshots, parsed
+ * domain XML): vmon_ref_put is true for the caller that dropped the last.
+ */
+void vmon_ref_get(int *refs);
+bool vmon_ref_put(int *refs);
+/*
+ * names[i] of a table indexed by one of libvirt's enums, or "unknown" when i
+ * is past the table or its slot is NULL (a newer libvirt's value, a row
+ * padded to a common width).
+ */
+const char *vmon_name_at(const char *const *names, size_t n, long i);
 /* open_memstream(): text and len are set when the stream is closed. */
 FILE *vmon_memstream(char **text, size_t *len);
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "chk-args.h"
 #include "chk-metric.h"
@@ -21,12 +22,16 @@
 #include "chk-run.h"
 #include "chk-sample.h"
 #include "chk-timeout.h"
+#include "vmon-answer.h"
 #include "vmon-cnum.h"
+#include "vmon-rates.h"
 
 enum {
     OPT_ALL = CHK_OPT_OWN,
     OPT_EXCLUDE,
     OPT_STATE,
+    OPT_STALE_STATE,
+    OPT_STALE_AGE,
 };
 
 static const struct option own_options[] = {
@@ -34,6 +39,8 @@ static const struct option own_options[] = {
     { "all", no_argument, NULL, OPT_ALL },
     { "exclude", required_argument, NULL, OPT_EXCLUDE },
     { "state", required_argument, NULL, OPT_STATE },
+    { "stale-state", required_argument, NULL, OPT_STALE_STATE },
+    { "balloon-stale-age", required_argument, NULL, OPT_STALE_AGE },
     { NULL, 0, NULL, 0 },
 };
 
@@ -43,6 +50,8 @@ struct config {
     bool all;
     const char *exclude;
     const char *state_text;
+    const char *stale_age;
+    int stale_state;              /* for guest-memory thresholds on stale figures */
     bool named;                   /* one domain by exact name or UUID */
     struct chk_policy policy;
 };
@@ -59,13 +68,25 @@ print_help(const struct config *c)
            "    Every domain, active or not.\n"
            " --exclude=PATTERN\n"
            "    Leave out matching domains (with --all or a pattern).\n"
-           " --state=STATE=LEVEL[,...]\n"
+           " --state=STATE[:REASON]=LEVEL[,...]\n"
            "    Map domain states to plugin states, e.g. paused=critical,shutoff=ok.\n"
            "    States: running, blocked, paused, shutdown, shutoff, crashed, pmsuspended,\n"
            "    nostate; shutoff-autostart and shutoff-manual set the two shut-off cases.\n"
            "    Defaults: running ok; blocked, paused, pmsuspended, shutdown warning;\n"
            "    crashed critical; shutoff critical for a named domain, and for several\n"
-           "    domains only when autostart is set. Thresholds apply to running domains.\n",
+           "    domains only when autostart is set. Thresholds apply to running domains.\n"
+           "    STATE:REASON (libvirt's reason, lower case; a glob) wins over STATE.\n"
+           "    Default reasons: paused by migration, save, dump, snapshot, starting_up\n"
+           "    or postcopy ok; paused by ioerror, watchdog, crashed, postcopy_failed or\n"
+           "    api_error critical; shutoff by crashed or failed critical.\n"
+           " --balloon-stale-age=DURATION\n"
+           "    The guest's memory figures (mem-used and the balloon statistics) are stale\n"
+           "    when its balloon driver last sent them longer ago than this (default 30s:\n"
+           "    three of the core's 10 s intervals), or never: no balloon driver, or no\n"
+           "    stats period (<memballoon><stats period='N'/>, virsh dommemstat --period).\n"
+           " --stale-state=STATE\n"
+           "    State for a threshold on stale guest memory figures, instead of checking\n"
+           "    them: ok, warning, critical or unknown (default unknown).\n",
            c->a.progname, PACKAGE_VERSION, c->a.progname);
     chk_args_help(stdout, &c->a);
 }
@@ -99,6 +120,15 @@ own_option(void *ctx, int opt, const char *arg, char *err, size_t errlen)
         return 1;
     case OPT_STATE:
         c->state_text = arg;
+        return 1;
+    case OPT_STALE_STATE:
+        if ((c->stale_state = chk_state_from_name(arg)) < 0) {
+            snprintf(err, errlen, "--stale-state '%s': must be ok, warning, critical or unknown", arg);
+            return -1;
+        }
+        return 1;
+    case OPT_STALE_AGE:
+        c->stale_age = arg;
         return 1;
     default:
         return 0;
@@ -159,8 +189,12 @@ sample_opts(const struct config *c, struct chk_sample_opts *so)
     else
         so->include = c->domain;
     so->exclude = c->exclude;
+    so->balloon_stale_age = c->stale_age;
     so->need_rates = needs_rates(c);
 }
+
+/* said once per domain with a threshold on its stale guest-memory figures */
+#define STALE_TEXT ", memory stats stale: balloon driver missing or no stats period"
 
 static bool
 evaluates_thresholds(const struct vmon_domain *d)
@@ -213,15 +247,26 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
         chk_buf_printf(why, " (%s)", reason);
     if (d->state == VMON_STATE_SHUTOFF && d->autostart)
         chk_buf_add(why, ", autostart");
-    /* libvirt answered for the domain but not its QEMU monitor (NOWAIT skipped
-     * it): the guest is hung as far as anyone can tell, which is what -t's
-     * state is for, whether we notice by timing out or by this flag. */
-    if (d->partial) {
-        char groups[128];
-        chk_buf_printf(why, ", no %s statistics (guest not answering)",
-                       vmon_group_names(d->partial_groups, groups, sizeof(groups)));
-        st = chk_state_worst(st, c->a.timeout_state);
+    /*
+     * libvirt answered for the domain but not its QEMU monitor (NOWAIT
+     * skipped it).  For a moment that is another client holding the guest's
+     * job ("busy": judged on its last good figures, which say their age);
+     * for not-answering-after it is a hung guest, which is what -t's state
+     * is for, whether we notice by timing out or by this.
+     */
+    if (d->answering != VMON_ANSWERING && d->id >= 0) {
+        char groups[128], text[160];
+        vmon_group_names(d->partial_groups, groups, sizeof(groups));
+        vmon_answer_describe(d, time(NULL), text, sizeof(text));
+        if (d->answering == VMON_ANSWER_NOT) {
+            chk_buf_printf(why, ", guest %s: no %s statistics", text, groups);
+            st = chk_state_worst(st, c->a.timeout_state);
+        } else {
+            chk_buf_printf(why, ", guest %s%s", text,
+                           d->figures_time ? "" : " (no statistics to judge)");
+        }
     }
+    bool mem_stale = vmon_value_has(&d->m[VMON_DOM_MEM_STALE]) && d->m[VMON_DOM_MEM_STALE].u;
 
     for (size_t i = 0; i < c->a.metrics.n; i++) {
         const struct chk_metric *cm = &c->a.metrics.m[i];
@@ -237,6 +282,13 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
         bool unanswered = cm->desc && (d->partial_groups & cm->desc->group);
         if (!checked || (!have && (not_applicable(cm, d) || unanswered)))
             continue;
+        /* figures the guest stopped sending are not checked against anything */
+        if (mem_stale && cm->desc && vmon_metric_guest_memory(cm->desc)) {
+            if (!strstr(chk_buf_str(why), STALE_TEXT))
+                chk_buf_add(why, STALE_TEXT);
+            st = chk_state_worst(st, c->stale_state);
+            continue;
+        }
         if (!have) {
             st = chk_state_worst(st, CHK_UNKNOWN);
             chk_buf_printf(why, ", no %s to check (%s)", cm->label,
@@ -291,7 +343,7 @@ static void
 evaluate_many(const struct config *c, const struct vmon_snapshot *snap, struct chk_output *out)
 {
     unsigned by_state[VMON_STATE__N] = { 0 }, by_level[CHK_STATE__N] = { 0 };
-    struct chk_buf names[CHK_STATE__N] = { { 0 } };
+    struct chk_buf names[CHK_STATE__N] = { { 0 } }, busy = { 0 };
 
     for (size_t i = 0; i < snap->ndomains; i++) {
         const struct vmon_domain *d = &snap->domains[i];
@@ -306,6 +358,8 @@ evaluate_many(const struct config *c, const struct vmon_snapshot *snap, struct c
             chk_output_line(out, "[%s] %s: %s", chk_state_name(st), d->name, chk_buf_str(&why));
         if (st != CHK_OK)
             chk_buf_printf(&names[st], "%s%s", names[st].len ? ", " : "", d->name);
+        if (d->answering == VMON_ANSWER_BUSY && d->id >= 0)
+            chk_buf_printf(&busy, "%s%s", busy.len ? ", " : "", d->name);
         chk_buf_clear(&why);
     }
     if (snap->ndomains == 0 && c->domain) {
@@ -328,6 +382,10 @@ evaluate_many(const struct config *c, const struct vmon_snapshot *snap, struct c
     for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
         if (by_level[order[k]])
             chk_buf_printf(&s, "; %s: %s", chk_state_name(order[k]), chk_buf_str(&names[order[k]]));
+    /* busy guests are judged on figures a little older: say which */
+    if (busy.len)
+        chk_buf_printf(&s, "; busy (last good figures): %s", chk_buf_str(&busy));
+    chk_buf_clear(&busy);
     chk_output_summary(out, "%s", chk_buf_str(&s));
     chk_buf_clear(&s);
     for (int st = 0; st < CHK_STATE__N; st++)
@@ -369,6 +427,7 @@ main(int argc, char **argv)
 
     const char *slash = strrchr(argv[0], '/');
     chk_args_init(&c.a, slash ? slash + 1 : argv[0], "cpu");
+    c.stale_state = CHK_UNKNOWN;
     chk_metrics_from_table(&c.a.metrics, VMON_SCOPE_DOMAIN);
     chk_output_init(&out);
 

@@ -184,7 +184,9 @@ evaluate(const void *ctx, const struct vmon_snapshot *snap, struct chk_output *o
         } else {
             continue;
         }
-        if (have && (strcmp(cm->label, "cpu") == 0 || strcmp(cm->label, "mem") == 0) &&
+        /* the headline figures; a threshold's state names its own */
+        if (have && (strcmp(cm->label, "cpu") == 0 || strcmp(cm->label, "mem") == 0 ||
+                     strcmp(cm->label, "hugepages") == 0) &&
             vmon_thresholds_state(&cm->th, v) == CHK_OK) {
             char text[128];
             chk_metric_format(cm, v, text, sizeof(text));

@@ -91,6 +91,10 @@ chk_metrics_from_table(struct chk_metric_set *set, enum vmon_scope scope)
         case VMON_UNIT_SECONDS:
             m->uom = VMON_UOM_S;
             break;
+        case VMON_UNIT_MS:
+            m->uom = VMON_UOM_MS;
+            m->have_min = true;
+            break;
         default:
             m->have_min = true;
             break;

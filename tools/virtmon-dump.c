@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -29,6 +30,9 @@ usage(FILE *out)
             "      --include LIST    only domains matching these globs or UUIDs\n"
             "      --exclude LIST    leave out domains matching these globs or UUIDs\n"
             "      --workers N       concurrent bulk-stats calls (default: sized to host)\n"
+            "      --balloon-stale-age DURATION\n"
+            "                        guest memory figures older than this are stale\n"
+            "                        (balloon.stale; default 30s)\n"
             "  -h, --help            this help\n"
             "  -V, --version         version\n");
 }
@@ -49,6 +53,7 @@ static const struct vmon_cli_option cli_options[] = {
     { "include", required_argument, 'I', "include" },
     { "exclude", required_argument, 'E', "exclude" },
     { "workers", required_argument, 'W', "workers" },
+    { "balloon-stale-age", required_argument, 'B', "balloon-stale-age" },
     { "json", no_argument, 'j', NULL },
     { "interval", required_argument, 'i', NULL },
     { "polls", required_argument, 'n', NULL },
@@ -109,6 +114,10 @@ dump_polls(struct vmon_source *src, const struct dump_args *a)
     }
     if (snap && snap->health.connected)
         dump(snap, a->json);
+    else if (snap && snap->health.last_poll_time > 0)   /* a collector's: it has older data */
+        fprintf(stderr, "virtmon-dump: data %.0f s old: %s\n",
+                difftime(time(NULL), snap->health.last_poll_time),
+                snap->health.last_error ? snap->health.last_error : "not connected to libvirt");
     else if (snap)
         fprintf(stderr, "virtmon-dump: %s\n",
                 snap->health.last_error ? snap->health.last_error : "not connected to libvirt");

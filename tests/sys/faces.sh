@@ -3,7 +3,7 @@
 # Every face of virtmon started as a site runs it, for the system tests and
 # benches that need them side by side (tests/sys/lib.sh first, then this):
 #
-#   faces_virtmond URI              virtmond polling URI every second, on $FACES_SOCK
+#   faces_virtmond URI [OPTION...]  virtmond polling URI every second, on $FACES_SOCK
 #   faces_snmp SOURCE               snmpd (loopback, $SNMP_PORT) and virtmon-agentx
 #   faces_collectd SOURCE           collectd with virtmon.so and csv into $SYS_WORKDIR/csv
 #   faces_stop NAME                 stop one, returning its exit status
@@ -30,8 +30,8 @@ faces_require() {
 	for cmd in virt-admin snmpd snmpget collectd ss jq; do
 		command -v "$cmd" >/dev/null 2>&1 || sys_skip "$cmd not found"
 	done
-	[ -r "$FACES_TYPES_DB" ] && [ -f "$FACES_CD_PLUGINDIR/csv.so" ] ||
-		sys_skip "collectd-core's types.db and csv.so are needed"
+	[ -r "$FACES_TYPES_DB" ] && [ -f "$FACES_CD_PLUGINDIR/csv.so" ] && [ -f "$FACES_CD_PLUGINDIR/logfile.so" ] ||
+		sys_skip "collectd-core's types.db, csv.so and logfile.so are needed"
 }
 
 faces__run() {   # NAME COMMAND...: in the background, stopped at exit
@@ -59,7 +59,7 @@ faces_stop_all() {
 
 faces_virtmond() {
 	FACES_SOCK=$SYS_WORKDIR/virtmond.sock
-	faces__run virtmond ${FACES_MEMCHECK:+"$FACES_MEMCHECK"} "$FACES_VIRTMOND" -c "$1" -i 1 -s "$FACES_SOCK"
+	faces__run virtmond ${FACES_MEMCHECK:+"$FACES_MEMCHECK"} "$FACES_VIRTMOND" -c "$1" -i 1 -s "$FACES_SOCK" "${@:2}"
 	for _ in $(seq 300); do [ -S "$FACES_SOCK" ] && return; sleep 0.1; done
 	sys_fail "virtmond did not create $FACES_SOCK: $(cat "$SYS_WORKDIR/virtmond.out")"
 }
@@ -87,7 +87,8 @@ faces_collectd() {
 	mkdir -p "$w/cd-plugins" "$w/csv"
 	# collectd takes no symlinked plugin; a copy outside the build tree is
 	# told where the module is
-	cp "$FACES_CD_PLUGIN" "$FACES_CD_PLUGINDIR/csv.so" "$w/cd-plugins/" || sys_fail "cannot copy plugins"
+	cp "$FACES_CD_PLUGIN" "$FACES_CD_PLUGINDIR/csv.so" "$FACES_CD_PLUGINDIR/logfile.so" "$w/cd-plugins/" ||
+		sys_fail "cannot copy plugins"
 	cat >"$w/collectd.conf" <<EOC
 Hostname "faces"
 FQDNLookup false
@@ -96,6 +97,12 @@ PIDFile "$w/collectd.pid"
 PluginDir "$w/cd-plugins"
 TypesDB "$FACES_TYPES_DB"
 Interval 1
+# the log and the notifications, in collectd.out
+LoadPlugin logfile
+<Plugin logfile>
+  File "stdout"
+  LogLevel info
+</Plugin>
 LoadPlugin csv
 <Plugin csv>
   DataDir "$w/csv"

@@ -306,12 +306,62 @@ sys__tap_name() {
 	fi
 }
 
-# sys_guest_create NAME [MEM_MIB]: define and start a TCG guest with an empty
-# qcow2 disk (vda) and a virtio NIC on a tap.  SeaBIOS reads the disk, finds
-# nothing and falls back to iPXE, which sends DHCP: block and NIC counters
-# move without any guest OS.
+# sys_guest_create NAME [MEM_MIB [DISK_XML]]: define and start a TCG guest
+# with an empty qcow2 disk (vda; DISK_XML: this <disk> element instead) and
+# a virtio NIC on a tap.  SeaBIOS reads the disk, finds nothing and falls
+# back to iPXE, which sends DHCP: block and NIC counters move without any
+# guest OS.
 sys_guest_create() {
-	local name=$1 mem=${2:-32} disk xml tap t0 t1
+	local name=$1 mem=${2:-32} disk_xml=${3:-} disk xml tap
+	sys__guest_files "$name"
+	sys__guest_xml "$name" "$mem" restart "\
+    <boot dev='hd'/>
+    <boot dev='network'/>" "\
+    <serial type='null'/>
+    <memballoon model='virtio'/>"
+	sys__guest_define_start "$name" "$xml" "$tap"
+}
+
+# sys__guest_xml NAME MEM_MIB ON_REBOOT OS DEVICES [NIC]: write $xml (a
+# local of the caller, set by sys__guest_files, as are $disk and $tap): the
+# guest's disk ($disk_xml when the caller sets it) and NIC, with OS inside
+# <os> after <type>, DEVICES after the NIC, and NIC inside its <interface>.
+sys__guest_xml() {
+	cat >"$xml" <<EOF || sys_fail "cannot write $xml"
+<domain type='qemu'>
+  <name>$1</name>
+  <memory unit='MiB'>$2</memory>
+  <currentMemory unit='MiB'>$2</currentMemory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+$4
+  </os>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>$3</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    ${disk_xml:-<disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='$disk'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>}
+    <interface type='ethernet'>
+      <target dev='$tap' managed='yes'/>
+      <model type='virtio'/>${6:+
+$6}
+    </interface>
+    <controller type='usb' model='none'/>
+$5
+  </devices>
+</domain>
+EOF
+}
+
+# sys__guest_files NAME: check the name, create the guest's 16 MiB qcow2 disk;
+# sets disk, xml and tap (the caller's locals) for the domain XML.
+sys__guest_files() {
+	local name=$1
 	case $name in
 	vmt-*) ;;
 	*) sys_fail "guest name '$name' must start with vmt-" ;;
@@ -319,41 +369,16 @@ sys_guest_create() {
 	case ${name#vmt-} in
 	'' | *[!A-Za-z0-9_.-]*) sys_fail "guest name '$name': use letters, digits, '_', '.', '-'" ;;
 	esac
-	[ -n "$SYS_WORKDIR" ] || sys_fail "sys_guest_create before sys_setup"
+	[ -n "$SYS_WORKDIR" ] || sys_fail "creating guest $name before sys_setup"
 	disk=$SYS_WORKDIR/$name.qcow2
 	xml=$SYS_WORKDIR/$name.xml
 	tap=$(sys__tap_name "$name")
 	qemu-img create -q -f qcow2 "$disk" 16M || sys_fail "qemu-img create $disk failed"
-	cat >"$xml" <<EOF
-<domain type='qemu'>
-  <name>$name</name>
-  <memory unit='MiB'>$mem</memory>
-  <currentMemory unit='MiB'>$mem</currentMemory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='pc'>hvm</type>
-    <boot dev='hd'/>
-    <boot dev='network'/>
-  </os>
-  <on_poweroff>destroy</on_poweroff>
-  <on_reboot>restart</on_reboot>
-  <on_crash>destroy</on_crash>
-  <devices>
-    <disk type='file' device='disk'>
-      <driver name='qemu' type='qcow2'/>
-      <source file='$disk'/>
-      <target dev='vda' bus='virtio'/>
-    </disk>
-    <interface type='ethernet'>
-      <target dev='$tap' managed='yes'/>
-      <model type='virtio'/>
-    </interface>
-    <controller type='usb' model='none'/>
-    <serial type='null'/>
-    <memballoon model='virtio'/>
-  </devices>
-</domain>
-EOF
+}
+
+# sys__guest_define_start NAME XML TAP
+sys__guest_define_start() {
+	local name=$1 xml=$2 tap=$3 t0 t1
 	t0=$(sys_now)
 	sys_virsh define "$xml" >/dev/null || sys_fail "virsh define $xml failed"
 	t1=$(sys_now)
@@ -506,3 +531,6 @@ sys_setup() {
 	# We hold the lock, so any vmt-* guest is a leftover of a crashed run.
 	sys_guest_destroy_all || sys_fail "cannot remove leftover vmt-* guests"
 }
+
+# The Linux guest: sys_linux_guest_create, sys_guest_exec ...
+. "${BASH_SOURCE[0]%/*}/linux-guest.sh"

@@ -58,6 +58,27 @@ between "vmt-c1 vcpu.delay rate" 0 "$(jq -r '.domains[0].rates["vcpu.delay"] | f
     $(( moved * 10 / 18 ))
 between "vmt-c1 vcpu.0.delay rate" 0 "$(jq -r '.domains[0].vcpus[] | select(.number == 0) | .rates.delay | floor' <<<"$two")" \
     $(( ($(get "$vcpu_after" vcpu.0.delay) - $(get "$vcpu_before" vcpu.0.delay)) * 10 / 18 ))
+# steal %: the delay rate per vCPU second, with the host loaded so vCPUs
+# wait for it.  virsh reads the delays around the dump's two polls: the
+# dump's 2 s can hold at most all that moved, and (the load being steady)
+# no less than half the rate virsh saw over the whole run.
+spin() { while :; do :; done; }
+spin & spin1=$!; spin & spin2=$!; spin & spin3=$!
+sleep 1
+t0=$(sys_now)
+vcpu_before=$(sys_virsh domstats --vcpu --raw vmt-c1)
+two=$("$DUMP" --json -c $URI --include vmt-c1 -i 2) || bad "virtmon-dump -i 2 under load failed"
+vcpu_after=$(sys_virsh domstats --vcpu --raw vmt-c1)
+took=$(sys_since "$t0")
+kill $spin1 $spin2 $spin3; wait $spin1 $spin2 $spin3 2>/dev/null
+moved=$(( $(delay_sum "$vcpu_after") - $(delay_sum "$vcpu_before") ))
+nvcpu=$(get "$vcpu_after" vcpu.current)
+steal=$(jq -r '.domains[0].metrics["vcpu.steal_percent"]' <<<"$two")
+if awk -v s="$steal" -v m="$moved" -v t="$took" -v n="$nvcpu" 'BEGIN {
+        lo = m / 1e9 / t / n * 100 / 2; hi = m / 1e9 / 1.8 / n * 100; if (hi > 100) hi = 100
+        printf "vmt-c1 steal %s %% under load: virsh %.2f %% over %.2f s (bounds %.2f..%.2f)\n", s, m / 1e9 / t / n * 100, t, lo, hi
+        exit !(s + 0 > 0 && s >= lo && s <= hi) }'; then ok "steal within bounds"
+else bad "vmt-c1 steal '$steal' % not within what virsh saw (delay moved $moved ns, $nvcpu vCPUs, $took s)"; fi
 for v in balloon.current balloon.maximum vcpu.current vcpu.maximum; do
     [ "$(get "$after" "$v")" = "$(jq -r ".metrics[\"$v\"]" <<<"$d")" ] && ok "vmt-c1 $v = $(get "$after" "$v")" \
         || bad "vmt-c1 $v: virsh $(get "$after" "$v"), virtmon $(jq -r ".metrics[\"$v\"]" <<<"$d")"

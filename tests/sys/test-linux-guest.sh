@@ -1,0 +1,130 @@
+#!/bin/bash
+# The Linux test guest (tests/sys/guest-image.sh, tests/sys/linux-guest.sh)
+# in the real libvirtd: it boots in seconds, its agent answers, and while its
+# workload runs its balloon, disk and NIC figures move, in virsh and in
+# virtmon-dump alike.
+: "${top_builddir:=.}"
+. "${srcdir:-.}/tests/sys/lib.sh"
+DUMP="$top_builddir/tools/virtmon-dump"
+URI=qemu:///system
+G=vmt-lx
+fail=0
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+bad() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
+# between WHAT LOW GOT HIGH
+between() {
+	if [ -n "$3" ] && [ "$3" != null ] && [ "$2" -le "$3" ] && [ "$3" -le "$4" ]; then ok "$1: $2 <= $3 <= $4"
+	else bad "$1: '$3' not within [$2, $4]"; fi
+}
+# at_least WHAT GOT MIN
+at_least() {
+	if [ -n "$2" ] && [ "$2" -ge "$3" ] 2>/dev/null; then ok "$1: $2 >= $3"
+	else bad "$1: '$2' < $3"; fi
+}
+memstat() { sys_virsh dommemstat "$G" | awk -v k="$1" '$1 == k { print $2 }'; }
+blkstat() { sys_virsh domblkstat "$G" vda | awk -v k="$1" '$2 == k { print $3 }'; }
+ifstat() { sys_virsh domifstat "$G" "$(sys__tap_name "$G")" | awk -v k="$1" '$2 == k { print $3 }'; }
+dump_dom() {
+	"$DUMP" --json --source "libvirt:$URI" --include "$G" | jq -c '.domains[0]' ||
+		sys_fail "virtmon-dump --source libvirt:$URI failed"
+}
+# Balloon statistics are refreshed every period (1 s) by the guest: wait for
+# one taken after now, so it shows what the guest just did.
+fresh_memstat() {
+	local now i
+	now=$(date +%s)
+	for i in $(seq 1 50); do
+		[ "$(memstat last_update)" -gt "$now" ] && return 0
+		sleep 0.2
+	done
+	sys_fail "$G: balloon last_update has not moved past $now in 10 s"
+}
+
+command -v jq >/dev/null || sys_skip "jq not installed"
+[ -x "$DUMP" ] || sys_fail "$DUMP not built"
+sys_setup
+t0=$(sys_now)
+sys_linux_guest_image
+echo "# image: $(sys_since "$t0") s to build or find; $(tr '\n' ';' <"$SYS_LINUX_GUEST_IMAGE/manifest")"
+
+# --- boot: direct kernel boot under TCG, up to the agent's first answer -------
+t0=$(sys_now)
+sys_linux_guest_create "$G" 192 1
+sys_linux_guest_wait "$G"
+boot=$(sys_since "$t0")
+awk -v t="$boot" 'BEGIN { exit !(t < 60) }' && ok "$G boots: its agent answers $boot s after virsh define" ||
+	bad "$G took $boot s to boot"
+
+# --- the agent answers libvirt's own agent calls -------------------------------
+fs=$(sys_virsh domfsinfo "$G")
+awk '$1 == "/mnt" && $2 == "vda" && $3 == "ext2" { f = 1 } END { exit !f }' <<<"$fs" &&
+	ok "virsh domfsinfo: $(tr -s " \n" "  " <<<"$fs")" || bad "virsh domfsinfo answered '$fs' (want /mnt vda ext2)"
+release=$(sed -n 's/^kernel: \([^,]*\),.*/\1/p' "$SYS_LINUX_GUEST_IMAGE/manifest")
+got=$(sys_virsh guestinfo --os "$G" | awk '$1 == "os.kernel-release" { print $3 }')
+[ -n "$release" ] && [ "$got" = "$release" ] && ok "virsh guestinfo --os: kernel $got" ||
+	bad "virsh guestinfo --os: kernel '$got', the image has '$release'"
+
+# --- memory: the balloon's statistics follow the guest's allocations ----------
+fresh_memstat
+unused0=$(memstat unused)
+d0=$(dump_dom)
+sys_guest_exec "$G" mem 64
+fresh_memstat
+unused1=$(memstat unused)
+d1=$(dump_dom)
+unused2=$(memstat unused)
+at_least "virsh dommemstat: unused fell by (KiB) after allocating 64 MiB" $((unused0 - unused1)) $((56 * 1024))
+lo=$unused1 hi=$unused2
+[ "$lo" -le "$hi" ] || { lo=$unused2; hi=$unused1; }
+between "virtmon balloon.unused with 64 MiB held" "$lo" "$(jq -r '.metrics["balloon.unused"]' <<<"$d1")" "$hi"
+p0=$(jq -r '.metrics["balloon.used_percent"] | floor' <<<"$d0")
+p1=$(jq -r '.metrics["balloon.used_percent"] | floor' <<<"$d1")
+at_least "virtmon balloon.used_percent rose from $p0 % by" $((p1 - p0)) 20
+# used % is (available - usable) / available, from the same poll
+want=$(jq -r '.metrics | (100 * (.["balloon.available"] - .["balloon.usable"]) / .["balloon.available"]) | floor' <<<"$d1")
+[ "$p1" = "$want" ] && ok "virtmon used_percent $p1 = 100 (available - usable) / available" ||
+	bad "virtmon used_percent $p1, its own available and usable give $want"
+sys_guest_exec "$G" free
+fresh_memstat
+at_least "virsh dommemstat: unused rose by (KiB) after freeing them" $(($(memstat unused) - unused1)) $((56 * 1024))
+
+# --- disk and NIC: the guest's own I/O ----------------------------------------
+wr0=$(blkstat wr_bytes) rd0=$(blkstat rd_bytes) tx0=$(ifstat tx_packets)
+sys_guest_exec "$G" disk 8
+sys_guest_exec "$G" net 20
+at_least "virsh domblkstat: wr_bytes grew by (8 MiB written)" $(($(blkstat wr_bytes) - wr0)) $((8 << 20))
+at_least "virsh domblkstat: rd_bytes grew by (8 MiB read back)" $(($(blkstat rd_bytes) - rd0)) $((8 << 20))
+at_least "virsh domifstat: tx_packets grew by (20 pings)" $(($(ifstat tx_packets) - tx0)) 20
+
+# --- virtmon sees the same while the counters move -----------------------------
+bpid=$(sys_guest_exec_start "$G" busy 6) || exit 99
+sleep 1
+before=$(sys_virsh domstats --raw "$G")
+d=$(dump_dom)
+after=$(sys_virsh domstats --raw "$G")
+get() { sys_stat_in "$@"; }
+for pair in block.0.rd.reqs:rd.reqs block.0.rd.bytes:rd.bytes block.0.wr.reqs:wr.reqs \
+	block.0.wr.bytes:wr.bytes net.0.tx.pkts:tx.pkts net.0.tx.bytes:tx.bytes; do
+	v=${pair%%:*} k=${pair#*:}
+	case $v in
+	block.*) got=$(jq -r ".disks[0].metrics[\"$k\"]" <<<"$d") ;;
+	net.*) got=$(jq -r ".nics[0].metrics[\"$k\"]" <<<"$d") ;;
+	esac
+	between "virtmon $v" "$(get "$before" "$v")" "$got" "$(get "$after" "$v")"
+done
+# the counters compared were moving: the guest wrote and sent meanwhile
+for v in block.0.wr.bytes net.0.tx.pkts; do
+	at_least "$v moved during the comparison by" $(($(get "$after" "$v") - $(get "$before" "$v"))) 1
+done
+sys_guest_exec_wait "$G" "$bpid"
+for v in balloon.current balloon.maximum; do
+	[ "$(get "$after" "$v")" = "$(jq -r ".metrics[\"$v\"]" <<<"$d")" ] && ok "virtmon $v = $(get "$after" "$v")" ||
+		bad "virtmon $v: virsh $(get "$after" "$v"), virtmon $(jq -r ".metrics[\"$v\"]" <<<"$d")"
+done
+for v in balloon.unused balloon.usable balloon.available balloon.last-update; do
+	lo=$(get "$before" "$v") hi=$(get "$after" "$v")
+	[ "$lo" -le "$hi" ] || { lo=$(get "$after" "$v"); hi=$(get "$before" "$v"); }
+	between "virtmon $v" "$lo" "$(jq -r ".metrics[\"$v\"]" <<<"$d")" "$hi"
+done
+exit $fail
