@@ -2,8 +2,10 @@
 # Domain labels in collectd: HostnameFormat/PluginInstanceFormat with title
 # and metadata:LABEL give the identifiers virsh's title and metadata say,
 # values carry the title and labels as meta data (write_log's JSON shows
-# it), and a bad Label line is refused naming it.  libvirt's test driver,
-# from the labels fixture (no libvirtd needed).
+# it) and so do notifications, a title set while collectd runs is in the
+# next one (libvirt's metadata-change event), and a bad Label line is
+# refused naming it.  libvirt's test driver: the labels fixture, then a
+# private libvirtd for the events.
 
 . "${srcdir:-.}/tests/collectd/cd-lib.sh"
 
@@ -58,6 +60,38 @@ done
 line=$(grep -F '"host":":plain"' "$CD_DIR/main.log" | tail -n 1)
 [ -n "$line" ] && ! grep -q '"meta"' <<<"$line" && note ok "plain's values carry no meta" ||
 	note fail "plain: '$line'"
+
+# notifications carry them too, and a title set while collectd runs shows
+# in them (libvirt's metadata-change event): a private libvirtd hosting the
+# test driver, so that virsh and the plugin see one hypervisor
+cd_libvirtd_start
+cd_notify_sink ev
+cd_conf ev <<EOF
+$CD_SINK_CONF
+LoadPlugin virtmon
+<Plugin virtmon>
+  Source "libvirt:$CD_URI"
+  Label "team" "$SITE" "vm/team"
+  PluginInstanceFormat "name"
+</Plugin>
+EOF
+cd_virsh metadata test "$SITE" --key site --live --set '<vm><team>web</team></vm>' >/dev/null ||
+	cd_hard "virsh metadata on the test driver"
+cd_collectd_start ev
+cd_wait_value ev "$CD_HOST/virtmon-test/domain_state" 20 >/dev/null || cd_hard "collectd never reported domain test"
+cd_virsh desc test --live --title "Test guest" >/dev/null || cd_hard "virsh desc --title"
+sleep 2.5   # the title's event, then a poll
+cd_virsh suspend test >/dev/null || cd_hard "virsh suspend"
+files=
+for _ in $(seq 100); do files=$(cd_notifications ev test suspended) && [ -n "$files" ] && break; sleep 0.1; done
+f=$(tail -n 1 <<<"$files")
+if [ -n "$f" ] && grep -qi '^label:team: web$' "$f" && grep -qi '^title: Test guest$' "$f"; then
+	note ok "the suspend notification carries label:team and the title set while running"
+else
+	note fail "suspend notification: $(tr '\n' '|' <"${f:-/dev/null}")"
+fi
+cd_virsh resume test >/dev/null
+cd_collectd_stop ev
 
 # bad Label lines: collectd -T reads the block, our config callback refuses
 bad_label() {   # bad_label 'VALUES' 'MESSAGE'
