@@ -26,8 +26,11 @@ enum vmon_domain_state {
     VMON_STATE__N
 };
 const char *vmon_domain_state_name(int state);     /* "running", ... */
-/* libvirt's reason name for (state, reason), e.g. "booted", "user". */
+/* libvirt's reason name for (state, reason), e.g. "booted", "I/O error". */
 const char *vmon_domain_reason_name(int state, int reason);
+/* Its token, libvirt's enum suffix in lower case ("ioerror"); NULL past the
+ * reasons this build knows, which number from 0 without gaps. */
+const char *vmon_domain_reason_token(int state, int reason);
 
 /*
  * Groups of a domain's statistics.  A guest that does not answer its monitor
