@@ -10,13 +10,15 @@
 #include "vmon-snapshot.h"
 #include "vmon-util.h"
 
+/* The domain events a connection registers for. */
+enum { CB_LIFECYCLE, CB_REBOOT, CB_METADATA, CB__N };
+
 struct vmon_conn {
     char *uri;
     unsigned flags;             /* VMON_CONN_* */
     pthread_mutex_t lock;       /* conn, for vmon_conn_ref_open() from other threads */
     virConnectPtr conn;
-    int lifecycle_cb;
-    int reboot_cb;
+    int cb[CB__N];              /* libvirt's callback ids, -1 when not registered */
     volatile int closed;        /* set by the close callback on libvirt's thread */
     double backoff, backoff_max, next_attempt;
     uint64_t reconnects;
@@ -25,6 +27,7 @@ struct vmon_conn {
     bool recycled;              /* closed on purpose: the next open is no reconnect */
     vmon_event_hook *hook;
     vmon_reboot_hook *reboot_hook;
+    vmon_reboot_hook *metadata_hook;
     void *opaque;
 };
 
@@ -145,6 +148,26 @@ on_reboot(virConnectPtr conn, virDomainPtr dom, void *opaque)
 }
 
 static void
+on_metadata(virConnectPtr conn, virDomainPtr dom, int type, const char *nsuri, void *opaque)
+{
+    struct vmon_conn *c = opaque;
+    unsigned char uuid[16];
+
+    (void) conn;
+    (void) type;
+    (void) nsuri;
+    if (virDomainGetUUID(dom, uuid) == 0)
+        c->metadata_hook(c->opaque, uuid);
+}
+
+static void
+forget_callbacks(int cb[CB__N])
+{
+    for (int i = 0; i < CB__N; i++)
+        cb[i] = -1;
+}
+
+static void
 on_close(virConnectPtr conn, int reason, void *opaque)
 {
     struct vmon_conn *c = opaque;
@@ -163,8 +186,7 @@ vmon_conn_new(const char *uri, unsigned flags, double backoff_max, vmon_event_ho
     c->uri = vmon_strdup(uri);
     c->flags = flags;
     pthread_mutex_init(&c->lock, NULL);
-    c->lifecycle_cb = -1;
-    c->reboot_cb = -1;
+    forget_callbacks(c->cb);
     c->backoff_max = backoff_max > 1 ? backoff_max : 1;
     c->hook = hook;
     c->opaque = opaque;
@@ -177,13 +199,18 @@ vmon_conn_on_reboot(struct vmon_conn *c, vmon_reboot_hook *hook)
     c->reboot_hook = hook;
 }
 
-static void
-deregister_events(virConnectPtr conn, int lifecycle_cb, int reboot_cb)
+void
+vmon_conn_on_metadata(struct vmon_conn *c, vmon_reboot_hook *hook)
 {
-    if (lifecycle_cb >= 0)
-        virConnectDomainEventDeregisterAny(conn, lifecycle_cb);
-    if (reboot_cb >= 0)
-        virConnectDomainEventDeregisterAny(conn, reboot_cb);
+    c->metadata_hook = hook;
+}
+
+static void
+deregister_events(virConnectPtr conn, const int cb[CB__N])
+{
+    for (int i = 0; i < CB__N; i++)
+        if (cb[i] >= 0)
+            virConnectDomainEventDeregisterAny(conn, cb[i]);
 }
 
 static void
@@ -191,7 +218,7 @@ close_conn(struct vmon_conn *c)
 {
     if (!c->conn)
         return;
-    deregister_events(c->conn, c->lifecycle_cb, c->reboot_cb);
+    deregister_events(c->conn, c->cb);
     if (c->flags & VMON_CONN_EVENTS)
         virConnectUnregisterCloseCallback(c->conn, on_close);
     pthread_mutex_lock(&c->lock);
@@ -199,8 +226,7 @@ close_conn(struct vmon_conn *c)
     c->conn = NULL;
     pthread_mutex_unlock(&c->lock);
     virConnectClose(old);
-    c->lifecycle_cb = -1;
-    c->reboot_cb = -1;
+    forget_callbacks(c->cb);
 }
 
 virConnectPtr
@@ -260,14 +286,19 @@ open_conn(struct vmon_conn *c)
     /* drivers without keepalive (test, local embedded) rely on the close callback */
     virConnectSetKeepAlive(conn, 5, 3);
     virConnectRegisterCloseCallback(conn, on_close, c, NULL);
-    c->lifecycle_cb = virConnectDomainEventRegisterAny(conn, NULL,
+    c->cb[CB_LIFECYCLE] = virConnectDomainEventRegisterAny(conn, NULL,
                                                        VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                                                        VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle),
                                                        c, NULL);
     if (c->reboot_hook)
-        c->reboot_cb = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
+        c->cb[CB_REBOOT] = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
                                                         VIR_DOMAIN_EVENT_CALLBACK(on_reboot),
                                                         c, NULL);
+    /* <title>, <description> and <metadata> change without a lifecycle event */
+    if (c->metadata_hook)
+        c->cb[CB_METADATA] = virConnectDomainEventRegisterAny(
+            conn, NULL, VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
+            VIR_DOMAIN_EVENT_CALLBACK(on_metadata), c, NULL);
     return 0;
 }
 
@@ -316,7 +347,7 @@ vmon_conn_get(struct vmon_conn *c, bool *fresh)
 
 struct retired_conn {
     virConnectPtr conn;
-    int lifecycle_cb, reboot_cb;
+    int cb[CB__N];
 };
 
 /* A connection with a stuck call answers slowly: let it go off the poll's path. */
@@ -325,7 +356,7 @@ close_retired(void *arg)
 {
     struct retired_conn *r = arg;
 
-    deregister_events(r->conn, r->lifecycle_cb, r->reboot_cb);
+    deregister_events(r->conn, r->cb);
     virConnectClose(r->conn);
     free(r);
     return NULL;
@@ -342,12 +373,10 @@ vmon_conn_recycle(struct vmon_conn *c)
         virConnectUnregisterCloseCallback(c->conn, on_close);
     pthread_mutex_lock(&c->lock);
     r->conn = c->conn;
-    r->lifecycle_cb = c->lifecycle_cb;
-    r->reboot_cb = c->reboot_cb;
+    memcpy(r->cb, c->cb, sizeof(r->cb));
     c->conn = NULL;
     pthread_mutex_unlock(&c->lock);
-    c->lifecycle_cb = -1;
-    c->reboot_cb = -1;
+    forget_callbacks(c->cb);
 
     pthread_t thread;
     pthread_attr_t attr;

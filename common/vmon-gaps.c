@@ -13,6 +13,13 @@ vmon_gaps_fill_from_xml(struct vmon_domain *dom, const struct vmon_domxml *xml)
 {
     if (!dom->os_type)    /* filled twice when a skipped guest is asked again */
         dom->os_type = vmon_strdup(xml->os_type);
+    if (!dom->title)
+        dom->title = vmon_strdup(xml->title);
+    if (!dom->description)
+        dom->description = vmon_strdup(xml->description);
+    for (size_t i = 0; i < xml->nlabels; i++)
+        if (!vmon_domain_label(dom, xml->labels[i].name))
+            vmon_domain_add_label(dom, xml->labels[i].name, xml->labels[i].value);
     for (size_t i = 0; i < xml->ndisks; i++) {
         struct vmon_disk *disk = vmon_domain_find_disk(dom, xml->disks[i].target);
         if (disk && !disk->path)

@@ -122,6 +122,13 @@ vmon_domain_clear(struct vmon_domain *dom)
 {
     free(dom->name);
     free(dom->os_type);
+    free(dom->title);
+    free(dom->description);
+    for (size_t i = 0; i < dom->nlabels; i++) {
+        free(dom->labels[i].name);
+        free(dom->labels[i].value);
+    }
+    free(dom->labels);
     free(dom->vcpus);
     for (size_t i = 0; i < dom->ndisks; i++) {
         free(dom->disks[i].name);
@@ -132,6 +139,22 @@ vmon_domain_clear(struct vmon_domain *dom)
         free(dom->nics[i].name);
     free(dom->nics);
     memset(dom, 0, sizeof(*dom));
+}
+
+const char *
+vmon_domain_label(const struct vmon_domain *dom, const char *name)
+{
+    for (size_t i = 0; i < dom->nlabels; i++)
+        if (strcmp(dom->labels[i].name, name) == 0)
+            return dom->labels[i].value;
+    return NULL;
+}
+
+void
+vmon_domain_add_label(struct vmon_domain *dom, const char *name, const char *value)
+{
+    dom->labels = vmon_realloc_array(dom->labels, dom->nlabels + 1, sizeof(*dom->labels));
+    dom->labels[dom->nlabels++] = (struct vmon_label) { vmon_strdup(name), vmon_strdup(value) };
 }
 
 void

@@ -5,12 +5,15 @@
  *   virtmon-snapshot 1
  *   snapshot SEQ AGE TAKEN_WALL ELAPSED URI
  *   health CONNECTED POLLS POLL_ERRORS RECONNECTS LAST_POLL_SECONDS LAST_POLL_TIME LAST_ERROR
- *          LAST_ATTEMPT_TIME
+ *          LAST_ATTEMPT_TIME XML_FETCHES
  *   actions LIST              what the writer will do when asked: "none", "start,destroy"
  *   node HOSTNAME HV_TYPE HV_VERSION LIB_VERSION CPU_MODEL ACTIVE INACTIVE
  *   states N0 N1 ...          domains_by_state, indexed by enum vmon_domain_state
  *   domain NAME UUID ID STATE REASON PERSISTENT AUTOSTART PARTIAL PARTIAL_GROUPS OS_TYPE
  *          ANSWERING FIGURES_TIME UNANSWERED_SINCE
+ *   title TITLE DESCRIPTION   the current domain's <title> and <description> (only when
+ *                             it has either)
+ *   label NAME VALUE          one of the current domain's labels (vmon-labels.h)
  *   w KEY MIN AVG MAX         window statistics of the current domain
  *   vcpu NUMBER
  *   disk NAME PATH
@@ -35,7 +38,8 @@
  * older writer sends it, a partial domain reads as not answering since the
  * snapshot, which is what such a writer's readers made of it.  LAST_POLL_TIME
  * is the time of the last poll that collected, which older writers sent as
- * the last attempt's.
+ * the last attempt's.  Also added: XML_FETCHES (absent: 0), and the title
+ * and label records.
  */
 #include "vmon-wire.h"
 
@@ -51,6 +55,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "vmon-labels.h"
 #include "vmon-util.h"
 #include "vmon-uuid.h"
 
@@ -181,6 +186,25 @@ write_device(FILE *f, const char *keyword, const char *name, const char *second,
 }
 
 static void
+write_labels(FILE *f, const struct vmon_domain *d)
+{
+    if (d->title || d->description) {
+        fputs("title ", f);
+        vmon_wire_write_string(f, d->title);
+        fputc(' ', f);
+        vmon_wire_write_string(f, d->description);
+        fputc('\n', f);
+    }
+    for (size_t i = 0; i < d->nlabels; i++) {
+        fputs("label ", f);
+        vmon_wire_write_string(f, d->labels[i].name);
+        fputc(' ', f);
+        vmon_wire_write_string(f, d->labels[i].value);
+        fputc('\n', f);
+    }
+}
+
+static void
 write_domain(FILE *f, const struct vmon_domain *d)
 {
     static const char hex[] = "0123456789abcdef";
@@ -203,6 +227,7 @@ write_domain(FILE *f, const struct vmon_domain *d)
     vmon_wire_write_string(f, d->os_type);
     fprintf(f, " %s %lld %lld\n", vmon_answering_name(d->answering), (long long) d->figures_time,
             (long long) d->unanswered_since);
+    write_labels(f, d);
     write_values(f, VMON_SCOPE_DOMAIN, d->m);
     for (size_t i = 0; i < n; i++)
         if (d->win[i].have) {
@@ -245,7 +270,7 @@ vmon_wire_write(FILE *f, const struct vmon_snapshot *snap, const char *only)
             h->polls, h->poll_errors, h->reconnects, h->last_poll_seconds,
             (long long) h->last_poll_time);
     vmon_wire_write_string(f, h->last_error);
-    fprintf(f, " %lld", (long long) h->last_attempt_time);
+    fprintf(f, " %lld %" PRIu64, (long long) h->last_attempt_time, h->xml_fetches);
     char actions[128];
     fprintf(f, "\nactions %s", vmon_actions_format(snap->actions_allowed, actions, sizeof(actions)));
     fputs("\nnode ", f);
@@ -618,6 +643,31 @@ read_domain(struct reader *r, const struct field *f, int n)
     return true;
 }
 
+/* title TITLE DESCRIPTION, or label NAME VALUE, of the current domain */
+static bool
+read_label(struct reader *r, const struct field *f, int n, const char *record)
+{
+    if (!need(r, n, 3, record))
+        return false;
+    if (!r->dom)
+        return fail(r, "'%s' before any domain line", record);
+    if (record[0] == 't') {
+        free(r->dom->title);
+        free(r->dom->description);
+        r->dom->title = r->dom->description = NULL;
+        return get_str(r, &f[1], "title", &r->dom->title)
+               && get_str(r, &f[2], "description", &r->dom->description);
+    }
+    if (!f[1].quoted || !vmon_label_name_ok(f[1].s))
+        return fail(r, "label name: '%s' is not a quoted label name", f[1].s);
+    if (!f[2].quoted)
+        return fail(r, "label value: expected a quoted string, got '%s'", f[2].s);
+    if (vmon_domain_label(r->dom, f[1].s))
+        return fail(r, "label '%s' given twice", f[1].s);
+    vmon_domain_add_label(r->dom, f[1].s, f[2].s);
+    return true;
+}
+
 static bool
 read_device(struct reader *r, const struct field *f, int n, const char *record)
 {
@@ -680,6 +730,8 @@ read_header(struct reader *r, const struct field *f, int n)
             return false;
         if (n >= 9)
             h->last_attempt_time = (time_t) wall;
+        if (n >= 10 && !get_u64(r, &f[9], "xml fetches", UINT64_MAX, &h->xml_fetches))
+            return false;
         r->have_header[1] = true;
         return true;
     }
@@ -737,6 +789,8 @@ read_line(struct reader *r, char *line)
         ok = read_window(r, f, n);
     else if (strcmp(kw, "domain") == 0)
         ok = read_domain(r, f, n);
+    else if (strcmp(kw, "title") == 0 || strcmp(kw, "label") == 0)
+        ok = read_label(r, f, n, kw);
     else if (strcmp(kw, "vcpu") == 0 || strcmp(kw, "disk") == 0 || strcmp(kw, "nic") == 0)
         ok = read_device(r, f, n, kw);
     else if (strcmp(kw, "snapshot") == 0 || strcmp(kw, "health") == 0

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "chk-timeout.h"
 #include "vmon-answer.h"
 #include "vmon-cnum.h"
+#include "vmon-labels.h"
 #include "vmon-rates.h"
 
 enum {
@@ -32,6 +34,8 @@ enum {
     OPT_STATE,
     OPT_STALE_STATE,
     OPT_STALE_AGE,
+    OPT_LABEL,
+    OPT_LABEL_DEF,
 };
 
 static const struct option own_options[] = {
@@ -41,7 +45,16 @@ static const struct option own_options[] = {
     { "state", required_argument, NULL, OPT_STATE },
     { "stale-state", required_argument, NULL, OPT_STALE_STATE },
     { "balloon-stale-age", required_argument, NULL, OPT_STALE_AGE },
+    { "label", required_argument, NULL, OPT_LABEL },
+    { "label-def", required_argument, NULL, OPT_LABEL_DEF },
     { NULL, 0, NULL, 0 },
+};
+
+#define MAX_LABELS 16
+
+struct label_match {
+    char name[VMON_LABEL_NAME_MAX + 1];
+    const char *glob;             /* after the '=' of the argument */
 };
 
 struct config {
@@ -53,6 +66,10 @@ struct config {
     const char *stale_age;
     int stale_state;              /* for guest-memory thresholds on stale figures */
     bool named;                   /* one domain by exact name or UUID */
+    const char *label_defs[MAX_LABELS];   /* --label-def: the core's label declarations */
+    size_t nlabel_defs;
+    struct label_match labels[MAX_LABELS];   /* --label NAME=GLOB, all must match */
+    size_t nlabels;
     struct chk_policy policy;
 };
 
@@ -84,6 +101,13 @@ print_help(const struct config *c)
            "    when its balloon driver last sent them longer ago than this (default 30s:\n"
            "    three of the core's 10 s intervals), or never: no balloon driver, or no\n"
            "    stats period (<memballoon><stats period='N'/>, virsh dommemstat --period).\n"
+           " --label=NAME=GLOB\n"
+           "    Only domains whose label NAME matches the shell glob (repeatable: all\n"
+           "    must match; a domain without the label does not). Alone, among all\n"
+           "    domains; else among those -d's pattern or --all select.\n"
+           " --label-def='NAME NAMESPACE-URI ELEMENT-PATH' | --label-def=nova\n"
+           "    Declare a label read from the domains' <metadata> when the check polls\n"
+           "    libvirt itself (virtmond's own declarations apply with --source virtmond).\n"
            " --stale-state=STATE\n"
            "    State for a threshold on stale guest memory figures, instead of checking\n"
            "    them: ok, warning, critical or unknown (default unknown).\n",
@@ -95,6 +119,44 @@ static bool
 is_pattern(const char *s)
 {
     return strpbrk(s, "*?[,") != NULL;
+}
+
+/* --label NAME=GLOB: 1, or -1 with err saying what is wrong with it. */
+static int
+add_label_match(struct config *c, const char *arg, char *err, size_t errlen)
+{
+    const char *eq = strchr(arg, '=');
+    size_t n = eq ? (size_t) (eq - arg) : 0;
+
+    if (c->nlabels == MAX_LABELS) {
+        snprintf(err, errlen, "--label: at most %d", MAX_LABELS);
+        return -1;
+    }
+    struct label_match *m = &c->labels[c->nlabels];
+    if (eq && n <= VMON_LABEL_NAME_MAX) {
+        memcpy(m->name, arg, n);
+        m->name[n] = '\0';
+    }
+    if (!eq || n > VMON_LABEL_NAME_MAX || !vmon_label_name_ok(m->name)) {
+        snprintf(err, errlen, "--label '%s': expected NAME=GLOB, NAME a label name "
+                 "(letters, digits, '_', '.', '-')", arg);
+        return -1;
+    }
+    m->glob = eq + 1;
+    c->nlabels++;
+    return 1;
+}
+
+/* Whether d has every label --label asks for, each matching its glob. */
+static bool
+labels_match(const struct config *c, const struct vmon_domain *d)
+{
+    for (size_t i = 0; i < c->nlabels; i++) {
+        const char *v = vmon_domain_label(d, c->labels[i].name);
+        if (!v || fnmatch(c->labels[i].glob, v, 0) != 0)
+            return false;
+    }
+    return true;
 }
 
 /* The options only this check has; see chk_args_parse(). */
@@ -130,6 +192,15 @@ own_option(void *ctx, int opt, const char *arg, char *err, size_t errlen)
     case OPT_STALE_AGE:
         c->stale_age = arg;
         return 1;
+    case OPT_LABEL:
+        return add_label_match(c, arg, err, errlen);
+    case OPT_LABEL_DEF:
+        if (c->nlabel_defs == MAX_LABELS) {
+            snprintf(err, errlen, "--label-def: at most %d", MAX_LABELS);
+            return -1;
+        }
+        c->label_defs[c->nlabel_defs++] = arg;
+        return 1;
     default:
         return 0;
     }
@@ -144,8 +215,11 @@ help(const void *ctx)
 static int
 validate(struct config *c, char *err, size_t errlen)
 {
+    if (!c->domain && !c->all && c->nlabels)
+        c->all = true;   /* --label alone chooses among every domain */
     if (!c->domain && !c->all) {
-        snprintf(err, errlen, "which domain? give -d with a name, UUID or pattern, or --all");
+        snprintf(err, errlen, "which domain? give -d with a name, UUID or pattern, --all, "
+                 "or --label");
         return -1;
     }
     if (c->domain && c->all) {
@@ -157,6 +231,11 @@ validate(struct config *c, char *err, size_t errlen)
         return -1;
     }
     c->named = c->domain && !is_pattern(c->domain);
+    if (c->nlabels && c->named) {
+        snprintf(err, errlen, "--label chooses among several domains: with --all, a pattern "
+                 "in -d, or alone");
+        return -1;
+    }
     if (c->exclude && c->named) {
         snprintf(err, errlen, "--exclude needs --all or a pattern in -d");
         return -1;
@@ -190,6 +269,8 @@ sample_opts(const struct config *c, struct chk_sample_opts *so)
         so->include = c->domain;
     so->exclude = c->exclude;
     so->balloon_stale_age = c->stale_age;
+    so->label_defs = c->label_defs;
+    so->nlabel_defs = c->nlabel_defs;
     so->need_rates = needs_rates(c);
 }
 
@@ -322,6 +403,16 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
     return st;
 }
 
+/* " (Web frontend)" for a domain with a <title>, else "": a title is one line */
+static const char *
+title_of(const struct vmon_domain *d, char *buf, size_t size)
+{
+    if (!d->title)
+        return "";
+    snprintf(buf, size, " (%.*s)", (int) strcspn(d->title, "\r\n"), d->title);
+    return buf;
+}
+
 static void
 evaluate_named(const struct config *c, const struct vmon_snapshot *snap, struct chk_output *out)
 {
@@ -334,8 +425,10 @@ evaluate_named(const struct config *c, const struct vmon_snapshot *snap, struct 
         return;
     }
     int st = eval_domain(c, d, &why, out);
+    char title[VMON_LABEL_VALUE_MAX + 8];
     chk_output_state(out, st);
-    chk_output_summary(out, "%s %s", d->name, chk_buf_str(&why));
+    chk_output_summary(out, "%s%s %s", d->name, title_of(d, title, sizeof(title)),
+                       chk_buf_str(&why));
     chk_buf_clear(&why);
 }
 
@@ -344,33 +437,46 @@ evaluate_many(const struct config *c, const struct vmon_snapshot *snap, struct c
 {
     unsigned by_state[VMON_STATE__N] = { 0 }, by_level[CHK_STATE__N] = { 0 };
     struct chk_buf names[CHK_STATE__N] = { { 0 } }, busy = { 0 };
+    size_t chosen = 0;
 
     for (size_t i = 0; i < snap->ndomains; i++) {
         const struct vmon_domain *d = &snap->domains[i];
+        if (!labels_match(c, d))
+            continue;
         struct chk_buf why = { 0 };
+        char title[VMON_LABEL_VALUE_MAX + 8];
         int st = eval_domain(c, d, &why, out);
+        chosen++;
 
         if (d->state >= 0 && d->state < VMON_STATE__N)
             by_state[d->state]++;
         by_level[st]++;
         chk_output_state(out, st);
         if (st != CHK_OK || c->a.verbose)
-            chk_output_line(out, "[%s] %s: %s", chk_state_name(st), d->name, chk_buf_str(&why));
+            chk_output_line(out, "[%s] %s%s: %s", chk_state_name(st), d->name,
+                            title_of(d, title, sizeof(title)), chk_buf_str(&why));
         if (st != CHK_OK)
             chk_buf_printf(&names[st], "%s%s", names[st].len ? ", " : "", d->name);
         if (d->answering == VMON_ANSWER_BUSY && d->id >= 0)
             chk_buf_printf(&busy, "%s%s", busy.len ? ", " : "", d->name);
         chk_buf_clear(&why);
     }
-    if (snap->ndomains == 0 && c->domain) {
+    if (chosen == 0 && (c->domain || c->nlabels)) {
+        struct chk_buf what = { 0 };
+        chk_buf_printf(&what, "%s%s%s", c->domain ? "'" : "", c->domain ? c->domain : "",
+                       c->domain ? "'" : "");
+        for (size_t i = 0; i < c->nlabels; i++)
+            chk_buf_printf(&what, "%slabel %s=%s", what.len ? " and " : "", c->labels[i].name,
+                           c->labels[i].glob);
         chk_output_state(out, CHK_UNKNOWN);
-        chk_output_summary(out, "no domain matches '%s' at %s", c->domain,
+        chk_output_summary(out, "no domain matches %s at %s", chk_buf_str(&what),
                            snap->uri ? snap->uri : "libvirt");
+        chk_buf_clear(&what);
         return;
     }
 
     struct chk_buf s = { 0 };
-    chk_buf_printf(&s, "%zu domain%s", snap->ndomains, snap->ndomains == 1 ? "" : "s");
+    chk_buf_printf(&s, "%zu domain%s", chosen, chosen == 1 ? "" : "s");
     const char *sep = ": ";
     for (int st = 0; st < VMON_STATE__N; st++) {
         if (!by_state[st])
@@ -392,7 +498,7 @@ evaluate_many(const struct config *c, const struct vmon_snapshot *snap, struct c
         chk_buf_clear(&names[st]);
 
     if (c->a.perf != CHK_PERF_NONE) {
-        struct vmon_perf p = { .label = "domains", .value = (double) snap->ndomains,
+        struct vmon_perf p = { .label = "domains", .value = (double) chosen,
                                .have_min = true };
         vmon_perfdata_add(&out->perf, &p);
         for (int st = 0; st < VMON_STATE__N; st++) {

@@ -27,6 +27,7 @@
 #define VMON_OID_NIC_TABLE      VMON_OID_OBJECTS, 6
 #define VMON_OID_NOTIFY_OBJECTS VMON_OID_OBJECTS, 7
 #define VMON_OID_STATE_TABLE    VMON_OID_OBJECTS, 8
+#define VMON_OID_LABEL_TABLE    VMON_OID_OBJECTS, 10
 
 /* Notifications (virtmonNotifications.N) */
 #define VMON_NOTIF_LIFECYCLE    1
@@ -93,6 +94,17 @@ enum vmon_oid_domain_col {
     VMON_DCOL_VCPU_COUNT,
     VMON_DCOL__LAST_IDENTITY = VMON_DCOL_VCPU_COUNT
 };
+/*
+ * Identity columns added after the metric columns took 20..399: above
+ * VMON_MAX_COLUMN, where no metric (nor its window columns) can land.
+ */
+#define VMON_DCOL_TITLE       401
+#define VMON_DCOL_DESCRIPTION 402
+#define VMON_DCOL_NLATE       2
+
+/* virtmonLabelEntry: index (domain UUID, label name), then these */
+#define VMON_LCOL_DOMAIN_NAME 2
+#define VMON_LCOL_VALUE       3
 
 /* Device tables: index, then identity columns, then the .def's columns */
 #define VMON_VCOL_DOMAIN_NAME 2

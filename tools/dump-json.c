@@ -94,6 +94,19 @@ json_domain(FILE *out, const struct vmon_domain *d)
             "\"os_type\":", d->reason, d->persistent ? "true" : "false",
             d->autostart ? "true" : "false", d->partial ? "true" : "false");
     json_string(out, d->os_type);
+    fputs(",\"title\":", out);
+    json_string(out, d->title);
+    fputs(",\"description\":", out);
+    json_string(out, d->description);
+    fputs(",\"labels\":{", out);
+    for (size_t i = 0; i < d->nlabels; i++) {
+        if (i)
+            fputc(',', out);
+        json_string(out, d->labels[i].name);
+        fputc(':', out);
+        json_string(out, d->labels[i].value);
+    }
+    fputc('}', out);
     char groups[64];
     fputs(",\"partial_groups\":", out);
     json_string(out, vmon_group_names(d->partial_groups, groups, sizeof(groups)));
@@ -148,8 +161,9 @@ dump_json(FILE *out, const struct vmon_snapshot *snap)
             (unsigned long long) snap->health.reconnects);
     json_double(out, snap->health.last_poll_seconds);
     /* the last poll that collected (the data's age), and the last try */
-    fprintf(out, ",\"last_poll_time\":%lld,\"last_attempt_time\":%lld",
-            (long long) snap->health.last_poll_time, (long long) snap->health.last_attempt_time);
+    fprintf(out, ",\"last_poll_time\":%lld,\"last_attempt_time\":%lld,\"xml_fetches\":%llu",
+            (long long) snap->health.last_poll_time, (long long) snap->health.last_attempt_time,
+            (unsigned long long) snap->health.xml_fetches);
     fputs(",\"last_error\":", out);
     json_string(out, snap->health.last_error);
     fputs("},\"node\":{\"hostname\":", out);

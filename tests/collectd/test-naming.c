@@ -86,21 +86,21 @@ test_formats(void)
 
     EXPECT_EQ_INT(0, vmon_cd_format_parse(&f, name_uuid, 2, 4, false, err, sizeof(err)));
     EXPECT_EQ_INT(2, f.n);
-    vmon_cd_format_apply(&f, "web1", "6695eb01-f6a4-8304-79aa-97f2502e193f", "hv", buf, sizeof(buf));
+    vmon_cd_format_apply(&f, "web1", "6695eb01-f6a4-8304-79aa-97f2502e193f", "hv", NULL, buf, sizeof(buf));
     EXPECT_STR("web1:6695eb01-f6a4-8304-79aa-97f2502e193f", buf);
     EXPECT(vmon_cd_format_identifies(&f));
 
     EXPECT_EQ_INT(0, vmon_cd_format_parse(&f, host, 2, 4, false, err, sizeof(err)));
-    vmon_cd_format_apply(&f, "web1", "u", "hv.example", buf, sizeof(buf));
+    vmon_cd_format_apply(&f, "web1", "u", "hv.example", NULL, buf, sizeof(buf));
     EXPECT_STR("hv.example:web1", buf);
-    vmon_cd_format_apply(&f, "web1", "u", "hv.example", buf, 6);
+    vmon_cd_format_apply(&f, "web1", "u", "hv.example", NULL, buf, 6);
     EXPECT_STR("hv.ex", buf);
 
     EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, none, 1, 3, false, err, sizeof(err)));
     EXPECT(strstr(err, "'none'") != NULL);
     EXPECT_EQ_INT(0, vmon_cd_format_parse(&f, none, 1, 3, true, err, sizeof(err)));
     EXPECT_EQ_INT(0, f.n);
-    vmon_cd_format_apply(&f, "web1", "u", "hv", buf, sizeof(buf));
+    vmon_cd_format_apply(&f, "web1", "u", "hv", NULL, buf, sizeof(buf));
     EXPECT_STR("", buf);
     EXPECT(!vmon_cd_format_identifies(&f));
     EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, none_name, 2, 3, true, err, sizeof(err)));
@@ -111,6 +111,23 @@ test_formats(void)
     EXPECT(strstr(err, "at most 4") != NULL);
     EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, five, 4, 3, false, err, sizeof(err)));
     EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, five, 0, 3, false, err, sizeof(err)));
+
+    /* title and metadata:LABEL, from the domain; empty when it has none */
+    struct vmon_domain dom = { .title = "Web frontend" };
+    vmon_domain_add_label(&dom, "nova.project", "webshop");
+    const char *labelled[] = { "metadata:nova.project", "title", "name" };
+    const char *bad_label[] = { "metadata:" };
+    const char *bad_label2[] = { "metadata:a/b" };
+    EXPECT_EQ_INT(0, vmon_cd_format_parse(&f, labelled, 3, 3, false, err, sizeof(err)));
+    vmon_cd_format_apply(&f, "web1", "u", "hv", &dom, buf, sizeof(buf));
+    EXPECT_STR("webshop:Web frontend:web1", buf);
+    vmon_cd_format_apply(&f, "web1", "u", "hv", NULL, buf, sizeof(buf));
+    EXPECT_STR("::web1", buf);
+    EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, bad_label, 1, 3, false, err, sizeof(err)));
+    EXPECT(strstr(err, "needs a label name") != NULL);
+    EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, bad_label2, 1, 3, false, err, sizeof(err)));
+    dom.title = NULL;
+    vmon_domain_clear(&dom);
 
     vmon_cd_type_instance(buf, sizeof(buf), "flush", "vda");
     EXPECT_STR("flush-vda", buf);

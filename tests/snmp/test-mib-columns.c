@@ -82,11 +82,12 @@ check_scope(struct scope_check *s)
                   tp->label);
     }
 
-    /* and the other way: nothing in the metric range without a metric */
+    /* and the other way: nothing in the metric range without a metric
+     * (identity columns added later lie above VMON_MAX_COLUMN) */
     struct tree *parent = lookup(s->base, s->base_len);
     CHECK(parent != NULL, "%s missing from VIRTMON-MIB", s->parent);
     for (struct tree *c = parent ? parent->child_list : NULL; c; c = c->next_peer)
-        if (c->subid >= s->first_metric && c->type != TYPE_OTHER)
+        if (c->subid >= s->first_metric && c->subid < VMON_MAX_COLUMN && c->type != TYPE_OTHER)
             CHECK(vmon_snmp_column(s->scope, (unsigned) c->subid) != NULL,
                   "%s (column %lu) has no metric in vmon-metrics.def", c->label,
                   (unsigned long) c->subid);
