@@ -5,7 +5,8 @@
 #
 #   faces_virtmond URI [OPTION...]  virtmond polling URI every second, on $FACES_SOCK
 #   faces_snmp SOURCE               snmpd (loopback, $SNMP_PORT) and virtmon-agentx
-#   faces_collectd SOURCE           collectd with virtmon.so and csv into $SYS_WORKDIR/csv
+#   faces_collectd SOURCE [LINE...] collectd with virtmon.so and csv into $SYS_WORKDIR/csv
+#                                   (each LINE one more option of <Plugin virtmon>)
 #   faces_stop NAME                 stop one, returning its exit status
 #   faces_stop_all                  stop every face started so far
 #
@@ -110,6 +111,7 @@ LoadPlugin csv
 LoadPlugin virtmon
 <Plugin virtmon>
   Source "$1"
+$(printf '  %s\n' "${@:2}")
 </Plugin>
 EOC
 	faces__run collectd env VIRTMON_MODULE_DIR="$(cd "${top_builddir:-.}/common/.libs" && pwd)" \
