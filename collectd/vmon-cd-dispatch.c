@@ -261,8 +261,8 @@ send_domain(struct target *t, const struct vmon_cd_plan *plan, const struct vmon
             break;
         case VMON_SCOPE_NIC:
             for (size_t d = 0; d < dom->nnics; d++)
-                send_series(t, s, dom->nics[d].m,
-                            vmon_cd_nic_name(cfg->nic_format, &dom->nics[d], dev, sizeof(dev)));
+                if (vmon_cd_nic_name(cfg->nic_format, &dom->nics[d], dev, sizeof(dev)))
+                    send_series(t, s, dom->nics[d].m, dev);
             break;
         case VMON_SCOPE_NODE:
         case VMON_SCOPE__N:

@@ -130,17 +130,17 @@ vmon_cd_disk_format_parse(const char *text)
 const char *
 vmon_cd_nic_name(enum vmon_cd_nic_format f, const struct vmon_nic *nic, char *buf, size_t size)
 {
-    const char *name = nic->name;
+    const char *name = f == VMON_CD_NIC_NAME ? nic->name
+                       : f == VMON_CD_NIC_ADDRESS ? (nic->mac[0] ? nic->mac : NULL)
+                       : f == VMON_CD_NIC_ALIAS ? nic->alias : NULL;
 
-    if (f == VMON_CD_NIC_ADDRESS && nic->mac[0])
-        name = nic->mac;
-    else if (f == VMON_CD_NIC_ALIAS && nic->alias)
-        name = nic->alias;
-    else if (f == VMON_CD_NIC_NUMBER && nic->number) {
+    if (f == VMON_CD_NIC_NUMBER && nic->number) {
         snprintf(buf, size, "interface-%u", nic->number);
         return buf;
     }
-    snprintf(buf, size, "%s", name ? name : "");
+    if (!name)
+        return NULL;
+    snprintf(buf, size, "%s", name);
     return buf;
 }
 

@@ -64,8 +64,13 @@ enum vmon_cd_disk_format { VMON_CD_DISK_TARGET, VMON_CD_DISK_SOURCE };
 /* The format named text ("address"); -1 for none. */
 int vmon_cd_nic_format_parse(const char *text);
 int vmon_cd_disk_format_parse(const char *text);
-/* The device's name under the format into buf (its host-side name or target
- * where the chosen one is unknown); returns buf. */
+/*
+ * The device's name under the format into buf; returns buf.  A NIC whose
+ * chosen name is not known (yet: its domain's XML is read again after a
+ * restart) gets NULL, and its values are not sent that time rather than
+ * start a series under another name; a disk without a source is named by
+ * its target.
+ */
 const char *vmon_cd_nic_name(enum vmon_cd_nic_format f, const struct vmon_nic *nic, char *buf,
                              size_t size);
 const char *vmon_cd_disk_name(enum vmon_cd_disk_format f, bool basename,

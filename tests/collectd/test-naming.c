@@ -343,8 +343,10 @@ test_device_names(void)
     EXPECT_STR("52:54:00:12:34:56", vmon_cd_nic_name(VMON_CD_NIC_ADDRESS, &nic, buf, sizeof(buf)));
     EXPECT_STR("interface-2", vmon_cd_nic_name(VMON_CD_NIC_NUMBER, &nic, buf, sizeof(buf)));
     EXPECT_STR("ua-web", vmon_cd_nic_name(VMON_CD_NIC_ALIAS, &nic, buf, sizeof(buf)));
-    EXPECT_STR("vnet4", vmon_cd_nic_name(VMON_CD_NIC_ALIAS, &bare, buf, sizeof(buf)));
-    EXPECT_STR("vnet4", vmon_cd_nic_name(VMON_CD_NIC_ADDRESS, &bare, buf, sizeof(buf)));
+    EXPECT(vmon_cd_nic_name(VMON_CD_NIC_ALIAS, &bare, buf, sizeof(buf)) == NULL);
+    EXPECT(vmon_cd_nic_name(VMON_CD_NIC_ADDRESS, &bare, buf, sizeof(buf)) == NULL);
+    EXPECT(vmon_cd_nic_name(VMON_CD_NIC_NUMBER, &bare, buf, sizeof(buf)) == NULL);
+    EXPECT_STR("vnet4", vmon_cd_nic_name(VMON_CD_NIC_NAME, &bare, buf, sizeof(buf)));
     EXPECT_STR("vda", vmon_cd_disk_name(VMON_CD_DISK_TARGET, false, &disk, buf, sizeof(buf)));
     EXPECT_STR("_var_lib_libvirt_images_web.qcow2",
                  vmon_cd_disk_name(VMON_CD_DISK_SOURCE, false, &disk, buf, sizeof(buf)));
