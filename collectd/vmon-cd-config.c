@@ -256,6 +256,22 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
     }
     if (strcasecmp(ci->key, "CompatVirtPlugin") == 0)
         return get_bool(ci, &cfg->compat);
+    if (strcasecmp(ci->key, "InterfaceFormat") == 0 || strcasecmp(ci->key, "BlockDeviceFormat") == 0) {
+        bool nic = strcasecmp(ci->key, "InterfaceFormat") == 0;
+        if (get_string(ci, &s) < 0)
+            return -1;
+        int f = nic ? vmon_cd_nic_format_parse(s) : vmon_cd_disk_format_parse(s);
+        if (f < 0)
+            return fail(ci->key, nic ? "takes one of name, address, number, alias"
+                                     : "takes target or source");
+        if (nic)
+            cfg->nic_format = (enum vmon_cd_nic_format) f;
+        else
+            cfg->disk_format = (enum vmon_cd_disk_format) f;
+        return 0;
+    }
+    if (strcasecmp(ci->key, "BlockDeviceFormatBasename") == 0)
+        return get_bool(ci, &cfg->disk_basename);
     for (size_t i = 0; i < VMON_ARRAY_SIZE(switches); i++) {
         if (strcasecmp(ci->key, switches[i].key) != 0)
             continue;
@@ -269,7 +285,8 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
     }
     return fail(ci->key, "unknown option (known: Source, Connection, Include, Exclude, Interval, "
                          "Timeout, BalloonStaleAge, NotAnsweringAfter, Workers, HostnameFormat, PluginInstanceFormat, "
-                         "CompatVirtPlugin, ReportNode, ReportVcpus, ReportDisks, "
+                         "CompatVirtPlugin, InterfaceFormat, BlockDeviceFormat, "
+                         "BlockDeviceFormatBasename, ReportNode, ReportVcpus, ReportDisks, "
                          "ReportInterfaces, ReportMemory, ReportPercent)");
 }
 

@@ -254,7 +254,7 @@ static void
 send_domain(struct target *t, const struct vmon_cd_plan *plan, const struct vmon_cd_config *cfg,
             const struct vmon_domain *dom)
 {
-    char num[16];
+    char num[16], dev[DATA_MAX_NAME_LEN];
 
     vmon_cd_domain_ident(cfg, dom->name, dom->uuid_str, dom, t->vl.host, sizeof(t->vl.host),
                          t->vl.plugin_instance, sizeof(t->vl.plugin_instance));
@@ -279,11 +279,14 @@ send_domain(struct target *t, const struct vmon_cd_plan *plan, const struct vmon
             break;
         case VMON_SCOPE_DISK:
             for (size_t d = 0; d < dom->ndisks; d++)
-                send_series(t, s, dom->disks[d].m, dom->disks[d].name);
+                send_series(t, s, dom->disks[d].m,
+                            vmon_cd_disk_name(cfg->disk_format, cfg->disk_basename, &dom->disks[d],
+                                              dev, sizeof(dev)));
             break;
         case VMON_SCOPE_NIC:
             for (size_t d = 0; d < dom->nnics; d++)
-                send_series(t, s, dom->nics[d].m, dom->nics[d].name);
+                if (vmon_cd_nic_name(cfg->nic_format, &dom->nics[d], dev, sizeof(dev)))
+                    send_series(t, s, dom->nics[d].m, dev);
             break;
         case VMON_SCOPE_NODE:
         case VMON_SCOPE__N:

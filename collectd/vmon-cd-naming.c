@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "vmon-util.h"
 
 static const char *const field_names[] = { "none", "name", "uuid", "hostname", "title",
                                            "metadata:" };
@@ -126,6 +127,64 @@ vmon_cd_format_identifies(const struct vmon_cd_format *fmt)
         if (fmt->field[i] == VMON_CD_FIELD_NAME || fmt->field[i] == VMON_CD_FIELD_UUID)
             return true;
     return false;
+}
+
+static int
+word_index(const char *text, const char *const *words, size_t n)
+{
+    for (size_t i = 0; text && i < n; i++)
+        if (strcasecmp(text, words[i]) == 0)
+            return (int) i;
+    return -1;
+}
+
+static const char *const nic_formats[] = { "name", "address", "number", "alias" };
+static const char *const disk_formats[] = { "target", "source" };
+
+int
+vmon_cd_nic_format_parse(const char *text)
+{
+    return word_index(text, nic_formats, VMON_ARRAY_SIZE(nic_formats));
+}
+
+int
+vmon_cd_disk_format_parse(const char *text)
+{
+    return word_index(text, disk_formats, VMON_ARRAY_SIZE(disk_formats));
+}
+
+const char *
+vmon_cd_nic_name(enum vmon_cd_nic_format f, const struct vmon_nic *nic, char *buf, size_t size)
+{
+    const char *name = f == VMON_CD_NIC_NAME ? nic->name
+                       : f == VMON_CD_NIC_ADDRESS ? (nic->mac[0] ? nic->mac : NULL)
+                       : f == VMON_CD_NIC_ALIAS ? nic->alias : NULL;
+
+    if (f == VMON_CD_NIC_NUMBER && nic->number) {
+        snprintf(buf, size, "interface-%u", nic->number);
+        return buf;
+    }
+    if (!name)
+        return NULL;
+    snprintf(buf, size, "%s", name);
+    return buf;
+}
+
+const char *
+vmon_cd_disk_name(enum vmon_cd_disk_format f, bool basename, const struct vmon_disk *disk,
+                  char *buf, size_t size)
+{
+    const char *name = disk->name;
+
+    if (f == VMON_CD_DISK_SOURCE && disk->path && *disk->path) {
+        const char *slash = strrchr(disk->path, '/');
+        name = basename && slash && slash[1] ? slash + 1 : disk->path;
+    }
+    snprintf(buf, size, "%s", name ? name : "");
+    for (char *p = buf; *p; p++)
+        if (*p == '/')
+            *p = '_';
+    return buf;
 }
 
 void

@@ -23,6 +23,9 @@ struct vmon_cd_config {
     bool instance_format_set;
     unsigned groups;               /* enum vmon_cd_group bits switched on */
     bool compat;
+    enum vmon_cd_nic_format nic_format;    /* InterfaceFormat */
+    enum vmon_cd_disk_format disk_format;  /* BlockDeviceFormat */
+    bool disk_basename;                    /* BlockDeviceFormatBasename */
     bool source_uri;               /* Source "libvirt:URI" named one */
     bool connection_set;           /* Connection did */
     bool timeout_set;              /* Timeout: how we would poll libvirt */

@@ -62,6 +62,34 @@ bool vmon_cd_format_identifies(const struct vmon_cd_format *fmt);
 #define VMON_CD_LABEL_KEY_MAX (VMON_LABEL_NAME_MAX + 7)
 const char *vmon_cd_label_key(const struct vmon_label *label, char buf[VMON_CD_LABEL_KEY_MAX]);
 
+/* ---- InterfaceFormat / BlockDeviceFormat ---------------------------------- */
+
+/*
+ * What names a device in its values' type instance.  A NIC's host-side name
+ * ("vnet3") changes when its guest restarts or migrates; its MAC, its place
+ * in the domain's XML ("interface-2", numbered from 1 as virt.so does) and
+ * its alias do not.  A disk: its target ("vda") or its source, with '/' as
+ * '_' (a type instance becomes a file name in collectd's csv and rrdtool
+ * writers), or the source's last component with BlockDeviceFormatBasename.
+ */
+enum vmon_cd_nic_format { VMON_CD_NIC_NAME, VMON_CD_NIC_ADDRESS, VMON_CD_NIC_NUMBER, VMON_CD_NIC_ALIAS };
+enum vmon_cd_disk_format { VMON_CD_DISK_TARGET, VMON_CD_DISK_SOURCE };
+
+/* The format named text ("address"); -1 for none. */
+int vmon_cd_nic_format_parse(const char *text);
+int vmon_cd_disk_format_parse(const char *text);
+/*
+ * The device's name under the format into buf; returns buf.  A NIC whose
+ * chosen name is not known (yet: its domain's XML is read again after a
+ * restart) gets NULL, and its values are not sent that time rather than
+ * start a series under another name; a disk without a source is named by
+ * its target.
+ */
+const char *vmon_cd_nic_name(enum vmon_cd_nic_format f, const struct vmon_nic *nic, char *buf,
+                             size_t size);
+const char *vmon_cd_disk_name(enum vmon_cd_disk_format f, bool basename,
+                              const struct vmon_disk *disk, char *buf, size_t size);
+
 /* type_instance of a per-device value: "vda", or "flush-vda" when inst is "flush". */
 void vmon_cd_type_instance(char *buf, size_t size, const char *inst, const char *device);
 

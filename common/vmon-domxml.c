@@ -136,22 +136,31 @@ vmon_domxml_parse(const char *xml, const struct vmon_label_defs *labels)
     for (int i = 0; disks && i < disks->nodesetval->nodeNr; i++) {
         xmlNodePtr n = disks->nodesetval->nodeTab[i];
         char *target = xpath_string(ctx, n, "target/@dev");
-        char *source = xpath_string(ctx, n, "source/@file");
-        if (!source)
-            source = xpath_string(ctx, n, "source/@dev");
-        if (!source)
-            source = xpath_string(ctx, n, "source/@name");
-        if (!source)
-            source = xpath_string(ctx, n, "source/@volume");
+        static const char *const sources[] = { "source/@file", "source/@dev", "source/@name",
+                                               "source/@volume" };
+        char *source = NULL;
+        for (size_t k = 0; k < sizeof(sources) / sizeof(sources[0]) && !source; k++)
+            source = xpath_string(ctx, n, sources[k]);
         x->disks = vmon_realloc_array(x->disks, x->ndisks + 1, sizeof(*x->disks));
-        x->disks[x->ndisks++] = (struct vmon_domxml_disk) { target, source };
+        x->disks[x->ndisks++] = (struct vmon_domxml_disk) {
+            target, source, xpath_string(ctx, n, "target/@bus"), xpath_string(ctx, n, "serial"),
+        };
     }
     xmlXPathFreeObject(disks);
 
     xmlXPathObjectPtr nics = xpath_nodes(ctx, "/domain/devices/interface");
     for (int i = 0; nics && i < nics->nodesetval->nodeNr; i++) {
         xmlNodePtr n = nics->nodesetval->nodeTab[i];
-        struct vmon_domxml_nic nic = { .target = xpath_string(ctx, n, "target/@dev") };
+        struct vmon_domxml_nic nic = {
+            .target = xpath_string(ctx, n, "target/@dev"),
+            .alias = xpath_string(ctx, n, "alias/@name"),
+            .model = xpath_string(ctx, n, "model/@type"),
+        };
+        /* what it is plugged into, whichever the interface type names */
+        static const char *const sources[] = { "source/@bridge", "source/@network", "source/@dev",
+                                               "source/@name" };
+        for (size_t k = 0; k < sizeof(sources) / sizeof(sources[0]) && !nic.source; k++)
+            nic.source = xpath_string(ctx, n, sources[k]);
         char *mac = xpath_string(ctx, n, "mac/@address");
         if (mac)
             snprintf(nic.mac, sizeof(nic.mac), "%s", mac);
@@ -180,9 +189,15 @@ vmon_domxml_free(struct vmon_domxml *x)
     for (size_t i = 0; i < x->ndisks; i++) {
         free(x->disks[i].target);
         free(x->disks[i].source);
+        free(x->disks[i].bus);
+        free(x->disks[i].serial);
     }
-    for (size_t i = 0; i < x->nnics; i++)
+    for (size_t i = 0; i < x->nnics; i++) {
         free(x->nics[i].target);
+        free(x->nics[i].alias);
+        free(x->nics[i].source);
+        free(x->nics[i].model);
+    }
     free(x->disks);
     free(x->nics);
     free(x->os_type);

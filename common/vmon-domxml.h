@@ -13,11 +13,16 @@
 struct vmon_domxml_disk {
     char *target;     /* "vda" */
     char *source;     /* file, device or volume name; NULL if none */
+    char *bus;        /* "virtio", "sata", ...; NULL if none */
+    char *serial;     /* <serial>; NULL if none */
 };
 
 struct vmon_domxml_nic {
     char *target;     /* host device "vnet0"; NULL for an inactive domain */
     char mac[18];
+    char *alias;      /* <alias name>: "ua-web" (the user's) or libvirt's "net0" */
+    char *source;     /* bridge, network or host device it is plugged into */
+    char *model;      /* "virtio", "e1000", ... */
 };
 
 struct vmon_domxml_label {

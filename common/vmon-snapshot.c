@@ -133,10 +133,16 @@ vmon_domain_clear(struct vmon_domain *dom)
     for (size_t i = 0; i < dom->ndisks; i++) {
         free(dom->disks[i].name);
         free(dom->disks[i].path);
+        free(dom->disks[i].bus);
+        free(dom->disks[i].serial);
     }
     free(dom->disks);
-    for (size_t i = 0; i < dom->nnics; i++)
+    for (size_t i = 0; i < dom->nnics; i++) {
         free(dom->nics[i].name);
+        free(dom->nics[i].alias);
+        free(dom->nics[i].source);
+        free(dom->nics[i].model);
+    }
     free(dom->nics);
     memset(dom, 0, sizeof(*dom));
 }

@@ -92,12 +92,22 @@ struct vmon_vcpu {
 struct vmon_disk {
     char *name;              /* target dev, "vda" */
     char *path;              /* source file or device, may be NULL */
+    char *bus;               /* "virtio", "sata"; may be NULL (and the two below) */
+    char *serial;
     struct vmon_value m[VMON_DISK__N];
 };
 
+/*
+ * A NIC's host-side name changes when the guest restarts or migrates; its
+ * MAC, its alias and its place in the domain's XML do not.
+ */
 struct vmon_nic {
     char *name;              /* host-side device, "vnet0" */
     char mac[18];            /* "52:54:00:..", "" when unknown */
+    unsigned number;         /* its place among the domain's interfaces, from 1; 0 unknown */
+    char *alias;             /* "ua-web" (the user's) or libvirt's "net0"; may be NULL */
+    char *source;            /* the bridge, network or host device; may be NULL */
+    char *model;             /* "virtio"; may be NULL */
     struct vmon_value m[VMON_NIC__N];
 };
 

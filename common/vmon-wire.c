@@ -172,17 +172,15 @@ write_values(FILE *f, enum vmon_scope scope, const struct vmon_value *m)
     }
 }
 
-/* "disk NAME PATH" or "nic NAME MAC", then the device's metrics */
+/* KEYWORD and n quoted strings, without the line's end */
 static void
-write_device(FILE *f, const char *keyword, const char *name, const char *second,
-             enum vmon_scope scope, const struct vmon_value *m)
+write_strings(FILE *f, const char *keyword, const char *const *s, size_t n)
 {
-    fprintf(f, "%s ", keyword);
-    vmon_wire_write_string(f, name);
-    fputc(' ', f);
-    vmon_wire_write_string(f, second);
-    fputc('\n', f);
-    write_values(f, scope, m);
+    fputs(keyword, f);
+    for (size_t i = 0; i < n; i++) {
+        fputc(' ', f);
+        vmon_wire_write_string(f, s[i]);
+    }
 }
 
 static void
@@ -244,10 +242,20 @@ write_domain(FILE *f, const struct vmon_domain *d)
         fprintf(f, "vcpu %u\n", d->vcpus[i].number);
         write_values(f, VMON_SCOPE_VCPU, d->vcpus[i].m);
     }
-    for (size_t i = 0; i < d->ndisks; i++)
-        write_device(f, "disk", d->disks[i].name, d->disks[i].path, VMON_SCOPE_DISK, d->disks[i].m);
-    for (size_t i = 0; i < d->nnics; i++)
-        write_device(f, "nic", d->nics[i].name, d->nics[i].mac, VMON_SCOPE_NIC, d->nics[i].m);
+    /* "disk NAME PATH BUS SERIAL" and "nic NAME MAC ALIAS SOURCE MODEL NUMBER", each
+     * followed by its metrics; a reader older than the last fields ignores them */
+    for (size_t i = 0; i < d->ndisks; i++) {
+        const struct vmon_disk *k = &d->disks[i];
+        write_strings(f, "disk", (const char *const[]) { k->name, k->path, k->bus, k->serial }, 4);
+        fputc('\n', f);
+        write_values(f, VMON_SCOPE_DISK, k->m);
+    }
+    for (size_t i = 0; i < d->nnics; i++) {
+        const struct vmon_nic *k = &d->nics[i];
+        write_strings(f, "nic", (const char *const[]) { k->name, k->mac, k->alias, k->source, k->model }, 5);
+        fprintf(f, " %u\n", k->number);
+        write_values(f, VMON_SCOPE_NIC, k->m);
+    }
 }
 
 int
@@ -687,14 +695,19 @@ read_device(struct reader *r, const struct field *f, int n, const char *record)
     if (record[0] == 'd') {
         struct vmon_disk *disk = vmon_domain_add_disk(r->dom, f[1].s);
         set_target(r, VMON_SCOPE_DISK, disk->m);
-        return get_str(r, &f[2], "disk path", &disk->path);
+        return get_str(r, &f[2], "disk path", &disk->path)
+               && (n < 5 || (get_str(r, &f[3], "disk bus", &disk->bus)
+                             && get_str(r, &f[4], "disk serial", &disk->serial)));
     }
     struct vmon_nic *nic = vmon_domain_add_nic(r->dom, f[1].s);
     set_target(r, VMON_SCOPE_NIC, nic->m);
     if (!f[2].quoted || strlen(f[2].s) >= sizeof(nic->mac))
         return fail(r, "nic mac: '%s' is not a quoted MAC address", f[2].s);
     strcpy(nic->mac, f[2].s);
-    return true;
+    return n < 7 || (get_str(r, &f[3], "nic alias", &nic->alias)
+                     && get_str(r, &f[4], "nic source", &nic->source)
+                     && get_str(r, &f[5], "nic model", &nic->model)
+                     && get_uint(r, &f[6], "nic number", &nic->number));
 }
 
 static bool

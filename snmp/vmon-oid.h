@@ -111,9 +111,16 @@ enum vmon_oid_domain_col {
 #define VMON_KCOL_NAME        2     /* disk */
 #define VMON_KCOL_PATH        3
 #define VMON_KCOL_DOMAIN_NAME 4
+#define VMON_KCOL_BUS         5
+#define VMON_KCOL_SERIAL      6
+#define VMON_KCOL__LAST_IDENTITY VMON_KCOL_SERIAL
 #define VMON_NCOL_NAME        2     /* NIC */
 #define VMON_NCOL_MAC         3
 #define VMON_NCOL_DOMAIN_NAME 4
+#define VMON_NCOL_ALIAS       5
+#define VMON_NCOL_SOURCE      6
+#define VMON_NCOL_MODEL       7
+#define VMON_NCOL__LAST_IDENTITY VMON_NCOL_MODEL
 
 /* Metric columns, window ones included, are the .def's; none lies above this. */
 #define VMON_MAX_COLUMN        400
@@ -154,8 +161,8 @@ enum vmon_oid_metric_ncols {
  * (column 1, not accessible), then the metric columns. */
 #define VMON_DOMAIN_NCOLS (VMON_DCOL__LAST_IDENTITY - VMON_DCOL_NAME + 1 + VMON_DOMAIN_METRIC_NCOLS)
 #define VMON_VCPU_NCOLS   (VMON_VCOL_DOMAIN_NAME - 1 + VMON_VCPU_METRIC_NCOLS)
-#define VMON_DISK_NCOLS   (VMON_KCOL_DOMAIN_NAME - 1 + VMON_DISK_METRIC_NCOLS)
-#define VMON_NIC_NCOLS    (VMON_NCOL_DOMAIN_NAME - 1 + VMON_NIC_METRIC_NCOLS)
+#define VMON_DISK_NCOLS   (VMON_KCOL__LAST_IDENTITY - 1 + VMON_DISK_METRIC_NCOLS)
+#define VMON_NIC_NCOLS    (VMON_NCOL__LAST_IDENTITY - 1 + VMON_NIC_METRIC_NCOLS)
 
 /* libvirt-snmp's LIBVIRT-MIB, served for compatibility (not ours) */
 #define VMON_OID_LIBVIRT_MIB        1, 3, 6, 1, 4, 1, 36957

@@ -34,6 +34,19 @@ json_double(FILE *out, double d)
 }
 
 /* "metrics", "rates" and (domain scope) "window" objects of one value array. */
+/* SEP{"KEY":"VALUE",... for n key/value pairs, each followed by a comma */
+static void
+json_fields(FILE *out, const char *sep, const char *const *kv, size_t n)
+{
+    fprintf(out, "%s{", sep);
+    for (size_t i = 0; i < n; i++) {
+        json_string(out, kv[2 * i]);
+        fputc(':', out);
+        json_string(out, kv[2 * i + 1]);
+        fputc(',', out);
+    }
+}
+
 static void
 json_values(FILE *out, enum vmon_scope scope, const struct vmon_value *m,
             const struct vmon_window_stat *win)
@@ -123,22 +136,19 @@ json_domain(FILE *out, const struct vmon_domain *d)
     }
     fputs("],\"disks\":[", out);
     for (size_t i = 0; i < d->ndisks; i++) {
-        fprintf(out, "%s{\"name\":", i ? "," : "");
-        json_string(out, d->disks[i].name);
-        fputs(",\"path\":", out);
-        json_string(out, d->disks[i].path);
-        fputc(',', out);
-        json_values(out, VMON_SCOPE_DISK, d->disks[i].m, NULL);
+        const struct vmon_disk *k = &d->disks[i];
+        json_fields(out, i ? "," : "", (const char *const[]) { "name", k->name, "path", k->path,
+                    "bus", k->bus, "serial", k->serial }, 4);
+        json_values(out, VMON_SCOPE_DISK, k->m, NULL);
         fputc('}', out);
     }
     fputs("],\"nics\":[", out);
     for (size_t i = 0; i < d->nnics; i++) {
-        fprintf(out, "%s{\"name\":", i ? "," : "");
-        json_string(out, d->nics[i].name);
-        fputs(",\"mac\":", out);
-        json_string(out, d->nics[i].mac);
-        fputc(',', out);
-        json_values(out, VMON_SCOPE_NIC, d->nics[i].m, NULL);
+        const struct vmon_nic *k = &d->nics[i];
+        json_fields(out, i ? "," : "", (const char *const[]) { "name", k->name, "mac", k->mac,
+                    "alias", k->alias, "source", k->source, "model", k->model }, 5);
+        fprintf(out, "\"number\":%u,", k->number);
+        json_values(out, VMON_SCOPE_NIC, k->m, NULL);
         fputc('}', out);
     }
     fputs("]}", out);

@@ -341,9 +341,40 @@ test_severity(void)
                   vmon_cd_lifecycle_severity(cases[i].event, cases[i].detail, cases[i].state));
 }
 
+/* InterfaceFormat and BlockDeviceFormat, and what each falls back to */
+static void
+test_device_names(void)
+{
+    char buf[128];
+    struct vmon_nic nic = { .name = "vnet3", .mac = "52:54:00:12:34:56", .number = 2,
+                            .alias = "ua-web" };
+    struct vmon_nic bare = { .name = "vnet4" };
+    struct vmon_disk disk = { .name = "vda", .path = "/var/lib/libvirt/images/web.qcow2" };
+    struct vmon_disk nosource = { .name = "hdc" };
+
+    EXPECT_EQ_INT(VMON_CD_NIC_ADDRESS, vmon_cd_nic_format_parse("Address"));
+    EXPECT_EQ_INT(-1, vmon_cd_nic_format_parse("mac"));
+    EXPECT_EQ_INT(VMON_CD_DISK_SOURCE, vmon_cd_disk_format_parse("source"));
+    EXPECT_EQ_INT(-1, vmon_cd_disk_format_parse("path"));
+    EXPECT_STR("vnet3", vmon_cd_nic_name(VMON_CD_NIC_NAME, &nic, buf, sizeof(buf)));
+    EXPECT_STR("52:54:00:12:34:56", vmon_cd_nic_name(VMON_CD_NIC_ADDRESS, &nic, buf, sizeof(buf)));
+    EXPECT_STR("interface-2", vmon_cd_nic_name(VMON_CD_NIC_NUMBER, &nic, buf, sizeof(buf)));
+    EXPECT_STR("ua-web", vmon_cd_nic_name(VMON_CD_NIC_ALIAS, &nic, buf, sizeof(buf)));
+    EXPECT(vmon_cd_nic_name(VMON_CD_NIC_ALIAS, &bare, buf, sizeof(buf)) == NULL);
+    EXPECT(vmon_cd_nic_name(VMON_CD_NIC_ADDRESS, &bare, buf, sizeof(buf)) == NULL);
+    EXPECT(vmon_cd_nic_name(VMON_CD_NIC_NUMBER, &bare, buf, sizeof(buf)) == NULL);
+    EXPECT_STR("vnet4", vmon_cd_nic_name(VMON_CD_NIC_NAME, &bare, buf, sizeof(buf)));
+    EXPECT_STR("vda", vmon_cd_disk_name(VMON_CD_DISK_TARGET, false, &disk, buf, sizeof(buf)));
+    EXPECT_STR("_var_lib_libvirt_images_web.qcow2",
+                 vmon_cd_disk_name(VMON_CD_DISK_SOURCE, false, &disk, buf, sizeof(buf)));
+    EXPECT_STR("web.qcow2", vmon_cd_disk_name(VMON_CD_DISK_SOURCE, true, &disk, buf, sizeof(buf)));
+    EXPECT_STR("hdc", vmon_cd_disk_name(VMON_CD_DISK_SOURCE, true, &nosource, buf, sizeof(buf)));
+}
+
 int
 main(void)
 {
+    test_device_names();
     test_severity();
     test_formats();
     test_native();

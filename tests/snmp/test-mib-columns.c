@@ -109,9 +109,9 @@ main(int argc, char **argv)
           VMON_DCOL__LAST_IDENTITY + 1, VMON_DOMAIN_METRIC_NCOLS },
         { VMON_SCOPE_VCPU, "virtmonVcpuEntry", { 0 }, OID_LENGTH(vcpu), VMON_VCOL_DOMAIN_NAME + 1,
           VMON_VCPU_METRIC_NCOLS },
-        { VMON_SCOPE_DISK, "virtmonDiskEntry", { 0 }, OID_LENGTH(disk), VMON_KCOL_DOMAIN_NAME + 1,
+        { VMON_SCOPE_DISK, "virtmonDiskEntry", { 0 }, OID_LENGTH(disk), VMON_KCOL__LAST_IDENTITY + 1,
           VMON_DISK_METRIC_NCOLS },
-        { VMON_SCOPE_NIC, "virtmonNicEntry", { 0 }, OID_LENGTH(nic), VMON_NCOL_DOMAIN_NAME + 1,
+        { VMON_SCOPE_NIC, "virtmonNicEntry", { 0 }, OID_LENGTH(nic), VMON_NCOL__LAST_IDENTITY + 1,
           VMON_NIC_METRIC_NCOLS },
     };
     const oid *bases[] = { node, dom, vcpu, disk, nic };
