@@ -33,16 +33,6 @@ libvirtd_ticks() {   # utime + stime of libvirtd, in clock ticks
 	awk '{ print $14 + $15 }' "/proc/$pid/stat"
 }
 
-stop_faces() {
-	local f
-	for f in "${!FACES_PID[@]}"; do
-		kill "${FACES_PID[$f]}" 2>/dev/null
-		wait "${FACES_PID[$f]}" 2>/dev/null
-		unset "FACES_PID[$f]"
-	done
-	rm -f "$SYS_WORKDIR/virtmond.sock"
-}
-
 # measure LABEL [CHECK-SOURCE]: libvirtd's CPU over SECONDS_EACH, a check
 # run every second with CHECK-SOURCE when given
 measure() {
@@ -67,9 +57,9 @@ measure "1. virtmond alone"
 faces_snmp "virtmond:$FACES_SOCK"
 faces_collectd "virtmond:$FACES_SOCK"
 measure "2. virtmond + agentx, collectd, check reading it" "virtmond:$FACES_SOCK"
-stop_faces
+faces_stop_all
 faces_virtmond "$URI"
 faces_snmp "libvirt:$URI"
 faces_collectd "libvirt:$URI"
 measure "3. virtmond + agentx, collectd, check polling libvirt" "libvirt:$URI"
-stop_faces
+faces_stop_all

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "vmon-complain.h"
 #include "vmon-source.h"
 #include "vmon-util.h"
 
@@ -20,10 +21,18 @@ static struct vmon_cd_plan plan;
 static struct vmon_source *source;
 static uint64_t last_seq;
 static struct vmon_snapshot *last_snap;   /* the one dispatched last, for transitions */
+static struct vmon_snapshot *last_answered;   /* the last snapshot libvirt answered */
 static cdtime_t read_interval;
-static c_complain_t conn_complaint = C_COMPLAIN_INIT_STATIC;
-static c_complain_t stale_complaint = C_COMPLAIN_INIT_STATIC;
-static c_complain_t reach_complaint = C_COMPLAIN_INIT_STATIC;
+static struct vmon_complaint conn_complaint = VMON_COMPLAINT_INIT;
+static struct vmon_complaint stale_complaint = VMON_COMPLAINT_INIT;
+static struct vmon_complaint reach_complaint = VMON_COMPLAINT_INIT;
+
+/* collectd's log as a vmon_log_fn (vmon-complain.h) */
+static void
+cd_log(int priority, const char *line)
+{
+    plugin_log(priority, "%s", line);
+}
 
 static int
 vmon_cd_config_cb(oconfig_item_t *ci)
@@ -35,8 +44,8 @@ vmon_cd_config_cb(oconfig_item_t *ci)
 
 /*
  * What the read callback says about where its data comes from: each trouble
- * logged once until it ends, and its end logged once (collectd's
- * c_complain/c_release).  Reading virtmond adds a trouble of its own,
+ * logged once until it ends (reminded with a count at most every minute),
+ * and its end logged once (vmon-complain.h).  Reading virtmond adds a trouble of its own,
  * virtmond out of reach, besides virtmond's libvirt connection.
  */
 static char via[1200];          /* "" or " through virtmond at PATH" */
@@ -56,21 +65,21 @@ report_health(const struct vmon_snapshot *snap)
             /* nothing is known of libvirt meanwhile: its complaint stays as it was */
             if (strncmp(why, UNREACHABLE_PREFIX, strlen(UNREACHABLE_PREFIX)) == 0)
                 why += strlen(UNREACHABLE_PREFIX);
-            c_complain_once(LOG_ERR, &reach_complaint, "virtmon plugin: not connected to virtmond: %s",
-                            why);
+            vmon_complain(&reach_complaint, cd_log, LOG_ERR,
+                          "virtmon plugin: not connected to virtmond: %s", why);
             return;
         }
-        c_release(LOG_NOTICE, &reach_complaint, "virtmon plugin: connected to %s",
-                  vmon_source_describe(source));
+        vmon_complain_release(&reach_complaint, cd_log, LOG_NOTICE,
+                              "virtmon plugin: connected to %s", vmon_source_describe(source));
     }
     /* Logged once until it recovers; returning an error would only make
      * collectd back off and report later once libvirt is back. */
     if (!snap->health.connected)
-        c_complain_once(LOG_ERR, &conn_complaint, "virtmon plugin: %snot connected to libvirt (%s): %s",
-                        who, uri, why);
+        vmon_complain(&conn_complaint, cd_log, LOG_ERR,
+                      "virtmon plugin: %snot connected to libvirt (%s): %s", who, uri, why);
     else
-        c_release(LOG_NOTICE, &conn_complaint, "virtmon plugin: %sconnected to libvirt (%s)", who,
-                  uri);
+        vmon_complain_release(&conn_complaint, cd_log, LOG_NOTICE,
+                              "virtmon plugin: %sconnected to libvirt (%s)", who, uri);
 }
 
 static int
@@ -79,6 +88,10 @@ vmon_cd_read(user_data_t *ud)
     (void) ud;
     vmon_cd_notify_drain(source, &cfg);
 
+    /* ends kept back while a trouble came and went */
+    vmon_complaint_tick(&reach_complaint, cd_log, LOG_NOTICE);
+    vmon_complaint_tick(&conn_complaint, cd_log, LOG_NOTICE);
+    vmon_complaint_tick(&stale_complaint, cd_log, LOG_NOTICE);
     struct vmon_snapshot *snap = vmon_source_snapshot(source);
     if (!snap)
         return 0;            /* the first poll has not finished yet */
@@ -88,16 +101,22 @@ vmon_cd_read(user_data_t *ud)
     double age = vmon_now_mono() - snap->taken;
     double limit = 3 * CDTIME_T_TO_DOUBLE(read_interval) + 5;
     if (age > limit)
-        c_complain_once(LOG_WARNING, &stale_complaint,
-                        "virtmon plugin: no new data from libvirt%s for %.0f s; "
-                        "values resume when its poll returns", via, age);
+        vmon_complain(&stale_complaint, cd_log, LOG_WARNING,
+                      "virtmon plugin: no new data from libvirt%s for %.0f s; "
+                      "values resume when its poll returns", via, age);
     else if (snap->seq != last_seq)
-        c_release(LOG_NOTICE, &stale_complaint, "virtmon plugin: libvirt answers again%s", via);
+        vmon_complain_release(&stale_complaint, cd_log, LOG_NOTICE,
+                              "virtmon plugin: libvirt answers again%s", via);
     /* The same snapshot twice would repeat values at a later time stamp and
      * turn every counter's rate into zero-then-double. */
     if (snap->seq != last_seq) {
         last_seq = snap->seq;
         vmon_cd_dispatch_snapshot(&plan, &cfg, snap, read_interval);
+        if (snap->health.connected) {
+            vmon_cd_notify_answering(last_answered, snap, &cfg);
+            vmon_snapshot_unref(last_answered);
+            last_answered = vmon_snapshot_ref(snap);
+        }
         vmon_cd_notify_stale(&cfg, snap, last_snap);
         if (last_snap)
             vmon_snapshot_unref(last_snap);
@@ -111,11 +130,16 @@ vmon_cd_read(user_data_t *ud)
 static int
 vmon_cd_shutdown(void)
 {
+    vmon_complaint_flush(&reach_complaint, cd_log, LOG_NOTICE);
+    vmon_complaint_flush(&conn_complaint, cd_log, LOG_NOTICE);
+    vmon_complaint_flush(&stale_complaint, cd_log, LOG_NOTICE);
     if (last_snap)
         vmon_snapshot_unref(last_snap);
     last_snap = NULL;
     vmon_source_close(source);
     source = NULL;
+    vmon_snapshot_unref(last_answered);
+    last_answered = NULL;
     vmon_cd_plan_free(&plan);
     vmon_cd_config_clear(&cfg);
     return 0;

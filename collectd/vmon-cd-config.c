@@ -24,10 +24,36 @@ vmon_cd_config_clear(struct vmon_cd_config *cfg)
     memset(cfg, 0, sizeof(*cfg));
 }
 
+/*
+ * Which option of the block is being read, from 1.  collectd hands a
+ * plugin its block as a tree without file names or line numbers
+ * (oconfig_item_t has none), so an error names the key and its place in
+ * the block instead.  collectd reads its configuration on one thread.
+ */
+static int item_no;
+
+static const char *
+ordinal_suffix(int n)
+{
+    if (n % 100 >= 11 && n % 100 <= 13)
+        return "th";
+    switch (n % 10) {
+    case 1: return "st";
+    case 2: return "nd";
+    case 3: return "rd";
+    default: return "th";
+    }
+}
+
 static int
 fail(const char *key, const char *why)
 {
-    ERROR("virtmon plugin: option \"%s\": %s", key, why);
+    if (item_no > 0)
+        ERROR("virtmon plugin: option \"%s\" (the %d%s option in <Plugin virtmon>; collectd gives "
+              "plugins no file name or line number): %s", key, item_no, ordinal_suffix(item_no),
+              why);
+    else
+        ERROR("virtmon plugin: option \"%s\": %s", key, why);
     return -1;
 }
 
@@ -79,27 +105,39 @@ get_bool(const oconfig_item_t *ci, bool *value)
     return fail(ci->key, "takes exactly one boolean (true or false)");
 }
 
-/* A positive number of seconds, as collectd's own Interval. */
-static int
-get_seconds(const oconfig_item_t *ci, double *seconds)
-{
-    if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER)
-        return fail(ci->key, "takes exactly one number of seconds");
-    double v = ci->values[0].value.number;
-    if (!(v > 0) || v > 86400)
-        return fail(ci->key, "must be more than 0 and at most 86400 seconds");
-    *seconds = v;
-    return 0;
-}
-
-/* Hand a key to the core so its syntax and messages are the core's. */
+/* Hand a key to the core so its syntax, ranges and messages are the core's. */
 static int
 core_option(struct vmon_cd_config *cfg, const oconfig_item_t *ci, const char *core_key,
             const char *value)
 {
-    if (vmon_options_set(&cfg->opts, core_key, value) < 0)
+    if (vmon_options_set(&cfg->opts, core_key, value) < 0) {
+        vmon_error_rename(core_key, NULL);   /* fail() names the key as written */
         return fail(ci->key, vmon_error_last());
+    }
     return 0;
+}
+
+/*
+ * One number (seconds, or a count) through the core's key, which checks
+ * its range: "'1e+308' is out of range 0.5 s..1 d".  collectd has parsed
+ * the number already; it goes back to text as collectd would print it.
+ */
+static int
+number_option(struct vmon_cd_config *cfg, const oconfig_item_t *ci, const char *core_key,
+              const char *what)
+{
+    char num[32];
+
+    if (ci->values_num == 1 && ci->values[0].type == OCONFIG_TYPE_STRING) {
+        /* collectd reads "1e308" or "30s" as a word, not a number */
+        char why[256];
+        snprintf(why, sizeof(why), "%s, not the word \"%.64s\"", what, ci->values[0].value.string);
+        return fail(ci->key, why);
+    }
+    if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER)
+        return fail(ci->key, what);
+    snprintf(num, sizeof(num), "%.15g", ci->values[0].value.number);
+    return core_option(cfg, ci, core_key, num);
 }
 
 static int
@@ -145,9 +183,7 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
     const char *s;
     const char *words[16];
     size_t n;
-    double secs;
     bool b;
-    char num[32];
 
     if (ci->children_num > 0)
         return fail(ci->key, "is not a block");
@@ -173,25 +209,21 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
         return 0;
     }
     if (strcasecmp(ci->key, "Interval") == 0) {
-        if (get_seconds(ci, &secs) < 0)
+        if (number_option(cfg, ci, "interval", "takes exactly one number of seconds") < 0)
             return -1;
-        cfg->interval = DOUBLE_TO_CDTIME_T(secs);
+        cfg->interval = DOUBLE_TO_CDTIME_T(cfg->opts.interval);
         return 0;
     }
-    if (strcasecmp(ci->key, "Timeout") == 0 || strcasecmp(ci->key, "BalloonStaleAge") == 0) {
-        bool timeout = strcasecmp(ci->key, "Timeout") == 0;
-        cfg->timeout_set = cfg->timeout_set || timeout;
-        if (get_seconds(ci, &secs) < 0)
-            return -1;
-        snprintf(num, sizeof(num), "%.3f", secs);
-        return core_option(cfg, ci, timeout ? "timeout" : "balloon-stale-age", num);
+    if (strcasecmp(ci->key, "Timeout") == 0) {
+        cfg->timeout_set = true;
+        return number_option(cfg, ci, "timeout", "takes exactly one number of seconds");
     }
-    if (strcasecmp(ci->key, "Workers") == 0) {
-        if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER)
-            return fail(ci->key, "takes exactly one whole number");
-        snprintf(num, sizeof(num), "%.17g", ci->values[0].value.number);
-        return core_option(cfg, ci, "workers", num);
-    }
+    if (strcasecmp(ci->key, "BalloonStaleAge") == 0)
+        return number_option(cfg, ci, "balloon-stale-age", "takes exactly one number of seconds");
+    if (strcasecmp(ci->key, "NotAnsweringAfter") == 0)
+        return number_option(cfg, ci, "not-answering-after", "takes exactly one number of seconds");
+    if (strcasecmp(ci->key, "Workers") == 0)
+        return number_option(cfg, ci, "workers", "takes exactly one whole number");
     if (strcasecmp(ci->key, "HostnameFormat") == 0) {
         cfg->host_format_set = true;
         return read_format(ci, &cfg->host_format, 4, false);
@@ -214,7 +246,7 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
         return 0;
     }
     return fail(ci->key, "unknown option (known: Source, Connection, Include, Exclude, Interval, "
-                         "Timeout, BalloonStaleAge, Workers, HostnameFormat, PluginInstanceFormat, "
+                         "Timeout, BalloonStaleAge, NotAnsweringAfter, Workers, HostnameFormat, PluginInstanceFormat, "
                          "CompatVirtPlugin, ReportNode, ReportVcpus, ReportDisks, "
                          "ReportInterfaces, ReportMemory, ReportPercent)");
 }
@@ -231,9 +263,12 @@ vmon_cd_config_read(struct vmon_cd_config *cfg, oconfig_item_t *ci)
     }
     cfg->seen = true;
     /* Keep going after an error so that one run reports every bad key. */
-    for (int i = 0; i < ci->children_num; i++)
+    for (int i = 0; i < ci->children_num; i++) {
+        item_no = i + 1;
         if (read_item(cfg, &ci->children[i]) < 0)
             ret = -1;
+    }
+    item_no = 0;
     if (ret == 0)
         ret = vmon_cd_config_finish(cfg);
     if (ret < 0)

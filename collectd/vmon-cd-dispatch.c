@@ -121,7 +121,9 @@ fill(value_t *out, const struct vmon_cd_series *s, size_t k, const struct vmon_v
 {
     double g;
 
-    if (!vmon_value_has(v))
+    /* a busy guest's last good value, carried: not a sample of this time
+     * (a counter repeated would read as a rate of zero, then a jump) */
+    if (!vmon_value_has(v) || (v->have & VMON_HAVE_STALE))
         return false;
     if (s->kind[k] == VMON_KIND_COUNTER) {
         /* Integer arithmetic keeps a scaled counter monotonic. */
@@ -281,6 +283,15 @@ vmon_cd_dispatch_snapshot(const struct vmon_cd_plan *plan, const struct vmon_cd_
     t.vl.interval = interval;
 
     send_node(&t, plan, cfg, snap);
+    /* when the data was collected, sent whether or not libvirt answers now:
+     * it stops advancing while libvirt is out of reach (nothing to send
+     * before any poll collected, or with virtmond itself out of reach) */
+    if (snap->health.last_poll_time > 0 && !snap->health.collector_lost) {
+        gauge_t last = (gauge_t) snap->health.last_poll_time;
+        sstrncpy(t.vl.host, hostname_g, sizeof(t.vl.host));
+        t.vl.plugin_instance[0] = '\0';
+        send_gauges(&t, VMON_CD_PLUGIN, "timestamp", "last_poll", &last, 1);
+    }
     for (size_t i = 0; i < snap->ndomains; i++)
         send_domain(&t, plan, cfg, &snap->domains[i]);
     return t.dispatched;

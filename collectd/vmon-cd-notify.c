@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 
+#include "vmon-answer.h"
 #include "vmon-event.h"
 #include "vmon-source.h"
 
@@ -116,6 +117,57 @@ vmon_cd_notify_stale(const struct vmon_cd_config *cfg, const struct vmon_snapsho
         if (n.meta)
             plugin_notification_meta_free(n.meta);
         count++;
+    }
+    return count;
+}
+
+/*
+ * A guest that stopped answering (no statistics for NotAnsweringAfter), and
+ * its return: once each, on the change.  Busy, a moment's contention with
+ * another libvirt client, is in gauge-answering only.
+ */
+static void
+notify_answering(const struct vmon_domain *dom, bool hung, time_t now,
+                 const struct vmon_cd_config *cfg)
+{
+    notification_t n;
+    char host[DATA_MAX_NAME_LEN], inst[DATA_MAX_NAME_LEN], msg[NOTIF_MAX_MSG_LEN], why[160];
+
+    vmon_cd_domain_ident(cfg, dom->name, dom->uuid_str, host, sizeof(host), inst, sizeof(inst));
+    if (hung)
+        message(msg, sizeof(msg), "Domain \"%s\" %s", dom->name,
+                vmon_answer_describe(dom, now, why, sizeof(why)));
+    else
+        message(msg, sizeof(msg), "Domain \"%s\" answers again", dom->name);
+    notification_init(&n, hung ? NOTIF_FAILURE : NOTIF_OKAY, msg, host,
+                      cfg->compat ? VMON_CD_PLUGIN_COMPAT : VMON_CD_PLUGIN, inst, "gauge",
+                      "answering");
+    n.time = TIME_T_TO_CDTIME_T(now);
+    add_meta(&n, "name", dom->name);
+    add_meta(&n, "uuid", dom->uuid_str);
+    add_meta(&n, "answering", vmon_answering_name(dom->answering));
+    plugin_dispatch_notification(&n);
+    if (n.meta)
+        plugin_notification_meta_free(n.meta);
+}
+
+size_t
+vmon_cd_notify_answering(const struct vmon_snapshot *prev, const struct vmon_snapshot *cur,
+                         const struct vmon_cd_config *cfg)
+{
+    size_t count = 0;
+
+    if (!prev || !cur->health.connected)
+        return 0;
+    for (size_t i = 0; i < cur->ndomains; i++) {
+        const struct vmon_domain *dom = &cur->domains[i];
+        const struct vmon_domain *was = vmon_snapshot_find_uuid(prev, dom->uuid);
+        bool hung = dom->answering == VMON_ANSWER_NOT;
+        bool was_hung = was && was->answering == VMON_ANSWER_NOT;
+        if (hung != was_hung && (hung || dom->answering == VMON_ANSWERING)) {
+            notify_answering(dom, hung, cur->taken_wall, cfg);
+            count++;
+        }
     }
     return count;
 }

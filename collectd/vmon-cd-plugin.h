@@ -64,6 +64,10 @@ size_t vmon_cd_dispatch_snapshot(const struct vmon_cd_plan *plan, const struct v
 
 /* Turns every queued core event into a collectd notification; returns how many. */
 size_t vmon_cd_notify_drain(struct vmon_source *src, const struct vmon_cd_config *cfg);
+/* A FAILURE for each domain that became not answering since prev, an OKAY
+ * for each that answers again; how many were sent. */
+size_t vmon_cd_notify_answering(const struct vmon_snapshot *prev, const struct vmon_snapshot *cur,
+                                const struct vmon_cd_config *cfg);
 
 /*
  * A notification for each domain whose guest memory figures turned stale

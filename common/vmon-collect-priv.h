@@ -33,10 +33,14 @@ void vmon_gaps_mark_partial(const struct vmon_caps *caps, unsigned bulk,
 
 /* vmon-slice.c: one worker's share of the domains, on a thread of its own. */
 struct vmon_slice;
-/* count domains from doms, xml and identity (name, UUID, id... copied), with caps copied. */
+/*
+ * count domains from doms, xml and identity (name, UUID, id... copied), with
+ * caps copied.  deadline (monotonic): when the poll stops waiting for the
+ * slice; a retry of the guests NOWAIT skipped is made only if it ends before.
+ */
 struct vmon_slice *vmon_slice_new(const struct vmon_caps *caps, virDomainPtr *doms,
                                   struct vmon_domxml **xml, const struct vmon_domain *identity,
-                                  size_t count);
+                                  size_t count, double deadline);
 /* Collect on a new thread (on this one when no thread can be made). */
 void vmon_slice_start(struct vmon_slice *s);
 /*

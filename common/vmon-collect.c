@@ -228,9 +228,10 @@ retry_slice(struct vmon_collector *c, virDomainPtr *doms, struct vmon_domxml **x
     double finished;
 
     caps.bulk_nowait = true;
-    struct vmon_slice *sl = vmon_slice_new(&caps, doms, xml, domains, count);
+    double deadline = vmon_now_mono() + patience;
+    struct vmon_slice *sl = vmon_slice_new(&caps, doms, xml, domains, count, deadline);
     vmon_slice_start(sl);
-    if (vmon_slice_wait(sl, vmon_now_mono() + patience, &finished))
+    if (vmon_slice_wait(sl, deadline, &finished))
         return sl;
     mark_all_partial(domains, count);
     return NULL;
@@ -250,17 +251,18 @@ collect_slices(struct vmon_collector *c, virDomainPtr *doms, struct vmon_domxml 
         nslices = (count + 15) / 16;
     struct vmon_slice **slices = vmon_alloc((nslices + 1) * sizeof(*slices));
     size_t *first = vmon_alloc((nslices + 1) * sizeof(*first));
+    double patience = slice_patience(c);
+    double started = vmon_now_mono(), deadline = started + patience, slowest = 0;
     for (size_t k = 0, start = 0; k < nslices; k++) {
         size_t len = count / nslices + (k < count % nslices);
         first[k] = start;
-        slices[k] = vmon_slice_new(&c->caps, &doms[start], &xml[start], &domains[start], len);
+        slices[k] = vmon_slice_new(&c->caps, &doms[start], &xml[start], &domains[start], len,
+                                   deadline);
         vmon_slice_start(slices[k]);
         start += len;
     }
     first[nslices] = count;
 
-    double patience = slice_patience(c);
-    double started = vmon_now_mono(), deadline = started + patience, slowest = 0;
     bool all_finished = true;
     int rc = 0;
     for (size_t k = 0; k < nslices; k++) {

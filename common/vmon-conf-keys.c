@@ -16,6 +16,7 @@ const struct vmon_conf_key vmon_conf_keys[] = {
     { "shutdownTimeout", "shutdown-timeout", "DURATION" },
     { "balloonStaleAge", "balloon-stale-age", "DURATION" },
     { "workers", "workers", "N" },
+    { "notAnsweringAfter", "not-answering-after", "DURATION" },
 };
 const size_t vmon_conf_nkeys = VMON_ARRAY_SIZE(vmon_conf_keys);
 

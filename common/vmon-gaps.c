@@ -11,7 +11,8 @@
 void
 vmon_gaps_fill_from_xml(struct vmon_domain *dom, const struct vmon_domxml *xml)
 {
-    dom->os_type = vmon_strdup(xml->os_type);
+    if (!dom->os_type)    /* filled twice when a skipped guest is asked again */
+        dom->os_type = vmon_strdup(xml->os_type);
     for (size_t i = 0; i < xml->ndisks; i++) {
         struct vmon_disk *disk = vmon_domain_find_disk(dom, xml->disks[i].target);
         if (disk && !disk->path)

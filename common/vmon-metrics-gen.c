@@ -216,7 +216,12 @@ description(char *buf, size_t size, enum vmon_scope s, const struct column *c)
     }
     const char *how;
     char derived[128];
-    if (d->kind == VMON_KIND_GAUGE)
+    /* a domain's own metric from no statistics group is virtmon's judgement of it */
+    bool own = s == VMON_SCOPE_DOMAIN && d->group == 0;
+    if (own)
+        how = "Set by virtmon at each poll from what libvirt answered (and the polls "
+              "before it), not by libvirt.";
+    else if (d->kind == VMON_KIND_GAUGE)
         how = "A level, read as libvirt reports it.";
     else if (d->kind == VMON_KIND_DERIVED) {
         snprintf(derived, sizeof(derived), "Computed by virtmon from %s; 1234 means 12.34 %s.",
@@ -236,6 +241,8 @@ description(char *buf, size_t size, enum vmon_scope s, const struct column *c)
              toupper((unsigned char) d->description[0]), d->description + 1, d->key, how,
              s == VMON_SCOPE_NODE
              ? "Absent (noSuchObject) until virtmon has read it from libvirt."
+             : own ? "Absent (noSuchInstance) while the domain is shut off, and where it has "
+                     "no value yet (a guest not yet seen with figures)."
              : "Absent (noSuchInstance) for this row when libvirt did not report it in the "
                "last poll, e.g. while the domain is shut off or the driver lacks it.");
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "vmon-answer.h"
 #include "vmon-util.h"
 
 void
@@ -23,6 +24,7 @@ vmon_options_init(struct vmon_options *o)
     o->window_buckets = 12;
     o->timeout = 5;
     o->shutdown_timeout = 120;
+    o->not_answering_after = VMON_NOT_ANSWERING_AFTER;
     o->events = true;
 }
 
@@ -245,7 +247,8 @@ static const char *
 polling_key(const char *key)
 {
     static const char *const keys[] = { "window", "window-buckets", "workers", "shutdown-timeout",
-                                        "balloon-stale-age" };
+                                        "balloon-stale-age",
+                                        "not-answering-after" };
 
     for (size_t i = 0; i < VMON_ARRAY_SIZE(keys); i++)
         if (strcasecmp(key, keys[i]) == 0)
@@ -262,7 +265,10 @@ polling_key(const char *key)
  * slower than daily (1e308 never polled, and its sleep ignored SIGTERM).
  * window: at least one interval (checked against it both ways), at most
  * a week of history.  timeout: a per-domain call (0.1 s lets a check
- * split a short -t); shutdown-timeout: a guest's shutdown.
+ * split a short -t); shutdown-timeout: a guest's shutdown;
+ * not-answering-after: how long a guest may give no figures before it is
+ * called hung rather than busy (below a second every busy moment is a
+ * hang again; beyond a day nothing would ever be called hung).
  */
 #define INTERVAL_MIN 0.5
 #define INTERVAL_MAX 86400.0
@@ -274,6 +280,8 @@ polling_key(const char *key)
 /* balloon-stale-age: QEMU stamps last-update in whole seconds */
 #define STALE_AGE_MIN 1.0
 #define STALE_AGE_MAX 86400.0
+#define NOT_ANSWERING_MIN 1.0
+#define NOT_ANSWERING_MAX 86400.0
 
 /* A value is one line of text: no byte below 0x20, nor DEL. */
 static int
@@ -363,6 +371,9 @@ vmon_options_set(struct vmon_options *o, const char *key, const char *value)
     if (strcasecmp(key, "balloon-stale-age") == 0)
         return vmon_parse_duration_in(value, STALE_AGE_MIN, STALE_AGE_MAX,
                                       &o->balloon_stale_age) < 0 ? fail_key(key) : 0;
+    if (strcasecmp(key, "not-answering-after") == 0)
+        return vmon_parse_duration_in(value, NOT_ANSWERING_MIN, NOT_ANSWERING_MAX,
+                                      &o->not_answering_after) < 0 ? fail_key(key) : 0;
     if (strcasecmp(key, "window-buckets") == 0)
         return vmon_parse_uint(value, 1, 1440, &o->window_buckets) < 0 ? fail_key(key) : 0;
     if (strcasecmp(key, "workers") == 0)

@@ -31,6 +31,7 @@ struct vmon_options {
     double timeout;            /* seconds a per-domain fallback call may take */
     double shutdown_timeout;   /* seconds before an ignored shutdown is called so */
     double balloon_stale_age;  /* seconds; 0: 3 intervals (vmon_mem_stale_mark) */
+    double not_answering_after; /* seconds without figures before a guest is called hung */
     unsigned allowed_actions;  /* bit (1 << enum vmon_action); default none */
     bool readwrite;            /* open the connection read-write from the start */
     bool events;               /* lifecycle events, keepalive, libvirt's event loop */
@@ -55,9 +56,10 @@ void vmon_options_copy(struct vmon_options *dst, const struct vmon_options *src)
  * Durations take ms/s/m/h/d suffixes and are bounded: interval 0.5 s..1 d,
  * window interval..7 d, timeout 0.1 s..1 h, shutdown-timeout 1 s..1 d,
  * balloon-stale-age 1 s..1 d (default three intervals);
+ * not-answering-after 1 s..1 d (default 30 s: vmon-answer.h);
  * workers 0..64, window-buckets 1..1440.  A value with a control
- * character is refused.  window, window-buckets, workers, shutdown-timeout
- * and balloon-stale-age decide how libvirt is polled: with source virtmond,
+ * character is refused.  window, window-buckets, workers, shutdown-timeout,
+ * balloon-stale-age and not-answering-after decide how libvirt is polled: with source virtmond,
  * virtmond polls, so they are refused, whichever comes first.
  * Returns 0, or -1 with vmon_error_last() saying what was wrong with which key.
  */

@@ -20,8 +20,12 @@ poller_open(const struct vmon_options *opts, unsigned flags)
     struct vmon_options own;
 
     vmon_options_copy(&own, opts);
-    if (flags & VMON_SOURCE_ONESHOT)
+    if (flags & VMON_SOURCE_ONESHOT) {
         own.events = false;
+        /* One poll has no history to tell busy from hung: a guest libvirt
+         * skipped even when asked again is reported not answering. */
+        own.not_answering_after = 0;
+    }
     struct vmon_poller *p = vmon_poller_new(&own);
     vmon_options_clear(&own);
     if (!p || (flags & VMON_SOURCE_ONESHOT))

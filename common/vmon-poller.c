@@ -10,6 +10,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "vmon-answer.h"
 #include "vmon-catchup.h"
 #include "vmon-collect.h"
 #include "vmon-conn.h"
@@ -49,6 +50,9 @@ struct vmon_poller {
     bool reopened;
     struct vmon_told told;          /* domains libvirt told of since last_good */
     uint64_t seq, polls, poll_errors;
+    /* wall clock of the first poll libvirt answered on this connection
+     * (after an outage or a reconnect): guests' clocks start there */
+    time_t answered_since;
     struct action_record *actions;
     size_t nactions;
 
@@ -236,8 +240,12 @@ vmon_poller_poll(struct vmon_poller *p)
     if (rc == 0) {
         vmon_mem_stale_mark(snap, p->opts.balloon_stale_age > 0 ? p->opts.balloon_stale_age
                                                                 : 3 * p->opts.interval);
-        vmon_rates_compute(snap, prev && prev->health.connected ? prev : NULL);
+        bool answered_before = prev && prev->health.connected;
+        vmon_rates_compute(snap, answered_before ? prev : NULL);
         vmon_window_update(p->window, snap);
+        if (reopened || !answered_before)
+            p->answered_since = snap->taken_wall;
+        vmon_answer_snapshot(snap, p->last_good, p->answered_since, p->opts.not_answering_after);
     } else {
         snap->health.last_error = vmon_strdup(vmon_error_last());
         p->poll_errors++;
@@ -248,7 +256,10 @@ vmon_poller_poll(struct vmon_poller *p)
     snap->health.polls = p->polls;
     snap->health.poll_errors = p->poll_errors;
     snap->health.reconnects = vmon_conn_reconnects(p->conn);
-    snap->health.last_poll_time = snap->taken_wall;
+    /* the data's age: a failed poll collected nothing newer */
+    snap->health.last_attempt_time = snap->taken_wall;
+    snap->health.last_poll_time = rc == 0 ? snap->taken_wall
+                                          : p->last_good ? p->last_good->taken_wall : 0;
     snap->health.last_poll_seconds = vmon_now_mono() - started;
     if (rc == 0)
         settle_actions(p, snap);

@@ -58,10 +58,15 @@ rate_values(enum vmon_scope scope, struct vmon_value *cur, const struct vmon_val
     const struct vmon_metric_desc *desc = vmon_metrics(scope, &n);
 
     for (size_t i = 0; i < n; i++) {
+        /* a carried value keeps the rate of its own time (vmon-answer.h) */
+        if (cur[i].have & VMON_HAVE_STALE)
+            continue;
         cur[i].have &= (uint8_t) ~VMON_HAVE_RATE;
         if (desc[i].kind != VMON_KIND_COUNTER || !prev)
             continue;
-        if (!vmon_value_has(&cur[i]) || !vmon_value_has(&prev[i]) || cur[i].u < prev[i].u)
+        /* a carried previous value is older than the previous snapshot */
+        if (!vmon_value_has(&cur[i]) || !vmon_value_has(&prev[i]) || cur[i].u < prev[i].u
+            || (prev[i].have & VMON_HAVE_STALE))
             continue;
         cur[i].d = (double) (cur[i].u - prev[i].u) / elapsed;
         cur[i].have |= VMON_HAVE_RATE;

@@ -224,7 +224,7 @@ serve_action(struct vmon_server *s, int fd, const struct request *req)
     struct ucred peer;
     socklen_t len = sizeof(peer);
     struct vmon_action_result res;
-    char msg[512];
+    char msg[512], kind[96];
 
     pthread_mutex_lock(&s->lock);
     vmon_server_log_fn *act_log = s->act_log;
@@ -241,7 +241,9 @@ serve_action(struct vmon_server *s, int fd, const struct request *req)
         snprintf(msg, sizeof(msg), "%s of '%s' refused: uid %u (pid %d) is neither root nor "
                  "virtmond's own user (uid %u)", vmon_action_name(req->action), req->domain,
                  (unsigned) peer.uid, (int) peer.pid, (unsigned) geteuid());
-        act_log(msg);
+        snprintf(kind, sizeof(kind), "%s refused for uid %u", vmon_action_name(req->action),
+                 (unsigned) peer.uid);
+        act_log(kind, msg);
         send_error(fd, msg, vmon_now_mono() + REPLY_TIMEOUT);
         return;
     }
@@ -249,7 +251,9 @@ serve_action(struct vmon_server *s, int fd, const struct request *req)
     snprintf(msg, sizeof(msg), "%s of '%s' for pid %d (uid %u): %s: %s",
              vmon_action_name(req->action), req->domain, (int) peer.pid, (unsigned) peer.uid,
              vmon_action_status_name(res.status), res.message);
-    act_log(msg);
+    snprintf(kind, sizeof(kind), "%s %s by uid %u", vmon_action_name(req->action),
+             vmon_action_status_name(res.status), (unsigned) peer.uid);
+    act_log(kind, msg);
     send_action_result(fd, &res);
 }
 

@@ -56,9 +56,10 @@ struct vmon_server *vmon_server_start(struct vmon_source *src, const char *path,
                                       gid_t gid);
 /*
  * Take "action" requests from now on, and tell log (one line, any thread)
- * each one asked, with who asked and how it ended.
+ * each one asked, with who asked and how it ended; kind sums it up for a
+ * log that counts a burst ("suspend ok by uid 0").
  */
-typedef void vmon_server_log_fn(const char *line);
+typedef void vmon_server_log_fn(const char *kind, const char *line);
 void vmon_server_take_actions(struct vmon_server *s, vmon_server_log_fn *log);
 /* Stop serving and remove the socket file.  NULL is fine. */
 void vmon_server_stop(struct vmon_server *s);

@@ -23,6 +23,7 @@ struct vmon_slice {
     pthread_cond_t done_cond;
     bool done, abandoned;
     double finished;             /* monotonic, when done */
+    double deadline;             /* monotonic: the poll waits no longer for this slice */
     struct vmon_caps caps;
     virDomainPtr *doms;          /* NULL-terminated, for virDomainListGetStats */
     struct vmon_domain *out;
@@ -50,9 +51,11 @@ slice_free(struct vmon_slice *s)
 
 struct vmon_slice *
 vmon_slice_new(const struct vmon_caps *caps, virDomainPtr *doms, struct vmon_domxml **xml,
-               const struct vmon_domain *identity, size_t count)
+               const struct vmon_domain *identity, size_t count, double deadline)
 {
     struct vmon_slice *s = vmon_alloc(sizeof(*s));
+
+    s->deadline = deadline;
 
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->done_cond, NULL);
@@ -71,28 +74,90 @@ vmon_slice_new(const struct vmon_caps *caps, virDomainPtr *doms, struct vmon_dom
     return s;
 }
 
+/* The groups of ours that VIR_DOMAIN_STATS_* bits give. */
+static unsigned
+groups_of(unsigned stats)
+{
+    return (stats & VIR_DOMAIN_STATS_CPU_TOTAL ? VMON_GROUP_CPU : 0) |
+           (stats & VIR_DOMAIN_STATS_BALLOON ? VMON_GROUP_BALLOON : 0) |
+           (stats & VIR_DOMAIN_STATS_VCPU ? VMON_GROUP_VCPU : 0) |
+           (stats & VIR_DOMAIN_STATS_BLOCK ? VMON_GROUP_BLOCK : 0) |
+           (stats & VIR_DOMAIN_STATS_INTERFACE ? VMON_GROUP_NET : 0);
+}
+
+/* Fill what the stats left out, name what is still missing, sum the devices. */
+static void
+finish_domain(struct vmon_slice *s, size_t i, unsigned have)
+{
+    struct vmon_domain *dom = &s->out[i];
+
+    if (s->xml[i])
+        vmon_gaps_fill_from_xml(dom, s->xml[i]);
+    if (dom->id >= 0) {
+        dom->partial_groups = 0;
+        vmon_gaps_mark_partial(&s->caps, have, s->xml[i], dom);
+    }
+    vmon_domain_sum_devices(dom);
+}
+
+/*
+ * NOWAIT skips a guest whose job another libvirt client (virsh domstats,
+ * collectd's virt plugin, an exporter) holds at that instant, exactly as
+ * it skips a hung guest.  Such a job lasts milliseconds: ask once more for
+ * the guests skipped, a moment later and again with NOWAIT, so a guest
+ * hung in its monitor still costs no wait.  Only bulk groups are asked
+ * again (a per-domain call would wait on the monitor), and only when the
+ * retry still ends before the poll stops waiting for this slice.
+ */
+#define RETRY_DELAY 0.2
+
+static void
+retry_skipped(struct vmon_slice *s, unsigned have, double first_call)
+{
+    unsigned bulk = groups_of(have);
+    virDomainPtr *doms = vmon_alloc((s->count + 1) * sizeof(*doms));
+    size_t *at = vmon_alloc((s->count + 1) * sizeof(*at));
+    size_t n = 0;
+
+    for (size_t i = 0; i < s->count; i++)
+        if (s->out[i].id >= 0 && (s->out[i].partial_groups & bulk)) {
+            at[n] = i;
+            doms[n++] = s->doms[i];
+        }
+    if (n && vmon_now_mono() + RETRY_DELAY + first_call < s->deadline) {
+        struct timespec pause = { 0, (long) (RETRY_DELAY * 1e9) };
+        nanosleep(&pause, NULL);
+        char error[sizeof(s->error)];
+        /* the records are matched by UUID: the whole slice's, filled in place */
+        if (vmon_bulk_collect(&s->caps, have, doms, s->out, s->count, error, sizeof(error)) == 0)
+            for (size_t k = 0; k < n; k++)
+                finish_domain(s, at[k], have);
+    }
+    free(doms);
+    free(at);
+}
+
 static void
 collect_slice_stats(struct vmon_slice *s)
 {
     struct vmon_caps *caps = &s->caps;
     unsigned have = caps->no_bulk ? 0 : caps->bulk_groups;
     unsigned missing = VMON_WANTED_GROUPS & ~have;
+    double started = vmon_now_mono();
 
     if (have && vmon_bulk_collect(caps, have, s->doms, s->out, s->count, s->error,
                                   sizeof(s->error)) < 0) {
         s->failed = 1;
         return;
     }
+    double first_call = vmon_now_mono() - started;
     for (size_t i = 0; i < s->count; i++) {
-        struct vmon_domain *dom = &s->out[i];
         if (missing)
-            vmon_fallback_domain(caps, s->doms[i], s->xml[i], missing, dom);
-        if (s->xml[i])
-            vmon_gaps_fill_from_xml(dom, s->xml[i]);
-        if (dom->id >= 0)
-            vmon_gaps_mark_partial(caps, have, s->xml[i], dom);
-        vmon_domain_sum_devices(dom);
+            vmon_fallback_domain(caps, s->doms[i], s->xml[i], missing, &s->out[i]);
+        finish_domain(s, i, have);
     }
+    if (have && caps->bulk_nowait)
+        retry_skipped(s, have, first_call);
 }
 
 static void *

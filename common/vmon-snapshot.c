@@ -19,6 +19,15 @@ vmon_domain_state_name(int state)
     return vmon_name_at(state_names, VMON_STATE__N, state);
 }
 
+static const char *const answering_names[] = { "answering", "busy", "not-answering" };
+_Static_assert(VMON_ARRAY_SIZE(answering_names) == VMON_ANSWER__N, "answering names");
+
+const char *
+vmon_answering_name(int answering)
+{
+    return answering >= 0 && answering < VMON_ANSWER__N ? answering_names[answering] : "unknown";
+}
+
 const char *
 vmon_group_names(unsigned mask, char *buf, size_t size)
 {
@@ -256,10 +265,13 @@ compare_vcpus(const void *a, const void *b)
 void
 vmon_snapshot_sort(struct vmon_snapshot *snap)
 {
-    qsort(snap->domains, snap->ndomains, sizeof(*snap->domains), compare_domains);
+    /* qsort's array may not be NULL, even for no elements (C11 7.22.5) */
+    if (snap->ndomains > 1)
+        qsort(snap->domains, snap->ndomains, sizeof(*snap->domains), compare_domains);
     for (size_t i = 0; i < snap->ndomains; i++)
-        qsort(snap->domains[i].vcpus, snap->domains[i].nvcpus, sizeof(struct vmon_vcpu),
-              compare_vcpus);
+        if (snap->domains[i].nvcpus > 1)
+            qsort(snap->domains[i].vcpus, snap->domains[i].nvcpus, sizeof(struct vmon_vcpu),
+                  compare_vcpus);
 }
 
 const struct vmon_domain *

@@ -48,6 +48,8 @@ const char *vmon_group_names(unsigned mask, char *buf, size_t size);
 
 #define VMON_HAVE_VALUE 0x1u
 #define VMON_HAVE_RATE  0x2u
+/* carried from an earlier poll (the guest gave none this time): not a new sample */
+#define VMON_HAVE_STALE 0x4u
 
 /*
  * One metric's reading.  COUNTER: u is the raw counter, d its per-second
@@ -63,6 +65,21 @@ struct vmon_window_stat {
     double min, avg, max;
     bool have;
 };
+
+/*
+ * Whether a guest gives figures (vmon-answer.h).  libvirt skips a guest
+ * whose monitor job another client holds (NOWAIT) as it skips a hung one:
+ * a guest is "busy" while that has lasted less than not-answering-after,
+ * "not answering" from then on.
+ */
+enum vmon_answering {
+    VMON_ANSWERING = 0,          /* figures from this poll (or inactive) */
+    VMON_ANSWER_BUSY = 1,        /* none this poll; last good ones carried */
+    VMON_ANSWER_NOT = 2,         /* none for not-answering-after or longer */
+    VMON_ANSWER__N
+};
+/* "answering", "busy", "not-answering" */
+const char *vmon_answering_name(int answering);
 
 struct vmon_vcpu {
     unsigned number;
@@ -93,6 +110,9 @@ struct vmon_domain {
     bool partial;            /* partial_groups != 0 */
     unsigned partial_groups; /* VMON_GROUP_* bits an active domain should have had */
     char *os_type;           /* "hvm", from the domain XML */
+    int answering;           /* enum vmon_answering */
+    time_t figures_time;     /* wall clock of its newest figures (carried ones'); 0 none */
+    time_t unanswered_since; /* wall clock it stopped answering from; 0 while answering */
     struct vmon_value m[VMON_DOM__N];
     struct vmon_window_stat win[VMON_DOM__N]; /* for VMON_MF_WINDOW metrics */
     struct vmon_vcpu *vcpus;
@@ -126,7 +146,10 @@ struct vmon_health {
     uint64_t poll_errors;
     uint64_t reconnects;
     double last_poll_seconds;     /* how long the last poll took */
-    time_t last_poll_time;        /* wall clock, 0 = never */
+    /* wall clock of the last poll that collected (libvirt connected, the
+     * poll completed): the age of the data; 0 = never */
+    time_t last_poll_time;
+    time_t last_attempt_time;     /* wall clock of the last poll, failed or not; 0 = never */
     char *last_error;             /* NULL when the last poll succeeded */
 };
 

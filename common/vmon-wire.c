@@ -5,10 +5,12 @@
  *   virtmon-snapshot 1
  *   snapshot SEQ AGE TAKEN_WALL ELAPSED URI
  *   health CONNECTED POLLS POLL_ERRORS RECONNECTS LAST_POLL_SECONDS LAST_POLL_TIME LAST_ERROR
+ *          LAST_ATTEMPT_TIME
  *   actions LIST              what the writer will do when asked: "none", "start,destroy"
  *   node HOSTNAME HV_TYPE HV_VERSION LIB_VERSION CPU_MODEL ACTIVE INACTIVE
  *   states N0 N1 ...          domains_by_state, indexed by enum vmon_domain_state
  *   domain NAME UUID ID STATE REASON PERSISTENT AUTOSTART PARTIAL PARTIAL_GROUPS OS_TYPE
+ *          ANSWERING FIGURES_TIME UNANSWERED_SINCE
  *   w KEY MIN AVG MAX         window statistics of the current domain
  *   vcpu NUMBER
  *   disk NAME PATH
@@ -27,7 +29,13 @@
  *
  * Version 1 may grow: a reader skips record keywords it does not know,
  * fields after the ones it knows and metric keys that are not in its table.
- * A change of meaning is version 2.
+ * A change of meaning is version 2.  Fields added since: LAST_ATTEMPT_TIME
+ * (absent: LAST_POLL_TIME), and ANSWERING (vmon_answering_name's word),
+ * FIGURES_TIME, UNANSWERED_SINCE (wall clock, 0 for none); absent, as an
+ * older writer sends it, a partial domain reads as not answering since the
+ * snapshot, which is what such a writer's readers made of it.  LAST_POLL_TIME
+ * is the time of the last poll that collected, which older writers sent as
+ * the last attempt's.
  */
 #include "vmon-wire.h"
 
@@ -193,7 +201,8 @@ write_domain(FILE *f, const struct vmon_domain *d)
     fprintf(f, " %s %d %d %d %d %d %d %u ", uuid, d->id, d->state, d->reason,
             d->persistent, d->autostart, d->partial, d->partial_groups);
     vmon_wire_write_string(f, d->os_type);
-    fputc('\n', f);
+    fprintf(f, " %s %lld %lld\n", vmon_answering_name(d->answering), (long long) d->figures_time,
+            (long long) d->unanswered_since);
     write_values(f, VMON_SCOPE_DOMAIN, d->m);
     for (size_t i = 0; i < n; i++)
         if (d->win[i].have) {
@@ -236,6 +245,7 @@ vmon_wire_write(FILE *f, const struct vmon_snapshot *snap, const char *only)
             h->polls, h->poll_errors, h->reconnects, h->last_poll_seconds,
             (long long) h->last_poll_time);
     vmon_wire_write_string(f, h->last_error);
+    fprintf(f, " %lld", (long long) h->last_attempt_time);
     char actions[128];
     fprintf(f, "\nactions %s", vmon_actions_format(snap->actions_allowed, actions, sizeof(actions)));
     fputs("\nnode ", f);
@@ -553,6 +563,26 @@ read_window(struct reader *r, const struct field *f, int n)
     return true;
 }
 
+/* ANSWERING FIGURES_TIME UNANSWERED_SINCE, fields 11 to 13 of a domain line */
+static bool
+read_answering(struct reader *r, const struct field *f, struct vmon_domain *d)
+{
+    long long figures, since;
+
+    d->answering = -1;
+    for (int a = 0; a < VMON_ANSWER__N; a++)
+        if (!f[11].quoted && strcmp(f[11].s, vmon_answering_name(a)) == 0)
+            d->answering = a;
+    if (d->answering < 0)
+        return fail(r, "answering: '%s' is not one of answering, busy, not-answering", f[11].s);
+    if (!get_int(r, &f[12], "figures time", 0, LLONG_MAX, &figures)
+        || !get_int(r, &f[13], "unanswered since", 0, LLONG_MAX, &since))
+        return false;
+    d->figures_time = (time_t) figures;
+    d->unanswered_since = (time_t) since;
+    return true;
+}
+
 static bool
 read_domain(struct reader *r, const struct field *f, int n)
 {
@@ -578,6 +608,13 @@ read_domain(struct reader *r, const struct field *f, int n)
     d->id = (int) id;
     d->state = (int) state;
     d->reason = (int) reason;
+    if (n >= 14)
+        return read_answering(r, f, d);
+    /* an older writer: partial was all there was, and its readers called it hung */
+    bool hung = d->partial && d->id >= 0;
+    d->answering = hung ? VMON_ANSWER_NOT : VMON_ANSWERING;
+    d->figures_time = hung ? 0 : r->snap->taken_wall;
+    d->unanswered_since = hung ? r->snap->taken_wall : 0;
     return true;
 }
 
@@ -638,6 +675,11 @@ read_header(struct reader *r, const struct field *f, int n)
             || !get_str(r, &f[7], "last error", &h->last_error))
             return false;
         h->last_poll_time = (time_t) wall;
+        h->last_attempt_time = h->last_poll_time;
+        if (n >= 9 && !get_int(r, &f[8], "last attempt time", LLONG_MIN, LLONG_MAX, &wall))
+            return false;
+        if (n >= 9)
+            h->last_attempt_time = (time_t) wall;
         r->have_header[1] = true;
         return true;
     }
@@ -655,9 +697,12 @@ read_header(struct reader *r, const struct field *f, int n)
         nd->hv_version = (unsigned long) hv;
         nd->lib_version = (unsigned long) lib;
         /* the domains follow: growing the array as they come copied it
-         * over and over (2 KB each); a hint only, and a bounded one */
+         * over and over (2 KB each); a hint only, and a bounded one.  Not
+         * once domains are read (a node line out of place): moving the
+         * array would leave r->dom pointing into the freed one */
         size_t announced = (size_t) nd->domains_active + nd->domains_inactive;
-        vmon_snapshot_reserve_domains(s, announced < RESERVE_MAX ? announced : RESERVE_MAX);
+        if (s->ndomains == 0)
+            vmon_snapshot_reserve_domains(s, announced < RESERVE_MAX ? announced : RESERVE_MAX);
         set_target(r, VMON_SCOPE_NODE, nd->m);
         r->have_header[2] = true;
         return true;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "chk-args.h"
 #include "chk-metric.h"
@@ -21,6 +22,7 @@
 #include "chk-run.h"
 #include "chk-sample.h"
 #include "chk-timeout.h"
+#include "vmon-answer.h"
 #include "vmon-cnum.h"
 #include "vmon-rates.h"
 
@@ -241,14 +243,24 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
         chk_buf_printf(why, " (%s)", reason);
     if (d->state == VMON_STATE_SHUTOFF && d->autostart)
         chk_buf_add(why, ", autostart");
-    /* libvirt answered for the domain but not its QEMU monitor (NOWAIT skipped
-     * it): the guest is hung as far as anyone can tell, which is what -t's
-     * state is for, whether we notice by timing out or by this flag. */
-    if (d->partial) {
-        char groups[128];
-        chk_buf_printf(why, ", no %s statistics (guest not answering)",
-                       vmon_group_names(d->partial_groups, groups, sizeof(groups)));
-        st = chk_state_worst(st, c->a.timeout_state);
+    /*
+     * libvirt answered for the domain but not its QEMU monitor (NOWAIT
+     * skipped it).  For a moment that is another client holding the guest's
+     * job ("busy": judged on its last good figures, which say their age);
+     * for not-answering-after it is a hung guest, which is what -t's state
+     * is for, whether we notice by timing out or by this.
+     */
+    if (d->answering != VMON_ANSWERING && d->id >= 0) {
+        char groups[128], text[160];
+        vmon_group_names(d->partial_groups, groups, sizeof(groups));
+        vmon_answer_describe(d, time(NULL), text, sizeof(text));
+        if (d->answering == VMON_ANSWER_NOT) {
+            chk_buf_printf(why, ", guest %s: no %s statistics", text, groups);
+            st = chk_state_worst(st, c->a.timeout_state);
+        } else {
+            chk_buf_printf(why, ", guest %s%s", text,
+                           d->figures_time ? "" : " (no statistics to judge)");
+        }
     }
     bool mem_stale = vmon_value_has(&d->m[VMON_DOM_MEM_STALE]) && d->m[VMON_DOM_MEM_STALE].u;
 
@@ -327,7 +339,7 @@ static void
 evaluate_many(const struct config *c, const struct vmon_snapshot *snap, struct chk_output *out)
 {
     unsigned by_state[VMON_STATE__N] = { 0 }, by_level[CHK_STATE__N] = { 0 };
-    struct chk_buf names[CHK_STATE__N] = { { 0 } };
+    struct chk_buf names[CHK_STATE__N] = { { 0 } }, busy = { 0 };
 
     for (size_t i = 0; i < snap->ndomains; i++) {
         const struct vmon_domain *d = &snap->domains[i];
@@ -342,6 +354,8 @@ evaluate_many(const struct config *c, const struct vmon_snapshot *snap, struct c
             chk_output_line(out, "[%s] %s: %s", chk_state_name(st), d->name, chk_buf_str(&why));
         if (st != CHK_OK)
             chk_buf_printf(&names[st], "%s%s", names[st].len ? ", " : "", d->name);
+        if (d->answering == VMON_ANSWER_BUSY && d->id >= 0)
+            chk_buf_printf(&busy, "%s%s", busy.len ? ", " : "", d->name);
         chk_buf_clear(&why);
     }
     if (snap->ndomains == 0 && c->domain) {
@@ -364,6 +378,10 @@ evaluate_many(const struct config *c, const struct vmon_snapshot *snap, struct c
     for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
         if (by_level[order[k]])
             chk_buf_printf(&s, "; %s: %s", chk_state_name(order[k]), chk_buf_str(&names[order[k]]));
+    /* busy guests are judged on figures a little older: say which */
+    if (busy.len)
+        chk_buf_printf(&s, "; busy (last good figures): %s", chk_buf_str(&busy));
+    chk_buf_clear(&busy);
     chk_output_summary(out, "%s", chk_buf_str(&s));
     chk_buf_clear(&s);
     for (int st = 0; st < CHK_STATE__N; st++)

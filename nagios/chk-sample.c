@@ -168,11 +168,16 @@ poll_once(struct chk_sample *s, char *err, size_t errlen)
     if (!snap->health.connected) {
         s->libvirt_down = true;
         const char *why = snap->health.last_error ? snap->health.last_error : "not connected";
+        /* how old the newest figures anyone has are: a collector's last good poll */
+        char age[64] = "";
+        if (snap->health.last_poll_time > 0)
+            snprintf(age, sizeof(age), "data %.0f s old: ",
+                     difftime(time(NULL), snap->health.last_poll_time));
         if (s->from_virtmond)
-            snprintf(err, errlen, "%s cannot reach libvirt at %s: %s",
+            snprintf(err, errlen, "%s%s cannot reach libvirt at %s: %s", age,
                      vmon_source_describe(s->src), snap->uri ? snap->uri : "its URI", why);
         else
-            snprintf(err, errlen, "%s", why);
+            snprintf(err, errlen, "%s%s", age, why);
         return -1;
     }
     double age = vmon_now_mono() - snap->taken;

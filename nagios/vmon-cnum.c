@@ -81,6 +81,10 @@ vmon_cnum_format(char *buf, size_t size, double v)
         return -1;
     if (v == 0)
         v = 0;           /* -0.0 would print as "-0" */
+    if (v > VMON_CNUM_MAX)
+        v = VMON_CNUM_MAX;
+    if (v < -VMON_CNUM_MAX)
+        v = -VMON_CNUM_MAX;
 
     locale_t loc = c_locale();
     locale_t old = loc ? uselocale(loc) : (locale_t) 0;

@@ -22,10 +22,18 @@
 int vmon_cnum_parse(const char *text, size_t len, double *value);
 
 /*
+ * The largest magnitude written: without an exponent 1.79e308 would be 309
+ * digits.  10^18 is above any figure a VM reports as a double (2^64 bytes
+ * counters go through vmon_cnum_format_u64) and a double holds it exactly.
+ */
+#define VMON_CNUM_MAX 1e18
+
+/*
  * Write v in plain decimal notation (never an exponent: Nagios-era parsers
  * such as PNP4Nagios' only take [-0-9.]), at most 6 decimals, trailing
- * zeros dropped, "-0" printed as "0".  Returns the length snprintf would
- * have written, or -1 when v is not finite (there is no perfdata for NaN).
+ * zeros dropped, "-0" printed as "0", and clamped to +-VMON_CNUM_MAX, so
+ * at most 27 characters.  Returns the length snprintf would have written,
+ * or -1 when v is not finite (there is no perfdata for NaN).
  */
 int vmon_cnum_format(char *buf, size_t size, double v);
 

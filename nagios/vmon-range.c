@@ -112,16 +112,24 @@ int
 vmon_range_format(const struct vmon_range *r, char *buf, size_t size)
 {
     char s[400] = "", e[400] = "";
+    /*
+     * Numbers are written within +-VMON_CNUM_MAX: an end beyond it is
+     * written as no end ("0:1e308" as "0:"), which is what it means for
+     * every value a plugin can print.
+     */
+    bool end_inf = r->end_inf || r->end >= VMON_CNUM_MAX;
+    bool start_inf = r->start_inf || r->start <= -VMON_CNUM_MAX;
 
-    if (!r->end_inf && vmon_cnum_format(e, sizeof(e), r->end) < 0)
+    if (!end_inf && vmon_cnum_format(e, sizeof(e), r->end) < 0)
         return -1;
-    /* "0:N" is written "N", the form everybody reads. */
-    if (!r->start_inf && r->start == 0 && !r->end_inf)
-        return snprintf(buf, size, "%s%s", r->inside ? "@" : "", e);
-    if (r->start_inf)
+    if (start_inf)
         strcpy(s, "~");
     else if (vmon_cnum_format(s, sizeof(s), r->start) < 0)
         return -1;
+    /* "0:N" is written "N", the form everybody reads; so is a start that
+     * prints as 0 (-1e-17), or the text would not read back the same */
+    if (strcmp(s, "0") == 0 && !end_inf)
+        return snprintf(buf, size, "%s%s", r->inside ? "@" : "", e);
     return snprintf(buf, size, "%s%s:%s", r->inside ? "@" : "", s, e);
 }
 

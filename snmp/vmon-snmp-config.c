@@ -10,6 +10,8 @@
  *   domainExclude PATTERN[,...] never these domains
  *   allowActions LIST|all|none actions SET may run (default none)
  *   shutdownTimeout DURATION   when an ignored shutdown is called so
+ *   notAnsweringAfter DURATION when a guest without statistics is called
+ *                              not answering rather than busy (30 s)
  *   compat yes|no              serve libvirt-snmp's LIBVIRT-MIB (default yes)
  *   agentXDirect yes|no        answer reads on the AgentX session itself,
  *                              not through net-snmp's internal transport
@@ -21,7 +23,8 @@
  *                              both its --allow-actions and allowActions
  *                              list them); virtmond excludes the keys that
  *                              only polling uses (window, workers,
- *                              shutdownTimeout), which are virtmond's own
+ *                              shutdownTimeout, notAnsweringAfter), which
+ *                              are virtmond's own
  *   answerCpus LIST            run the thread answering snmpd on these CPUs
  *                              only (snmpd's own); the poll thread keeps
  *                              the process's (vmon-snmp-cpus.c)
@@ -138,9 +141,28 @@ parse_line(const char *token, char *line)
         fail(token, vmon_error_last());
 }
 
+/*
+ * A token no handler takes ("intervall 5s", an snmpd.conf line) is only a
+ * warning to net-snmp's reader, which then goes on: the agent would run
+ * without the setting the file asks for, after -n said "configuration OK".
+ * net-snmp offers no hook for unknown tokens but its log, so its warning is
+ * recognised there and makes the file's errors count one more.
+ */
+static int
+on_log(int major, int minor, void *server_arg, void *client_arg)
+{
+    const struct snmp_log_message *m = server_arg;
+
+    if (m && m->msg && m->priority <= LOG_WARNING && strstr(m->msg, ": Warning: Unknown token: "))
+        vmon_snmp.config_failed = vmon_snmp.config_unknown = true;
+    return SNMPERR_SUCCESS;
+}
+
 void
 vmon_snmp_config_register(void)
 {
+    snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, on_log, NULL);
+    netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK, LOG_WARNING);
     for (size_t i = 0; i < VMON_ARRAY_SIZE(keys); i++)
         register_config_handler(VMON_SNMP_APP, keys[i].token, parse_line, NULL, keys[i].help);
     for (size_t i = 0; i < vmon_conf_nkeys; i++)

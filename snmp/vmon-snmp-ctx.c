@@ -34,3 +34,9 @@ vmon_snmp_ctx_clear(void)
     vmon_snmp.snap = NULL;
     vmon_options_clear(&vmon_snmp.opts);
 }
+
+void
+vmon_snmp_log(int priority, const char *line)
+{
+    snmp_log(priority, "%s\n", line);
+}

@@ -19,32 +19,21 @@
  * else -- the four SET phases, whose state net-snmp keeps between PDUs,
  * and anything we do not expect -- takes net-snmp's own path, unchanged.
  *
- * This leans on three things libnetsnmpagent exports without declaring in
- * its installed headers: main_session (the AgentX session), the AgentX
- * message numbers (RFC 2741, section 6.1) and agentx_realloc_build().  All
- * three have been there since net-snmp 5.0; configure checks the symbols
- * (without them, configure's summary says so and reads take the stock
- * path), and `agentXDirect no` restores the stock path.
+ * This leans on what libnetsnmpagent exports without declaring it
+ * (vmon-snmp-agentx.h): main_session, the AgentX message numbers and
+ * agentx_realloc_build().  Without them (configure's summary says so)
+ * reads take the stock path; `agentXDirect no` restores it too.
  */
 #include "vmon-snmp.h"
 
 #ifdef VMON_HAVE_AGENTX_DIRECT
 #include <net-snmp/agent/agent_callbacks.h>
 
+#include "vmon-snmp-agentx.h"
+
 #include <errno.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
-
-/* libnetsnmpagent's, from agent/mibgroup/agentx/{subagent,protocol}.[ch] */
-extern netsnmp_session *main_session;
-int agentx_realloc_build(netsnmp_session *session, netsnmp_pdu *pdu, u_char **buf,
-                         size_t *buf_len, size_t *out_len);
-enum {
-    AGENTX_VERSION_1 = 192 | 1,
-    AGENTX_MSG_GET = 5,
-    AGENTX_MSG_GETNEXT = 6,
-    AGENTX_MSG_RESPONSE = 18,
-};
 
 static netsnmp_session *direct_sess;
 static snmp_callback stock_callback;     /* handle_agentx_packet() */

@@ -57,6 +57,7 @@ usage(FILE *out)
         "virtmon.conf lines: uri URI, interval DURATION, window DURATION,\n"
         "domainInclude PATTERNS, domainExclude PATTERNS, workers N,\n"
         "allowActions LIST|all|none (default none), shutdownTimeout DURATION,\n"
+        "notAnsweringAfter DURATION (default 30s),\n"
         "compat yes|no (default yes), agentXDirect yes|no (default yes),\n"
         "source libvirt[:URI]|virtmond[:PATH] (default libvirt),\n"
         "answerCpus LIST (the CPUs of the thread answering snmpd), and net-snmp's\n"
@@ -208,17 +209,33 @@ load_config(const struct args *a)
      * starts the AgentX session only for a subagent */
     if (!a->check_only)
         netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+    /* ... nor read or rewrite net-snmp's persistent file
+     * (/var/lib/snmp/virtmon.conf): as a user who cannot write there, -n
+     * printed "Cannot rename ..." and "read_config_store open failure"
+     * around its verdict */
+    if (a->check_only) {
+        netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+        netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+    }
     SOCK_STARTUP;
     init_agent(VMON_SNMP_APP);
     /* ... and a subagent it is all the same: as a master, init_snmp()
      * warns of a missing access control that is snmpd's business */
     netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
     vmon_snmp_config_register();
+    /* init_agent() registers agentXPingInterval only in a subagent, which a
+     * check is not: the line a running agent takes must pass -n too (as
+     * net-snmp's subagent_init() registers it) */
+    if (a->check_only)
+        netsnmp_ds_register_config(ASN_INTEGER, VMON_SNMP_APP, "agentxPingInterval",
+                                   NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL);
     vmon_snmp_direct_init();
+    vmon_snmp_traps_quiet();
     init_snmp(VMON_SNMP_APP);      /* reads virtmon.conf, opens the AgentX session */
 
     if (vmon_snmp.config_failed) {
-        snmp_log(LOG_ERR, "configuration errors: not starting\n");
+        snmp_log(LOG_ERR, "configuration errors: not starting%s\n",
+                 vmon_snmp.config_unknown ? " (an unknown token is an error to " PROGRAM ")" : "");
         return -1;
     }
     return 0;
@@ -268,8 +285,7 @@ start_source(void)
 static void
 serve(void)
 {
-    int event_fd = vmon_source_event_fd(vmon_snmp.src);
-    register_readfd(event_fd, vmon_snmp_traps_drain, NULL);
+    vmon_snmp_traps_start();
     /* rows pin the snapshot they were built from: follow the source even
      * when nobody asks, or an idle agent holds one snapshot too many */
     double iv = vmon_snmp.opts.interval > 0 ? vmon_snmp.opts.interval : 30;
@@ -289,7 +305,7 @@ serve(void)
         agent_check_and_process(1);
 
     snmp_log(LOG_NOTICE, PROGRAM " stopping on signal %d\n", (int) stop_signal);
-    unregister_readfd(event_fd);
+    vmon_snmp_traps_stop();
 }
 
 static void

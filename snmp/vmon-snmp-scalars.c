@@ -66,7 +66,7 @@ agent_value(unsigned subid, const struct vmon_snapshot *snap, netsnmp_variable_l
         vmon_snmp_set_counter64(vb, snap ? snap->seq : 0);
         return 0;
     case VMON_AGENT_EVENTS_DROPPED:
-        vmon_snmp_set_counter64(vb, vmon_snmp.src ? vmon_source_events_dropped(vmon_snmp.src) : 0);
+        vmon_snmp_set_counter64(vb, vmon_snmp_traps_dropped());
         return 0;
     default:
         return -1;

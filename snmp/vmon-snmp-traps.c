@@ -1,8 +1,9 @@
 /*
  * Notifications.  The core queues lifecycle and connection events from
- * libvirt's event thread; its queue fd is registered with net-snmp's
- * select loop (register_readfd), so the queue is drained here, on the
- * net-snmp thread, and send_v2trap() hands each notification to the
+ * libvirt's event thread (or virtmond's feed); its queue fd is registered
+ * with net-snmp's select loop (register_readfd), so the queue is drained
+ * here, on the net-snmp thread, a batch per turn and only while the
+ * master keeps up (vmon-snmp-notify.c), and each notification goes to the
  * master agent, which sends it to the trap sinks in snmpd.conf.
  */
 #include "vmon-snmp.h"
@@ -72,7 +73,7 @@ send_lifecycle(const struct vmon_event *ev)
     add_int(&vars, name, n, ev->detail);
     n = instance(name, nobj, OID_LENGTH(nobj), VMON_NOTIFY_EVENT_DETAIL_NAME, NULL);
     add_string(&vars, name, n, vmon_lifecycle_detail_name(ev->event, ev->detail));
-    send_v2trap(vars);      /* adds sysUpTime.0 in front */
+    vmon_snmp_notify_send(vars);
     snmp_free_varbind(vars);
 }
 
@@ -101,7 +102,7 @@ send_libvirt_compat(const struct vmon_event *ev)
     add_int(&vars, name, n, ev->state);
     n = instance(name, entry, OID_LENGTH(entry), 9, NULL);
     add_int(&vars, name, n, down ? 2 : 1);
-    send_v2trap(vars);
+    vmon_snmp_notify_send(vars);
     snmp_free_varbind(vars);
 }
 
@@ -125,37 +126,208 @@ send_connection(const struct vmon_event *ev)
     add_string(&vars, name, n, uri);
     n = instance(name, nobj, OID_LENGTH(nobj), VMON_NOTIFY_EVENT_MESSAGE, NULL);
     add_string(&vars, name, n, ev->message);
-    send_v2trap(vars);
+    vmon_snmp_notify_send(vars);
     snmp_free_varbind(vars);
 }
 
-void
-vmon_snmp_traps_drain(int fd, void *unused)
+/*
+ * Events taken per turn of the main loop, at most: between two batches
+ * agent_check_and_process() reads what snmpd sent (its requests, and its
+ * Responses to our notifications, which make room for the next ones).
+ */
+#define EVENTS_PER_TURN 8
+
+static struct vmon_burst lifecycle = VMON_BURST_INIT("lifecycle events");
+static struct vmon_complaint libvirt_lost = VMON_COMPLAINT_INIT;
+static struct vmon_complaint no_master = VMON_COMPLAINT_INIT;
+static unsigned tick_alarm;
+static int event_fd = -1;
+static bool listening;      /* event_fd is in net-snmp's select set */
+static bool running;        /* between vmon_snmp_traps_start() and _stop() */
+static uint64_t unsent;     /* events taken while no master was connected */
+
+static void drain(int fd, void *unused);
+
+/* net-snmp's reconnection period: agentXPingInterval, or its default. */
+static int
+agentx_retry_seconds(void)
 {
+    int n = netsnmp_ds_get_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL);
+    return n > 0 ? n : 15;
+}
+
+void
+vmon_snmp_traps_quiet(void)
+{
+    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_NO_CONNECTION_WARNINGS, 1);
+}
+
+static void
+listen_events(bool on)
+{
+    if (on == listening || event_fd < 0)
+        return;
+    if (on)
+        register_readfd(event_fd, drain, NULL);
+    else
+        unregister_readfd(event_fd);
+    listening = on;
+}
+
+static void
+room_again(void)
+{
+    if (running)
+        listen_events(true);
+}
+
+static void
+notify(const struct vmon_event *ev)
+{
+    if (!vmon_snmp_notify_connected()) {
+        unsent++;       /* master_tick() says so */
+        return;
+    }
+    switch (ev->type) {
+    case VMON_EVENT_LIFECYCLE:
+        send_lifecycle(ev);
+        if (vmon_snmp.compat)
+            send_libvirt_compat(ev);
+        break;
+    case VMON_EVENT_CONNECTION_LOST:
+    case VMON_EVENT_CONNECTION_BACK:
+        send_connection(ev);
+        break;
+    default:
+        break;
+    }
+}
+
+/*
+ * A lifecycle event is logged as it comes unless it is part of a burst
+ * (a host shutting 500 guests down), which is summed up instead; the loss
+ * of libvirt (or of virtmond) is said once until it is back.
+ */
+static void
+log_event(const struct vmon_event *ev)
+{
+    switch (ev->type) {
+    case VMON_EVENT_LIFECYCLE:
+        if (vmon_burst_add(&lifecycle, vmon_snmp_log, LOG_INFO, vmon_lifecycle_name(ev->event)))
+            snmp_log(LOG_INFO, "domain '%s' (%s): %s (%s)%s%s\n", ev->name, ev->uuid_str,
+                     vmon_lifecycle_name(ev->event),
+                     vmon_lifecycle_detail_name(ev->event, ev->detail),
+                     ev->message[0] ? "; " : "", ev->message);
+        break;
+    case VMON_EVENT_CONNECTION_LOST:
+        vmon_complain(&libvirt_lost, vmon_snmp_log, LOG_WARNING, "libvirt connection lost: %s",
+                      ev->message);
+        break;
+    case VMON_EVENT_CONNECTION_BACK:
+        vmon_complain_release(&libvirt_lost, vmon_snmp_log, LOG_NOTICE,
+                              "libvirt connection back: %s", ev->message);
+        break;
+    default:
+        break;
+    }
+}
+
+/*
+ * The master agent gone, and back.  net-snmp would warn at each attempt to
+ * reconnect (every agentXPingInterval, 15 s by default), so its warnings
+ * are off (vmon_snmp_traps_quiet) and this says it, once each way.
+ */
+static void
+master_tick(void)
+{
+    static bool was_connected = true;
+    bool connected = vmon_snmp_notify_connected();
+
+    if (connected == was_connected)
+        return;
+    was_connected = connected;
+    const char *at = netsnmp_ds_get_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET);
+    if (!at)
+        at = "/var/agentx/master";
+    if (!connected)
+        vmon_complain(&no_master, vmon_snmp_log, LOG_WARNING,
+                      "not connected to the AgentX master agent at %s (trying again every "
+                      "%d s): events are not notified meanwhile, virtmonAgentEventsDropped "
+                      "counts them", at, agentx_retry_seconds());
+    else
+        vmon_complain_release(&no_master, vmon_snmp_log, LOG_NOTICE,
+                              "connected to the AgentX master agent at %s", at);
+}
+
+/* Each second: the master's presence, and what the log summed up and kept for later. */
+static void
+log_tick(unsigned int reg, void *unused)
+{
+    (void) reg;
+    (void) unused;
+    master_tick();
+    vmon_burst_tick(&lifecycle, vmon_snmp_log, LOG_INFO);
+    vmon_complaint_tick(&libvirt_lost, vmon_snmp_log, LOG_NOTICE);
+    vmon_complaint_tick(&no_master, vmon_snmp_log, LOG_NOTICE);
+    vmon_snmp_notify_tick();
+}
+
+/*
+ * The queue's fd is readable: take a batch of events, as long as the
+ * master has answered enough of what we sent.  When it has not, stop
+ * listening to the queue until its answers make room (room_again); the
+ * core's queue meanwhile keeps the newest events and counts what it had
+ * to drop.
+ */
+static void
+drain(int fd, void *unused)
+{
+    unsigned per_event = vmon_snmp.compat ? 2 : 1;
     struct vmon_event ev;
 
     (void) fd;
     (void) unused;
-    while (vmon_snmp.src && vmon_source_next_event(vmon_snmp.src, &ev) > 0) {
-        switch (ev.type) {
-        case VMON_EVENT_LIFECYCLE:
-            snmp_log(LOG_INFO, "domain '%s' (%s): %s (%s)%s%s\n", ev.name, ev.uuid_str,
-                     vmon_lifecycle_name(ev.event),
-                     vmon_lifecycle_detail_name(ev.event, ev.detail),
-                     ev.message[0] ? "; " : "", ev.message);
-            send_lifecycle(&ev);
-            if (vmon_snmp.compat)
-                send_libvirt_compat(&ev);
-            break;
-        case VMON_EVENT_CONNECTION_LOST:
-        case VMON_EVENT_CONNECTION_BACK:
-            snmp_log(ev.type == VMON_EVENT_CONNECTION_LOST ? LOG_WARNING : LOG_NOTICE,
-                     "libvirt connection %s: %s\n",
-                     ev.type == VMON_EVENT_CONNECTION_LOST ? "lost" : "back", ev.message);
-            send_connection(&ev);
-            break;
-        default:
-            break;
+    for (int n = 0; n < EVENTS_PER_TURN; n++) {
+        if (vmon_snmp_notify_connected() && !vmon_snmp_notify_room(per_event)) {
+            listen_events(false);
+            return;
         }
+        if (!vmon_snmp.src || vmon_source_next_event(vmon_snmp.src, &ev) <= 0)
+            return;
+        log_event(&ev);
+        notify(&ev);
     }
+}
+
+void
+vmon_snmp_traps_start(void)
+{
+    event_fd = vmon_source_event_fd(vmon_snmp.src);
+    running = true;
+    vmon_snmp_notify_on_room(room_again);
+    listen_events(true);
+    tick_alarm = snmp_alarm_register(1, SA_REPEAT, log_tick, NULL);
+}
+
+void
+vmon_snmp_traps_stop(void)
+{
+    running = false;
+    listen_events(false);
+    if (tick_alarm)
+        snmp_alarm_unregister(tick_alarm);
+    tick_alarm = 0;
+    /* what is still being counted is said before the agent goes */
+    vmon_burst_flush(&lifecycle, vmon_snmp_log, LOG_INFO);
+    vmon_complaint_flush(&libvirt_lost, vmon_snmp_log, LOG_NOTICE);
+    vmon_complaint_flush(&no_master, vmon_snmp_log, LOG_NOTICE);
+    vmon_snmp_notify_flush();
+    vmon_snmp_notify_on_room(NULL);
+}
+
+uint64_t
+vmon_snmp_traps_dropped(void)
+{
+    uint64_t queued = vmon_snmp.src ? vmon_source_events_dropped(vmon_snmp.src) : 0;
+    return queued + unsent + vmon_snmp_notify_failed();
 }

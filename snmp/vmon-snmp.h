@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmon-complain.h"
 #include "vmon-metrics.h"
 #include "vmon-options.h"
 #include "vmon-source.h"
@@ -26,10 +27,14 @@ struct vmon_snmp_ctx {
     bool compat;                  /* serve libvirt-snmp's LIBVIRT-MIB too */
     bool agentx_direct;           /* reads skip net-snmp's internal hop */
     bool config_failed;           /* a config line was rejected: do not start */
+    bool config_unknown;          /* ...one of them net-snmp only warned of */
     struct vmon_source *src;      /* the open source, or NULL */
     struct vmon_snapshot *snap;   /* the snapshot being served (one reference) */
 };
 extern struct vmon_snmp_ctx vmon_snmp;
+
+/* net-snmp's log, as a vmon_log_fn (vmon-complain.h) */
+void vmon_snmp_log(int priority, const char *line);
 
 /* The latest published snapshot (borrowed; NULL before the first poll). */
 const struct vmon_snapshot *vmon_snmp_snapshot(void);
@@ -170,8 +175,32 @@ unsigned vmon_snmp_allowed_actions(void);
 /* Whether a is allowed and sensible for dom: SNMP error or SNMP_ERR_NOERROR. */
 int vmon_snmp_action_check(const struct vmon_domain *dom, enum vmon_action a);
 
+/* ---- vmon-snmp-notify.c: notifications to the master, paced ----------- */
+/* Whether an AgentX session to the master is open. */
+bool vmon_snmp_notify_connected(void);
+/* Whether n more notifications may go now (few enough are unanswered). */
+bool vmon_snmp_notify_room(unsigned n);
+/* Sends snmpTrapOID.0 and the rest (vars stays the caller's): 0, or -1. */
+int vmon_snmp_notify_send(netsnmp_variable_list *vars);
+/* fn is called when room comes back after the window was full. */
+typedef void vmon_snmp_notify_room_fn(void);
+void vmon_snmp_notify_on_room(vmon_snmp_notify_room_fn *fn);
+/* Notifications sent that the master refused or never answered. */
+uint64_t vmon_snmp_notify_failed(void);
+/* Logs a kept end of the failures' complaint when its time comes, or now. */
+void vmon_snmp_notify_tick(void);
+void vmon_snmp_notify_flush(void);
+
 /* ---- vmon-snmp-traps.c ---------------------------------------------------- */
-void vmon_snmp_traps_drain(int fd, void *unused);
+/* From serve(): drain the source's events into notifications, paced. */
+void vmon_snmp_traps_start(void);
+/* Before init_snmp(): net-snmp's warning at each reconnection attempt off
+ * (the agent says the master's loss and return once itself). */
+void vmon_snmp_traps_quiet(void);
+void vmon_snmp_traps_stop(void);
+/* Events that became no notification: the source's queue overflowed, no
+ * master was connected, or the master did not take one. */
+uint64_t vmon_snmp_traps_dropped(void);
 
 /* ---- helpers -------------------------------------------------------------- */
 void vmon_snmp_uuid_to_oid(const unsigned char uuid[16], oid *out);

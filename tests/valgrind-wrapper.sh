@@ -40,10 +40,10 @@ fi
 # --gen-suppressions=all puts a ready suppression under each report in the
 # test's .log; copy one into tests/valgrind.supp only when the error is
 # libvirt's or libxml2's, and narrow it to the frames that matter.
-# VMON_VALGRIND_LEAKS=no: invalid accesses only, for a host program that
-# unloads our plugin before exit (collectd), whose leaks memcheck can then
-# no longer attribute to anyone.
-leaks="--leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite"
+# VMON_VALGRIND_LEAKS=no: invalid accesses only, for a host program whose
+# own leaks are not ours to fix.  --keep-debuginfo: collectd unloads our
+# plugin before exit, and a leak of the plugin's is still named by its stack.
+leaks="--leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --keep-debuginfo=yes"
 [ "${VMON_VALGRIND_LEAKS:-yes}" = no ] && leaks="--leak-check=no"
 # shellcheck disable=SC2086
 set -- "$valgrind" --quiet --error-exitcode=99 $leaks \

@@ -97,7 +97,10 @@ json_domain(FILE *out, const struct vmon_domain *d)
     char groups[64];
     fputs(",\"partial_groups\":", out);
     json_string(out, vmon_group_names(d->partial_groups, groups, sizeof(groups)));
-    fputc(',', out);
+    /* busy vs not answering (vmon-answer.h); times in seconds since the epoch, 0 for none */
+    fprintf(out, ",\"answering\":\"%s\",\"figures_time\":%lld,\"unanswered_since\":%lld,",
+            vmon_answering_name(d->answering), (long long) d->figures_time,
+            (long long) d->unanswered_since);
     json_values(out, VMON_SCOPE_DOMAIN, d->m, d->win);
     fputs(",\"vcpus\":[", out);
     for (size_t i = 0; i < d->nvcpus; i++) {
@@ -144,6 +147,9 @@ dump_json(FILE *out, const struct vmon_snapshot *snap)
             (unsigned long long) snap->health.poll_errors,
             (unsigned long long) snap->health.reconnects);
     json_double(out, snap->health.last_poll_seconds);
+    /* the last poll that collected (the data's age), and the last try */
+    fprintf(out, ",\"last_poll_time\":%lld,\"last_attempt_time\":%lld",
+            (long long) snap->health.last_poll_time, (long long) snap->health.last_attempt_time);
     fputs(",\"last_error\":", out);
     json_string(out, snap->health.last_error);
     fputs("},\"node\":{\"hostname\":", out);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "dump.h"
+#include "vmon-answer.h"
 
 static void
 print_value(FILE *out, const struct vmon_metric_desc *desc, const struct vmon_value *v)
@@ -64,9 +65,12 @@ dump_table(FILE *out, const struct vmon_snapshot *snap)
         const struct vmon_domain *d = &snap->domains[i];
         char groups[64];
         fprintf(out, "\nDomain %s", d->name);
-        if (d->partial)
-            fprintf(out, " (partial: no %s, guest did not answer)",
-                    vmon_group_names(d->partial_groups, groups, sizeof(groups)));
+        if (d->partial && d->id >= 0) {
+            char why[160];
+            fprintf(out, " (partial: no %s, guest %s)",
+                    vmon_group_names(d->partial_groups, groups, sizeof(groups)),
+                    vmon_answer_describe(d, snap->taken_wall, why, sizeof(why)));
+        }
         fputc('\n', out);
         print_values(out, "  ", VMON_SCOPE_DOMAIN, d->m, d->win);
         for (size_t j = 0; j < d->nvcpus; j++) {

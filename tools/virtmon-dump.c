@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -113,6 +114,10 @@ dump_polls(struct vmon_source *src, const struct dump_args *a)
     }
     if (snap && snap->health.connected)
         dump(snap, a->json);
+    else if (snap && snap->health.last_poll_time > 0)   /* a collector's: it has older data */
+        fprintf(stderr, "virtmon-dump: data %.0f s old: %s\n",
+                difftime(time(NULL), snap->health.last_poll_time),
+                snap->health.last_error ? snap->health.last_error : "not connected to libvirt");
     else if (snap)
         fprintf(stderr, "virtmon-dump: %s\n",
                 snap->health.last_error ? snap->health.last_error : "not connected to libvirt");

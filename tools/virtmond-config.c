@@ -57,6 +57,9 @@ usage(FILE *out)
             "      --balloon-stale-age DURATION\n"
             "                            guest memory figures older than this are stale\n"
             "                            (balloon.stale; default three intervals)\n"
+            "      --not-answering-after DURATION\n"
+            "                            how long a guest gives no figures before it is called\n"
+            "                            not answering instead of busy (default 30s)\n"
             "  -s, --socket PATH         where to listen (default %s)\n"
             "      --socket-mode OCTAL   permissions of the socket (default 0660)\n"
             "      --socket-group GROUP  group of the socket (default: the daemon's)\n"
@@ -72,7 +75,7 @@ usage(FILE *out)
 /* Options that set the core's keys as they are, and virtmond's own (key NULL). */
 enum {
     OPT_WINDOW = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_WORKERS, OPT_TIMEOUT, OPT_MODE, OPT_GROUP,
-    OPT_ACTIONS, OPT_SHUTDOWN_TIMEOUT, OPT_CONFIG, OPT_STALE_AGE,
+    OPT_ACTIONS, OPT_SHUTDOWN_TIMEOUT, OPT_CONFIG, OPT_STALE_AGE, OPT_NOT_ANSWERING,
 };
 static const char shortopts[] = "c:i:s:p:fnhV";
 static const struct vmon_cli_option cli_options[] = {
@@ -87,6 +90,7 @@ static const struct vmon_cli_option cli_options[] = {
     { "allow-actions", required_argument, OPT_ACTIONS, "allow-actions" },
     { "shutdown-timeout", required_argument, OPT_SHUTDOWN_TIMEOUT, "shutdown-timeout" },
     { "balloon-stale-age", required_argument, OPT_STALE_AGE, "balloon-stale-age" },
+    { "not-answering-after", required_argument, OPT_NOT_ANSWERING, "not-answering-after" },
     { "socket", required_argument, 's', NULL },
     { "socket-mode", required_argument, OPT_MODE, NULL },
     { "socket-group", required_argument, OPT_GROUP, NULL },
@@ -363,9 +367,9 @@ virtmond_config_describe(const struct virtmond_config *c)
     if (o->workers)
         snprintf(workers, sizeof(workers), "%u", o->workers);
     return vmon_asprintf("polling %s every %gs (window %gs, timeout %gs, shutdown timeout %gs, "
-                         "workers %s, actions %s, domains %s)",
+                         "not answering after %gs, workers %s, actions %s, domains %s)",
                          o->uri ? o->uri : "libvirt's default URI", o->interval, o->window,
-                         o->timeout, o->shutdown_timeout, workers,
+                         o->timeout, o->shutdown_timeout, o->not_answering_after, workers,
                          vmon_actions_format(o->allowed_actions, actions, sizeof(actions)),
                          o->filter ? "filtered" : "all");
 }

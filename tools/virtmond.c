@@ -21,8 +21,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <pthread.h>
+#include <syslog.h>
+
 #include "config.h"
 #include "virtmond-config.h"
+#include "vmon-complain.h"
 #include "vmon-serve.h"
 #include "vmon-source.h"
 #include "vmon-util.h"
@@ -39,10 +43,29 @@ log_msg(const char *fmt, ...)
     va_end(ap);
 }
 
+/* vmon_log_fn: every line goes to stderr, whatever its priority */
 static void
-log_line(const char *line)
+log_prio(int priority, const char *line)
 {
+    (void) priority;
     log_msg("%s", line);
+}
+
+/*
+ * Actions come from the server's client threads: each is logged with who
+ * asked, unless it is part of a burst (an NMS shutting 500 guests down),
+ * which is summed up per kind instead.
+ */
+static pthread_mutex_t actions_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct vmon_burst actions = VMON_BURST_INIT("actions");
+
+static void
+log_action(const char *kind, const char *line)
+{
+    pthread_mutex_lock(&actions_lock);
+    if (vmon_burst_add(&actions, log_prio, LOG_INFO, kind))
+        log_msg("%s", line);
+    pthread_mutex_unlock(&actions_lock);
 }
 
 static int
@@ -58,33 +81,45 @@ write_pidfile(const char *path)
 }
 
 /*
- * Log what changed since the last look: connection events as they come,
- * a failing poll once per distinct error, and the recovery.  The library
- * does not log; this is the face's boundary.
+ * What virtmond says of its own health: the loss of libvirt once until it
+ * is back, failing polls once (and again with a count at most every
+ * minute) until one succeeds.  The library does not log; this is the
+ * face's boundary.
  */
+struct health_log {
+    struct vmon_complaint lost, failing;
+    uint64_t polls, errors;     /* the counters at the last look */
+};
+
 static void
-log_progress(struct vmon_source *src, struct vmon_server *server, char **last_error)
+log_progress(struct vmon_source *src, struct vmon_server *server, struct health_log *hl)
 {
     struct vmon_event ev;
 
     while (vmon_source_next_event(src, &ev) > 0) {
         vmon_server_publish(server, &ev);   /* to "events" subscribers */
-        if (ev.type != VMON_EVENT_LIFECYCLE)
-            log_msg("%s%s%s", vmon_event_type_name(ev.type), ev.message[0] ? ": " : "", ev.message);
+        if (ev.type == VMON_EVENT_CONNECTION_LOST)
+            vmon_complain(&hl->lost, log_prio, LOG_WARNING, "connection-lost: %s", ev.message);
+        else if (ev.type == VMON_EVENT_CONNECTION_BACK)
+            vmon_complain_release(&hl->lost, log_prio, LOG_NOTICE, "connection-back: %s",
+                                  ev.message);
     }
+    vmon_complaint_tick(&hl->lost, log_prio, LOG_NOTICE);
+    vmon_complaint_tick(&hl->failing, log_prio, LOG_NOTICE);
+    pthread_mutex_lock(&actions_lock);
+    vmon_burst_tick(&actions, log_prio, LOG_INFO);
+    pthread_mutex_unlock(&actions_lock);
+
     struct vmon_snapshot *snap = vmon_source_snapshot(src);
     if (!snap)
         return;
-    const char *err = snap->health.last_error;
-    if (err && (!*last_error || strcmp(err, *last_error) != 0)) {
-        log_msg("poll failed: %s", err);
-        free(*last_error);
-        *last_error = vmon_strdup(err);
-    } else if (!err && *last_error) {
-        log_msg("polls succeed again");
-        free(*last_error);
-        *last_error = NULL;
-    }
+    const struct vmon_health *h = &snap->health;
+    if (h->poll_errors != hl->errors && h->last_error)
+        vmon_complain(&hl->failing, log_prio, LOG_WARNING, "poll failed: %s", h->last_error);
+    else if (h->polls != hl->polls && !h->last_error)
+        vmon_complain_release(&hl->failing, log_prio, LOG_NOTICE, "polls succeed again");
+    hl->polls = h->polls;
+    hl->errors = h->poll_errors;
     vmon_snapshot_unref(snap);
 }
 
@@ -135,7 +170,7 @@ daemon_start(struct daemon *d, struct virtmond_config *a)
         return 1;
     }
     /* every socket user may ask; the server checks who, the source what */
-    vmon_server_take_actions(d->server, log_line);
+    vmon_server_take_actions(d->server, log_action);
     if (a->pidfile && write_pidfile(a->pidfile) < 0)
         return 1;
     d->pidfile = a->pidfile;
@@ -147,7 +182,7 @@ daemon_start(struct daemon *d, struct virtmond_config *a)
 static void
 daemon_serve(struct daemon *d, const sigset_t *sigs)
 {
-    char *last_error = NULL;
+    struct health_log hl = { VMON_COMPLAINT_INIT, VMON_COMPLAINT_INIT, 0, 0 };
 
     for (;;) {
         siginfo_t info;
@@ -159,9 +194,14 @@ daemon_serve(struct daemon *d, const sigset_t *sigs)
         }
         if (sig == SIGHUP)
             log_msg("SIGHUP ignored: restart virtmond to apply a changed configuration");
-        log_progress(d->src, d->server, &last_error);
+        log_progress(d->src, d->server, &hl);
     }
-    free(last_error);
+    /* what is still being counted is said before virtmond goes */
+    vmon_complaint_flush(&hl.lost, log_prio, LOG_NOTICE);
+    vmon_complaint_flush(&hl.failing, log_prio, LOG_NOTICE);
+    pthread_mutex_lock(&actions_lock);
+    vmon_burst_flush(&actions, log_prio, LOG_INFO);
+    pthread_mutex_unlock(&actions_lock);
 }
 
 static void

@@ -43,6 +43,31 @@ expect_refused Interval <<<'  Interval -1'
 expect_refused Interval <<<'  Interval "often"'
 expect_refused Timeout <<<'  Timeout 0'
 expect_refused Workers <<<'  Workers 1000'
+# said SUBSTRING: the last case's error, word for word (value, range, place)
+said() {
+	grep -qF "$1" "$CD_DIR/bad$n.log" || { cat "$CD_DIR/bad$n.log" >&2; cd_fail "case $n: the log does not say: $1"; }
+}
+# Every number is range-checked where the block is read, by the core's
+# bounds, and the message names the value, the range and where the option
+# is (collectd gives plugins no file or line: its place in the block).
+expect_refused Interval <<<'  Interval 1.0e+308'
+said "option \"Interval\" (the 2nd option in <Plugin virtmon>; collectd gives plugins no file name or line number): '1e+308' is out of range 0.5 s..1 d"
+expect_refused Interval <<<'  Interval 0.0001'
+said "'0.0001' is out of range 0.5 s..1 d"
+expect_refused interval <<EOF
+  ReportNode true
+  interval 9223372036854775807
+EOF
+said "option \"interval\" (the 3rd option in <Plugin virtmon>; collectd gives plugins no file name or line number): '9.22337203685478e+18' is out of range 0.5 s..1 d"
+expect_refused Timeout <<<'  Timeout 1.0e+308'
+said "'1e+308' is out of range 0.1 s..1 h"
+expect_refused Workers <<<'  Workers 1.0e+308'
+said "'1e+308' is out of range 0..64"
+expect_refused Workers <<<'  Workers 2.5'
+said "'2.5' is not a whole number (0..64)"
+# collectd's own parser reads 1e308 (no '.', no exponent sign) as a word
+expect_refused Interval <<<'  Interval 1e308'
+said "takes exactly one number of seconds, not the word \"1e308\""
 expect_refused Include <<<'  Include "web[1"'
 expect_refused Exclude <<<'  Exclude ""'
 expect_refused Source <<<'  Source "a" "b"'
@@ -87,21 +112,22 @@ timeout 20 collectd -f -C "$CD_DIR/bad$n.conf" >"$CD_DIR/bad$n.out" 2>&1 && cd_f
 grep -q 'only one <Plugin virtmon> block' "$CD_DIR/bad$n.log" || cd_fail "two blocks: not said in the log"
 echo "ok $n - a second block is refused"
 
-# Every option at once, all valid: it starts and reports.
+# Every option at once, all valid: it starts and reports.  Keys in any
+# case, as collectd matches its own (strcasecmp) and every plugin does.
 cd_conf good <<EOF
 LoadPlugin virtmon
 <Plugin virtmon>
-  Source "libvirt:test:///default"
+  SOURCE "libvirt:test:///default"
   Include "t*" "6695eb01-f6a4-8304-79aa-97f2502e193f"
-  Exclude "nosuch*"
-  Interval 1
+  exclude "nosuch*"
+  interval 1
   Timeout 2.5
-  Workers 2
+  WORKERS 2
   HostnameFormat "hostname" "uuid"
   PluginInstanceFormat "name"
   CompatVirtPlugin false
   ReportNode true
-  ReportVcpus "yes"
+  reportvcpus "yes"
   ReportDisks true
   ReportInterfaces true
   ReportMemory false
@@ -123,7 +149,8 @@ ls "$CD_DIR/good.csv/"*/virtmon-test/ | grep -q '^memory-' && cd_fail "ReportMem
 ls "$CD_DIR/good.csv/"*/virtmon-test/ | grep -q '^percent-' && cd_fail "ReportPercent false still reported percent"
 ls "$CD_DIR/good.csv/"*/virtmon-test/ | grep -q '^virt_vcpu-0-' || cd_fail "ReportVcpus yes reported no virt_vcpu-0"
 grep -qi 'error' "$CD_DIR/good.log" && { grep -i error "$CD_DIR/good.log" >&2; cd_fail "errors logged with a good block"; }
-echo "ok $((n + 1)) - a block with every option starts and reports"
+grep -q 'polling test:///default every 1 s' "$CD_DIR/good.log" || cd_fail "interval 1 (lowercase) not taken: $(grep polling "$CD_DIR/good.log")"
+echo "ok $((n + 1)) - a block with every option, keys in any case, starts and reports"
 
 # No Interval in the block: the one from <LoadPlugin> (collectd's per-plugin
 # interval) sets both the read and the poll interval.

@@ -95,6 +95,7 @@ workers 2
 timeout 3s
 allowActions suspend,resume
 shutdownTimeout 45s
+notAnsweringAfter 20s
 socket $SOCK
 socketMode 0640
 socketGroup $group
@@ -106,7 +107,7 @@ check "-n on a file with every key" "0 configuration OK" "$rc $out"
 
 run "$dir/a.log" --config "$dir/all.conf" || { cat "$dir/a.log"; echo "ERROR: virtmond did not start on all.conf"; exit 99; }
 check "log names the file" "virtmond: configuration read from $dir/all.conf" "$(grep '^virtmond: configuration' "$dir/a.log")"
-check "settings logged" "$URI every 1s (window 7200s, timeout 3s, shutdown timeout 45s, workers 2, actions suspend,resume, domains filtered)" \
+check "settings logged" "$URI every 1s (window 7200s, timeout 3s, shutdown timeout 45s, not answering after 20s, workers 2, actions suspend,resume, domains filtered)" \
     "$(settings "$dir/a.log")"
 check "socket at the file's path, mode, group" "socket 640 $group" "$(stat -c '%F %a %g' "$SOCK")"
 check "pidfile" "$dpid" "$(cat "$dir/a.pid" 2>/dev/null)"
@@ -126,7 +127,7 @@ SOCK2=$dir/b.sock
 run "$dir/b.log" --config "$dir/all.conf" -i 2s --include dom-0011 -s "$SOCK2" --socket-mode 0600 \
     --allow-actions none -p "$dir/b.pid" || { cat "$dir/b.log"; echo "ERROR: virtmond did not start with overrides"; exit 99; }
 check "settings: options over keys, the file's others kept" \
-    "$URI every 2s (window 7200s, timeout 3s, shutdown timeout 45s, workers 2, actions none, domains filtered)" \
+    "$URI every 2s (window 7200s, timeout 3s, shutdown timeout 45s, not answering after 20s, workers 2, actions none, domains filtered)" \
     "$(settings "$dir/b.log")"
 check "socket: -s's, --socket-mode's, the file's group" "600 $group" "$(stat -c '%a %g' "$SOCK2")"
 [ ! -e "$SOCK" ] && ok "nothing at the file's socket path" || nok "the file's socket $SOCK exists"
@@ -198,12 +199,12 @@ sed -e 's/^#\([a-zA-Z]\)/\1/' -e 's/^socketGroup .*/socketGroup 0/' "$SAMPLE" >"
 out=$($VG "$D" -n --config "$dir/sample-all.conf" 2>&1); rc=$?
 check "-n on the sample with every key uncommented" "0 configuration OK" "$rc $out"
 check "the sample shows every key" \
-    "allowActions balloonStaleAge domainExclude domainInclude interval pidfile shutdownTimeout socket socketGroup socketMode timeout uri window workers" \
+    "allowActions balloonStaleAge domainExclude domainInclude interval notAnsweringAfter pidfile shutdownTimeout socket socketGroup socketMode timeout uri window workers" \
     "$(sed -n 's/^#\([a-zA-Z]\+\) .*/\1/p' "$SAMPLE" | LC_ALL=C sort | paste -sd' ')"
 # its values for the keys that have a default are virtmond's defaults
-grep -E '^#(interval|window|workers|timeout|allowActions|shutdownTimeout|socketMode) ' "$SAMPLE" |
+grep -E '^#(interval|window|workers|timeout|allowActions|shutdownTimeout|notAnsweringAfter|socketMode) ' "$SAMPLE" |
     sed 's/^#//' >"$dir/defaults.conf"
-check "default lines in the sample" 7 "$(wc -l <"$dir/defaults.conf")"
+check "default lines in the sample" 8 "$(wc -l <"$dir/defaults.conf")"
 run "$dir/d1.log" --config "$dir/defaults.conf" -c "$URI" -s "$dir/d1.sock" || nok "virtmond on the sample's defaults: $(cat "$dir/d1.log")"
 m1=$(stat -c %a "$dir/d1.sock"); stop
 run "$dir/d2.log" --config /dev/null -c "$URI" -s "$dir/d2.sock" || nok "virtmond on no keys: $(cat "$dir/d2.log")"

@@ -113,6 +113,20 @@ while IFS= read -r name; do
     ok $? "label '$name::vcpus' reads back with value 1"
 done <"$TEST_TMP/names"
 
+# A threshold of 1.79e308 is no 309-digit number: perfdata numbers stay
+# within 1e18 (19 digits), and an end beyond that is written as no end.
+run "$CHECK_DOMAIN" --uri $URI -d test --perfdata all --interval 0.3 -w 1.79e308 \
+    --mem-critical -1.79e308:1.79e308
+expect_rc 0 "thresholds of +-1.79e308 are accepted and never alert"
+perfdata_valid "perfdata with +-1.79e308 thresholds is valid"
+printf '%s\n' "$FIRST" | grep -q "'cpu'=[0-9.]*%;0:;"
+ok $? "-w 1.79e308 is written '0:' in the cpu item"
+printf '%s\n' "$FIRST" | grep -q "'mem'=[0-9]*B;;~:;"
+ok $? "--mem-critical -1.79e308:1.79e308 is written '~:' in the mem item"
+longest=$(printf '%s\n' "$FIRST" | tr ' ;=|' '\n\n\n\n' | awk '/^[-0-9.~:@]+[%a-zA-Z]*$/ { if (length($0) > m) m = length($0) } END { print m + 0 }')
+[ "$longest" -le 27 ]
+ok $? "no perfdata number is longer than 27 characters (longest: $longest)"
+
 # Comma-decimal locale: the same output, dots only.
 if command -v localedef >/dev/null 2>&1 && [ -e /usr/share/i18n/locales/de_DE ] &&
    localedef -i de_DE -f UTF-8 "$TEST_TMP/de_DE.UTF-8" >/dev/null 2>&1; then

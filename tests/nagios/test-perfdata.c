@@ -5,6 +5,7 @@
  * "valid" means "a reader gets back what we meant", not "we printed what
  * we printed".
  */
+#include <float.h>
 #include <locale.h>
 #include <stdint.h>
 
@@ -115,9 +116,23 @@ DEF_TEST(numbers)
     EXPECT_STR("'a'=0", one(&(struct vmon_perf) { .label = "a", .value = -1e-9 }));
     EXPECT_STR("'a'=-2.25", one(&(struct vmon_perf) { .label = "a", .value = -2.25 }));
     EXPECT_STR("'a'=0.000001", one(&(struct vmon_perf) { .label = "a", .value = 1e-6 }));
-    /* no exponent even for large values */
-    EXPECT_STR("'a'=1000000000000000000000",
+    /* no exponent even for large values, and no more than 19 digits: beyond
+     * VMON_CNUM_MAX (1e18) a number is written as 1e18 */
+    EXPECT_STR("'a'=999999999999999872",
+                  one(&(struct vmon_perf) { .label = "a", .value = 999999999999999872.0 }));
+    EXPECT_STR("'a'=1000000000000000000",
                   one(&(struct vmon_perf) { .label = "a", .value = 1e21 }));
+    EXPECT_STR("'a'=-1000000000000000000;;;-1000000000000000000;1000000000000000000",
+                  one(&(struct vmon_perf) { .label = "a", .value = -1.79e308, .have_min = true,
+                                            .min = -DBL_MAX, .have_max = true, .max = DBL_MAX }));
+    /* a threshold of 1.79e308 (-c 1.79e308): its end is no end for any
+     * printable value, and is written so, not as a 309-digit number */
+    struct vmon_thresholds th = { 0 };
+    EXPECT(vmon_thresholds_set(&th, "1.79e308", "-1e300:1.79e308", NULL, 0) == 0);
+    EXPECT_STR("'a'=5;0:;~:", one(&(struct vmon_perf) { .label = "a", .value = 5, .th = &th }));
+    EXPECT(vmon_thresholds_set(&th, "@2e18:", "~:-5e300", NULL, 0) == 0);
+    EXPECT_STR("'a'=5;@1000000000000000000:;~:-1000000000000000000",
+               one(&(struct vmon_perf) { .label = "a", .value = 5, .th = &th }));
     /* counters past 2^53 are printed exactly */
     EXPECT_STR("'t'=18446744073709551615c",
                   one(&(struct vmon_perf) { .label = "t", .exact = true,

@@ -153,6 +153,11 @@ DEF_TEST(format_canonical)
         { "~:10", "~:10" }, { "10:20", "10:20" }, { "@10:20", "@10:20" },
         { "@10", "@10" }, { "1.50:2.25", "1.5:2.25" }, { "1e3:", "1000:" },
         { "~:", "~:" }, { "-1:1", "-1:1" }, { "+5", "5" },
+        /* numbers are written within +-1e18 (VMON_CNUM_MAX): an end beyond is no end */
+        { "1.79e308", "0:" }, { "-1.79e308:5", "~:5" }, { "@-1e300:1e300", "@~:" },
+        { "1e18", "0:" }, { "999999999999999872", "999999999999999872" },
+        /* a start that prints as 0 is the bare form (found by fuzz/range) */
+        { "-1e-17:8", "8" }, { "0.0000001:8", "8" },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct vmon_range r;

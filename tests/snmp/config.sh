@@ -84,6 +84,45 @@ printf 'answerCpus 0,4096\n' > "$T/bad-cpus.conf"
 out=$("$AGENT" -n -c "$T/bad-cpus.conf" 2>&1) && fail "answerCpus 4096 accepted"
 echo "$out" | grep -q "line 1: Error: answerCpus: no CPU 4096 on this host" || fail "4096: $out"
 
+# Every number is range-checked, the message naming line, key, value and
+# range (the ranges docs/snmp.md lists)
+refused 'interval 0.0001s\n' "line 1: Error: interval: '0.0001s' is out of range 0.5 s..1 d"
+refused 'compat no\ninterval 1e308\n' "line 2: Error: interval: '1e308' is out of range 0.5 s..1 d"
+refused 'interval 9223372036854775807\n' "line 1: Error: interval: '9223372036854775807' is out of range 0.5 s..1 d"
+refused 'window 1e308\n' "line 1: Error: window: '1e308' is out of range 10 s (the interval)..7 d"
+refused 'shutdownTimeout 1e308\n' "line 1: Error: shutdownTimeout: '1e308' is out of range 1 s..1 d"
+refused 'workers 65\n' "line 1: Error: workers: '65' is out of range 0..64"
+# A token nothing takes (a typo, an snmpd.conf line) is only a warning to
+# net-snmp's reader; the agent would run without it: refused like the rest.
+refused 'interval 5s\nintervall 10s\n' "line 2: Warning: Unknown token: intervall."
+echo "$out" | grep -q 'not starting (an unknown token is an error to virtmon-agentx)' ||
+    fail "unknown token: no verdict saying why: $out"
+refused 'disk / 10000\n' "line 1: Warning: Unknown token: disk."
+
+# -n prints virtmon's verdict and nothing else: no word of snmpd's access
+# control, nor of net-snmp's persistent file (/var/lib/snmp/virtmon.conf),
+# which a config check neither reads nor rewrites, also as a user who may
+# not write there.
+printf 'uri test:///default\ninterval 5s\nagentXPingInterval 5\n' > "$T/ok.conf"
+out=$("$AGENT" -n -c "$T/ok.conf" 2>&1) || fail "ok.conf refused: $out"
+test "$out" = "configuration OK" || fail "-n printed more than its verdict: $out"
+if test "$(id -u)" = 0 && id nobody >/dev/null 2>&1; then
+    cp "$T/ok.conf" "$T.ok.conf" && chmod 644 "$T.ok.conf"
+    out=$(su nobody -s /bin/sh -c "'$AGENT' -n -c '$T.ok.conf'" 2>&1)
+    rc=$?
+    rm -f "$T.ok.conf"
+    case $out in
+    *"Permission denied"*|*"cannot execute"*) echo "# nobody cannot run $AGENT here: that part skipped" ;;
+    *) test "$rc" = 0 && test "$out" = "configuration OK" ||
+        fail "-n as nobody printed more than its verdict (exit $rc): $out" ;;
+    esac
+fi
+
+# A key given twice: the later line wins, as with net-snmp's own
+# single-valued tokens (sysLocation twice in snmpd.conf serves the second)
+# and its *.local.conf files, read last to override (snmp_config(5)).  The
+# running agent below is started with "interval 1s", then "interval 2s".
+
 # a daemon with a bad file must not start either
 "$AGENT" -f -Lf "$T/agent.log" -c "$T/bad1.conf" -x "$T/none.sock" && fail "started with a bad config"
 
@@ -101,7 +140,10 @@ first=${mine%%[,-]*}
 rest=$(for c in $(cpus "$mine"); do test "$c" = "$first" || printf '%d ' "$c"; done)
 test -n "$rest" || rest=$(cpus "$mine")
 snmp_start_master
-snmp_start_agent test:///default "answerCpus $first"
+snmp_start_agent test:///default "answerCpus $first
+interval 2s"
+ival=$(snmp_get .1.3.6.1.4.1.99999.1.1.10.0)
+test "$ival" = 2000 || fail "interval 1s then interval 2s: virtmonAgentPollInterval is $ival ms, not 2000"
 test "$(allowed /proc/$AGENT_PID/task/$AGENT_PID/status)" = "$first" ||
     fail "answering thread on $(allowed /proc/$AGENT_PID/task/$AGENT_PID/status), not $first"
 others=0

@@ -3,12 +3,16 @@
 # Every face of virtmon started as a site runs it, for the system tests and
 # benches that need them side by side (tests/sys/lib.sh first, then this):
 #
-#   faces_virtmond URI              virtmond polling URI every second, on $FACES_SOCK
+#   faces_virtmond URI [OPTION...]  virtmond polling URI every second, on $FACES_SOCK
 #   faces_snmp SOURCE               snmpd (loopback, $SNMP_PORT) and virtmon-agentx
 #   faces_collectd SOURCE           collectd with virtmon.so and csv into $SYS_WORKDIR/csv
+#   faces_stop NAME                 stop one, returning its exit status
+#   faces_stop_all                  stop every face started so far
 #
 # SOURCE is virtmon's spelling: libvirt:URI or virtmond:PATH.  Each records
 # its process id in FACES_PID[name] and stops it at exit (sys_on_exit).
+# FACES_MEMCHECK=tests/valgrind-wrapper.sh runs virtmond, virtmon-agentx and
+# collectd under memcheck (not snmpd): a memcheck error makes one exit 99.
 
 FACES_VIRTMOND=${top_builddir:-.}/tools/virtmond
 FACES_AGENTX=${top_builddir:-.}/snmp/virtmon-agentx
@@ -38,10 +42,25 @@ faces__run() {   # NAME COMMAND...: in the background, stopped at exit
 	sys_on_exit "kill ${FACES_PID[$name]} 2>/dev/null; wait ${FACES_PID[$name]} 2>/dev/null"
 }
 
+# faces_stop NAME: SIGTERM, and its exit status once it has gone
+faces_stop() {
+	local pid=${FACES_PID[$1]} rc=0
+	unset "FACES_PID[$1]"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || rc=$?
+	return "$rc"
+}
+
+faces_stop_all() {
+	local f
+	for f in "${!FACES_PID[@]}"; do faces_stop "$f"; done
+	rm -f "$SYS_WORKDIR/virtmond.sock"
+}
+
 faces_virtmond() {
 	FACES_SOCK=$SYS_WORKDIR/virtmond.sock
-	faces__run virtmond "$FACES_VIRTMOND" -c "$1" -i 1 -s "$FACES_SOCK"
-	for _ in $(seq 100); do [ -S "$FACES_SOCK" ] && return; sleep 0.1; done
+	faces__run virtmond ${FACES_MEMCHECK:+"$FACES_MEMCHECK"} "$FACES_VIRTMOND" -c "$1" -i 1 -s "$FACES_SOCK" "${@:2}"
+	for _ in $(seq 300); do [ -S "$FACES_SOCK" ] && return; sleep 0.1; done
 	sys_fail "virtmond did not create $FACES_SOCK: $(cat "$SYS_WORKDIR/virtmond.out")"
 }
 
@@ -60,7 +79,7 @@ faces_snmp() {
 		"$w/agentx.sock" "$SNMP_PORT" >"$w/snmpd.conf"
 	faces__run snmpd snmpd -f -Lf "$w/snmpd.log" -I -smux -C -c "$w/snmpd.conf" -p "$w/snmpd.pid"
 	printf 'source %s\ninterval 1s\n' "$1" >"$w/virtmon.conf"
-	faces__run agentx "$FACES_AGENTX" -f -Lf "$w/agentx.log" -x "$w/agentx.sock" -c "$w/virtmon.conf"
+	faces__run agentx ${FACES_MEMCHECK:+"$FACES_MEMCHECK"} "$FACES_AGENTX" -f -Lf "$w/agentx.log" -x "$w/agentx.sock" -c "$w/virtmon.conf"
 }
 
 faces_collectd() {
@@ -94,7 +113,7 @@ LoadPlugin virtmon
 </Plugin>
 EOC
 	faces__run collectd env VIRTMON_MODULE_DIR="$(cd "${top_builddir:-.}/common/.libs" && pwd)" \
-		collectd -f -C "$w/collectd.conf"
+		${FACES_MEMCHECK:+"$FACES_MEMCHECK"} "$(command -v collectd)" -f -C "$w/collectd.conf"
 }
 
 # faces_libvirt_clients: one line per libvirtd client, "ID PID"

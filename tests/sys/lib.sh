@@ -58,6 +58,9 @@ SYS_OWN_LIBVIRTD=0     # we started it, so we stop it at exit
 SYS_OWN_VIRTLOGD=0
 SYS_LIBVIRTD_UP=0      # libvirtd answered once: guests may exist to clean up
 SYS_ON_EXIT=()
+# Extra arguments of every "libvirtd -d" (e.g. --listen -f FILE for a test of
+# remote transports); restarts keep them.
+SYS_LIBVIRTD_ARGS=()
 
 sys_log() {
 	printf 'sys %s: %s\n' "$(date +%T.%3N)" "$*" >&2
@@ -228,7 +231,7 @@ sys_libvirtd_start() {
 		sys_fail "a root libvirtd runs without $SYS_LIBVIRTD_PIDFILE; stop it first"
 	fi
 	# -d returns once the daemon has initialised and written its pidfile.
-	sys__spawn_daemon libvirtd -d || sys_fail "libvirtd -d failed (see /var/log/libvirt/libvirtd.log)"
+	sys__spawn_daemon libvirtd -d "${SYS_LIBVIRTD_ARGS[@]}" || sys_fail "libvirtd -d failed (see /var/log/libvirt/libvirtd.log)"
 	SYS_LIBVIRTD_PID=$(sys__wait_daemon_pid "$SYS_LIBVIRTD_PIDFILE" libvirtd) ||
 		sys_fail "libvirtd started but $SYS_LIBVIRTD_PIDFILE names no libvirtd"
 	SYS_OWN_LIBVIRTD=1
@@ -269,15 +272,19 @@ sys_libvirtd_stop() {
 	sys_log "stopped libvirtd (pid $pid)"
 }
 
+# sys_libvirtd_restart [DOWN]: with DOWN seconds between stop and start, for
+# clients to find libvirtd gone rather than just reconnecting.
 sys_libvirtd_restart() {
 	local t0 own=$SYS_OWN_LIBVIRTD
 	if [ "$SYS_SYSTEMD" = 1 ]; then
+		[ -z "${1:-}" ] || { systemctl stop libvirtd.service; sleep "$1"; }
 		sys__systemctl_libvirtd restart
 		return
 	fi
 	t0=$(sys_now)
 	sys_libvirtd_stop
-	sys__spawn_daemon libvirtd -d || sys_fail "libvirtd -d failed on restart"
+	[ -z "${1:-}" ] || sleep "$1"
+	sys__spawn_daemon libvirtd -d "${SYS_LIBVIRTD_ARGS[@]}" || sys_fail "libvirtd -d failed on restart"
 	SYS_LIBVIRTD_PID=$(sys__wait_daemon_pid "$SYS_LIBVIRTD_PIDFILE" libvirtd) ||
 		sys_fail "restarted libvirtd but $SYS_LIBVIRTD_PIDFILE names no libvirtd"
 	SYS_OWN_LIBVIRTD=$own

@@ -125,6 +125,11 @@ DEF_TEST(values_are_range_checked_with_the_range_named)
         { "shutdown-timeout", "1d", NULL },
         { "shutdown-timeout", "0.5", "shutdown-timeout: '0.5' is out of range 1 s..1 d" },
         { "shutdown-timeout", "1e308", "shutdown-timeout: '1e308' is out of range 1 s..1 d" },
+        { "not-answering-after", "1", NULL },
+        { "not-answering-after", "1d", NULL },
+        { "not-answering-after", "0.5s", "not-answering-after: '0.5s' is out of range 1 s..1 d" },
+        { "not-answering-after", "25h", "not-answering-after: '25h' is out of range 1 s..1 d" },
+        { "not-answering-after", "1e308", "not-answering-after: '1e308' is out of range 1 s..1 d" },
         { "workers", "0", NULL },
         { "workers", "64", NULL },
         { "workers", "65", "workers: '65' is out of range 0..64" },
@@ -269,6 +274,14 @@ DEF_TEST(polling_keys_refused_with_virtmond)
                "configuration decides this", vmon_error_last());
     EXPECT(vmon_options_set(&o, "window", "1h") < 0);
     EXPECT(o.window == 3600);
+    vmon_options_clear(&o);
+
+    vmon_options_init(&o);
+    EXPECT(o.not_answering_after == 30);
+    EXPECT(vmon_options_set(&o, "source", "virtmond") == 0);
+    EXPECT(vmon_options_set(&o, "not-answering-after", "10s") < 0);
+    EXPECT_STR("not-answering-after: not with source virtmond: virtmond polls libvirt, and its "
+               "own configuration decides this", vmon_error_last());
     vmon_options_clear(&o);
 
     vmon_options_init(&o);

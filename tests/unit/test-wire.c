@@ -380,6 +380,30 @@ DEF_TEST(bad_input)
     vmon_snapshot_unref(s);
 }
 
+/*
+ * A node line after a domain (out of place, but read): its domain count
+ * must not move the domain array under the domain being read.  The vCPU
+ * line after it went to the freed copy (found by fuzz/wire under ASan).
+ */
+DEF_TEST(node_line_after_domains)
+{
+    char err[256] = "";
+    struct vmon_snapshot *s = read_text(
+        HEAD "domain \"a\" 00000000-0000-0000-0000-000000000001 1 1 1 1 1 0 0 -\n"
+        "node - - 0 0 - 1 5000\n"
+        "vcpu 0\nm state 1 1 0\n"
+        "end\n", err, sizeof(err));
+
+    EXPECT_MSG(s != NULL, "read: %s", err);
+    if (!s)
+        return;
+    EXPECT_EQ_INT(1, (int) s->ndomains);
+    EXPECT_STR("a", s->domains[0].name);
+    EXPECT_EQ_INT(1, (int) s->domains[0].nvcpus);
+    EXPECT_EQ_INT(5000, (int) s->node.domains_inactive);
+    vmon_snapshot_unref(s);
+}
+
 DEF_TEST(newer_writer)
 {
     char err[256];
@@ -676,6 +700,7 @@ main(void)
     RUN_TEST(empty_snapshot);
     RUN_TEST(bad_input);
     RUN_TEST(numbers_and_domain_counts);
+    RUN_TEST(node_line_after_domains);
     RUN_TEST(newer_writer);
     RUN_TEST(quoted_strings);
     RUN_TEST(comma_locale);
