@@ -262,6 +262,7 @@ send_domain(struct target *t, const struct vmon_cd_plan *plan, const struct vmon
                 send_series(t, s, dom->nics[d].m, dom->nics[d].name);
             break;
         case VMON_SCOPE_NODE:
+        case VMON_SCOPE_POOL:
         case VMON_SCOPE__N:
             break;
         }

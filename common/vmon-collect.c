@@ -24,6 +24,7 @@ struct vmon_collector {
     bool have_node;
     struct vmon_node node;        /* static facts of this connection's host */
     struct vmon_xmlcache *xml;
+    struct vmon_pools *pools;
 };
 
 struct vmon_collector *
@@ -41,6 +42,7 @@ vmon_collector_new(unsigned workers, double timeout)
     }
     c->workers = workers;
     c->xml = vmon_xmlcache_new();
+    c->pools = vmon_pools_new();
     return c;
 }
 
@@ -51,6 +53,7 @@ vmon_collector_forget(struct vmon_collector *c)
     vmon_node_clear(&c->node);
     c->have_node = false;
     vmon_xmlcache_forget(c->xml);
+    vmon_pools_forget(c->pools);
 }
 
 void
@@ -60,6 +63,7 @@ vmon_collector_free(struct vmon_collector *c)
         return;
     vmon_collector_forget(c);
     vmon_xmlcache_free(c->xml);
+    vmon_pools_free(c->pools);
     free(c);
 }
 
@@ -76,6 +80,12 @@ void
 vmon_collector_invalidate(struct vmon_collector *c, const unsigned char uuid[16])
 {
     vmon_xmlcache_invalidate(c->xml, uuid);
+}
+
+void
+vmon_collector_pools_changed(struct vmon_collector *c)
+{
+    vmon_pools_invalidate(c->pools);
 }
 
 static int
@@ -317,6 +327,10 @@ vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon_fil
     if (collect_node(c, conn, snap) < 0 || list_domains(conn, filter, snap, &doms) < 0)
         return -1;
 
+    /* the pools' calls overlap the domains' */
+    double pools_deadline = vmon_now_mono() + slice_patience(c);
+    vmon_pools_start(c->pools, conn);
+
     size_t count = snap->ndomains;
     struct vmon_domxml **xml = vmon_alloc((count + 1) * sizeof(*xml));
     vmon_xmlcache_fetch(c->xml, doms, snap->domains, count, xml);
@@ -325,6 +339,8 @@ vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon_fil
     for (size_t i = 0; i < count; i++)
         virDomainFree(doms[i]);
     free(doms);
+    if (vmon_pools_finish(c->pools, pools_deadline, snap))
+        c->left_calls_behind = true;
 
     count_states(snap);
     vmon_snapshot_sort(snap);

@@ -10,13 +10,18 @@
 #include "vmon-snapshot.h"
 #include "vmon-util.h"
 
+/* The ids of the event callbacks registered on one connection; -1: none. */
+struct event_ids {
+    int lifecycle, reboot, pool, pool_refresh;
+};
+static const struct event_ids no_events = { -1, -1, -1, -1 };
+
 struct vmon_conn {
     char *uri;
     unsigned flags;             /* VMON_CONN_* */
     pthread_mutex_t lock;       /* conn, for vmon_conn_ref_open() from other threads */
     virConnectPtr conn;
-    int lifecycle_cb;
-    int reboot_cb;
+    struct event_ids cb;
     volatile int closed;        /* set by the close callback on libvirt's thread */
     double backoff, backoff_max, next_attempt;
     uint64_t reconnects;
@@ -25,6 +30,7 @@ struct vmon_conn {
     bool recycled;              /* closed on purpose: the next open is no reconnect */
     vmon_event_hook *hook;
     vmon_reboot_hook *reboot_hook;
+    vmon_pool_hook *pool_hook;
     void *opaque;
 };
 
@@ -145,6 +151,22 @@ on_reboot(virConnectPtr conn, virDomainPtr dom, void *opaque)
 }
 
 static void
+on_pool(virConnectPtr conn, virStoragePoolPtr pool, int event, int detail, void *opaque)
+{
+    struct vmon_conn *c = opaque;
+
+    (void) conn;
+    c->pool_hook(c->opaque, virStoragePoolGetName(pool), event, detail);
+}
+
+/* A refresh (virsh pool-refresh, a volume created through libvirt) changes the volumes. */
+static void
+on_pool_refresh(virConnectPtr conn, virStoragePoolPtr pool, void *opaque)
+{
+    on_pool(conn, pool, -1, 0, opaque);
+}
+
+static void
 on_close(virConnectPtr conn, int reason, void *opaque)
 {
     struct vmon_conn *c = opaque;
@@ -163,8 +185,7 @@ vmon_conn_new(const char *uri, unsigned flags, double backoff_max, vmon_event_ho
     c->uri = vmon_strdup(uri);
     c->flags = flags;
     pthread_mutex_init(&c->lock, NULL);
-    c->lifecycle_cb = -1;
-    c->reboot_cb = -1;
+    c->cb = no_events;
     c->backoff_max = backoff_max > 1 ? backoff_max : 1;
     c->hook = hook;
     c->opaque = opaque;
@@ -177,13 +198,38 @@ vmon_conn_on_reboot(struct vmon_conn *c, vmon_reboot_hook *hook)
     c->reboot_hook = hook;
 }
 
-static void
-deregister_events(virConnectPtr conn, int lifecycle_cb, int reboot_cb)
+void
+vmon_conn_on_pool(struct vmon_conn *c, vmon_pool_hook *hook)
 {
-    if (lifecycle_cb >= 0)
-        virConnectDomainEventDeregisterAny(conn, lifecycle_cb);
-    if (reboot_cb >= 0)
-        virConnectDomainEventDeregisterAny(conn, reboot_cb);
+    c->pool_hook = hook;
+}
+
+static void
+deregister_events(virConnectPtr conn, const struct event_ids *cb)
+{
+    if (cb->lifecycle >= 0)
+        virConnectDomainEventDeregisterAny(conn, cb->lifecycle);
+    if (cb->reboot >= 0)
+        virConnectDomainEventDeregisterAny(conn, cb->reboot);
+    if (cb->pool >= 0)
+        virConnectStoragePoolEventDeregisterAny(conn, cb->pool);
+    if (cb->pool_refresh >= 0)
+        virConnectStoragePoolEventDeregisterAny(conn, cb->pool_refresh);
+}
+
+/* Storage-pool events, where the host has a storage driver (none: no pools to watch). */
+static void
+register_pool_events(struct vmon_conn *c)
+{
+    if (!c->pool_hook)
+        return;
+    c->cb.pool = virConnectStoragePoolEventRegisterAny(
+        c->conn, NULL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+        VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool), c, NULL);
+    c->cb.pool_refresh = virConnectStoragePoolEventRegisterAny(
+        c->conn, NULL, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
+        VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh), c, NULL);
+    virResetLastError();
 }
 
 static void
@@ -191,7 +237,7 @@ close_conn(struct vmon_conn *c)
 {
     if (!c->conn)
         return;
-    deregister_events(c->conn, c->lifecycle_cb, c->reboot_cb);
+    deregister_events(c->conn, &c->cb);
     if (c->flags & VMON_CONN_EVENTS)
         virConnectUnregisterCloseCallback(c->conn, on_close);
     pthread_mutex_lock(&c->lock);
@@ -199,8 +245,7 @@ close_conn(struct vmon_conn *c)
     c->conn = NULL;
     pthread_mutex_unlock(&c->lock);
     virConnectClose(old);
-    c->lifecycle_cb = -1;
-    c->reboot_cb = -1;
+    c->cb = no_events;
 }
 
 virConnectPtr
@@ -260,14 +305,15 @@ open_conn(struct vmon_conn *c)
     /* drivers without keepalive (test, local embedded) rely on the close callback */
     virConnectSetKeepAlive(conn, 5, 3);
     virConnectRegisterCloseCallback(conn, on_close, c, NULL);
-    c->lifecycle_cb = virConnectDomainEventRegisterAny(conn, NULL,
+    c->cb.lifecycle = virConnectDomainEventRegisterAny(conn, NULL,
                                                        VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                                                        VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle),
                                                        c, NULL);
     if (c->reboot_hook)
-        c->reboot_cb = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
+        c->cb.reboot = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
                                                         VIR_DOMAIN_EVENT_CALLBACK(on_reboot),
                                                         c, NULL);
+    register_pool_events(c);
     return 0;
 }
 
@@ -316,7 +362,7 @@ vmon_conn_get(struct vmon_conn *c, bool *fresh)
 
 struct retired_conn {
     virConnectPtr conn;
-    int lifecycle_cb, reboot_cb;
+    struct event_ids cb;
 };
 
 /* A connection with a stuck call answers slowly: let it go off the poll's path. */
@@ -325,7 +371,7 @@ close_retired(void *arg)
 {
     struct retired_conn *r = arg;
 
-    deregister_events(r->conn, r->lifecycle_cb, r->reboot_cb);
+    deregister_events(r->conn, &r->cb);
     virConnectClose(r->conn);
     free(r);
     return NULL;
@@ -342,12 +388,10 @@ vmon_conn_recycle(struct vmon_conn *c)
         virConnectUnregisterCloseCallback(c->conn, on_close);
     pthread_mutex_lock(&c->lock);
     r->conn = c->conn;
-    r->lifecycle_cb = c->lifecycle_cb;
-    r->reboot_cb = c->reboot_cb;
+    r->cb = c->cb;
     c->conn = NULL;
     pthread_mutex_unlock(&c->lock);
-    c->lifecycle_cb = -1;
-    c->reboot_cb = -1;
+    c->cb = no_events;
 
     pthread_t thread;
     pthread_attr_t attr;

@@ -93,6 +93,18 @@ on_reboot(void *opaque, const unsigned char uuid[16])
     pthread_mutex_unlock(&p->lock);
 }
 
+/* On libvirt's event thread: a pool changed, so its XML and volumes are read again. */
+static void
+on_pool(void *opaque, const char *name, int event, int detail)
+{
+    struct vmon_poller *p = opaque;
+
+    (void) name;
+    (void) event;
+    (void) detail;
+    vmon_collector_pools_changed(p->collector);
+}
+
 static void
 queue_inferred(void *opaque, const struct vmon_event *ev)
 {
@@ -123,8 +135,10 @@ vmon_poller_new(const struct vmon_options *opts)
                      (p->opts.interactive_auth ? VMON_CONN_INTERACTIVE_AUTH : 0);
     /* back-off never longer than a poll: a libvirtd restart costs at most one poll */
     p->conn = vmon_conn_new(p->opts.uri, flags, p->opts.interval, on_event, p);
-    if (p->opts.events)
+    if (p->opts.events) {
         vmon_conn_on_reboot(p->conn, on_reboot);
+        vmon_conn_on_pool(p->conn, on_pool);
+    }
     pthread_mutex_init(&p->lock, NULL);
     pthread_mutex_init(&p->poll_lock, NULL);
     vmon_stop_init(&p->stop);
