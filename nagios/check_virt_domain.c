@@ -21,24 +21,20 @@
 #include "chk-policy.h"
 #include "chk-run.h"
 #include "chk-sample.h"
+#include "chk-select.h"
 #include "chk-timeout.h"
 #include "vmon-answer.h"
 #include "vmon-cnum.h"
 #include "vmon-rates.h"
 
 enum {
-    OPT_ALL = CHK_OPT_OWN,
-    OPT_EXCLUDE,
-    OPT_STATE,
-    OPT_STALE_STATE,
+    OPT_STALE_STATE = CHK_OPT_SELECT__END,
     OPT_STALE_AGE,
 };
 
 static const struct option own_options[] = {
     { "domain", required_argument, NULL, 'd' },
-    { "all", no_argument, NULL, OPT_ALL },
-    { "exclude", required_argument, NULL, OPT_EXCLUDE },
-    { "state", required_argument, NULL, OPT_STATE },
+    CHK_SELECT_LONG_OPTIONS,
     { "stale-state", required_argument, NULL, OPT_STALE_STATE },
     { "balloon-stale-age", required_argument, NULL, OPT_STALE_AGE },
     { NULL, 0, NULL, 0 },
@@ -46,10 +42,8 @@ static const struct option own_options[] = {
 
 struct config {
     struct chk_args a;
-    const char *domain;
-    bool all;
-    const char *exclude;
-    const char *state_text;
+    struct chk_select sel;
+    const char *domain;           /* sel.which */
     const char *stale_age;
     int stale_state;              /* for guest-memory thresholds on stale figures */
     bool named;                   /* one domain by exact name or UUID */
@@ -87,36 +81,16 @@ print_help(const struct config *c)
     chk_args_help(stdout, &c->a);
 }
 
-static bool
-is_pattern(const char *s)
-{
-    return strpbrk(s, "*?[,") != NULL;
-}
-
 /* The options only this check has; see chk_args_parse(). */
 static int
 own_option(void *ctx, int opt, const char *arg, char *err, size_t errlen)
 {
     struct config *c = ctx;
+    int rc = chk_select_option(&c->sel, opt, arg, err, errlen);
 
+    if (rc != 0)
+        return rc;
     switch (opt) {
-    case 'd':
-        if (c->domain) {
-            snprintf(err, errlen, "-d/--domain given twice; name several domains as a "
-                     "pattern list instead: -d 'web*,db1'");
-            return -1;
-        }
-        c->domain = arg;
-        return 1;
-    case OPT_ALL:
-        c->all = true;
-        return 1;
-    case OPT_EXCLUDE:
-        c->exclude = arg;
-        return 1;
-    case OPT_STATE:
-        c->state_text = arg;
-        return 1;
     case OPT_STALE_STATE:
         if ((c->stale_state = chk_state_from_name(arg)) < 0) {
             snprintf(err, errlen, "--stale-state '%s': must be ok, warning, critical or unknown", arg);
@@ -140,25 +114,12 @@ help(const void *ctx)
 static int
 validate(struct config *c, char *err, size_t errlen)
 {
-    if (!c->domain && !c->all) {
-        snprintf(err, errlen, "which domain? give -d with a name, UUID or pattern, or --all");
+    if (chk_select_validate(&c->sel, err, errlen) < 0)
         return -1;
-    }
-    if (c->domain && c->all) {
-        snprintf(err, errlen, "-d/--domain and --all exclude each other");
-        return -1;
-    }
-    if (c->domain && !*c->domain) {
-        snprintf(err, errlen, "-d/--domain needs a name, UUID or pattern");
-        return -1;
-    }
-    c->named = c->domain && !is_pattern(c->domain);
-    if (c->exclude && c->named) {
-        snprintf(err, errlen, "--exclude needs --all or a pattern in -d");
-        return -1;
-    }
+    c->domain = c->sel.which;
+    c->named = c->sel.named;
     chk_policy_init(&c->policy, c->named);
-    if (c->state_text && chk_policy_parse(&c->policy, c->state_text, err, errlen) < 0)
+    if (c->sel.state_text && chk_policy_parse(&c->policy, c->sel.state_text, err, errlen) < 0)
         return -1;
     return 0;
 }
@@ -184,7 +145,7 @@ sample_opts(const struct config *c, struct chk_sample_opts *so)
         so->name = c->domain;
     else
         so->include = c->domain;
-    so->exclude = c->exclude;
+    so->exclude = c->sel.exclude;
     so->balloon_stale_age = c->stale_age;
     so->need_rates = needs_rates(c);
 }
@@ -213,16 +174,6 @@ not_applicable(const struct chk_metric *cm, const struct vmon_domain *d)
     case VMON_SCOPE_DISK: return d->ndisks == 0;
     case VMON_SCOPE_NIC: return d->nnics == 0;
     default: return false;
-    }
-}
-
-static bool
-wants_perf(const struct config *c, const struct chk_metric *cm)
-{
-    switch (c->a.perf) {
-    case CHK_PERF_NONE: return false;
-    case CHK_PERF_ALL: return true;
-    default: return c->named || vmon_thresholds_any(&cm->th);
     }
 }
 
@@ -269,10 +220,9 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
         bool exact, have, checked = vmon_thresholds_any(&cm->th) && evaluates_thresholds(d);
         uint64_t u = 0;
         double v = 0;
-        char text[128];
 
         have = chk_metric_value(cm, d->m, &v, &exact, &u);
-        if (have && wants_perf(c, cm))
+        if (have && chk_select_wants_perf(&c->a, c->named, cm))
             chk_metric_perfdata(cm, &out->perf, prefix, v, exact, u);
         /* a metric of a group the guest did not answer for is covered above */
         bool unanswered = cm->desc && (d->partial_groups & cm->desc->group);
@@ -291,17 +241,7 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
                            cm->rate || chk_metric_needs_rate(cm) ? "no rate yet" : "not reported");
             continue;
         }
-        int ms = vmon_thresholds_state(&cm->th, v);
-        chk_metric_format(cm, v, text, sizeof(text));
-        if (ms == CHK_OK) {
-            chk_buf_printf(why, ", %s %s", cm->label, text);
-            continue;
-        }
-        char range[128];
-        vmon_range_format(ms == CHK_CRITICAL ? &cm->th.crit : &cm->th.warn, range, sizeof(range));
-        chk_buf_printf(why, ", %s %s (%s %s)", cm->label, text,
-                       ms == CHK_CRITICAL ? "critical" : "warning", range);
-        st = chk_state_worst(st, ms);
+        st = chk_state_worst(st, chk_select_judge(cm, v, why));
     }
     /* no threshold set on a running domain: still say how busy it is */
     if (c->named && evaluates_thresholds(d) && !strstr(chk_buf_str(why), ", cpu ")) {
@@ -338,8 +278,11 @@ evaluate_named(const struct config *c, const struct vmon_snapshot *snap, struct 
 static void
 evaluate_many(const struct config *c, const struct vmon_snapshot *snap, struct chk_output *out)
 {
-    unsigned by_state[VMON_STATE__N] = { 0 }, by_level[CHK_STATE__N] = { 0 };
-    struct chk_buf names[CHK_STATE__N] = { { 0 } }, busy = { 0 };
+    unsigned by_state[VMON_STATE__N] = { 0 };
+    struct chk_tally tally;
+
+    memset(&tally, 0, sizeof(tally));
+    struct chk_buf busy = { 0 };
 
     for (size_t i = 0; i < snap->ndomains; i++) {
         const struct vmon_domain *d = &snap->domains[i];
@@ -348,12 +291,10 @@ evaluate_many(const struct config *c, const struct vmon_snapshot *snap, struct c
 
         if (d->state >= 0 && d->state < VMON_STATE__N)
             by_state[d->state]++;
-        by_level[st]++;
+        chk_tally_add(&tally, st, d->name);
         chk_output_state(out, st);
         if (st != CHK_OK || c->a.verbose)
             chk_output_line(out, "[%s] %s: %s", chk_state_name(st), d->name, chk_buf_str(&why));
-        if (st != CHK_OK)
-            chk_buf_printf(&names[st], "%s%s", names[st].len ? ", " : "", d->name);
         if (d->answering == VMON_ANSWER_BUSY && d->id >= 0)
             chk_buf_printf(&busy, "%s%s", busy.len ? ", " : "", d->name);
         chk_buf_clear(&why);
@@ -374,18 +315,14 @@ evaluate_many(const struct config *c, const struct vmon_snapshot *snap, struct c
         chk_buf_printf(&s, "%s%u %s", sep, by_state[st], chk_policy_state_text(st));
         sep = ", ";
     }
-    static const int order[] = { CHK_CRITICAL, CHK_WARNING, CHK_UNKNOWN };
-    for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
-        if (by_level[order[k]])
-            chk_buf_printf(&s, "; %s: %s", chk_state_name(order[k]), chk_buf_str(&names[order[k]]));
+    chk_tally_summary(&tally, &s);
     /* busy guests are judged on figures a little older: say which */
     if (busy.len)
         chk_buf_printf(&s, "; busy (last good figures): %s", chk_buf_str(&busy));
     chk_buf_clear(&busy);
     chk_output_summary(out, "%s", chk_buf_str(&s));
     chk_buf_clear(&s);
-    for (int st = 0; st < CHK_STATE__N; st++)
-        chk_buf_clear(&names[st]);
+    chk_tally_clear(&tally);
 
     if (c->a.perf != CHK_PERF_NONE) {
         struct vmon_perf p = { .label = "domains", .value = (double) snap->ndomains,
@@ -415,7 +352,8 @@ evaluate(const void *ctx, const struct vmon_snapshot *snap, struct chk_output *o
 int
 main(int argc, char **argv)
 {
-    struct config c = { 0 };
+    struct config c = { .sel = { .noun = "domain", .short_opt = 'd', .option = "-d/--domain",
+                                 .example = "-d 'web*,db1'" } };
     struct chk_output out;
     struct chk_sample_opts so;
     char err[1024] = "";
