@@ -175,6 +175,7 @@ static const struct {
     { "ReportInterfaces", VMON_CD_GROUP_NIC },
     { "ReportMemory", VMON_CD_GROUP_MEMORY },
     { "ReportPercent", VMON_CD_GROUP_PERCENT },
+    { "ReportPools", VMON_CD_GROUP_POOL },
 };
 
 static int
@@ -248,7 +249,7 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
     return fail(ci->key, "unknown option (known: Source, Connection, Include, Exclude, Interval, "
                          "Timeout, BalloonStaleAge, NotAnsweringAfter, Workers, HostnameFormat, PluginInstanceFormat, "
                          "CompatVirtPlugin, ReportNode, ReportVcpus, ReportDisks, "
-                         "ReportInterfaces, ReportMemory, ReportPercent)");
+                         "ReportInterfaces, ReportMemory, ReportPercent, ReportPools)");
 }
 
 int

@@ -400,7 +400,8 @@ collectd_identifiers(FILE *out)
     struct vmon_cd_spec specs[256];
     size_t n = vmon_cd_specs_native(specs, 256, false, NULL);
     static const char *const where[VMON_SCOPE__N] = {
-        "hypervisor", "domain", "vCPU *N*", "disk *DEV*", "NIC *IF*", "pool *POOL*",
+        "hypervisor", "domain", "vCPU *N*", "disk *DEV*", "NIC *IF*",
+        "pool *POOL* (plugin instance `pool-POOL`)",
     };
 
     fputs("| Of | Identifier | Data sources | Unit | Metrics |\n|---|---|---|---|---|\n", out);
@@ -411,7 +412,9 @@ collectd_identifiers(FILE *out)
             sp->key[1] ? vmon_metric_find(sp->scope, sp->key[1]) : NULL,
         };
         char inst[128], key0[128], key1[128] = "";
-        vmon_cd_type_instance(inst, sizeof(inst), sp->inst, device_word[sp->scope]);
+        /* a pool is named in the plugin instance, not the type instance */
+        vmon_cd_type_instance(inst, sizeof(inst), sp->inst,
+                              sp->scope == VMON_SCOPE_POOL ? "" : device_word[sp->scope]);
         key_text(key0, sizeof(key0), d[0]);
         if (d[1])
             key_text(key1, sizeof(key1), d[1]);
