@@ -11,12 +11,7 @@ cd_libvirtd_start
 # a volume makes allocation and used % more than zero
 cd_virsh vol-create-as default-pool vmt-cd.img 20G --allocation 5G >/dev/null || cd_hard "vol-create-as"
 
-cd_conf main <<EOF
-LoadPlugin virtmon
-<Plugin virtmon>
-  Source "libvirt:$CD_URI"
-</Plugin>
-EOF
+cd_conf_virtmon main "libvirt:$CD_URI"
 cd_conf off <<EOF
 LoadPlugin virtmon
 <Plugin virtmon>
