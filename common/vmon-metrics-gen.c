@@ -446,6 +446,7 @@ nagios_perfdata(FILE *out, enum vmon_scope s)
 
 static void nagios_domain(FILE *out) { nagios_perfdata(out, VMON_SCOPE_DOMAIN); }
 static void nagios_host(FILE *out) { nagios_perfdata(out, VMON_SCOPE_NODE); }
+static void nagios_pool(FILE *out) { nagios_perfdata(out, VMON_SCOPE_POOL); }
 
 /* ---- rewriting files -------------------------------------------------------- */
 
@@ -469,6 +470,7 @@ static const struct block {
     { "collectd-identifiers", collectd_identifiers },
     { "nagios-domain-perfdata", nagios_domain },
     { "nagios-host-perfdata", nagios_host },
+    { "nagios-pool-perfdata", nagios_pool },
 };
 
 static const struct block *
