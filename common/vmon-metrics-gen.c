@@ -311,6 +311,7 @@ TABLE_BLOCKS(domain, VMON_SCOPE_DOMAIN)
 TABLE_BLOCKS(vcpu, VMON_SCOPE_VCPU)
 TABLE_BLOCKS(disk, VMON_SCOPE_DISK)
 TABLE_BLOCKS(nic, VMON_SCOPE_NIC)
+TABLE_BLOCKS(pool, VMON_SCOPE_POOL)
 
 static void
 node_group(FILE *out)
@@ -331,6 +332,13 @@ device_group(FILE *out)
 {
     static const enum vmon_scope s[] = { VMON_SCOPE_VCPU, VMON_SCOPE_DISK, VMON_SCOPE_NIC };
     mib_group(out, s, 3);
+}
+
+static void
+pool_group(FILE *out)
+{
+    static const enum vmon_scope s[] = { VMON_SCOPE_POOL };
+    mib_group(out, s, 1);
 }
 
 /* ---- docs/ tables --------------------------------------------------------- */
@@ -466,6 +474,9 @@ static const struct block {
     { "node-group", node_group },
     { "domain-group", domain_group },
     { "device-group", device_group },
+    { "pool-sequence", pool_sequence },
+    { "pool-objects", pool_objects },
+    { "pool-group", pool_group },
     { "snmp-columns", snmp_columns },
     { "collectd-identifiers", collectd_identifiers },
     { "nagios-domain-perfdata", nagios_domain },

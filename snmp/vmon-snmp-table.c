@@ -26,7 +26,7 @@
 
 #include <string.h>
 
-#define VMON_MAX_TABLES 8
+#define VMON_MAX_TABLES 12
 
 struct vmon_snmp_table {
     struct vmon_snmp_table_def def;
