@@ -327,10 +327,6 @@ vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon_fil
     if (collect_node(c, conn, snap) < 0 || list_domains(conn, filter, snap, &doms) < 0)
         return -1;
 
-    /* the pools' calls overlap the domains' */
-    double pools_deadline = vmon_now_mono() + slice_patience(c);
-    vmon_pools_start(c->pools, conn);
-
     size_t count = snap->ndomains;
     struct vmon_domxml **xml = vmon_alloc((count + 1) * sizeof(*xml));
     vmon_xmlcache_fetch(c->xml, doms, snap->domains, count, xml);
@@ -339,7 +335,13 @@ vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon_fil
     for (size_t i = 0; i < count; i++)
         virDomainFree(doms[i]);
     free(doms);
-    if (vmon_pools_finish(c->pools, pools_deadline, snap))
+    /*
+     * The pools after the domains, not beside them: a call stuck on a hung
+     * storage backend would delay the replies of every later call on this
+     * connection, so it must not be out while the domains' are.
+     */
+    vmon_pools_start(c->pools, conn);
+    if (vmon_pools_finish(c->pools, vmon_now_mono() + slice_patience(c), snap))
         c->left_calls_behind = true;
 
     count_states(snap);
