@@ -1,8 +1,9 @@
 #!/bin/bash
 # A real libvirtd's storage pool: a `dir` pool on a 64 MiB tmpfs.  Its
 # capacity, allocation and available equal `virsh pool-info --bytes` in
-# virtmon-dump (polling libvirt and through virtmond) and in
-# check_virt_pool's perfdata; filling it with fallocate past -w 80 turns the
+# virtmon-dump (polling libvirt and through virtmond), check_virt_pool's
+# perfdata, virtmon-agentx's virtmonPoolTable and collectd's values (both
+# reading virtmond); filling it with fallocate past -w 80 turns the
 # check WARNING, past -c 90 CRITICAL; a pool destroyed is CRITICAL when
 # named, OK among --all (no autostart); a pool whose target directory
 # disappears does not stall the poll.  The mount and the pools are undone
@@ -22,6 +23,7 @@ eq() { [ "$2" = "$3" ] && ok "$1 = $3" || bad "$1: virtmon '$2', want '$3'"; }
 command -v jq >/dev/null || sys_skip "jq not installed"
 command -v fallocate >/dev/null || sys_skip "fallocate not installed"
 for b in "$DUMP" "$CHECK" "$FACES_VIRTMOND"; do [ -x "$b" ] || sys_fail "$b not built"; done
+faces_require
 
 sys_setup
 mnt=$SYS_WORKDIR/pool
@@ -37,6 +39,8 @@ sys_on_exit "virsh -q -c $URI pool-destroy $GONE >/dev/null 2>&1; virsh -q -c $U
 sys_virsh pool-define-as $POOL dir --target "$mnt" >/dev/null && sys_virsh pool-start $POOL >/dev/null ||
     sys_fail "cannot define and start $POOL"
 faces_virtmond $URI
+faces_snmp "virtmond:$FACES_SOCK"
+faces_collectd "virtmond:$FACES_SOCK"
 
 info() { sys_virsh pool-info $POOL --bytes | awk -F': *' -v k="$1" '$1 == k { print $2 }'; }
 # Wait until virtmond has polled after now (its seq moves twice: one poll may have started before)
@@ -50,10 +54,27 @@ virtmond_poll() {
     done
     bad "virtmond did not poll within 10 s"
 }
+# the last value collectd's csv plugin wrote of the pool's TYPE-INSTANCE, as an integer
+csv_pool() {
+    local f
+    f=$(find "$SYS_WORKDIR/csv" -path "*/virtmon-pool-$POOL/$1-[0-9]*" -type f 2>/dev/null | sort | tail -n 1)
+    [ -n "$f" ] && tail -n 1 "$f" | cut -d, -f2 | awk '{ printf "%.0f\n", $1 }'
+}
+# wait_eq WHAT WANT COMMAND...: COMMAND prints WANT within 15 s
+wait_eq() {
+    local what=$1 want=$2 got
+    shift 2
+    for _ in $(seq 150); do
+        got=$("$@" 2>/dev/null)
+        [ "$got" = "$want" ] && { ok "$what = $want"; return; }
+        sleep 0.1
+    done
+    bad "$what: '$got', want '$want'"
+}
 # every face against virsh pool-info --bytes, at the same moment (a dir pool's figures change
 # only when libvirt refreshes it)
 compare_all() {
-    local what=$1 cap alloc avail direct served
+    local what=$1 cap alloc avail direct served idx
     cap=$(info Capacity) alloc=$(info Allocation) avail=$(info Available)
     direct=$("$DUMP" --json -c $URI | jq -c --arg p $POOL '.pools[] | select(.name == $p)')
     virtmond_poll
@@ -69,6 +90,17 @@ compare_all() {
     eq "$what: check_virt_pool capacity" "$(perf capacity)" "$cap"
     eq "$what: check_virt_pool allocation" "$(perf allocation)" "$alloc"
     eq "$what: check_virt_pool available" "$(perf available)" "$avail"
+    # SNMP and collectd read virtmond: they show its poll within a few seconds
+    local hex i
+    hex=$(sys_virsh pool-uuid $POOL | tr -d -) idx=
+    for ((i = 0; i < 32; i += 2)); do idx+=.$((16#${hex:i:2})); done
+    for c in 10:$cap 11:$alloc 13:$avail; do
+        wait_eq "$what: SNMP virtmonPoolEntry.${c%%:*}" "${c#*:}" \
+            snmpget -v2c -c public -Oqv -t 1 -r 0 "127.0.0.1:$SNMP_PORT" ".1.3.6.1.4.1.99999.1.9.1.${c%%:*}$idx"
+    done
+    for c in bytes-capacity:$cap df_complex-used:$alloc df_complex-free:$avail; do
+        wait_eq "$what: collectd ${c%%:*}" "${c#*:}" csv_pool "${c%%:*}"
+    done
     eq "$what: virtmond volumes (virsh vol-list)" "$(jq -r .metrics.volumes <<<"$served")" \
         "$(sys_virsh vol-list $POOL | grep -c .)"
 }
