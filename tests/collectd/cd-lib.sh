@@ -499,7 +499,8 @@ cd_type_kind() {
 		derive | cpu)
 		echo counter ;;
 	memory | percent | count | vcpu | cpufreq | disk_allocation | disk_capacity | \
-		disk_physical | domain_state | duration | disk_error | gauge)
+		disk_physical | domain_state | duration | disk_error | gauge | bytes | df_complex | \
+		vmpage_number | timestamp)
 		echo level ;;
 	*) echo unknown ;;
 	esac
