@@ -140,6 +140,26 @@ number_option(struct vmon_cd_config *cfg, const oconfig_item_t *ci, const char *
     return core_option(cfg, ci, core_key, num);
 }
 
+/*
+ * Label "NAME" "NAMESPACE-URI" "ELEMENT-PATH", or Label "nova": the core's
+ * label key, whose value is the same words as virtmon.conf's label line.
+ */
+static int
+label_option(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
+{
+    const char *words[3];
+    size_t n;
+    char value[1024];
+
+    if (get_strings(ci, words, 3, &n) < 0)
+        return -1;
+    if (n == 2)
+        return fail(ci->key, "takes \"NAME\" \"NAMESPACE-URI\" \"ELEMENT-PATH\", or \"nova\"");
+    snprintf(value, sizeof(value), "%s%s%s%s%s", words[0], n > 1 ? " " : "", n > 1 ? words[1] : "",
+             n > 2 ? " " : "", n > 2 ? words[2] : "");
+    return core_option(cfg, ci, "label", value);
+}
+
 static int
 read_format(const oconfig_item_t *ci, struct vmon_cd_format *fmt, size_t max, bool allow_none)
 {
@@ -225,6 +245,8 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
         return number_option(cfg, ci, "not-answering-after", "takes exactly one number of seconds");
     if (strcasecmp(ci->key, "Workers") == 0)
         return number_option(cfg, ci, "workers", "takes exactly one whole number");
+    if (strcasecmp(ci->key, "Label") == 0)
+        return label_option(cfg, ci);
     if (strcasecmp(ci->key, "HostnameFormat") == 0) {
         cfg->host_format_set = true;
         return read_format(ci, &cfg->host_format, 4, false);
@@ -235,6 +257,22 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
     }
     if (strcasecmp(ci->key, "CompatVirtPlugin") == 0)
         return get_bool(ci, &cfg->compat);
+    if (strcasecmp(ci->key, "InterfaceFormat") == 0 || strcasecmp(ci->key, "BlockDeviceFormat") == 0) {
+        bool nic = strcasecmp(ci->key, "InterfaceFormat") == 0;
+        if (get_string(ci, &s) < 0)
+            return -1;
+        int f = nic ? vmon_cd_nic_format_parse(s) : vmon_cd_disk_format_parse(s);
+        if (f < 0)
+            return fail(ci->key, nic ? "takes one of name, address, number, alias"
+                                     : "takes target or source");
+        if (nic)
+            cfg->nic_format = (enum vmon_cd_nic_format) f;
+        else
+            cfg->disk_format = (enum vmon_cd_disk_format) f;
+        return 0;
+    }
+    if (strcasecmp(ci->key, "BlockDeviceFormatBasename") == 0)
+        return get_bool(ci, &cfg->disk_basename);
     for (size_t i = 0; i < VMON_ARRAY_SIZE(switches); i++) {
         if (strcasecmp(ci->key, switches[i].key) != 0)
             continue;
@@ -248,7 +286,8 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
     }
     return fail(ci->key, "unknown option (known: Source, Connection, Include, Exclude, Interval, "
                          "Timeout, BalloonStaleAge, NotAnsweringAfter, Workers, HostnameFormat, PluginInstanceFormat, "
-                         "CompatVirtPlugin, ReportNode, ReportVcpus, ReportDisks, "
+                         "CompatVirtPlugin, InterfaceFormat, BlockDeviceFormat, "
+                         "BlockDeviceFormatBasename, ReportNode, ReportVcpus, ReportDisks, "
                          "ReportInterfaces, ReportMemory, ReportPercent, ReportPools)");
 }
 

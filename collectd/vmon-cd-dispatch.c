@@ -190,10 +190,33 @@ enabled(const struct vmon_cd_series *s, const struct vmon_cd_config *cfg)
 
 void
 vmon_cd_domain_ident(const struct vmon_cd_config *cfg, const char *name, const char *uuid,
-                     char *host, size_t host_size, char *inst, size_t inst_size)
+                     const struct vmon_domain *dom, char *host, size_t host_size, char *inst,
+                     size_t inst_size)
 {
-    vmon_cd_format_apply(&cfg->host_format, name, uuid, hostname_g, host, host_size);
-    vmon_cd_format_apply(&cfg->instance_format, name, uuid, hostname_g, inst, inst_size);
+    vmon_cd_format_apply(&cfg->host_format, name, uuid, hostname_g, dom, host, host_size);
+    vmon_cd_format_apply(&cfg->instance_format, name, uuid, hostname_g, dom, inst, inst_size);
+}
+
+/*
+ * A domain's title and labels as the meta data of its values ("title",
+ * "label:nova.project"), so a writer that keeps meta data (write_http's
+ * JSON, the network plugin) can tell series apart by them.  NULL when it
+ * has none.
+ */
+static meta_data_t *
+domain_meta(const struct vmon_domain *dom)
+{
+    if (!dom->title && !dom->nlabels)
+        return NULL;
+    meta_data_t *meta = meta_data_create();
+    if (!meta)
+        return NULL;
+    if (dom->title)
+        meta_data_add_string(meta, "title", dom->title);
+    char key[VMON_CD_LABEL_KEY_MAX];
+    for (size_t i = 0; i < dom->nlabels; i++)
+        meta_data_add_string(meta, vmon_cd_label_key(&dom->labels[i], key), dom->labels[i].value);
+    return meta;
 }
 
 static void
@@ -250,10 +273,11 @@ static void
 send_domain(struct target *t, const struct vmon_cd_plan *plan, const struct vmon_cd_config *cfg,
             const struct vmon_domain *dom)
 {
-    char num[16];
+    char num[16], dev[DATA_MAX_NAME_LEN];
 
-    vmon_cd_domain_ident(cfg, dom->name, dom->uuid_str, t->vl.host, sizeof(t->vl.host),
+    vmon_cd_domain_ident(cfg, dom->name, dom->uuid_str, dom, t->vl.host, sizeof(t->vl.host),
                          t->vl.plugin_instance, sizeof(t->vl.plugin_instance));
+    t->vl.meta = domain_meta(dom);
     gauge_t st[2] = { dom->state, dom->reason };
     send_gauges(t, cfg->compat ? VMON_CD_PLUGIN_COMPAT : VMON_CD_PLUGIN, "domain_state", "", st, 2);
 
@@ -274,11 +298,14 @@ send_domain(struct target *t, const struct vmon_cd_plan *plan, const struct vmon
             break;
         case VMON_SCOPE_DISK:
             for (size_t d = 0; d < dom->ndisks; d++)
-                send_series(t, s, dom->disks[d].m, dom->disks[d].name);
+                send_series(t, s, dom->disks[d].m,
+                            vmon_cd_disk_name(cfg->disk_format, cfg->disk_basename, &dom->disks[d],
+                                              dev, sizeof(dev)));
             break;
         case VMON_SCOPE_NIC:
             for (size_t d = 0; d < dom->nnics; d++)
-                send_series(t, s, dom->nics[d].m, dom->nics[d].name);
+                if (vmon_cd_nic_name(cfg->nic_format, &dom->nics[d], dev, sizeof(dev)))
+                    send_series(t, s, dom->nics[d].m, dev);
             break;
         case VMON_SCOPE_NODE:
         case VMON_SCOPE_POOL:
@@ -286,6 +313,8 @@ send_domain(struct target *t, const struct vmon_cd_plan *plan, const struct vmon
             break;
         }
     }
+    meta_data_destroy(t->vl.meta);   /* plugin_dispatch_values() kept copies */
+    t->vl.meta = NULL;
 }
 
 size_t

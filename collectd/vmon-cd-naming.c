@@ -9,8 +9,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "vmon-util.h"
 
-static const char *const field_names[] = { "none", "name", "uuid", "hostname" };
+static const char *const field_names[] = { "none", "name", "uuid", "hostname", "title",
+                                           "metadata:" };
 _Static_assert(sizeof(field_names) / sizeof(field_names[0]) == VMON_CD_FIELD__N, "field names");
 
 int
@@ -22,8 +24,9 @@ vmon_cd_format_parse(struct vmon_cd_format *fmt, const char *const *words, size_
     if (max_fields > VMON_CD_MAX_FIELDS)
         max_fields = VMON_CD_MAX_FIELDS;
     if (nwords == 0) {
-        snprintf(err, errsize, "needs at least one of %s", allow_none ? "none, name, uuid, hostname"
-                                                                      : "name, uuid, hostname");
+        snprintf(err, errsize, "needs at least one of %s",
+                 allow_none ? "none, name, uuid, hostname, title, metadata:LABEL"
+                            : "name, uuid, hostname, title, metadata:LABEL");
         return -1;
     }
     if (nwords > max_fields) {
@@ -33,12 +36,23 @@ vmon_cd_format_parse(struct vmon_cd_format *fmt, const char *const *words, size_
     for (size_t i = 0; i < nwords; i++) {
         enum vmon_cd_field got = VMON_CD_FIELD__N;
 
-        for (int k = 0; k < VMON_CD_FIELD__N; k++)
+        for (int k = 0; k < VMON_CD_FIELD_LABEL; k++)
             if (strcasecmp(words[i], field_names[k]) == 0)
                 got = (enum vmon_cd_field) k;
+        if (strncasecmp(words[i], "metadata:", 9) == 0) {
+            /* virt.so's bare "metadata" reads one XPath; ours names a declared Label */
+            if (!vmon_label_name_ok(words[i] + 9)) {
+                snprintf(err, errsize, "'%s': metadata: needs a label name (a Label the block "
+                         "declares, e.g. metadata:nova.project)", words[i]);
+                return -1;
+            }
+            got = VMON_CD_FIELD_LABEL;
+            snprintf(f.label[f.n], sizeof(f.label[f.n]), "%s", words[i] + 9);
+        }
         if (got == VMON_CD_FIELD__N || (got == VMON_CD_FIELD_NONE && !allow_none)) {
             snprintf(err, errsize, "unknown field '%s' (use %s)", words[i],
-                     allow_none ? "none, name, uuid or hostname" : "name, uuid or hostname");
+                     allow_none ? "none, name, uuid, hostname, title or metadata:LABEL"
+                                : "name, uuid, hostname, title or metadata:LABEL");
             return -1;
         }
         /* "none name" would silently mean "name" in virt.so; say it instead. */
@@ -68,7 +82,7 @@ append(char *buf, size_t size, const char *src)
 
 void
 vmon_cd_format_apply(const struct vmon_cd_format *fmt, const char *name, const char *uuid,
-                     const char *hostname, char *buf, size_t size)
+                     const char *hostname, const struct vmon_domain *dom, char *buf, size_t size)
 {
     if (size == 0)
         return;
@@ -86,11 +100,24 @@ vmon_cd_format_apply(const struct vmon_cd_format *fmt, const char *name, const c
         case VMON_CD_FIELD_HOSTNAME:
             append(buf, size, hostname);
             break;
+        case VMON_CD_FIELD_TITLE:
+            append(buf, size, dom ? dom->title : NULL);
+            break;
+        case VMON_CD_FIELD_LABEL:
+            append(buf, size, dom ? vmon_domain_label(dom, fmt->label[i]) : NULL);
+            break;
         case VMON_CD_FIELD_NONE:
         case VMON_CD_FIELD__N:
             break;
         }
     }
+}
+
+const char *
+vmon_cd_label_key(const struct vmon_label *label, char buf[VMON_CD_LABEL_KEY_MAX])
+{
+    snprintf(buf, VMON_CD_LABEL_KEY_MAX, "label:%s", label->name);
+    return buf;
 }
 
 bool
@@ -100,6 +127,64 @@ vmon_cd_format_identifies(const struct vmon_cd_format *fmt)
         if (fmt->field[i] == VMON_CD_FIELD_NAME || fmt->field[i] == VMON_CD_FIELD_UUID)
             return true;
     return false;
+}
+
+static int
+word_index(const char *text, const char *const *words, size_t n)
+{
+    for (size_t i = 0; text && i < n; i++)
+        if (strcasecmp(text, words[i]) == 0)
+            return (int) i;
+    return -1;
+}
+
+static const char *const nic_formats[] = { "name", "address", "number", "alias" };
+static const char *const disk_formats[] = { "target", "source" };
+
+int
+vmon_cd_nic_format_parse(const char *text)
+{
+    return word_index(text, nic_formats, VMON_ARRAY_SIZE(nic_formats));
+}
+
+int
+vmon_cd_disk_format_parse(const char *text)
+{
+    return word_index(text, disk_formats, VMON_ARRAY_SIZE(disk_formats));
+}
+
+const char *
+vmon_cd_nic_name(enum vmon_cd_nic_format f, const struct vmon_nic *nic, char *buf, size_t size)
+{
+    const char *name = f == VMON_CD_NIC_NAME ? nic->name
+                       : f == VMON_CD_NIC_ADDRESS ? (nic->mac[0] ? nic->mac : NULL)
+                       : f == VMON_CD_NIC_ALIAS ? nic->alias : NULL;
+
+    if (f == VMON_CD_NIC_NUMBER && nic->number) {
+        snprintf(buf, size, "interface-%u", nic->number);
+        return buf;
+    }
+    if (!name)
+        return NULL;
+    snprintf(buf, size, "%s", name);
+    return buf;
+}
+
+const char *
+vmon_cd_disk_name(enum vmon_cd_disk_format f, bool basename, const struct vmon_disk *disk,
+                  char *buf, size_t size)
+{
+    const char *name = disk->name;
+
+    if (f == VMON_CD_DISK_SOURCE && disk->path && *disk->path) {
+        const char *slash = strrchr(disk->path, '/');
+        name = basename && slash && slash[1] ? slash + 1 : disk->path;
+    }
+    snprintf(buf, size, "%s", name ? name : "");
+    for (char *p = buf; *p; p++)
+        if (*p == '/')
+            *p = '_';
+    return buf;
 }
 
 void

@@ -34,8 +34,23 @@ add_meta(notification_t *n, const char *key, const char *value)
         WARNING("virtmon plugin: could not add \"%s\" to a notification", key);
 }
 
+/* The domain's title and labels, as its values carry them (vmon-cd-dispatch.c). */
 static void
-notify_lifecycle(const struct vmon_event *ev, const struct vmon_cd_config *cfg)
+add_domain_meta(notification_t *n, const struct vmon_domain *dom)
+{
+    if (!dom)
+        return;
+    if (dom->title)
+        add_meta(n, "title", dom->title);
+    char key[VMON_CD_LABEL_KEY_MAX];
+    for (size_t i = 0; i < dom->nlabels; i++)
+        add_meta(n, vmon_cd_label_key(&dom->labels[i], key), dom->labels[i].value);
+}
+
+/* dom: the domain in the latest snapshot (its title and labels), or NULL */
+static void
+notify_lifecycle(const struct vmon_event *ev, const struct vmon_domain *dom,
+                 const struct vmon_cd_config *cfg)
 {
     notification_t n;
     char host[DATA_MAX_NAME_LEN], inst[DATA_MAX_NAME_LEN], msg[NOTIF_MAX_MSG_LEN];
@@ -43,7 +58,7 @@ notify_lifecycle(const struct vmon_event *ev, const struct vmon_cd_config *cfg)
     const char *detail = vmon_lifecycle_detail_name(ev->event, ev->detail);
     const char *state = vmon_domain_state_name(ev->state);
 
-    vmon_cd_domain_ident(cfg, ev->name, ev->uuid_str, host, sizeof(host), inst, sizeof(inst));
+    vmon_cd_domain_ident(cfg, ev->name, ev->uuid_str, dom, host, sizeof(host), inst, sizeof(inst));
     message(msg, sizeof(msg), "Domain \"%s\" %s (%s), now %s%s%s", ev->name, event, detail, state,
             ev->message[0] ? "; " : "", ev->message);
     notification_init(&n, vmon_cd_lifecycle_severity(ev->event, ev->detail, ev->state), msg, host,
@@ -55,6 +70,7 @@ notify_lifecycle(const struct vmon_event *ev, const struct vmon_cd_config *cfg)
     add_meta(&n, "event", event);
     add_meta(&n, "detail", detail);
     add_meta(&n, "state", state);
+    add_domain_meta(&n, dom);
     plugin_dispatch_notification(&n);
     if (n.meta)
         plugin_notification_meta_free(n.meta);
@@ -101,7 +117,7 @@ vmon_cd_notify_stale(const struct vmon_cd_config *cfg, const struct vmon_snapsho
             continue;
         notification_t n;
         char host[DATA_MAX_NAME_LEN], inst[DATA_MAX_NAME_LEN], msg[NOTIF_MAX_MSG_LEN];
-        vmon_cd_domain_ident(cfg, d->name, d->uuid_str, host, sizeof(host), inst, sizeof(inst));
+        vmon_cd_domain_ident(cfg, d->name, d->uuid_str, d, host, sizeof(host), inst, sizeof(inst));
         if (now)
             message(msg, sizeof(msg), "Domain \"%s\" memory stats stale: balloon driver missing or "
                     "no stats period", d->name);
@@ -113,6 +129,7 @@ vmon_cd_notify_stale(const struct vmon_cd_config *cfg, const struct vmon_snapsho
         n.time = TIME_T_TO_CDTIME_T(snap->taken_wall);
         add_meta(&n, "name", d->name);
         add_meta(&n, "uuid", d->uuid_str);
+        add_domain_meta(&n, d);
         plugin_dispatch_notification(&n);
         if (n.meta)
             plugin_notification_meta_free(n.meta);
@@ -133,7 +150,7 @@ notify_answering(const struct vmon_domain *dom, bool hung, time_t now,
     notification_t n;
     char host[DATA_MAX_NAME_LEN], inst[DATA_MAX_NAME_LEN], msg[NOTIF_MAX_MSG_LEN], why[160];
 
-    vmon_cd_domain_ident(cfg, dom->name, dom->uuid_str, host, sizeof(host), inst, sizeof(inst));
+    vmon_cd_domain_ident(cfg, dom->name, dom->uuid_str, dom, host, sizeof(host), inst, sizeof(inst));
     if (hung)
         message(msg, sizeof(msg), "Domain \"%s\" %s", dom->name,
                 vmon_answer_describe(dom, now, why, sizeof(why)));
@@ -146,6 +163,7 @@ notify_answering(const struct vmon_domain *dom, bool hung, time_t now,
     add_meta(&n, "name", dom->name);
     add_meta(&n, "uuid", dom->uuid_str);
     add_meta(&n, "answering", vmon_answering_name(dom->answering));
+    add_domain_meta(&n, dom);
     plugin_dispatch_notification(&n);
     if (n.meta)
         plugin_notification_meta_free(n.meta);
@@ -177,11 +195,14 @@ vmon_cd_notify_drain(struct vmon_source *src, const struct vmon_cd_config *cfg)
 {
     struct vmon_event ev;
     size_t count = 0;
+    struct vmon_snapshot *snap = NULL;
 
     while (vmon_source_next_event(src, &ev) > 0) {
         switch (ev.type) {
         case VMON_EVENT_LIFECYCLE:
-            notify_lifecycle(&ev, cfg);
+            if (!snap)
+                snap = vmon_source_snapshot(src);
+            notify_lifecycle(&ev, snap ? vmon_snapshot_find_uuid(snap, ev.uuid) : NULL, cfg);
             break;
         case VMON_EVENT_CONNECTION_LOST:
         case VMON_EVENT_CONNECTION_BACK:
@@ -192,5 +213,6 @@ vmon_cd_notify_drain(struct vmon_source *src, const struct vmon_cd_config *cfg)
         }
         count++;
     }
+    vmon_snapshot_unref(snap);
     return count;
 }

@@ -23,6 +23,9 @@ struct vmon_cd_config {
     bool instance_format_set;
     unsigned groups;               /* enum vmon_cd_group bits switched on */
     bool compat;
+    enum vmon_cd_nic_format nic_format;    /* InterfaceFormat */
+    enum vmon_cd_disk_format disk_format;  /* BlockDeviceFormat */
+    bool disk_basename;                    /* BlockDeviceFormatBasename */
     bool source_uri;               /* Source "libvirt:URI" named one */
     bool connection_set;           /* Connection did */
     bool timeout_set;              /* Timeout: how we would poll libvirt */
@@ -77,8 +80,10 @@ size_t vmon_cd_notify_answering(const struct vmon_snapshot *prev, const struct v
 size_t vmon_cd_notify_stale(const struct vmon_cd_config *cfg, const struct vmon_snapshot *snap,
                             const struct vmon_snapshot *prev);
 
-/* host and plugin_instance of a domain's values and notifications. */
+/* host and plugin_instance of a domain's values and notifications; dom
+ * (may be NULL) gives the title and labels. */
 void vmon_cd_domain_ident(const struct vmon_cd_config *cfg, const char *name, const char *uuid,
-                          char *host, size_t host_size, char *inst, size_t inst_size);
+                          const struct vmon_domain *dom, char *host, size_t host_size,
+                          char *inst, size_t inst_size);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "vmon-event.h"
 #include "vmon-metrics.h"
+#include "vmon-labels.h"
 #include "vmon-snapshot.h"
 
 /* Plugin names: ours, and the one CompatVirtPlugin borrows from collectd's virt.so. */
@@ -25,6 +26,8 @@ enum vmon_cd_field {
     VMON_CD_FIELD_NAME,
     VMON_CD_FIELD_UUID,
     VMON_CD_FIELD_HOSTNAME,
+    VMON_CD_FIELD_TITLE,           /* the domain's <title> */
+    VMON_CD_FIELD_LABEL,           /* "metadata:LABEL": a declared label's value */
     VMON_CD_FIELD__N
 };
 
@@ -33,20 +36,59 @@ enum vmon_cd_field {
 
 struct vmon_cd_format {
     enum vmon_cd_field field[VMON_CD_MAX_FIELDS];
+    char label[VMON_CD_MAX_FIELDS][VMON_LABEL_NAME_MAX + 1];   /* of each LABEL field */
     size_t n;                      /* 0: the identifier part is left empty */
 };
 
 /*
- * Parse words ("name", "uuid", "hostname", and "none" when allow_none) into
- * fmt.  "none" must stand alone.  0, or -1 with a message in err.
+ * Parse words ("name", "uuid", "hostname", "title", "metadata:LABEL", and
+ * "none" when allow_none) into fmt.  "none" must stand alone.  0, or -1
+ * with a message in err.
  */
 int vmon_cd_format_parse(struct vmon_cd_format *fmt, const char *const *words, size_t nwords,
                          size_t max_fields, bool allow_none, char *err, size_t errsize);
-/* Fields joined by ':' as virt.so joins them; truncated to size. */
+/*
+ * Fields joined by ':' as virt.so joins them; truncated to size.  dom gives
+ * the title and labels (NULL, or a domain without them: those fields are
+ * empty, as virt.so leaves a metadata field it does not find).
+ */
 void vmon_cd_format_apply(const struct vmon_cd_format *fmt, const char *name, const char *uuid,
-                          const char *hostname, char *buf, size_t size);
+                          const char *hostname, const struct vmon_domain *dom, char *buf,
+                          size_t size);
 /* Whether the format names the domain (name or uuid), i.e. tells domains apart. */
 bool vmon_cd_format_identifies(const struct vmon_cd_format *fmt);
+
+/* The meta-data key of a domain's label in values and notifications: "label:NAME". */
+#define VMON_CD_LABEL_KEY_MAX (VMON_LABEL_NAME_MAX + 7)
+const char *vmon_cd_label_key(const struct vmon_label *label, char buf[VMON_CD_LABEL_KEY_MAX]);
+
+/* ---- InterfaceFormat / BlockDeviceFormat ---------------------------------- */
+
+/*
+ * What names a device in its values' type instance.  A NIC's host-side name
+ * ("vnet3") changes when its guest restarts or migrates; its MAC, its place
+ * in the domain's XML ("interface-2", numbered from 1 as virt.so does) and
+ * its alias do not.  A disk: its target ("vda") or its source, with '/' as
+ * '_' (a type instance becomes a file name in collectd's csv and rrdtool
+ * writers), or the source's last component with BlockDeviceFormatBasename.
+ */
+enum vmon_cd_nic_format { VMON_CD_NIC_NAME, VMON_CD_NIC_ADDRESS, VMON_CD_NIC_NUMBER, VMON_CD_NIC_ALIAS };
+enum vmon_cd_disk_format { VMON_CD_DISK_TARGET, VMON_CD_DISK_SOURCE };
+
+/* The format named text ("address"); -1 for none. */
+int vmon_cd_nic_format_parse(const char *text);
+int vmon_cd_disk_format_parse(const char *text);
+/*
+ * The device's name under the format into buf; returns buf.  A NIC whose
+ * chosen name is not known (yet: its domain's XML is read again after a
+ * restart) gets NULL, and its values are not sent that time rather than
+ * start a series under another name; a disk without a source is named by
+ * its target.
+ */
+const char *vmon_cd_nic_name(enum vmon_cd_nic_format f, const struct vmon_nic *nic, char *buf,
+                             size_t size);
+const char *vmon_cd_disk_name(enum vmon_cd_disk_format f, bool basename,
+                              const struct vmon_disk *disk, char *buf, size_t size);
 
 /* type_instance of a per-device value: "vda", or "flush-vda" when inst is "flush". */
 void vmon_cd_type_instance(char *buf, size_t size, const char *inst, const char *device);

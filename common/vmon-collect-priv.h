@@ -56,7 +56,8 @@ void vmon_slice_take(struct vmon_slice *s, struct vmon_caps *caps, struct vmon_d
 
 /* vmon-xmlcache.c: each domain's parsed XML, kept across polls. */
 struct vmon_xmlcache;
-struct vmon_xmlcache *vmon_xmlcache_new(void);
+/* labels: which labels to read from each document (copied; NULL: none). */
+struct vmon_xmlcache *vmon_xmlcache_new(const struct vmon_label_defs *labels);
 void vmon_xmlcache_free(struct vmon_xmlcache *x);
 /* Drop every entry (a new connection). */
 void vmon_xmlcache_forget(struct vmon_xmlcache *x);
@@ -70,6 +71,8 @@ void vmon_xmlcache_invalidate(struct vmon_xmlcache *x, const unsigned char uuid[
 void vmon_xmlcache_fetch(struct vmon_xmlcache *x, virDomainPtr *doms,
                          const struct vmon_domain *identity, size_t count,
                          struct vmon_domxml **xml);
+/* How many documents libvirt has given since the cache was made. */
+uint64_t vmon_xmlcache_fetches(const struct vmon_xmlcache *x);
 
 /* vmon-pools.c: the storage pools, on a thread of their own. */
 struct vmon_pools;

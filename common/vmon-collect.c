@@ -28,7 +28,7 @@ struct vmon_collector {
 };
 
 struct vmon_collector *
-vmon_collector_new(unsigned workers, double timeout)
+vmon_collector_new(unsigned workers, double timeout, const struct vmon_label_defs *labels)
 {
     struct vmon_collector *c = vmon_alloc(sizeof(*c));
 
@@ -41,7 +41,7 @@ vmon_collector_new(unsigned workers, double timeout)
         workers = cpus < 2 ? 2 : cpus > 4 ? 4 : (unsigned) cpus;
     }
     c->workers = workers;
-    c->xml = vmon_xmlcache_new();
+    c->xml = vmon_xmlcache_new(labels);
     c->pools = vmon_pools_new();
     return c;
 }
@@ -74,6 +74,12 @@ vmon_collector_left_calls_behind(struct vmon_collector *c)
 
     c->left_calls_behind = false;
     return left;
+}
+
+uint64_t
+vmon_collector_xml_fetches(const struct vmon_collector *c)
+{
+    return vmon_xmlcache_fetches(c->xml);
 }
 
 void

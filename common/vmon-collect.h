@@ -49,7 +49,11 @@ struct vmon_caps {
 
 struct vmon_collector;
 
-struct vmon_collector *vmon_collector_new(unsigned workers, double timeout);
+/* labels: the declared domain labels (vmon-labels.h; copied, may be NULL). */
+struct vmon_collector *vmon_collector_new(unsigned workers, double timeout,
+                                          const struct vmon_label_defs *labels);
+/* Domain XML documents fetched so far (vmon_health.xml_fetches). */
+uint64_t vmon_collector_xml_fetches(const struct vmon_collector *c);
 void vmon_collector_free(struct vmon_collector *c);
 /* A new connection: forget the driver's capabilities, node facts and XML. */
 void vmon_collector_forget(struct vmon_collector *c);

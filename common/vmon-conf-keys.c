@@ -17,6 +17,7 @@ const struct vmon_conf_key vmon_conf_keys[] = {
     { "balloonStaleAge", "balloon-stale-age", "DURATION" },
     { "workers", "workers", "N" },
     { "notAnsweringAfter", "not-answering-after", "DURATION" },
+    { "label", "label", "NAME NAMESPACE-URI ELEMENT-PATH|nova" },
 };
 const size_t vmon_conf_nkeys = VMON_ARRAY_SIZE(vmon_conf_keys);
 

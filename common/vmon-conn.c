@@ -10,18 +10,15 @@
 #include "vmon-snapshot.h"
 #include "vmon-util.h"
 
-/* The ids of the event callbacks registered on one connection; -1: none. */
-struct event_ids {
-    int lifecycle, reboot, pool, pool_refresh;
-};
-static const struct event_ids no_events = { -1, -1, -1, -1 };
+/* The events a connection registers for: the domains', then the storage pools'. */
+enum { CB_LIFECYCLE, CB_REBOOT, CB_METADATA, CB_POOL, CB_POOL_REFRESH, CB__N };
 
 struct vmon_conn {
     char *uri;
     unsigned flags;             /* VMON_CONN_* */
     pthread_mutex_t lock;       /* conn, for vmon_conn_ref_open() from other threads */
     virConnectPtr conn;
-    struct event_ids cb;
+    int cb[CB__N];              /* libvirt's callback ids, -1 when not registered */
     volatile int closed;        /* set by the close callback on libvirt's thread */
     double backoff, backoff_max, next_attempt;
     uint64_t reconnects;
@@ -30,6 +27,7 @@ struct vmon_conn {
     bool recycled;              /* closed on purpose: the next open is no reconnect */
     vmon_event_hook *hook;
     vmon_reboot_hook *reboot_hook;
+    vmon_reboot_hook *metadata_hook;
     vmon_pool_hook *pool_hook;
     void *opaque;
 };
@@ -151,6 +149,19 @@ on_reboot(virConnectPtr conn, virDomainPtr dom, void *opaque)
 }
 
 static void
+on_metadata(virConnectPtr conn, virDomainPtr dom, int type, const char *nsuri, void *opaque)
+{
+    struct vmon_conn *c = opaque;
+    unsigned char uuid[16];
+
+    (void) conn;
+    (void) type;
+    (void) nsuri;
+    if (virDomainGetUUID(dom, uuid) == 0)
+        c->metadata_hook(c->opaque, uuid);
+}
+
+static void
 on_pool(virConnectPtr conn, virStoragePoolPtr pool, int event, int detail, void *opaque)
 {
     struct vmon_conn *c = opaque;
@@ -164,6 +175,13 @@ static void
 on_pool_refresh(virConnectPtr conn, virStoragePoolPtr pool, void *opaque)
 {
     on_pool(conn, pool, -1, 0, opaque);
+}
+
+static void
+forget_callbacks(int cb[CB__N])
+{
+    for (int i = 0; i < CB__N; i++)
+        cb[i] = -1;
 }
 
 static void
@@ -185,7 +203,7 @@ vmon_conn_new(const char *uri, unsigned flags, double backoff_max, vmon_event_ho
     c->uri = vmon_strdup(uri);
     c->flags = flags;
     pthread_mutex_init(&c->lock, NULL);
-    c->cb = no_events;
+    forget_callbacks(c->cb);
     c->backoff_max = backoff_max > 1 ? backoff_max : 1;
     c->hook = hook;
     c->opaque = opaque;
@@ -199,22 +217,28 @@ vmon_conn_on_reboot(struct vmon_conn *c, vmon_reboot_hook *hook)
 }
 
 void
+vmon_conn_on_metadata(struct vmon_conn *c, vmon_reboot_hook *hook)
+{
+    c->metadata_hook = hook;
+}
+
+void
 vmon_conn_on_pool(struct vmon_conn *c, vmon_pool_hook *hook)
 {
     c->pool_hook = hook;
 }
 
 static void
-deregister_events(virConnectPtr conn, const struct event_ids *cb)
+deregister_events(virConnectPtr conn, const int cb[CB__N])
 {
-    if (cb->lifecycle >= 0)
-        virConnectDomainEventDeregisterAny(conn, cb->lifecycle);
-    if (cb->reboot >= 0)
-        virConnectDomainEventDeregisterAny(conn, cb->reboot);
-    if (cb->pool >= 0)
-        virConnectStoragePoolEventDeregisterAny(conn, cb->pool);
-    if (cb->pool_refresh >= 0)
-        virConnectStoragePoolEventDeregisterAny(conn, cb->pool_refresh);
+    for (int i = 0; i < CB__N; i++) {
+        if (cb[i] < 0)
+            continue;
+        if (i >= CB_POOL)
+            virConnectStoragePoolEventDeregisterAny(conn, cb[i]);
+        else
+            virConnectDomainEventDeregisterAny(conn, cb[i]);
+    }
 }
 
 /* Storage-pool events, where the host has a storage driver (none: no pools to watch). */
@@ -223,10 +247,10 @@ register_pool_events(struct vmon_conn *c)
 {
     if (!c->pool_hook)
         return;
-    c->cb.pool = virConnectStoragePoolEventRegisterAny(
+    c->cb[CB_POOL] = virConnectStoragePoolEventRegisterAny(
         c->conn, NULL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
         VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool), c, NULL);
-    c->cb.pool_refresh = virConnectStoragePoolEventRegisterAny(
+    c->cb[CB_POOL_REFRESH] = virConnectStoragePoolEventRegisterAny(
         c->conn, NULL, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
         VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh), c, NULL);
     virResetLastError();
@@ -237,7 +261,7 @@ close_conn(struct vmon_conn *c)
 {
     if (!c->conn)
         return;
-    deregister_events(c->conn, &c->cb);
+    deregister_events(c->conn, c->cb);
     if (c->flags & VMON_CONN_EVENTS)
         virConnectUnregisterCloseCallback(c->conn, on_close);
     pthread_mutex_lock(&c->lock);
@@ -245,7 +269,7 @@ close_conn(struct vmon_conn *c)
     c->conn = NULL;
     pthread_mutex_unlock(&c->lock);
     virConnectClose(old);
-    c->cb = no_events;
+    forget_callbacks(c->cb);
 }
 
 virConnectPtr
@@ -305,14 +329,19 @@ open_conn(struct vmon_conn *c)
     /* drivers without keepalive (test, local embedded) rely on the close callback */
     virConnectSetKeepAlive(conn, 5, 3);
     virConnectRegisterCloseCallback(conn, on_close, c, NULL);
-    c->cb.lifecycle = virConnectDomainEventRegisterAny(conn, NULL,
+    c->cb[CB_LIFECYCLE] = virConnectDomainEventRegisterAny(conn, NULL,
                                                        VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                                                        VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle),
                                                        c, NULL);
     if (c->reboot_hook)
-        c->cb.reboot = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
+        c->cb[CB_REBOOT] = virConnectDomainEventRegisterAny(conn, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
                                                         VIR_DOMAIN_EVENT_CALLBACK(on_reboot),
                                                         c, NULL);
+    /* <title>, <description> and <metadata> change without a lifecycle event */
+    if (c->metadata_hook)
+        c->cb[CB_METADATA] = virConnectDomainEventRegisterAny(
+            conn, NULL, VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
+            VIR_DOMAIN_EVENT_CALLBACK(on_metadata), c, NULL);
     register_pool_events(c);
     return 0;
 }
@@ -362,7 +391,7 @@ vmon_conn_get(struct vmon_conn *c, bool *fresh)
 
 struct retired_conn {
     virConnectPtr conn;
-    struct event_ids cb;
+    int cb[CB__N];
 };
 
 /* A connection with a stuck call answers slowly: let it go off the poll's path. */
@@ -371,7 +400,7 @@ close_retired(void *arg)
 {
     struct retired_conn *r = arg;
 
-    deregister_events(r->conn, &r->cb);
+    deregister_events(r->conn, r->cb);
     virConnectClose(r->conn);
     free(r);
     return NULL;
@@ -388,10 +417,10 @@ vmon_conn_recycle(struct vmon_conn *c)
         virConnectUnregisterCloseCallback(c->conn, on_close);
     pthread_mutex_lock(&c->lock);
     r->conn = c->conn;
-    r->cb = c->cb;
+    memcpy(r->cb, c->cb, sizeof(r->cb));
     c->conn = NULL;
     pthread_mutex_unlock(&c->lock);
-    c->cb = no_events;
+    forget_callbacks(c->cb);
 
     pthread_t thread;
     pthread_attr_t attr;

@@ -36,6 +36,9 @@ void vmon_conn_free(struct vmon_conn *c);
 /* With VMON_CONN_EVENTS: also tell hook (with new()'s opaque) of guest
  * resets, from the next (re)open on.  Before the first vmon_conn_get(). */
 void vmon_conn_on_reboot(struct vmon_conn *c, vmon_reboot_hook *hook);
+/* The same for changes of a domain's <title>, <description> or <metadata>
+ * (VIR_DOMAIN_EVENT_ID_METADATA_CHANGE). */
+void vmon_conn_on_metadata(struct vmon_conn *c, vmon_reboot_hook *hook);
 
 /* With VMON_CONN_EVENTS: also tell hook of storage-pool events, from the next (re)open on. */
 void vmon_conn_on_pool(struct vmon_conn *c, vmon_pool_hook *hook);

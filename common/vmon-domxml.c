@@ -1,5 +1,6 @@
 #include "vmon-domxml.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
 
 #include "vmon-util.h"
 
@@ -49,8 +51,64 @@ to_unsigned(char *s)
     return v;
 }
 
+/* A value cut to VMON_LABEL_VALUE_MAX bytes, not inside a UTF-8 sequence. */
+static void
+cut_value(char *v)
+{
+    size_t n = strlen(v);
+
+    if (n <= VMON_LABEL_VALUE_MAX)
+        return;
+    n = VMON_LABEL_VALUE_MAX;
+    while (n > 0 && ((unsigned char) v[n] & 0xc0) == 0x80)
+        n--;
+    v[n] = '\0';
+}
+
+static bool
+has_label(const struct vmon_domxml *x, const char *name)
+{
+    for (size_t i = 0; i < x->nlabels; i++)
+        if (strcmp(x->labels[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * Each declared label as an XPath under /domain/metadata, its namespace
+ * bound to a prefix of its own ("l3"): two declarations may use the same
+ * element names in different namespaces.
+ */
+static void
+read_labels(xmlXPathContextPtr ctx, xmlNodePtr root, const struct vmon_label_defs *defs,
+            struct vmon_domxml *x)
+{
+    for (size_t i = 0; defs && i < defs->n; i++) {
+        const struct vmon_label_def *d = &defs->defs[i];
+        if (has_label(x, d->name))
+            continue;
+        char prefix[32], expr[1024];
+        size_t at = (size_t) snprintf(expr, sizeof(expr), "/domain/metadata");
+        snprintf(prefix, sizeof(prefix), "l%zu", i);
+        xmlXPathRegisterNs(ctx, (const xmlChar *) prefix, (const xmlChar *) d->ns);
+        for (size_t j = 0; j < d->nsteps && at < sizeof(expr); j++)
+            at += (size_t) snprintf(expr + at, sizeof(expr) - at, "/%s:%s", prefix, d->steps[j]);
+        if (d->attribute && at < sizeof(expr))
+            at += (size_t) snprintf(expr + at, sizeof(expr) - at, "/@%s", d->attribute);
+        if (at >= sizeof(expr))
+            continue;
+        char *value = xpath_string(ctx, root, expr);
+        if (!value)
+            continue;   /* a missing element is an absent label */
+        cut_value(value);
+        x->labels = vmon_realloc_array(x->labels, x->nlabels + 1, sizeof(*x->labels));
+        x->labels[x->nlabels++] = (struct vmon_domxml_label) { vmon_strdup(d->name),
+                                                                     value };
+    }
+}
+
 struct vmon_domxml *
-vmon_domxml_parse(const char *xml)
+vmon_domxml_parse(const char *xml, const struct vmon_label_defs *labels)
 {
     xmlDocPtr doc = xmlReadMemory(xml, (int) strlen(xml), "domain.xml", NULL,
                                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
@@ -65,6 +123,9 @@ vmon_domxml_parse(const char *xml)
     xmlNodePtr root = xmlDocGetRootElement(doc);
 
     x->os_type = xpath_string(ctx, root, "/domain/os/type");
+    x->title = xpath_string(ctx, root, "/domain/title");
+    x->description = xpath_string(ctx, root, "/domain/description");
+    read_labels(ctx, root, labels, x);
     x->vcpu_max = to_unsigned(xpath_string(ctx, root, "/domain/vcpu"));
     x->vcpu_current = to_unsigned(xpath_string(ctx, root, "/domain/vcpu/@current"));
     if (!x->vcpu_current)
@@ -75,22 +136,31 @@ vmon_domxml_parse(const char *xml)
     for (int i = 0; disks && i < disks->nodesetval->nodeNr; i++) {
         xmlNodePtr n = disks->nodesetval->nodeTab[i];
         char *target = xpath_string(ctx, n, "target/@dev");
-        char *source = xpath_string(ctx, n, "source/@file");
-        if (!source)
-            source = xpath_string(ctx, n, "source/@dev");
-        if (!source)
-            source = xpath_string(ctx, n, "source/@name");
-        if (!source)
-            source = xpath_string(ctx, n, "source/@volume");
+        static const char *const sources[] = { "source/@file", "source/@dev", "source/@name",
+                                               "source/@volume" };
+        char *source = NULL;
+        for (size_t k = 0; k < sizeof(sources) / sizeof(sources[0]) && !source; k++)
+            source = xpath_string(ctx, n, sources[k]);
         x->disks = vmon_realloc_array(x->disks, x->ndisks + 1, sizeof(*x->disks));
-        x->disks[x->ndisks++] = (struct vmon_domxml_disk) { target, source };
+        x->disks[x->ndisks++] = (struct vmon_domxml_disk) {
+            target, source, xpath_string(ctx, n, "target/@bus"), xpath_string(ctx, n, "serial"),
+        };
     }
     xmlXPathFreeObject(disks);
 
     xmlXPathObjectPtr nics = xpath_nodes(ctx, "/domain/devices/interface");
     for (int i = 0; nics && i < nics->nodesetval->nodeNr; i++) {
         xmlNodePtr n = nics->nodesetval->nodeTab[i];
-        struct vmon_domxml_nic nic = { .target = xpath_string(ctx, n, "target/@dev") };
+        struct vmon_domxml_nic nic = {
+            .target = xpath_string(ctx, n, "target/@dev"),
+            .alias = xpath_string(ctx, n, "alias/@name"),
+            .model = xpath_string(ctx, n, "model/@type"),
+        };
+        /* what it is plugged into, whichever the interface type names */
+        static const char *const sources[] = { "source/@bridge", "source/@network", "source/@dev",
+                                               "source/@name" };
+        for (size_t k = 0; k < sizeof(sources) / sizeof(sources[0]) && !nic.source; k++)
+            nic.source = xpath_string(ctx, n, sources[k]);
         char *mac = xpath_string(ctx, n, "mac/@address");
         if (mac)
             snprintf(nic.mac, sizeof(nic.mac), "%s", mac);
@@ -119,11 +189,24 @@ vmon_domxml_free(struct vmon_domxml *x)
     for (size_t i = 0; i < x->ndisks; i++) {
         free(x->disks[i].target);
         free(x->disks[i].source);
+        free(x->disks[i].bus);
+        free(x->disks[i].serial);
     }
-    for (size_t i = 0; i < x->nnics; i++)
+    for (size_t i = 0; i < x->nnics; i++) {
         free(x->nics[i].target);
+        free(x->nics[i].alias);
+        free(x->nics[i].source);
+        free(x->nics[i].model);
+    }
     free(x->disks);
     free(x->nics);
     free(x->os_type);
+    free(x->title);
+    free(x->description);
+    for (size_t i = 0; i < x->nlabels; i++) {
+        free(x->labels[i].name);
+        free(x->labels[i].value);
+    }
+    free(x->labels);
     free(x);
 }

@@ -13,16 +13,33 @@ vmon_gaps_fill_from_xml(struct vmon_domain *dom, const struct vmon_domxml *xml)
 {
     if (!dom->os_type)    /* filled twice when a skipped guest is asked again */
         dom->os_type = vmon_strdup(xml->os_type);
+    if (!dom->title)
+        dom->title = vmon_strdup(xml->title);
+    if (!dom->description)
+        dom->description = vmon_strdup(xml->description);
+    for (size_t i = 0; i < xml->nlabels; i++)
+        if (!vmon_domain_label(dom, xml->labels[i].name))
+            vmon_domain_add_label(dom, xml->labels[i].name, xml->labels[i].value);
     for (size_t i = 0; i < xml->ndisks; i++) {
-        struct vmon_disk *disk = vmon_domain_find_disk(dom, xml->disks[i].target);
-        if (disk && !disk->path)
-            disk->path = vmon_strdup(xml->disks[i].source);
+        const struct vmon_domxml_disk *x = &xml->disks[i];
+        struct vmon_disk *disk = vmon_domain_find_disk(dom, x->target);
+        if (!disk)
+            continue;
+        if (!disk->path)
+            disk->path = vmon_strdup(x->source);
+        vmon_strset(&disk->bus, x->bus);
+        vmon_strset(&disk->serial, x->serial);
     }
     for (size_t i = 0; i < xml->nnics; i++) {
-        struct vmon_nic *nic = xml->nics[i].target
-                               ? vmon_domain_find_nic(dom, xml->nics[i].target) : NULL;
-        if (nic)
-            memcpy(nic->mac, xml->nics[i].mac, sizeof(nic->mac));
+        const struct vmon_domxml_nic *x = &xml->nics[i];
+        struct vmon_nic *nic = x->target ? vmon_domain_find_nic(dom, x->target) : NULL;
+        if (!nic)
+            continue;
+        memcpy(nic->mac, x->mac, sizeof(nic->mac));
+        nic->number = (unsigned) i + 1;
+        vmon_strset(&nic->alias, x->alias);
+        vmon_strset(&nic->source, x->source);
+        vmon_strset(&nic->model, x->model);
     }
     if (!vmon_value_has(&dom->m[VMON_DOM_VCPU_MAXIMUM]) && xml->vcpu_max)
         vmon_value_set(&dom->m[VMON_DOM_VCPU_MAXIMUM], xml->vcpu_max);

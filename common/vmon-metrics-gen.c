@@ -272,17 +272,23 @@ mib_objects(FILE *out, enum vmon_scope s)
     fputc('\n', out);
 }
 
-/* SEQUENCE entries: the last entry of the SEQUENCE, so the last has no comma. */
+/*
+ * SEQUENCE entries: the last entries of the SEQUENCE, so the last has no
+ * comma; but the domain table's title and description columns (401, 402)
+ * follow the metrics' by hand.
+ */
 static void
 mib_sequence(FILE *out, enum vmon_scope s)
 {
+    bool more = s == VMON_SCOPE_DOMAIN;
     struct column c[512];
     size_t n = columns(s, c, 512, true);
 
     for (size_t i = 0; i < n; i++) {
         char name[128];
         object_name(name, sizeof(name), s, c[i].d, c[i].what);
-        fprintf(out, "        %-33s %s%s\n", name, syntax(c[i].d, c[i].what), i + 1 < n ? "," : "");
+        fprintf(out, "        %-33s %s%s\n", name, syntax(c[i].d, c[i].what),
+                i + 1 < n || more ? "," : "");
     }
 }
 

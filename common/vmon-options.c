@@ -34,6 +34,7 @@ vmon_options_clear(struct vmon_options *o)
     free(o->uri);
     free(o->socket);
     vmon_filter_free(o->filter);
+    vmon_label_defs_free(o->labels);
     memset(o, 0, sizeof(*o));
 }
 
@@ -44,6 +45,7 @@ vmon_options_copy(struct vmon_options *dst, const struct vmon_options *src)
     dst->uri = vmon_strdup(src->uri);
     dst->socket = vmon_strdup(src->socket);
     dst->filter = src->filter ? vmon_filter_copy(src->filter) : NULL;
+    dst->labels = vmon_label_defs_copy(src->labels);
 }
 
 /*
@@ -248,7 +250,7 @@ polling_key(const char *key)
 {
     static const char *const keys[] = { "window", "window-buckets", "workers", "shutdown-timeout",
                                         "balloon-stale-age",
-                                        "not-answering-after" };
+                                        "not-answering-after", "label" };
 
     for (size_t i = 0; i < VMON_ARRAY_SIZE(keys); i++)
         if (strcasecmp(key, keys[i]) == 0)
@@ -384,6 +386,8 @@ vmon_options_set(struct vmon_options *o, const char *key, const char *value)
         return vmon_filter_add(o->filter, strcasecmp(key, "include") == 0, value) < 0
                ? fail_key(key) : 0;
     }
+    if (strcasecmp(key, "label") == 0)
+        return vmon_label_defs_add(&o->labels, value) < 0 ? fail_key(key) : 0;
     if (strcasecmp(key, "events") == 0)
         return vmon_parse_bool(value, &o->events) < 0 ? fail_key(key) : 0;
     if (strcasecmp(key, "interactive-auth") == 0)

@@ -13,6 +13,7 @@
 
 #include "vmon-action.h"
 #include "vmon-filter.h"
+#include "vmon-labels.h"
 
 /* Where snapshots come from (vmon-source.h). */
 enum vmon_source_kind {
@@ -37,6 +38,7 @@ struct vmon_options {
     bool events;               /* lifecycle events, keepalive, libvirt's event loop */
     bool interactive_auth;     /* let libvirt prompt on the terminal for credentials */
     struct vmon_filter *filter;
+    struct vmon_label_defs *labels; /* NULL: title and description only */
     const char *polling_key;   /* the first key set that only polling uses */
     bool window_given;         /* window set by a key, not the default */
 };
@@ -49,7 +51,8 @@ void vmon_options_copy(struct vmon_options *dst, const struct vmon_options *src)
  * Keys: source ("libvirt", "libvirt:URI", "virtmond" or "virtmond:PATH",
  * virtmond's socket path), uri, interval, window, window-buckets, workers, timeout,
  * shutdown-timeout, balloon-stale-age, include, exclude, allow-actions (comma list of action
- * names, "all" or "none"), events (yes: a long-running agent; no: a one-shot
+ * names, "all" or "none"), label (a label declaration, vmon-labels.h; each
+ * one adds a label), events (yes: a long-running agent; no: a one-shot
  * client such as a check, which needs no event thread, callbacks or
  * keepalive), interactive-auth (yes lets libvirt prompt on the terminal;
  * no, the default, fails with a clear error instead of hanging a daemon).
@@ -59,7 +62,7 @@ void vmon_options_copy(struct vmon_options *dst, const struct vmon_options *src)
  * not-answering-after 1 s..1 d (default 30 s: vmon-answer.h);
  * workers 0..64, window-buckets 1..1440.  A value with a control
  * character is refused.  window, window-buckets, workers, shutdown-timeout,
- * balloon-stale-age and not-answering-after decide how libvirt is polled: with source virtmond,
+ * balloon-stale-age, not-answering-after and label decide how libvirt is polled: with source virtmond,
  * virtmond polls, so they are refused, whichever comes first.
  * Returns 0, or -1 with vmon_error_last() saying what was wrong with which key.
  */

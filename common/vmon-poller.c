@@ -105,6 +105,15 @@ on_pool(void *opaque, const char *name, int event, int detail)
     vmon_collector_pools_changed(p->collector);
 }
 
+/* On libvirt's event thread: title, description or metadata changed, so the labels did. */
+static void
+on_metadata(void *opaque, const unsigned char uuid[16])
+{
+    struct vmon_poller *p = opaque;
+
+    vmon_collector_invalidate(p->collector, uuid);
+}
+
 static void
 queue_inferred(void *opaque, const struct vmon_event *ev)
 {
@@ -121,7 +130,7 @@ vmon_poller_new(const struct vmon_options *opts)
     vmon_options_copy(&p->opts, opts);
     if (p->opts.interval <= 0)
         p->opts.interval = 10;
-    p->collector = vmon_collector_new(p->opts.workers, p->opts.timeout);
+    p->collector = vmon_collector_new(p->opts.workers, p->opts.timeout, p->opts.labels);
     p->window = vmon_window_new(p->opts.window > 0 ? p->opts.window : 3600,
                                 p->opts.window_buckets ? p->opts.window_buckets : 12);
     p->events = vmon_event_queue_new(1024);
@@ -138,6 +147,7 @@ vmon_poller_new(const struct vmon_options *opts)
     if (p->opts.events) {
         vmon_conn_on_reboot(p->conn, on_reboot);
         vmon_conn_on_pool(p->conn, on_pool);
+        vmon_conn_on_metadata(p->conn, on_metadata);
     }
     pthread_mutex_init(&p->lock, NULL);
     pthread_mutex_init(&p->poll_lock, NULL);
@@ -270,6 +280,7 @@ vmon_poller_poll(struct vmon_poller *p)
     snap->health.polls = p->polls;
     snap->health.poll_errors = p->poll_errors;
     snap->health.reconnects = vmon_conn_reconnects(p->conn);
+    snap->health.xml_fetches = vmon_collector_xml_fetches(p->collector);
     /* the data's age: a failed poll collected nothing newer */
     snap->health.last_attempt_time = snap->taken_wall;
     snap->health.last_poll_time = rc == 0 ? snap->taken_wall

@@ -47,34 +47,65 @@ vmon_group_names(unsigned mask, char *buf, size_t size)
     return buf;
 }
 
-/* libvirt's virDomain*Reason enums, as virsh names them, one row per state */
-static const char *const reason_names[VMON_STATE__N][16] = {
-    [VMON_STATE_RUNNING] = {
-        "unknown", "booted", "migrated", "restored", "from snapshot", "unpaused",
-        "migration canceled", "save canceled", "event wakeup", "crashed", "post-copy",
-        "post-copy failed",
-    },
-    [VMON_STATE_BLOCKED] = { "unknown" },
-    [VMON_STATE_PAUSED] = {
-        "unknown", "user", "migrating", "saving", "dumping", "I/O error", "watchdog",
-        "from snapshot", "shutting down", "creating snapshot", "crashed", "starting up",
-        "post-copy", "post-copy failed", "api error",
-    },
-    [VMON_STATE_SHUTDOWN] = { "unknown", "user" },
-    [VMON_STATE_SHUTOFF] = {
-        "unknown", "shutdown", "destroyed", "crashed", "migrated", "saved", "failed",
-        "from snapshot", "daemon",
-    },
-    [VMON_STATE_CRASHED] = { "unknown", "panicked" },
-    [VMON_STATE_PMSUSPENDED] = { "unknown" },
+/*
+ * libvirt's virDomain*Reason enums, one row per state: each reason's token
+ * (the enum's suffix, lower case, as a policy names it: "paused:ioerror")
+ * and its name as virsh prints it.
+ */
+struct reason_name {
+    const char *token, *text;
 };
+#define NREASONS 16
+static const struct reason_name reasons[VMON_STATE__N][NREASONS] = {
+    [VMON_STATE_NOSTATE] = { { "unknown", "unknown" } },
+    [VMON_STATE_RUNNING] = {
+        { "unknown", "unknown" }, { "booted", "booted" }, { "migrated", "migrated" },
+        { "restored", "restored" }, { "from_snapshot", "from snapshot" },
+        { "unpaused", "unpaused" }, { "migration_canceled", "migration canceled" },
+        { "save_canceled", "save canceled" }, { "wakeup", "event wakeup" },
+        { "crashed", "crashed" }, { "postcopy", "post-copy" },
+        { "postcopy_failed", "post-copy failed" },
+    },
+    [VMON_STATE_BLOCKED] = { { "unknown", "unknown" } },
+    [VMON_STATE_PAUSED] = {
+        { "unknown", "unknown" }, { "user", "user" }, { "migration", "migrating" },
+        { "save", "saving" }, { "dump", "dumping" }, { "ioerror", "I/O error" },
+        { "watchdog", "watchdog" }, { "from_snapshot", "from snapshot" },
+        { "shutting_down", "shutting down" }, { "snapshot", "creating snapshot" },
+        { "crashed", "crashed" }, { "starting_up", "starting up" }, { "postcopy", "post-copy" },
+        { "postcopy_failed", "post-copy failed" }, { "api_error", "api error" },
+    },
+    [VMON_STATE_SHUTDOWN] = { { "unknown", "unknown" }, { "user", "user" } },
+    [VMON_STATE_SHUTOFF] = {
+        { "unknown", "unknown" }, { "shutdown", "shutdown" }, { "destroyed", "destroyed" },
+        { "crashed", "crashed" }, { "migrated", "migrated" }, { "saved", "saved" },
+        { "failed", "failed" }, { "from_snapshot", "from snapshot" }, { "daemon", "daemon" },
+    },
+    [VMON_STATE_CRASHED] = { { "unknown", "unknown" }, { "panicked", "panicked" } },
+    [VMON_STATE_PMSUSPENDED] = { { "unknown", "unknown" } },
+};
+
+static const struct reason_name *
+reason_of(int state, int reason)
+{
+    if (state < 0 || state >= VMON_STATE__N || reason < 0 || reason >= NREASONS ||
+        !reasons[state][reason].token)
+        return NULL;
+    return &reasons[state][reason];
+}
 
 const char *
 vmon_domain_reason_name(int state, int reason)
 {
-    if (state < 0 || state >= VMON_STATE__N)
-        return "unknown";
-    return vmon_name_at(reason_names[state], VMON_ARRAY_SIZE(reason_names[state]), reason);
+    const struct reason_name *r = reason_of(state, reason);
+    return r ? r->text : "unknown";
+}
+
+const char *
+vmon_domain_reason_token(int state, int reason)
+{
+    const struct reason_name *r = reason_of(state, reason);
+    return r ? r->token : NULL;
 }
 
 struct vmon_snapshot *
@@ -91,16 +122,45 @@ vmon_domain_clear(struct vmon_domain *dom)
 {
     free(dom->name);
     free(dom->os_type);
+    free(dom->title);
+    free(dom->description);
+    for (size_t i = 0; i < dom->nlabels; i++) {
+        free(dom->labels[i].name);
+        free(dom->labels[i].value);
+    }
+    free(dom->labels);
     free(dom->vcpus);
     for (size_t i = 0; i < dom->ndisks; i++) {
         free(dom->disks[i].name);
         free(dom->disks[i].path);
+        free(dom->disks[i].bus);
+        free(dom->disks[i].serial);
     }
     free(dom->disks);
-    for (size_t i = 0; i < dom->nnics; i++)
+    for (size_t i = 0; i < dom->nnics; i++) {
         free(dom->nics[i].name);
+        free(dom->nics[i].alias);
+        free(dom->nics[i].source);
+        free(dom->nics[i].model);
+    }
     free(dom->nics);
     memset(dom, 0, sizeof(*dom));
+}
+
+const char *
+vmon_domain_label(const struct vmon_domain *dom, const char *name)
+{
+    for (size_t i = 0; i < dom->nlabels; i++)
+        if (strcmp(dom->labels[i].name, name) == 0)
+            return dom->labels[i].value;
+    return NULL;
+}
+
+void
+vmon_domain_add_label(struct vmon_domain *dom, const char *name, const char *value)
+{
+    dom->labels = vmon_realloc_array(dom->labels, dom->nlabels + 1, sizeof(*dom->labels));
+    dom->labels[dom->nlabels++] = (struct vmon_label) { vmon_strdup(name), vmon_strdup(value) };
 }
 
 void

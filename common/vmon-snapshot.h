@@ -26,8 +26,11 @@ enum vmon_domain_state {
     VMON_STATE__N
 };
 const char *vmon_domain_state_name(int state);     /* "running", ... */
-/* libvirt's reason name for (state, reason), e.g. "booted", "user". */
+/* libvirt's reason name for (state, reason), e.g. "booted", "I/O error". */
 const char *vmon_domain_reason_name(int state, int reason);
+/* Its token, libvirt's enum suffix in lower case ("ioerror"); NULL past the
+ * reasons this build knows, which number from 0 without gaps. */
+const char *vmon_domain_reason_token(int state, int reason);
 
 /*
  * Groups of a domain's statistics.  A guest that does not answer its monitor
@@ -89,13 +92,29 @@ struct vmon_vcpu {
 struct vmon_disk {
     char *name;              /* target dev, "vda" */
     char *path;              /* source file or device, may be NULL */
+    char *bus;               /* "virtio", "sata"; may be NULL (and the two below) */
+    char *serial;
     struct vmon_value m[VMON_DISK__N];
 };
 
+/*
+ * A NIC's host-side name changes when the guest restarts or migrates; its
+ * MAC, its alias and its place in the domain's XML do not.
+ */
 struct vmon_nic {
     char *name;              /* host-side device, "vnet0" */
     char mac[18];            /* "52:54:00:..", "" when unknown */
+    unsigned number;         /* its place among the domain's interfaces, from 1; 0 unknown */
+    char *alias;             /* "ua-web" (the user's) or libvirt's "net0"; may be NULL */
+    char *source;            /* the bridge, network or host device; may be NULL */
+    char *model;             /* "virtio"; may be NULL */
     struct vmon_value m[VMON_NIC__N];
+};
+
+/* A label the admin declared (vmon-labels.h), as this domain's XML gives it. */
+struct vmon_label {
+    char *name;              /* "nova.project" */
+    char *value;
 };
 
 struct vmon_domain {
@@ -110,6 +129,10 @@ struct vmon_domain {
     bool partial;            /* partial_groups != 0 */
     unsigned partial_groups; /* VMON_GROUP_* bits an active domain should have had */
     char *os_type;           /* "hvm", from the domain XML */
+    char *title;             /* <title>, <description>: NULL when absent */
+    char *description;
+    struct vmon_label *labels;  /* declared labels it has, in declaration order */
+    size_t nlabels;
     int answering;           /* enum vmon_answering */
     time_t figures_time;     /* wall clock of its newest figures (carried ones'); 0 none */
     time_t unanswered_since; /* wall clock it stopped answering from; 0 while answering */
@@ -182,6 +205,9 @@ struct vmon_health {
     time_t last_poll_time;
     time_t last_attempt_time;     /* wall clock of the last poll, failed or not; 0 = never */
     char *last_error;             /* NULL when the last poll succeeded */
+    /* domain XML documents fetched from libvirt since the start: once per
+     * domain that appears, restarts or an event says changed, not per poll */
+    uint64_t xml_fetches;
 };
 
 struct vmon_snapshot {
@@ -240,6 +266,9 @@ struct vmon_nic *vmon_domain_add_nic(struct vmon_domain *dom, const char *name);
 struct vmon_vcpu *vmon_domain_get_vcpu(struct vmon_domain *dom, unsigned number);
 struct vmon_disk *vmon_domain_find_disk(const struct vmon_domain *dom, const char *name);
 struct vmon_nic *vmon_domain_find_nic(const struct vmon_domain *dom, const char *name);
+/* The value of the domain's label name, or NULL when it has none. */
+const char *vmon_domain_label(const struct vmon_domain *dom, const char *name);
+void vmon_domain_add_label(struct vmon_domain *dom, const char *name, const char *value);
 void vmon_snapshot_sort(struct vmon_snapshot *snap);
 /* Drop the node and domains (a poll that starts over). */
 void vmon_snapshot_clear_data(struct vmon_snapshot *snap);

@@ -72,6 +72,15 @@ vmon_name_at(const char *const *names, size_t n, long i)
     return i >= 0 && (size_t) i < n && names[i] ? names[i] : "unknown";
 }
 
+void
+vmon_strset(char **slot, const char *s)
+{
+    char *copy = vmon_strdup(s);
+
+    free(*slot);
+    *slot = copy;
+}
+
 char *
 vmon_asprintf(const char *fmt, ...)
 {

@@ -16,6 +16,7 @@
 void *vmon_alloc(size_t size);                       /* zeroed */
 void *vmon_realloc_array(void *p, size_t n, size_t size);
 char *vmon_strdup(const char *s);                    /* NULL stays NULL */
+void vmon_strset(char **slot, const char *s);        /* *slot freed, then a copy of s */
 char *vmon_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * Reference counts of objects shared across threads (snapshots, parsed

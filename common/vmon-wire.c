@@ -5,12 +5,15 @@
  *   virtmon-snapshot 1
  *   snapshot SEQ AGE TAKEN_WALL ELAPSED URI
  *   health CONNECTED POLLS POLL_ERRORS RECONNECTS LAST_POLL_SECONDS LAST_POLL_TIME LAST_ERROR
- *          LAST_ATTEMPT_TIME
+ *          LAST_ATTEMPT_TIME XML_FETCHES
  *   actions LIST              what the writer will do when asked: "none", "start,destroy"
  *   node HOSTNAME HV_TYPE HV_VERSION LIB_VERSION CPU_MODEL ACTIVE INACTIVE
  *   states N0 N1 ...          domains_by_state, indexed by enum vmon_domain_state
  *   domain NAME UUID ID STATE REASON PERSISTENT AUTOSTART PARTIAL PARTIAL_GROUPS OS_TYPE
  *          ANSWERING FIGURES_TIME UNANSWERED_SINCE
+ *   title TITLE DESCRIPTION   the current domain's <title> and <description> (only when
+ *                             it has either)
+ *   label NAME VALUE          one of the current domain's labels (vmon-labels.h)
  *   w KEY MIN AVG MAX         window statistics of the current domain
  *   vcpu NUMBER
  *   disk NAME PATH
@@ -38,8 +41,8 @@
  * older writer sends it, a partial domain reads as not answering since the
  * snapshot, which is what such a writer's readers made of it.  LAST_POLL_TIME
  * is the time of the last poll that collected, which older writers sent as
- * the last attempt's.  The pools and pool records came later too: absent,
- * the snapshot has no pools.
+ * the last attempt's.  Also added: XML_FETCHES (absent: 0), the title
+ * and label records, and the pools and pool records (absent: no pools).
  */
 #include "vmon-wire.h"
 
@@ -55,6 +58,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "vmon-labels.h"
 #include "vmon-util.h"
 #include "vmon-uuid.h"
 
@@ -171,17 +175,34 @@ write_values(FILE *f, enum vmon_scope scope, const struct vmon_value *m)
     }
 }
 
-/* "disk NAME PATH" or "nic NAME MAC", then the device's metrics */
+/* KEYWORD and n quoted strings, without the line's end */
 static void
-write_device(FILE *f, const char *keyword, const char *name, const char *second,
-             enum vmon_scope scope, const struct vmon_value *m)
+write_strings(FILE *f, const char *keyword, const char *const *s, size_t n)
 {
-    fprintf(f, "%s ", keyword);
-    vmon_wire_write_string(f, name);
-    fputc(' ', f);
-    vmon_wire_write_string(f, second);
-    fputc('\n', f);
-    write_values(f, scope, m);
+    fputs(keyword, f);
+    for (size_t i = 0; i < n; i++) {
+        fputc(' ', f);
+        vmon_wire_write_string(f, s[i]);
+    }
+}
+
+static void
+write_labels(FILE *f, const struct vmon_domain *d)
+{
+    if (d->title || d->description) {
+        fputs("title ", f);
+        vmon_wire_write_string(f, d->title);
+        fputc(' ', f);
+        vmon_wire_write_string(f, d->description);
+        fputc('\n', f);
+    }
+    for (size_t i = 0; i < d->nlabels; i++) {
+        fputs("label ", f);
+        vmon_wire_write_string(f, d->labels[i].name);
+        fputc(' ', f);
+        vmon_wire_write_string(f, d->labels[i].value);
+        fputc('\n', f);
+    }
 }
 
 static void
@@ -207,6 +228,7 @@ write_domain(FILE *f, const struct vmon_domain *d)
     vmon_wire_write_string(f, d->os_type);
     fprintf(f, " %s %lld %lld\n", vmon_answering_name(d->answering), (long long) d->figures_time,
             (long long) d->unanswered_since);
+    write_labels(f, d);
     write_values(f, VMON_SCOPE_DOMAIN, d->m);
     for (size_t i = 0; i < n; i++)
         if (d->win[i].have) {
@@ -223,10 +245,20 @@ write_domain(FILE *f, const struct vmon_domain *d)
         fprintf(f, "vcpu %u\n", d->vcpus[i].number);
         write_values(f, VMON_SCOPE_VCPU, d->vcpus[i].m);
     }
-    for (size_t i = 0; i < d->ndisks; i++)
-        write_device(f, "disk", d->disks[i].name, d->disks[i].path, VMON_SCOPE_DISK, d->disks[i].m);
-    for (size_t i = 0; i < d->nnics; i++)
-        write_device(f, "nic", d->nics[i].name, d->nics[i].mac, VMON_SCOPE_NIC, d->nics[i].m);
+    /* "disk NAME PATH BUS SERIAL" and "nic NAME MAC ALIAS SOURCE MODEL NUMBER", each
+     * followed by its metrics; a reader older than the last fields ignores them */
+    for (size_t i = 0; i < d->ndisks; i++) {
+        const struct vmon_disk *k = &d->disks[i];
+        write_strings(f, "disk", (const char *const[]) { k->name, k->path, k->bus, k->serial }, 4);
+        fputc('\n', f);
+        write_values(f, VMON_SCOPE_DISK, k->m);
+    }
+    for (size_t i = 0; i < d->nnics; i++) {
+        const struct vmon_nic *k = &d->nics[i];
+        write_strings(f, "nic", (const char *const[]) { k->name, k->mac, k->alias, k->source, k->model }, 5);
+        fprintf(f, " %u\n", k->number);
+        write_values(f, VMON_SCOPE_NIC, k->m);
+    }
 }
 
 static void
@@ -266,7 +298,7 @@ vmon_wire_write(FILE *f, const struct vmon_snapshot *snap, const char *only)
             h->polls, h->poll_errors, h->reconnects, h->last_poll_seconds,
             (long long) h->last_poll_time);
     vmon_wire_write_string(f, h->last_error);
-    fprintf(f, " %lld", (long long) h->last_attempt_time);
+    fprintf(f, " %lld %" PRIu64, (long long) h->last_attempt_time, h->xml_fetches);
     char actions[128];
     fprintf(f, "\nactions %s", vmon_actions_format(snap->actions_allowed, actions, sizeof(actions)));
     fputs("\nnode ", f);
@@ -649,6 +681,31 @@ read_domain(struct reader *r, const struct field *f, int n)
     return true;
 }
 
+/* title TITLE DESCRIPTION, or label NAME VALUE, of the current domain */
+static bool
+read_label(struct reader *r, const struct field *f, int n, const char *record)
+{
+    if (!need(r, n, 3, record))
+        return false;
+    if (!r->dom)
+        return fail(r, "'%s' before any domain line", record);
+    if (record[0] == 't') {
+        free(r->dom->title);
+        free(r->dom->description);
+        r->dom->title = r->dom->description = NULL;
+        return get_str(r, &f[1], "title", &r->dom->title)
+               && get_str(r, &f[2], "description", &r->dom->description);
+    }
+    if (!f[1].quoted || !vmon_label_name_ok(f[1].s))
+        return fail(r, "label name: '%s' is not a quoted label name", f[1].s);
+    if (!f[2].quoted)
+        return fail(r, "label value: expected a quoted string, got '%s'", f[2].s);
+    if (vmon_domain_label(r->dom, f[1].s))
+        return fail(r, "label '%s' given twice", f[1].s);
+    vmon_domain_add_label(r->dom, f[1].s, f[2].s);
+    return true;
+}
+
 static bool
 read_device(struct reader *r, const struct field *f, int n, const char *record)
 {
@@ -668,14 +725,19 @@ read_device(struct reader *r, const struct field *f, int n, const char *record)
     if (record[0] == 'd') {
         struct vmon_disk *disk = vmon_domain_add_disk(r->dom, f[1].s);
         set_target(r, VMON_SCOPE_DISK, disk->m);
-        return get_str(r, &f[2], "disk path", &disk->path);
+        return get_str(r, &f[2], "disk path", &disk->path)
+               && (n < 5 || (get_str(r, &f[3], "disk bus", &disk->bus)
+                             && get_str(r, &f[4], "disk serial", &disk->serial)));
     }
     struct vmon_nic *nic = vmon_domain_add_nic(r->dom, f[1].s);
     set_target(r, VMON_SCOPE_NIC, nic->m);
     if (!f[2].quoted || strlen(f[2].s) >= sizeof(nic->mac))
         return fail(r, "nic mac: '%s' is not a quoted MAC address", f[2].s);
     strcpy(nic->mac, f[2].s);
-    return true;
+    return n < 7 || (get_str(r, &f[3], "nic alias", &nic->alias)
+                     && get_str(r, &f[4], "nic source", &nic->source)
+                     && get_str(r, &f[5], "nic model", &nic->model)
+                     && get_uint(r, &f[6], "nic number", &nic->number));
 }
 
 static bool
@@ -749,6 +811,8 @@ read_header(struct reader *r, const struct field *f, int n)
             return false;
         if (n >= 9)
             h->last_attempt_time = (time_t) wall;
+        if (n >= 10 && !get_u64(r, &f[9], "xml fetches", UINT64_MAX, &h->xml_fetches))
+            return false;
         r->have_header[1] = true;
         return true;
     }
@@ -806,6 +870,8 @@ read_line(struct reader *r, char *line)
         ok = read_window(r, f, n);
     else if (strcmp(kw, "domain") == 0)
         ok = read_domain(r, f, n);
+    else if (strcmp(kw, "title") == 0 || strcmp(kw, "label") == 0)
+        ok = read_label(r, f, n, kw);
     else if (strcmp(kw, "vcpu") == 0 || strcmp(kw, "disk") == 0 || strcmp(kw, "nic") == 0)
         ok = read_device(r, f, n, kw);
     else if (strcmp(kw, "snapshot") == 0 || strcmp(kw, "health") == 0

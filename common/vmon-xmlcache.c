@@ -22,16 +22,20 @@ struct vmon_xmlcache {
     struct xml_entry *xml;        /* sorted by uuid */
     size_t nxml;
 
+    struct vmon_label_defs *labels;   /* which labels each document gives */
+    uint64_t fetches;                 /* virDomainGetXMLDesc calls that answered */
+
     pthread_mutex_t dirty_lock;   /* the event thread marks, the poll drains */
     unsigned char (*dirty)[16];
     size_t ndirty;
 };
 
 struct vmon_xmlcache *
-vmon_xmlcache_new(void)
+vmon_xmlcache_new(const struct vmon_label_defs *labels)
 {
     struct vmon_xmlcache *x = vmon_alloc(sizeof(*x));
 
+    x->labels = vmon_label_defs_copy(labels);
     pthread_mutex_init(&x->dirty_lock, NULL);
     return x;
 }
@@ -54,6 +58,7 @@ vmon_xmlcache_free(struct vmon_xmlcache *x)
     pthread_mutex_destroy(&x->dirty_lock);
     free(x->dirty);
     vmon_xmlcache_forget(x);
+    vmon_label_defs_free(x->labels);
     free(x);
 }
 
@@ -161,10 +166,17 @@ vmon_xmlcache_fetch(struct vmon_xmlcache *x, virDomainPtr *doms,
         if (!e->xml) {
             char *text = virDomainGetXMLDesc(doms[i], 0);
             if (text) {
-                e->xml = vmon_domxml_parse(text);
+                x->fetches++;
+                e->xml = vmon_domxml_parse(text, x->labels);
                 free(text);
             }
         }
         xml[i] = e->xml;
     }
+}
+
+uint64_t
+vmon_xmlcache_fetches(const struct vmon_xmlcache *x)
+{
+    return x->fetches;
 }

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,32 +22,54 @@
 #include "chk-policy.h"
 #include "chk-run.h"
 #include "chk-sample.h"
-#include "chk-select.h"
 #include "chk-timeout.h"
 #include "vmon-answer.h"
 #include "vmon-cnum.h"
+#include "vmon-labels.h"
 #include "vmon-rates.h"
 
 enum {
-    OPT_STALE_STATE = CHK_OPT_SELECT__END,
+    OPT_ALL = CHK_OPT_OWN,
+    OPT_EXCLUDE,
+    OPT_STATE,
+    OPT_STALE_STATE,
     OPT_STALE_AGE,
+    OPT_LABEL,
+    OPT_LABEL_DEF,
 };
 
 static const struct option own_options[] = {
     { "domain", required_argument, NULL, 'd' },
-    CHK_SELECT_LONG_OPTIONS,
+    { "all", no_argument, NULL, OPT_ALL },
+    { "exclude", required_argument, NULL, OPT_EXCLUDE },
+    { "state", required_argument, NULL, OPT_STATE },
     { "stale-state", required_argument, NULL, OPT_STALE_STATE },
     { "balloon-stale-age", required_argument, NULL, OPT_STALE_AGE },
+    { "label", required_argument, NULL, OPT_LABEL },
+    { "label-def", required_argument, NULL, OPT_LABEL_DEF },
     { NULL, 0, NULL, 0 },
+};
+
+#define MAX_LABELS 16
+
+struct label_match {
+    char name[VMON_LABEL_NAME_MAX + 1];
+    const char *glob;             /* after the '=' of the argument */
 };
 
 struct config {
     struct chk_args a;
-    struct chk_select sel;
-    const char *domain;           /* sel.which */
+    const char *domain;
+    bool all;
+    const char *exclude;
+    const char *state_text;
     const char *stale_age;
     int stale_state;              /* for guest-memory thresholds on stale figures */
     bool named;                   /* one domain by exact name or UUID */
+    const char *label_defs[MAX_LABELS];   /* --label-def: the core's label declarations */
+    size_t nlabel_defs;
+    struct label_match labels[MAX_LABELS];   /* --label NAME=GLOB, all must match */
+    size_t nlabels;
     struct chk_policy policy;
 };
 
@@ -62,18 +85,29 @@ print_help(const struct config *c)
            "    Every domain, active or not.\n"
            " --exclude=PATTERN\n"
            "    Leave out matching domains (with --all or a pattern).\n"
-           " --state=STATE=LEVEL[,...]\n"
+           " --state=STATE[:REASON]=LEVEL[,...]\n"
            "    Map domain states to plugin states, e.g. paused=critical,shutoff=ok.\n"
            "    States: running, blocked, paused, shutdown, shutoff, crashed, pmsuspended,\n"
            "    nostate; shutoff-autostart and shutoff-manual set the two shut-off cases.\n"
            "    Defaults: running ok; blocked, paused, pmsuspended, shutdown warning;\n"
            "    crashed critical; shutoff critical for a named domain, and for several\n"
            "    domains only when autostart is set. Thresholds apply to running domains.\n"
+           "    STATE:REASON (libvirt's reason, lower case; a glob) wins over STATE.\n"
+           "    Default reasons: paused by migration, save, dump, snapshot, starting_up\n"
+           "    or postcopy ok; paused by ioerror, watchdog, crashed, postcopy_failed or\n"
+           "    api_error critical; shutoff by crashed or failed critical.\n"
            " --balloon-stale-age=DURATION\n"
            "    The guest's memory figures (mem-used and the balloon statistics) are stale\n"
            "    when its balloon driver last sent them longer ago than this (default 30s:\n"
            "    three of the core's 10 s intervals), or never: no balloon driver, or no\n"
            "    stats period (<memballoon><stats period='N'/>, virsh dommemstat --period).\n"
+           " --label=NAME=GLOB\n"
+           "    Only domains whose label NAME matches the shell glob (repeatable: all\n"
+           "    must match; a domain without the label does not). Alone, among all\n"
+           "    domains; else among those -d's pattern or --all select.\n"
+           " --label-def='NAME NAMESPACE-URI ELEMENT-PATH' | --label-def=nova\n"
+           "    Declare a label read from the domains' <metadata> when the check polls\n"
+           "    libvirt itself (virtmond's own declarations apply with --source virtmond).\n"
            " --stale-state=STATE\n"
            "    State for a threshold on stale guest memory figures, instead of checking\n"
            "    them: ok, warning, critical or unknown (default unknown).\n",
@@ -81,16 +115,74 @@ print_help(const struct config *c)
     chk_args_help(stdout, &c->a);
 }
 
+static bool
+is_pattern(const char *s)
+{
+    return strpbrk(s, "*?[,") != NULL;
+}
+
+/* --label NAME=GLOB: 1, or -1 with err saying what is wrong with it. */
+static int
+add_label_match(struct config *c, const char *arg, char *err, size_t errlen)
+{
+    const char *eq = strchr(arg, '=');
+    size_t n = eq ? (size_t) (eq - arg) : 0;
+
+    if (c->nlabels == MAX_LABELS) {
+        snprintf(err, errlen, "--label: at most %d", MAX_LABELS);
+        return -1;
+    }
+    struct label_match *m = &c->labels[c->nlabels];
+    if (eq && n <= VMON_LABEL_NAME_MAX) {
+        memcpy(m->name, arg, n);
+        m->name[n] = '\0';
+    }
+    if (!eq || n > VMON_LABEL_NAME_MAX || !vmon_label_name_ok(m->name)) {
+        snprintf(err, errlen, "--label '%s': expected NAME=GLOB, NAME a label name "
+                 "(letters, digits, '_', '.', '-')", arg);
+        return -1;
+    }
+    m->glob = eq + 1;
+    c->nlabels++;
+    return 1;
+}
+
+/* Whether d has every label --label asks for, each matching its glob. */
+static bool
+labels_match(const struct config *c, const struct vmon_domain *d)
+{
+    for (size_t i = 0; i < c->nlabels; i++) {
+        const char *v = vmon_domain_label(d, c->labels[i].name);
+        if (!v || fnmatch(c->labels[i].glob, v, 0) != 0)
+            return false;
+    }
+    return true;
+}
+
 /* The options only this check has; see chk_args_parse(). */
 static int
 own_option(void *ctx, int opt, const char *arg, char *err, size_t errlen)
 {
     struct config *c = ctx;
-    int rc = chk_select_option(&c->sel, opt, arg, err, errlen);
 
-    if (rc != 0)
-        return rc;
     switch (opt) {
+    case 'd':
+        if (c->domain) {
+            snprintf(err, errlen, "-d/--domain given twice; name several domains as a "
+                     "pattern list instead: -d 'web*,db1'");
+            return -1;
+        }
+        c->domain = arg;
+        return 1;
+    case OPT_ALL:
+        c->all = true;
+        return 1;
+    case OPT_EXCLUDE:
+        c->exclude = arg;
+        return 1;
+    case OPT_STATE:
+        c->state_text = arg;
+        return 1;
     case OPT_STALE_STATE:
         if ((c->stale_state = chk_state_from_name(arg)) < 0) {
             snprintf(err, errlen, "--stale-state '%s': must be ok, warning, critical or unknown", arg);
@@ -99,6 +191,15 @@ own_option(void *ctx, int opt, const char *arg, char *err, size_t errlen)
         return 1;
     case OPT_STALE_AGE:
         c->stale_age = arg;
+        return 1;
+    case OPT_LABEL:
+        return add_label_match(c, arg, err, errlen);
+    case OPT_LABEL_DEF:
+        if (c->nlabel_defs == MAX_LABELS) {
+            snprintf(err, errlen, "--label-def: at most %d", MAX_LABELS);
+            return -1;
+        }
+        c->label_defs[c->nlabel_defs++] = arg;
         return 1;
     default:
         return 0;
@@ -114,12 +215,33 @@ help(const void *ctx)
 static int
 validate(struct config *c, char *err, size_t errlen)
 {
-    if (chk_select_validate(&c->sel, err, errlen) < 0)
+    if (!c->domain && !c->all && c->nlabels)
+        c->all = true;   /* --label alone chooses among every domain */
+    if (!c->domain && !c->all) {
+        snprintf(err, errlen, "which domain? give -d with a name, UUID or pattern, --all, "
+                 "or --label");
         return -1;
-    c->domain = c->sel.which;
-    c->named = c->sel.named;
+    }
+    if (c->domain && c->all) {
+        snprintf(err, errlen, "-d/--domain and --all exclude each other");
+        return -1;
+    }
+    if (c->domain && !*c->domain) {
+        snprintf(err, errlen, "-d/--domain needs a name, UUID or pattern");
+        return -1;
+    }
+    c->named = c->domain && !is_pattern(c->domain);
+    if (c->nlabels && c->named) {
+        snprintf(err, errlen, "--label chooses among several domains: with --all, a pattern "
+                 "in -d, or alone");
+        return -1;
+    }
+    if (c->exclude && c->named) {
+        snprintf(err, errlen, "--exclude needs --all or a pattern in -d");
+        return -1;
+    }
     chk_policy_init(&c->policy, c->named);
-    if (c->sel.state_text && chk_policy_parse(&c->policy, c->sel.state_text, err, errlen) < 0)
+    if (c->state_text && chk_policy_parse(&c->policy, c->state_text, err, errlen) < 0)
         return -1;
     return 0;
 }
@@ -145,8 +267,10 @@ sample_opts(const struct config *c, struct chk_sample_opts *so)
         so->name = c->domain;
     else
         so->include = c->domain;
-    so->exclude = c->sel.exclude;
+    so->exclude = c->exclude;
     so->balloon_stale_age = c->stale_age;
+    so->label_defs = c->label_defs;
+    so->nlabel_defs = c->nlabel_defs;
     so->need_rates = needs_rates(c);
 }
 
@@ -174,6 +298,16 @@ not_applicable(const struct chk_metric *cm, const struct vmon_domain *d)
     case VMON_SCOPE_DISK: return d->ndisks == 0;
     case VMON_SCOPE_NIC: return d->nnics == 0;
     default: return false;
+    }
+}
+
+static bool
+wants_perf(const struct config *c, const struct chk_metric *cm)
+{
+    switch (c->a.perf) {
+    case CHK_PERF_NONE: return false;
+    case CHK_PERF_ALL: return true;
+    default: return c->named || vmon_thresholds_any(&cm->th);
     }
 }
 
@@ -220,9 +354,10 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
         bool exact, have, checked = vmon_thresholds_any(&cm->th) && evaluates_thresholds(d);
         uint64_t u = 0;
         double v = 0;
+        char text[128];
 
         have = chk_metric_value(cm, d->m, &v, &exact, &u);
-        if (have && chk_select_wants_perf(&c->a, c->named, cm))
+        if (have && wants_perf(c, cm))
             chk_metric_perfdata(cm, &out->perf, prefix, v, exact, u);
         /* a metric of a group the guest did not answer for is covered above */
         bool unanswered = cm->desc && (d->partial_groups & cm->desc->group);
@@ -241,7 +376,17 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
                            cm->rate || chk_metric_needs_rate(cm) ? "no rate yet" : "not reported");
             continue;
         }
-        st = chk_state_worst(st, chk_select_judge(cm, v, why));
+        int ms = vmon_thresholds_state(&cm->th, v);
+        chk_metric_format(cm, v, text, sizeof(text));
+        if (ms == CHK_OK) {
+            chk_buf_printf(why, ", %s %s", cm->label, text);
+            continue;
+        }
+        char range[128];
+        vmon_range_format(ms == CHK_CRITICAL ? &cm->th.crit : &cm->th.warn, range, sizeof(range));
+        chk_buf_printf(why, ", %s %s (%s %s)", cm->label, text,
+                       ms == CHK_CRITICAL ? "critical" : "warning", range);
+        st = chk_state_worst(st, ms);
     }
     /* no threshold set on a running domain: still say how busy it is */
     if (c->named && evaluates_thresholds(d) && !strstr(chk_buf_str(why), ", cpu ")) {
@@ -258,6 +403,16 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
     return st;
 }
 
+/* " (Web frontend)" for a domain with a <title>, else "": a title is one line */
+static const char *
+title_of(const struct vmon_domain *d, char *buf, size_t size)
+{
+    if (!d->title)
+        return "";
+    snprintf(buf, size, " (%.*s)", (int) strcspn(d->title, "\r\n"), d->title);
+    return buf;
+}
+
 static void
 evaluate_named(const struct config *c, const struct vmon_snapshot *snap, struct chk_output *out)
 {
@@ -270,44 +425,58 @@ evaluate_named(const struct config *c, const struct vmon_snapshot *snap, struct 
         return;
     }
     int st = eval_domain(c, d, &why, out);
+    char title[VMON_LABEL_VALUE_MAX + 8];
     chk_output_state(out, st);
-    chk_output_summary(out, "%s %s", d->name, chk_buf_str(&why));
+    chk_output_summary(out, "%s%s %s", d->name, title_of(d, title, sizeof(title)),
+                       chk_buf_str(&why));
     chk_buf_clear(&why);
 }
 
 static void
 evaluate_many(const struct config *c, const struct vmon_snapshot *snap, struct chk_output *out)
 {
-    unsigned by_state[VMON_STATE__N] = { 0 };
-    struct chk_tally tally;
-
-    memset(&tally, 0, sizeof(tally));
-    struct chk_buf busy = { 0 };
+    unsigned by_state[VMON_STATE__N] = { 0 }, by_level[CHK_STATE__N] = { 0 };
+    struct chk_buf names[CHK_STATE__N] = { { 0 } }, busy = { 0 };
+    size_t chosen = 0;
 
     for (size_t i = 0; i < snap->ndomains; i++) {
         const struct vmon_domain *d = &snap->domains[i];
+        if (!labels_match(c, d))
+            continue;
         struct chk_buf why = { 0 };
+        char title[VMON_LABEL_VALUE_MAX + 8];
         int st = eval_domain(c, d, &why, out);
+        chosen++;
 
         if (d->state >= 0 && d->state < VMON_STATE__N)
             by_state[d->state]++;
-        chk_tally_add(&tally, st, d->name);
+        by_level[st]++;
         chk_output_state(out, st);
         if (st != CHK_OK || c->a.verbose)
-            chk_output_line(out, "[%s] %s: %s", chk_state_name(st), d->name, chk_buf_str(&why));
+            chk_output_line(out, "[%s] %s%s: %s", chk_state_name(st), d->name,
+                            title_of(d, title, sizeof(title)), chk_buf_str(&why));
+        if (st != CHK_OK)
+            chk_buf_printf(&names[st], "%s%s", names[st].len ? ", " : "", d->name);
         if (d->answering == VMON_ANSWER_BUSY && d->id >= 0)
             chk_buf_printf(&busy, "%s%s", busy.len ? ", " : "", d->name);
         chk_buf_clear(&why);
     }
-    if (snap->ndomains == 0 && c->domain) {
+    if (chosen == 0 && (c->domain || c->nlabels)) {
+        struct chk_buf what = { 0 };
+        chk_buf_printf(&what, "%s%s%s", c->domain ? "'" : "", c->domain ? c->domain : "",
+                       c->domain ? "'" : "");
+        for (size_t i = 0; i < c->nlabels; i++)
+            chk_buf_printf(&what, "%slabel %s=%s", what.len ? " and " : "", c->labels[i].name,
+                           c->labels[i].glob);
         chk_output_state(out, CHK_UNKNOWN);
-        chk_output_summary(out, "no domain matches '%s' at %s", c->domain,
+        chk_output_summary(out, "no domain matches %s at %s", chk_buf_str(&what),
                            snap->uri ? snap->uri : "libvirt");
+        chk_buf_clear(&what);
         return;
     }
 
     struct chk_buf s = { 0 };
-    chk_buf_printf(&s, "%zu domain%s", snap->ndomains, snap->ndomains == 1 ? "" : "s");
+    chk_buf_printf(&s, "%zu domain%s", chosen, chosen == 1 ? "" : "s");
     const char *sep = ": ";
     for (int st = 0; st < VMON_STATE__N; st++) {
         if (!by_state[st])
@@ -315,17 +484,21 @@ evaluate_many(const struct config *c, const struct vmon_snapshot *snap, struct c
         chk_buf_printf(&s, "%s%u %s", sep, by_state[st], chk_policy_state_text(st));
         sep = ", ";
     }
-    chk_tally_summary(&tally, &s);
+    static const int order[] = { CHK_CRITICAL, CHK_WARNING, CHK_UNKNOWN };
+    for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+        if (by_level[order[k]])
+            chk_buf_printf(&s, "; %s: %s", chk_state_name(order[k]), chk_buf_str(&names[order[k]]));
     /* busy guests are judged on figures a little older: say which */
     if (busy.len)
         chk_buf_printf(&s, "; busy (last good figures): %s", chk_buf_str(&busy));
     chk_buf_clear(&busy);
     chk_output_summary(out, "%s", chk_buf_str(&s));
     chk_buf_clear(&s);
-    chk_tally_clear(&tally);
+    for (int st = 0; st < CHK_STATE__N; st++)
+        chk_buf_clear(&names[st]);
 
     if (c->a.perf != CHK_PERF_NONE) {
-        struct vmon_perf p = { .label = "domains", .value = (double) snap->ndomains,
+        struct vmon_perf p = { .label = "domains", .value = (double) chosen,
                                .have_min = true };
         vmon_perfdata_add(&out->perf, &p);
         for (int st = 0; st < VMON_STATE__N; st++) {
@@ -352,8 +525,7 @@ evaluate(const void *ctx, const struct vmon_snapshot *snap, struct chk_output *o
 int
 main(int argc, char **argv)
 {
-    struct config c = { .sel = { .noun = "domain", .short_opt = 'd', .option = "-d/--domain",
-                                 .example = "-d 'web*,db1'" } };
+    struct config c = { 0 };
     struct chk_output out;
     struct chk_sample_opts so;
     char err[1024] = "";

@@ -1,5 +1,6 @@
 #include "chk-policy.h"
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,9 +8,27 @@
 
 #include "vmon-range.h"
 
+/* The reasons that change what a state means: see chk-policy.h. */
+static const struct chk_reason_rule default_rules[] = {
+    { VMON_STATE_PAUSED, "migration", CHK_OK },
+    { VMON_STATE_PAUSED, "save", CHK_OK },
+    { VMON_STATE_PAUSED, "dump", CHK_OK },
+    { VMON_STATE_PAUSED, "snapshot", CHK_OK },
+    { VMON_STATE_PAUSED, "starting_up", CHK_OK },
+    { VMON_STATE_PAUSED, "postcopy", CHK_OK },
+    { VMON_STATE_PAUSED, "ioerror", CHK_CRITICAL },
+    { VMON_STATE_PAUSED, "watchdog", CHK_CRITICAL },
+    { VMON_STATE_PAUSED, "crashed", CHK_CRITICAL },
+    { VMON_STATE_PAUSED, "postcopy_failed", CHK_CRITICAL },
+    { VMON_STATE_PAUSED, "api_error", CHK_CRITICAL },
+    { VMON_STATE_SHUTOFF, "crashed", CHK_CRITICAL },
+    { VMON_STATE_SHUTOFF, "failed", CHK_CRITICAL },
+};
+
 void
 chk_policy_init(struct chk_policy *p, bool named)
 {
+    memset(p, 0, sizeof(*p));
     p->level[VMON_STATE_NOSTATE] = CHK_UNKNOWN;
     p->level[VMON_STATE_RUNNING] = CHK_OK;
     p->level[VMON_STATE_BLOCKED] = CHK_WARNING;
@@ -20,6 +39,68 @@ chk_policy_init(struct chk_policy *p, bool named)
     p->level[VMON_STATE_PMSUSPENDED] = CHK_WARNING;
     p->shutoff_autostart = CHK_CRITICAL;
     p->shutoff_manual = named ? CHK_CRITICAL : CHK_OK;
+    memcpy(p->rules, default_rules, sizeof(default_rules));
+    p->nrules = sizeof(default_rules) / sizeof(default_rules[0]);
+}
+
+static int
+state_by_name(const char *name)
+{
+    for (int s = 0; s < VMON_STATE__N; s++)
+        if (strcasecmp(name, vmon_domain_state_name(s)) == 0)
+            return s;
+    return -1;
+}
+
+/* The reasons of state as one string, for an error: "unknown, user, ..." */
+static void
+reason_list(int state, char *buf, size_t size)
+{
+    size_t used = 0;
+    const char *t;
+
+    buf[0] = '\0';
+    for (int r = 0; (t = vmon_domain_reason_token(state, r)) && used < size; r++) {
+        int n = snprintf(buf + used, size - used, "%s%s", r ? ", " : "", t);
+        if (n < 0)
+            break;
+        used += (size_t) n;
+    }
+}
+
+/* "STATE:REASON" = level; 0, or -1 with err saying what is wrong. */
+static int
+add_reason_rule(struct chk_policy *p, const char *state_name, const char *glob, int level,
+                char *err, size_t errlen)
+{
+    int state = state_by_name(state_name);
+    char known[256];
+
+    if (state < 0) {
+        snprintf(err, errlen, "--state '%s:%s': unknown domain state '%s' (known: running, "
+                 "blocked, paused, shutdown, shutoff, crashed, pmsuspended, nostate)",
+                 state_name, glob, state_name);
+        return -1;
+    }
+    bool matches = false;
+    const char *t;
+    for (int r = 0; (t = vmon_domain_reason_token(state, r)); r++)
+        matches = matches || fnmatch(glob, t, 0) == 0;
+    reason_list(state, known, sizeof(known));
+    if (!*glob || strlen(glob) >= sizeof(p->rules[0].reason) || !matches) {
+        snprintf(err, errlen, "--state '%s:%s': no %s reason matches '%s' (known: %s)",
+                 state_name, glob, vmon_domain_state_name(state), glob, known);
+        return -1;
+    }
+    if (p->nrules >= CHK_POLICY_MAX_RULES) {
+        snprintf(err, errlen, "--state: more than %d reason rules", CHK_POLICY_MAX_RULES);
+        return -1;
+    }
+    struct chk_reason_rule *rule = &p->rules[p->nrules++];
+    rule->state = state;
+    snprintf(rule->reason, sizeof(rule->reason), "%s", glob);
+    rule->level = level;
+    return 0;
 }
 
 static int
@@ -37,13 +118,11 @@ apply(struct chk_policy *p, const char *name, int level)
         p->shutoff_manual = level;
         return 0;
     }
-    for (int s = 0; s < VMON_STATE__N; s++) {
-        if (strcasecmp(name, vmon_domain_state_name(s)) == 0) {
-            p->level[s] = level;
-            return 0;
-        }
-    }
-    return -1;
+    int s = state_by_name(name);
+    if (s < 0)
+        return -1;
+    p->level[s] = level;
+    return 0;
 }
 
 int
@@ -68,10 +147,14 @@ chk_policy_parse(struct chk_policy *p, const char *text, char *err, size_t errle
         }
         *eq = '\0';
         int level = chk_state_from_name(eq + 1);
+        char *colon = strchr(tok, ':');
         if (level < 0) {
             snprintf(err, errlen, "--state '%s=%s': level must be ok, warning, critical or unknown",
                      tok, eq + 1);
             rc = -1;
+        } else if (colon) {
+            *colon = '\0';
+            rc = add_reason_rule(&tmp, tok, colon + 1, level, err, errlen);
         } else if (apply(&tmp, tok, level) < 0) {
             snprintf(err, errlen, "--state '%s': unknown domain state (known: running, blocked, "
                      "paused, shutdown, shutoff, shutoff-autostart, shutoff-manual, crashed, "
@@ -88,6 +171,11 @@ chk_policy_parse(struct chk_policy *p, const char *text, char *err, size_t errle
 int
 chk_policy_state(const struct chk_policy *p, const struct vmon_domain *dom)
 {
+    const char *token = vmon_domain_reason_token(dom->state, dom->reason);
+
+    for (size_t i = p->nrules; token && i-- > 0;)
+        if (p->rules[i].state == dom->state && fnmatch(p->rules[i].reason, token, 0) == 0)
+            return p->rules[i].level;
     if (dom->state == VMON_STATE_SHUTOFF)
         return dom->autostart ? p->shutoff_autostart : p->shutoff_manual;
     if (dom->state < 0 || dom->state >= VMON_STATE__N)

@@ -5,9 +5,17 @@
  * the command line, and for several domains only when marked autostart,
  * since not every stopped VM is a fault.
  *
+ * The reason refines it: a guest paused by a migration, a save, a dump or
+ * a snapshot is doing what it was asked to (OK), one paused by an I/O error
+ * (a full storage pool), a watchdog or a crash is not (CRITICAL), nor is a
+ * guest that stopped because it crashed or its QEMU died, autostart or not.
+ *
  * Text form (--state): "paused=critical,shutoff=ok" with libvirt's state
  * names, plus "shutoff-autostart" and "shutoff-manual" to set the two
- * shut-off cases apart ("shutoff" sets both).
+ * shut-off cases apart ("shutoff" sets both), and "STATE:REASON=LEVEL"
+ * with libvirt's reason in lower case ("paused:ioerror"; a glob:
+ * "paused:*").  A reason rule wins over its state's level; of two rules for
+ * one reason the later wins, so the user's come after the defaults.
  */
 #ifndef CHK_POLICY_H
 #define CHK_POLICY_H
@@ -17,10 +25,20 @@
 
 #include "vmon-snapshot.h"
 
+struct chk_reason_rule {
+    int state;                   /* enum vmon_domain_state */
+    char reason[32];             /* fnmatch() glob over vmon_domain_reason_token() */
+    int level;                   /* enum chk_state */
+};
+
+#define CHK_POLICY_MAX_RULES 48
+
 struct chk_policy {
     int level[VMON_STATE__N];    /* enum chk_state per enum vmon_domain_state */
     int shutoff_autostart;       /* shut off and marked autostart */
     int shutoff_manual;          /* shut off, not autostart */
+    struct chk_reason_rule rules[CHK_POLICY_MAX_RULES];
+    size_t nrules;
 };
 
 /* Defaults; named: one domain asked for by name or UUID. */

@@ -57,6 +57,11 @@ core_options(const struct chk_sample_opts *o, struct vmon_options *opts)
         vmon_error_rename("balloon-stale-age", "--balloon-stale-age");
         return -1;
     }
+    for (size_t i = 0; i < o->nlabel_defs; i++)
+        if (vmon_options_set(opts, "label", o->label_defs[i]) < 0) {
+            vmon_error_rename("label", "--label-def");
+            return -1;
+        }
     return 0;
 }
 

@@ -22,6 +22,8 @@ struct chk_sample_opts {
     const char *include;        /* the core's filter syntax; NULL: every domain */
     const char *exclude;
     const char *balloon_stale_age;  /* the core's balloon-stale-age; NULL: its default */
+    const char *const *label_defs;  /* the core's label declarations (--label-def) */
+    size_t nlabel_defs;
     bool need_rates;            /* some output or threshold uses a rate */
     bool node_rates;            /* ... of the node (host check) rather than domains */
     double interval;            /* seconds between two in-process polls; 0: never */

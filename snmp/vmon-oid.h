@@ -28,6 +28,7 @@
 #define VMON_OID_NOTIFY_OBJECTS VMON_OID_OBJECTS, 7
 #define VMON_OID_STATE_TABLE    VMON_OID_OBJECTS, 8
 #define VMON_OID_POOL_TABLE     VMON_OID_OBJECTS, 9
+#define VMON_OID_LABEL_TABLE    VMON_OID_OBJECTS, 10
 
 /* Notifications (virtmonNotifications.N) */
 #define VMON_NOTIF_LIFECYCLE    1
@@ -94,15 +95,33 @@ enum vmon_oid_domain_col {
     VMON_DCOL_VCPU_COUNT,
     VMON_DCOL__LAST_IDENTITY = VMON_DCOL_VCPU_COUNT
 };
+/*
+ * Identity columns added after the metric columns took 20..399: above
+ * VMON_MAX_COLUMN, where no metric (nor its window columns) can land.
+ */
+#define VMON_DCOL_TITLE       401
+#define VMON_DCOL_DESCRIPTION 402
+#define VMON_DCOL_NLATE       2
+
+/* virtmonLabelEntry: index (domain UUID, label name), then these */
+#define VMON_LCOL_DOMAIN_NAME 2
+#define VMON_LCOL_VALUE       3
 
 /* Device tables: index, then identity columns, then the .def's columns */
 #define VMON_VCOL_DOMAIN_NAME 2
 #define VMON_KCOL_NAME        2     /* disk */
 #define VMON_KCOL_PATH        3
 #define VMON_KCOL_DOMAIN_NAME 4
+#define VMON_KCOL_BUS         5
+#define VMON_KCOL_SERIAL      6
+#define VMON_KCOL__LAST_IDENTITY VMON_KCOL_SERIAL
 #define VMON_NCOL_NAME        2     /* NIC */
 #define VMON_NCOL_MAC         3
 #define VMON_NCOL_DOMAIN_NAME 4
+#define VMON_NCOL_ALIAS       5
+#define VMON_NCOL_SOURCE      6
+#define VMON_NCOL_MODEL       7
+#define VMON_NCOL__LAST_IDENTITY VMON_NCOL_MODEL
 
 enum vmon_oid_pool_col {          /* virtmonPoolTable; 1 is the UUID index */
     VMON_PCOL_NAME = 2,
@@ -159,8 +178,8 @@ enum vmon_oid_metric_ncols {
  * (column 1, not accessible), then the metric columns. */
 #define VMON_DOMAIN_NCOLS (VMON_DCOL__LAST_IDENTITY - VMON_DCOL_NAME + 1 + VMON_DOMAIN_METRIC_NCOLS)
 #define VMON_VCPU_NCOLS   (VMON_VCOL_DOMAIN_NAME - 1 + VMON_VCPU_METRIC_NCOLS)
-#define VMON_DISK_NCOLS   (VMON_KCOL_DOMAIN_NAME - 1 + VMON_DISK_METRIC_NCOLS)
-#define VMON_NIC_NCOLS    (VMON_NCOL_DOMAIN_NAME - 1 + VMON_NIC_METRIC_NCOLS)
+#define VMON_DISK_NCOLS   (VMON_KCOL__LAST_IDENTITY - 1 + VMON_DISK_METRIC_NCOLS)
+#define VMON_NIC_NCOLS    (VMON_NCOL__LAST_IDENTITY - 1 + VMON_NIC_METRIC_NCOLS)
 #define VMON_POOL_NCOLS   (VMON_PCOL__LAST_IDENTITY - 1 + VMON_POOL_METRIC_NCOLS)
 
 /* libvirt-snmp's LIBVIRT-MIB, served for compatibility (not ours) */

@@ -36,6 +36,12 @@ get(const struct vmon_snmp_row *row, unsigned col, netsnmp_variable_list *vb)
     case VMON_KCOL_DOMAIN_NAME:
         vmon_snmp_set_string(vb, row->dom->name);
         return 0;
+    case VMON_KCOL_BUS:
+        vmon_snmp_set_string(vb, k->bus);
+        return 0;
+    case VMON_KCOL_SERIAL:
+        vmon_snmp_set_string(vb, k->serial);
+        return 0;
     default: {
         const struct vmon_snmp_colref *ref = vmon_snmp_column(VMON_SCOPE_DISK, col);
         return ref ? vmon_snmp_column_value(ref, k->m, NULL, vb) : -1;
@@ -56,7 +62,7 @@ vmon_snmp_disk_init(void)
         .get = get,
     };
 
-    def.ncols = vmon_snmp_table_cols(cols, VMON_DISK_NCOLS, VMON_KCOL_NAME, VMON_KCOL_DOMAIN_NAME,
+    def.ncols = vmon_snmp_table_cols(cols, VMON_DISK_NCOLS, VMON_KCOL_NAME, VMON_KCOL__LAST_IDENTITY,
                                      VMON_SCOPE_DISK);
     disk_table = vmon_snmp_table_register(&def);
     return disk_table ? 0 : -1;

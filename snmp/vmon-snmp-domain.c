@@ -1,6 +1,7 @@
 /*
- * virtmonDomainTable: who each domain is (columns 1-19), the action
- * column, and the domain metrics at the columns vmon-metrics.def gives.
+ * virtmonDomainTable: who each domain is (columns 1-19, and its title and
+ * description at 401-402), the action column, and the domain metrics at
+ * the columns vmon-metrics.def gives.
  */
 #include "vmon-snmp.h"
 
@@ -82,6 +83,12 @@ get(const struct vmon_snmp_row *row, unsigned col, netsnmp_variable_list *vb)
     case VMON_DCOL_OS_TYPE:
         vmon_snmp_set_string(vb, d->os_type);
         return 0;
+    case VMON_DCOL_TITLE:
+        vmon_snmp_set_utf8(vb, d->title);
+        return 0;
+    case VMON_DCOL_DESCRIPTION:
+        vmon_snmp_set_utf8(vb, d->description);
+        return 0;
     case VMON_DCOL_PARTIAL:
         vmon_snmp_set_truth(vb, d->partial);
         return 0;
@@ -136,7 +143,7 @@ static const struct vmon_snmp_decode decoder = { decode };
 int
 vmon_snmp_domain_init(void)
 {
-    unsigned cols[VMON_DOMAIN_NCOLS];
+    unsigned cols[VMON_DOMAIN_NCOLS + VMON_DCOL_NLATE];
     struct vmon_snmp_table_def def = {
         .name = "virtmonDomainTable",
         .oid = domain_table_oid,
@@ -150,6 +157,10 @@ vmon_snmp_domain_init(void)
     /* column 1 is the not-accessible index */
     def.ncols = vmon_snmp_table_cols(cols, VMON_DOMAIN_NCOLS, VMON_DCOL_NAME,
                                      VMON_DCOL__LAST_IDENTITY, VMON_SCOPE_DOMAIN);
+    if (def.ncols) {   /* after the metrics' columns, which all lie below them */
+        cols[def.ncols++] = VMON_DCOL_TITLE;
+        cols[def.ncols++] = VMON_DCOL_DESCRIPTION;
+    }
     domain_table = vmon_snmp_table_register(&def);
     return domain_table ? 0 : -1;
 }

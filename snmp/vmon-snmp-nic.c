@@ -56,6 +56,15 @@ get(const struct vmon_snmp_row *row, unsigned col, netsnmp_variable_list *vb)
     case VMON_NCOL_DOMAIN_NAME:
         vmon_snmp_set_string(vb, row->dom->name);
         return 0;
+    case VMON_NCOL_ALIAS:
+        vmon_snmp_set_string(vb, n->alias);
+        return 0;
+    case VMON_NCOL_SOURCE:
+        vmon_snmp_set_string(vb, n->source);
+        return 0;
+    case VMON_NCOL_MODEL:
+        vmon_snmp_set_string(vb, n->model);
+        return 0;
     default: {
         const struct vmon_snmp_colref *ref = vmon_snmp_column(VMON_SCOPE_NIC, col);
         return ref ? vmon_snmp_column_value(ref, n->m, NULL, vb) : -1;
@@ -76,7 +85,7 @@ vmon_snmp_nic_init(void)
         .get = get,
     };
 
-    def.ncols = vmon_snmp_table_cols(cols, VMON_NIC_NCOLS, VMON_NCOL_NAME, VMON_NCOL_DOMAIN_NAME,
+    def.ncols = vmon_snmp_table_cols(cols, VMON_NIC_NCOLS, VMON_NCOL_NAME, VMON_NCOL__LAST_IDENTITY,
                                      VMON_SCOPE_NIC);
     nic_table = vmon_snmp_table_register(&def);
     return nic_table ? 0 : -1;

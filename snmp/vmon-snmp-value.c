@@ -174,6 +174,19 @@ vmon_snmp_set_string(netsnmp_variable_list *vb, const char *s)
 }
 
 void
+vmon_snmp_set_utf8(netsnmp_variable_list *vb, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+
+    if (n > VMON_SNMP_UTF8_MAX) {   /* VirtmonUtf8String: whole characters only */
+        n = VMON_SNMP_UTF8_MAX;
+        while (n > 0 && ((unsigned char) s[n] & 0xc0) == 0x80)
+            n--;
+    }
+    snmp_set_var_typed_value(vb, ASN_OCTET_STR, s ? s : "", n);
+}
+
+void
 vmon_snmp_set_int(netsnmp_variable_list *vb, long v)
 {
     snmp_set_var_typed_integer(vb, ASN_INTEGER, v);

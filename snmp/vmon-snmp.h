@@ -88,6 +88,9 @@ int vmon_snmp_column_value(const struct vmon_snmp_colref *ref, const struct vmon
                            const struct vmon_window_stat *win, netsnmp_variable_list *vb);
 /* Helpers for the fixed columns. */
 void vmon_snmp_set_string(netsnmp_variable_list *vb, const char *s);
+/* A VirtmonUtf8String (titles, labels): at most 255 octets, cut between characters. */
+#define VMON_SNMP_UTF8_MAX 255
+void vmon_snmp_set_utf8(netsnmp_variable_list *vb, const char *s);
 void vmon_snmp_set_int(netsnmp_variable_list *vb, long v);
 void vmon_snmp_set_gauge(netsnmp_variable_list *vb, uint64_t v);   /* saturates */
 void vmon_snmp_set_counter64(netsnmp_variable_list *vb, uint64_t v);
@@ -95,7 +98,7 @@ void vmon_snmp_set_truth(netsnmp_variable_list *vb, bool v);
 
 /* ---- vmon-snmp-table.c: a table served from the snapshot --------------- */
 struct vmon_snmp_decode;        /* how a writable table's SETs become actions, below */
-#define VMON_SNMP_MAX_INDEX 17      /* UUID (16) + device number */
+#define VMON_SNMP_MAX_INDEX 48      /* UUID (16) + device number, or + a label name (32) */
 
 struct vmon_snmp_row {
     netsnmp_index idx;              /* first: the container sorts on it */
@@ -145,6 +148,7 @@ int vmon_snmp_vcpu_init(void);
 int vmon_snmp_disk_init(void);
 int vmon_snmp_nic_init(void);
 int vmon_snmp_pool_init(void);
+int vmon_snmp_label_init(void);
 int vmon_snmp_compat_init(void);
 void vmon_snmp_tables_shutdown(void);
 /* Move every table to the newest snapshot now, letting go of the old one

@@ -34,6 +34,19 @@ json_double(FILE *out, double d)
 }
 
 /* "metrics", "rates" and (domain scope) "window" objects of one value array. */
+/* SEP{"KEY":"VALUE",... for n key/value pairs, each followed by a comma */
+static void
+json_fields(FILE *out, const char *sep, const char *const *kv, size_t n)
+{
+    fprintf(out, "%s{", sep);
+    for (size_t i = 0; i < n; i++) {
+        json_string(out, kv[2 * i]);
+        fputc(':', out);
+        json_string(out, kv[2 * i + 1]);
+        fputc(',', out);
+    }
+}
+
 static void
 json_values(FILE *out, enum vmon_scope scope, const struct vmon_value *m,
             const struct vmon_window_stat *win)
@@ -94,6 +107,19 @@ json_domain(FILE *out, const struct vmon_domain *d)
             "\"os_type\":", d->reason, d->persistent ? "true" : "false",
             d->autostart ? "true" : "false", d->partial ? "true" : "false");
     json_string(out, d->os_type);
+    fputs(",\"title\":", out);
+    json_string(out, d->title);
+    fputs(",\"description\":", out);
+    json_string(out, d->description);
+    fputs(",\"labels\":{", out);
+    for (size_t i = 0; i < d->nlabels; i++) {
+        if (i)
+            fputc(',', out);
+        json_string(out, d->labels[i].name);
+        fputc(':', out);
+        json_string(out, d->labels[i].value);
+    }
+    fputc('}', out);
     char groups[64];
     fputs(",\"partial_groups\":", out);
     json_string(out, vmon_group_names(d->partial_groups, groups, sizeof(groups)));
@@ -110,22 +136,19 @@ json_domain(FILE *out, const struct vmon_domain *d)
     }
     fputs("],\"disks\":[", out);
     for (size_t i = 0; i < d->ndisks; i++) {
-        fprintf(out, "%s{\"name\":", i ? "," : "");
-        json_string(out, d->disks[i].name);
-        fputs(",\"path\":", out);
-        json_string(out, d->disks[i].path);
-        fputc(',', out);
-        json_values(out, VMON_SCOPE_DISK, d->disks[i].m, NULL);
+        const struct vmon_disk *k = &d->disks[i];
+        json_fields(out, i ? "," : "", (const char *const[]) { "name", k->name, "path", k->path,
+                    "bus", k->bus, "serial", k->serial }, 4);
+        json_values(out, VMON_SCOPE_DISK, k->m, NULL);
         fputc('}', out);
     }
     fputs("],\"nics\":[", out);
     for (size_t i = 0; i < d->nnics; i++) {
-        fprintf(out, "%s{\"name\":", i ? "," : "");
-        json_string(out, d->nics[i].name);
-        fputs(",\"mac\":", out);
-        json_string(out, d->nics[i].mac);
-        fputc(',', out);
-        json_values(out, VMON_SCOPE_NIC, d->nics[i].m, NULL);
+        const struct vmon_nic *k = &d->nics[i];
+        json_fields(out, i ? "," : "", (const char *const[]) { "name", k->name, "mac", k->mac,
+                    "alias", k->alias, "source", k->source, "model", k->model }, 5);
+        fprintf(out, "\"number\":%u,", k->number);
+        json_values(out, VMON_SCOPE_NIC, k->m, NULL);
         fputc('}', out);
     }
     fputs("]}", out);
@@ -166,8 +189,9 @@ dump_json(FILE *out, const struct vmon_snapshot *snap)
             (unsigned long long) snap->health.reconnects);
     json_double(out, snap->health.last_poll_seconds);
     /* the last poll that collected (the data's age), and the last try */
-    fprintf(out, ",\"last_poll_time\":%lld,\"last_attempt_time\":%lld",
-            (long long) snap->health.last_poll_time, (long long) snap->health.last_attempt_time);
+    fprintf(out, ",\"last_poll_time\":%lld,\"last_attempt_time\":%lld,\"xml_fetches\":%llu",
+            (long long) snap->health.last_poll_time, (long long) snap->health.last_attempt_time,
+            (unsigned long long) snap->health.xml_fetches);
     fputs(",\"last_error\":", out);
     json_string(out, snap->health.last_error);
     fputs("},\"node\":{\"hostname\":", out);

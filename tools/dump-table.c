@@ -121,6 +121,12 @@ dump_table(FILE *out, const struct vmon_snapshot *snap)
                     vmon_answer_describe(d, snap->taken_wall, why, sizeof(why)));
         }
         fputc('\n', out);
+        if (d->title)
+            fprintf(out, "  title %s\n", d->title);
+        if (d->description)
+            fprintf(out, "  description %s\n", d->description);
+        for (size_t j = 0; j < d->nlabels; j++)
+            fprintf(out, "  label %s=%s\n", d->labels[j].name, d->labels[j].value);
         print_values(out, "  ", VMON_SCOPE_DOMAIN, d->m, d->win);
         for (size_t j = 0; j < d->nvcpus; j++) {
             fprintf(out, "  vcpu %u\n", d->vcpus[j].number);

@@ -33,6 +33,8 @@ usage(FILE *out)
             "      --balloon-stale-age DURATION\n"
             "                        guest memory figures older than this are stale\n"
             "                        (balloon.stale; default 30s)\n"
+            "      --label-def 'NAME NAMESPACE-URI ELEMENT-PATH' | --label-def nova\n"
+            "                        a domain label read from <metadata> (repeatable)\n"
             "  -h, --help            this help\n"
             "  -V, --version         version\n");
 }
@@ -54,6 +56,7 @@ static const struct vmon_cli_option cli_options[] = {
     { "exclude", required_argument, 'E', "exclude" },
     { "workers", required_argument, 'W', "workers" },
     { "balloon-stale-age", required_argument, 'B', "balloon-stale-age" },
+    { "label-def", required_argument, 'L', "label" },
     { "json", no_argument, 'j', NULL },
     { "interval", required_argument, 'i', NULL },
     { "polls", required_argument, 'n', NULL },

@@ -13,7 +13,7 @@
  * the file's domainInclude lines instead of adding to them.
  *
  * Keys are case-sensitive.  An unknown key, one in another case, a key
- * given twice (but domainInclude and domainExclude, which add up as
+ * given twice (but domainInclude, domainExclude and label, which add up as
  * repeated --include options do) or a bad value is an error naming file
  * and line, and virtmond does not start: a daemon running on part of its
  * file is not the one the file describes.
@@ -60,6 +60,8 @@ usage(FILE *out)
             "      --not-answering-after DURATION\n"
             "                            how long a guest gives no figures before it is called\n"
             "                            not answering instead of busy (default 30s)\n"
+            "      --label-def 'NAME NAMESPACE-URI ELEMENT-PATH' | --label-def nova\n"
+            "                            a domain label read from <metadata> (repeatable)\n"
             "  -s, --socket PATH         where to listen (default %s)\n"
             "      --socket-mode OCTAL   permissions of the socket (default 0660)\n"
             "      --socket-group GROUP  group of the socket (default: the daemon's)\n"
@@ -76,6 +78,7 @@ usage(FILE *out)
 enum {
     OPT_WINDOW = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_WORKERS, OPT_TIMEOUT, OPT_MODE, OPT_GROUP,
     OPT_ACTIONS, OPT_SHUTDOWN_TIMEOUT, OPT_CONFIG, OPT_STALE_AGE, OPT_NOT_ANSWERING,
+    OPT_LABEL_DEF,
 };
 static const char shortopts[] = "c:i:s:p:fnhV";
 static const struct vmon_cli_option cli_options[] = {
@@ -91,6 +94,7 @@ static const struct vmon_cli_option cli_options[] = {
     { "shutdown-timeout", required_argument, OPT_SHUTDOWN_TIMEOUT, "shutdown-timeout" },
     { "balloon-stale-age", required_argument, OPT_STALE_AGE, "balloon-stale-age" },
     { "not-answering-after", required_argument, OPT_NOT_ANSWERING, "not-answering-after" },
+    { "label-def", required_argument, OPT_LABEL_DEF, "label" },
     { "socket", required_argument, 's', NULL },
     { "socket-mode", required_argument, OPT_MODE, NULL },
     { "socket-group", required_argument, OPT_GROUP, NULL },
@@ -240,7 +244,8 @@ option_of(const char *token)
 static bool
 repeatable(const char *token)
 {
-    return strcmp(token, "domainInclude") == 0 || strcmp(token, "domainExclude") == 0;
+    return strcmp(token, "domainInclude") == 0 || strcmp(token, "domainExclude") == 0 ||
+           strcmp(token, "label") == 0;
 }
 
 /* Where one file read stands. */

@@ -86,21 +86,21 @@ test_formats(void)
 
     EXPECT_EQ_INT(0, vmon_cd_format_parse(&f, name_uuid, 2, 4, false, err, sizeof(err)));
     EXPECT_EQ_INT(2, f.n);
-    vmon_cd_format_apply(&f, "web1", "6695eb01-f6a4-8304-79aa-97f2502e193f", "hv", buf, sizeof(buf));
+    vmon_cd_format_apply(&f, "web1", "6695eb01-f6a4-8304-79aa-97f2502e193f", "hv", NULL, buf, sizeof(buf));
     EXPECT_STR("web1:6695eb01-f6a4-8304-79aa-97f2502e193f", buf);
     EXPECT(vmon_cd_format_identifies(&f));
 
     EXPECT_EQ_INT(0, vmon_cd_format_parse(&f, host, 2, 4, false, err, sizeof(err)));
-    vmon_cd_format_apply(&f, "web1", "u", "hv.example", buf, sizeof(buf));
+    vmon_cd_format_apply(&f, "web1", "u", "hv.example", NULL, buf, sizeof(buf));
     EXPECT_STR("hv.example:web1", buf);
-    vmon_cd_format_apply(&f, "web1", "u", "hv.example", buf, 6);
+    vmon_cd_format_apply(&f, "web1", "u", "hv.example", NULL, buf, 6);
     EXPECT_STR("hv.ex", buf);
 
     EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, none, 1, 3, false, err, sizeof(err)));
     EXPECT(strstr(err, "'none'") != NULL);
     EXPECT_EQ_INT(0, vmon_cd_format_parse(&f, none, 1, 3, true, err, sizeof(err)));
     EXPECT_EQ_INT(0, f.n);
-    vmon_cd_format_apply(&f, "web1", "u", "hv", buf, sizeof(buf));
+    vmon_cd_format_apply(&f, "web1", "u", "hv", NULL, buf, sizeof(buf));
     EXPECT_STR("", buf);
     EXPECT(!vmon_cd_format_identifies(&f));
     EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, none_name, 2, 3, true, err, sizeof(err)));
@@ -111,6 +111,23 @@ test_formats(void)
     EXPECT(strstr(err, "at most 4") != NULL);
     EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, five, 4, 3, false, err, sizeof(err)));
     EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, five, 0, 3, false, err, sizeof(err)));
+
+    /* title and metadata:LABEL, from the domain; empty when it has none */
+    struct vmon_domain dom = { .title = "Web frontend" };
+    vmon_domain_add_label(&dom, "nova.project", "webshop");
+    const char *labelled[] = { "metadata:nova.project", "title", "name" };
+    const char *bad_label[] = { "metadata:" };
+    const char *bad_label2[] = { "metadata:a/b" };
+    EXPECT_EQ_INT(0, vmon_cd_format_parse(&f, labelled, 3, 3, false, err, sizeof(err)));
+    vmon_cd_format_apply(&f, "web1", "u", "hv", &dom, buf, sizeof(buf));
+    EXPECT_STR("webshop:Web frontend:web1", buf);
+    vmon_cd_format_apply(&f, "web1", "u", "hv", NULL, buf, sizeof(buf));
+    EXPECT_STR("::web1", buf);
+    EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, bad_label, 1, 3, false, err, sizeof(err)));
+    EXPECT(strstr(err, "needs a label name") != NULL);
+    EXPECT_EQ_INT(-1, vmon_cd_format_parse(&f, bad_label2, 1, 3, false, err, sizeof(err)));
+    dom.title = NULL;
+    vmon_domain_clear(&dom);
 
     vmon_cd_type_instance(buf, sizeof(buf), "flush", "vda");
     EXPECT_STR("flush-vda", buf);
@@ -324,9 +341,40 @@ test_severity(void)
                   vmon_cd_lifecycle_severity(cases[i].event, cases[i].detail, cases[i].state));
 }
 
+/* InterfaceFormat and BlockDeviceFormat, and what each falls back to */
+static void
+test_device_names(void)
+{
+    char buf[128];
+    struct vmon_nic nic = { .name = "vnet3", .mac = "52:54:00:12:34:56", .number = 2,
+                            .alias = "ua-web" };
+    struct vmon_nic bare = { .name = "vnet4" };
+    struct vmon_disk disk = { .name = "vda", .path = "/var/lib/libvirt/images/web.qcow2" };
+    struct vmon_disk nosource = { .name = "hdc" };
+
+    EXPECT_EQ_INT(VMON_CD_NIC_ADDRESS, vmon_cd_nic_format_parse("Address"));
+    EXPECT_EQ_INT(-1, vmon_cd_nic_format_parse("mac"));
+    EXPECT_EQ_INT(VMON_CD_DISK_SOURCE, vmon_cd_disk_format_parse("source"));
+    EXPECT_EQ_INT(-1, vmon_cd_disk_format_parse("path"));
+    EXPECT_STR("vnet3", vmon_cd_nic_name(VMON_CD_NIC_NAME, &nic, buf, sizeof(buf)));
+    EXPECT_STR("52:54:00:12:34:56", vmon_cd_nic_name(VMON_CD_NIC_ADDRESS, &nic, buf, sizeof(buf)));
+    EXPECT_STR("interface-2", vmon_cd_nic_name(VMON_CD_NIC_NUMBER, &nic, buf, sizeof(buf)));
+    EXPECT_STR("ua-web", vmon_cd_nic_name(VMON_CD_NIC_ALIAS, &nic, buf, sizeof(buf)));
+    EXPECT(vmon_cd_nic_name(VMON_CD_NIC_ALIAS, &bare, buf, sizeof(buf)) == NULL);
+    EXPECT(vmon_cd_nic_name(VMON_CD_NIC_ADDRESS, &bare, buf, sizeof(buf)) == NULL);
+    EXPECT(vmon_cd_nic_name(VMON_CD_NIC_NUMBER, &bare, buf, sizeof(buf)) == NULL);
+    EXPECT_STR("vnet4", vmon_cd_nic_name(VMON_CD_NIC_NAME, &bare, buf, sizeof(buf)));
+    EXPECT_STR("vda", vmon_cd_disk_name(VMON_CD_DISK_TARGET, false, &disk, buf, sizeof(buf)));
+    EXPECT_STR("_var_lib_libvirt_images_web.qcow2",
+                 vmon_cd_disk_name(VMON_CD_DISK_SOURCE, false, &disk, buf, sizeof(buf)));
+    EXPECT_STR("web.qcow2", vmon_cd_disk_name(VMON_CD_DISK_SOURCE, true, &disk, buf, sizeof(buf)));
+    EXPECT_STR("hdc", vmon_cd_disk_name(VMON_CD_DISK_SOURCE, true, &nosource, buf, sizeof(buf)));
+}
+
 int
 main(void)
 {
+    test_device_names();
     test_severity();
     test_formats();
     test_native();

@@ -199,8 +199,8 @@ sed -e 's/^#\([a-zA-Z]\)/\1/' -e 's/^socketGroup .*/socketGroup 0/' "$SAMPLE" >"
 out=$($VG "$D" -n --config "$dir/sample-all.conf" 2>&1); rc=$?
 check "-n on the sample with every key uncommented" "0 configuration OK" "$rc $out"
 check "the sample shows every key" \
-    "allowActions balloonStaleAge domainExclude domainInclude interval notAnsweringAfter pidfile shutdownTimeout socket socketGroup socketMode timeout uri window workers" \
-    "$(sed -n 's/^#\([a-zA-Z]\+\) .*/\1/p' "$SAMPLE" | LC_ALL=C sort | paste -sd' ')"
+    "allowActions balloonStaleAge domainExclude domainInclude interval label notAnsweringAfter pidfile shutdownTimeout socket socketGroup socketMode timeout uri window workers" \
+    "$(sed -n 's/^#\([a-zA-Z]\+\) .*/\1/p' "$SAMPLE" | LC_ALL=C sort -u | paste -sd' ')"
 # its values for the keys that have a default are virtmond's defaults
 grep -E '^#(interval|window|workers|timeout|allowActions|shutdownTimeout|notAnsweringAfter|socketMode) ' "$SAMPLE" |
     sed 's/^#//' >"$dir/defaults.conf"

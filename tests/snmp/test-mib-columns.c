@@ -82,11 +82,12 @@ check_scope(struct scope_check *s)
                   tp->label);
     }
 
-    /* and the other way: nothing in the metric range without a metric */
+    /* and the other way: nothing in the metric range without a metric
+     * (identity columns added later lie above VMON_MAX_COLUMN) */
     struct tree *parent = lookup(s->base, s->base_len);
     CHECK(parent != NULL, "%s missing from VIRTMON-MIB", s->parent);
     for (struct tree *c = parent ? parent->child_list : NULL; c; c = c->next_peer)
-        if (c->subid >= s->first_metric && c->type != TYPE_OTHER)
+        if (c->subid >= s->first_metric && c->subid < VMON_MAX_COLUMN && c->type != TYPE_OTHER)
             CHECK(vmon_snmp_column(s->scope, (unsigned) c->subid) != NULL,
                   "%s (column %lu) has no metric in vmon-metrics.def", c->label,
                   (unsigned long) c->subid);
@@ -109,9 +110,9 @@ main(int argc, char **argv)
           VMON_DCOL__LAST_IDENTITY + 1, VMON_DOMAIN_METRIC_NCOLS },
         { VMON_SCOPE_VCPU, "virtmonVcpuEntry", { 0 }, OID_LENGTH(vcpu), VMON_VCOL_DOMAIN_NAME + 1,
           VMON_VCPU_METRIC_NCOLS },
-        { VMON_SCOPE_DISK, "virtmonDiskEntry", { 0 }, OID_LENGTH(disk), VMON_KCOL_DOMAIN_NAME + 1,
+        { VMON_SCOPE_DISK, "virtmonDiskEntry", { 0 }, OID_LENGTH(disk), VMON_KCOL__LAST_IDENTITY + 1,
           VMON_DISK_METRIC_NCOLS },
-        { VMON_SCOPE_NIC, "virtmonNicEntry", { 0 }, OID_LENGTH(nic), VMON_NCOL_DOMAIN_NAME + 1,
+        { VMON_SCOPE_NIC, "virtmonNicEntry", { 0 }, OID_LENGTH(nic), VMON_NCOL__LAST_IDENTITY + 1,
           VMON_NIC_METRIC_NCOLS },
         { VMON_SCOPE_POOL, "virtmonPoolEntry", { 0 }, OID_LENGTH(pool), VMON_PCOL__LAST_IDENTITY + 1,
           VMON_POOL_METRIC_NCOLS },

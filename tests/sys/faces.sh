@@ -5,7 +5,8 @@
 #
 #   faces_virtmond URI [OPTION...]  virtmond polling URI every second, on $FACES_SOCK
 #   faces_snmp SOURCE               snmpd (loopback, $SNMP_PORT) and virtmon-agentx
-#   faces_collectd SOURCE           collectd with virtmon.so and csv into $SYS_WORKDIR/csv
+#   faces_collectd SOURCE [LINES [CONF]]  collectd with virtmon.so and csv into $SYS_WORKDIR/csv;
+#                                   LINES go in its <Plugin virtmon> block, CONF before it
 #   faces_stop NAME                 stop one, returning its exit status
 #   faces_stop_all                  stop every face started so far
 #
@@ -107,9 +108,11 @@ LoadPlugin csv
 <Plugin csv>
   DataDir "$w/csv"
 </Plugin>
+${3:-}
 LoadPlugin virtmon
 <Plugin virtmon>
   Source "$1"
+${2:-}
 </Plugin>
 EOC
 	faces__run collectd env VIRTMON_MODULE_DIR="$(cd "${top_builddir:-.}/common/.libs" && pwd)" \

@@ -306,12 +306,13 @@ sys__tap_name() {
 	fi
 }
 
-# sys_guest_create NAME [MEM_MIB]: define and start a TCG guest with an empty
-# qcow2 disk (vda) and a virtio NIC on a tap.  SeaBIOS reads the disk, finds
-# nothing and falls back to iPXE, which sends DHCP: block and NIC counters
-# move without any guest OS.
+# sys_guest_create NAME [MEM_MIB [DISK_XML]]: define and start a TCG guest
+# with an empty qcow2 disk (vda; DISK_XML: this <disk> element instead) and
+# a virtio NIC on a tap.  SeaBIOS reads the disk, finds nothing and falls
+# back to iPXE, which sends DHCP: block and NIC counters move without any
+# guest OS.
 sys_guest_create() {
-	local name=$1 mem=${2:-32} disk xml tap
+	local name=$1 mem=${2:-32} disk_xml=${3:-} disk xml tap
 	sys__guest_files "$name"
 	sys__guest_xml "$name" "$mem" restart "\
     <boot dev='hd'/>
@@ -323,8 +324,8 @@ sys_guest_create() {
 
 # sys__guest_xml NAME MEM_MIB ON_REBOOT OS DEVICES [NIC]: write $xml (a
 # local of the caller, set by sys__guest_files, as are $disk and $tap): the
-# guest's disk and NIC, with OS inside <os> after <type>, DEVICES after the
-# NIC, and NIC inside its <interface>.
+# guest's disk ($disk_xml when the caller sets it) and NIC, with OS inside
+# <os> after <type>, DEVICES after the NIC, and NIC inside its <interface>.
 sys__guest_xml() {
 	cat >"$xml" <<EOF || sys_fail "cannot write $xml"
 <domain type='qemu'>
@@ -340,11 +341,11 @@ $4
   <on_reboot>$3</on_reboot>
   <on_crash>destroy</on_crash>
   <devices>
-    <disk type='file' device='disk'>
+    ${disk_xml:-<disk type='file' device='disk'>
       <driver name='qemu' type='qcow2'/>
       <source file='$disk'/>
       <target dev='vda' bus='virtio'/>
-    </disk>
+    </disk>}
     <interface type='ethernet'>
       <target dev='$tap' managed='yes'/>
       <model type='virtio'/>${6:+

@@ -39,12 +39,15 @@ HUNG=vmt-bh1
 # virtmon's objects (VIRTMON-MIB, PLACEHOLDER enterprise 99999)
 MIB_LAST_POLL=.1.3.6.1.4.1.99999.1.1.5.0
 MIB_DOM_NAME=.1.3.6.1.4.1.99999.1.3.1.2
-MIB_DOM_ANSWERING=.1.3.6.1.4.1.99999.1.3.1.65
+# virtmonDomainAnswering's column, as the metric table gives it (it moves when columns are added)
+col=$(awk -F, '/^VMON_DOMAIN_METRIC\(ANSWERING,/ { gsub(/ /, "", $9); print $9 }' "${srcdir:-.}/common/vmon-metrics.def")
+MIB_DOM_ANSWERING=.1.3.6.1.4.1.99999.1.3.1.$col
 fail=0
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 bad() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
 
+case $col in [1-9]*) ;; *) echo "ERROR: no column for answer.state in common/vmon-metrics.def" >&2; exit 99 ;; esac
 faces_require
 [ -x "$CHECK" ] && [ -x "$DUMP" ] || sys_skip "the checks and virtmon-dump are needed"
 [ -x "$WIRE_FETCH" ] || sys_fail "$WIRE_FETCH not built (make check builds it)"

@@ -39,12 +39,12 @@ check_host() {   # URI: check_virt_host's cpus and domain counts, against virsh
 }
 
 all_faces() {   # LABEL URI
-	compare "virtmon-dump ($1)" 0 dump_view "libvirt:$2"
-	compare "check_virt_domain ($1)" 0 check_view "$2"
+	views_compare "virtmon-dump ($1)" 0 views_dump "libvirt:$2"
+	views_compare "check_virt_domain ($1)" 0 views_check "$2"
 	check_host "$2"
-	compare "virtmond ($1)" 2 dump_view "virtmond:$FACES_SOCK"
-	compare "SNMP subagent ($1)" 2 snmp_view
-	compare "collectd plugin ($1)" 2 collectd_view
+	views_compare "virtmond ($1)" 2 views_dump "virtmond:$FACES_SOCK"
+	views_compare "SNMP subagent ($1)" 2 views_snmp
+	views_compare "collectd plugin ($1)" 2 views_collectd
 }
 
 for transport in tcp tls; do

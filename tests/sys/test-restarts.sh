@@ -37,9 +37,9 @@ faces_snmp "libvirt:$URI"
 faces_collectd "libvirt:$URI"
 
 daemon_faces() {   # LABEL
-	compare "virtmond ($1)" 2 dump_view "virtmond:$FACES_SOCK"
-	compare "SNMP subagent ($1)" 2 snmp_view
-	compare "collectd plugin ($1)" 2 collectd_view
+	views_compare "virtmond ($1)" 2 views_dump "virtmond:$FACES_SOCK"
+	views_compare "SNMP subagent ($1)" 2 views_snmp
+	views_compare "collectd plugin ($1)" 2 views_collectd
 }
 
 daemon_faces "before any restart"

@@ -5,12 +5,13 @@
 # view with virsh's on qemu:///system (tests/sys/lib.sh and faces.sh first,
 # the test defines ok and bad):
 #
-#   compare FACE LAG VIEW [ARGS...]   a face's view equals the local one
-#   views_reconnected LABEL MIN       virtmond and the subagent are connected
-#                                     and have reconnected MIN times or more
+#   views_compare FACE LAG VIEW [ARGS...]  a face's view equals the local one
+#   views_reconnected LABEL MIN            virtmond and the subagent are
+#                                          connected and have reconnected MIN
+#                                          times or more
 #
-# Views: local_view, dump_view SOURCE, check_view URI, snmp_view (LIBVIRT-MIB
-# on faces_snmp's snmpd), collectd_view (faces_collectd's csv files).
+# Views: views_local, views_dump SOURCE, views_check URI, views_snmp
+# (LIBVIRT-MIB on faces_snmp's snmpd), views_collectd (faces_collectd's csv).
 
 VIEWS_CHECK=${top_builddir:-.}/nagios/check_virt_domain
 VIEWS_DUMP=${top_builddir:-.}/tools/virtmon-dump
@@ -19,7 +20,7 @@ VIEWS_WAIT=${VIEWS_WAIT:-30}
 VIEWS_LIBVIRT_GUEST=.1.3.6.1.4.1.36957.1.1.1
 VIEWS_AGENT=.1.3.6.1.4.1.99999.1.1
 
-local_view() {
+views_local() {
 	# shellcheck disable=SC2086 # the guest names have no blanks
 	sys_virsh domstats --raw --state --vcpu --balloon --cpu-total $VIEWS_GUESTS | awk '
 		/^Domain:/ { if (n) print n, s, v, m, c; n = $2; gsub(/'\''/, "", n); s = v = m = c = "-" }
@@ -31,12 +32,12 @@ local_view() {
 		END { if (n) print n, s, v, m, c }'
 }
 
-dump_view() {   # SOURCE: virtmon-dump's JSON
+views_dump() {   # SOURCE: virtmon-dump's JSON
 	"$VIEWS_DUMP" --source "$1" --json |
 		jq -r --arg g " $VIEWS_GUESTS " '.domains[] | select(.name as $n | $g | contains(" " + $n + " ")) | "\(.name) \(.state_code) \(.metrics["vcpu.current"]) \(.metrics["balloon.current"]) \(.metrics["cpu.time"])"'
 }
 
-snmp_view() {   # LIBVIRT-MIB's libvirtGuestTable: Name State CpuCount MemoryCurrent (MiB) CpuTime
+views_snmp() {   # LIBVIRT-MIB's libvirtGuestTable: Name State CpuCount MemoryCurrent (MiB) CpuTime
 	local g uuid hex idx i
 	for g in $VIEWS_GUESTS; do
 		uuid=$(sys_virsh domuuid "$g") || return 1
@@ -49,22 +50,22 @@ snmp_view() {   # LIBVIRT-MIB's libvirtGuestTable: Name State CpuCount MemoryCur
 	done
 }
 
-csv_last() {   # GUEST IDENT: the last value collectd's csv plugin wrote
+views__csv_last() {   # GUEST IDENT: the last value collectd's csv plugin wrote
 	local f
 	f=$(find "$SYS_WORKDIR/csv" -path "*/virtmon-$1/$2-[0-9][0-9][0-9][0-9]-*" -type f 2>/dev/null | sort | tail -n 1)
 	[ -n "$f" ] && tail -n 1 "$f" | cut -d, -f2
 }
 
-collectd_view() {
+views_collectd() {
 	local g
 	for g in $VIEWS_GUESTS; do
-		echo "$g $(csv_last "$g" domain_state) $(csv_last "$g" vcpu-current)" \
-			"$(awk -v b="$(csv_last "$g" memory-total)" 'BEGIN { if (b != "") printf "%.0f", b / 1024 }')" \
-			"$(csv_last "$g" virt_cpu_total)"
+		echo "$g $(views__csv_last "$g" domain_state) $(views__csv_last "$g" vcpu-current)" \
+			"$(awk -v b="$(views__csv_last "$g" memory-total)" 'BEGIN { if (b != "") printf "%.0f", b / 1024 }')" \
+			"$(views__csv_last "$g" virt_cpu_total)"
 	done | awk 'NF == 5 { printf "%s %d %d %s %.0f\n", $1, $2, $3, $4, $5 }'
 }
 
-check_view() {   # URI: check_virt_domain's text and perfdata
+views_check() {   # URI: check_virt_domain's text and perfdata
 	local g out
 	for g in $VIEWS_GUESTS; do
 		out=$("$VIEWS_CHECK" --uri "$1" --no-state-file --interval 0 -d "$g")
@@ -78,19 +79,20 @@ check_view() {   # URI: check_virt_domain's text and perfdata
 	done
 }
 
-# compare FACE LAG COMMAND...: COMMAND prints the face's view; within VIEWS_WAIT s it
-# must equal the local view taken LAG seconds before it, cpu time between that
-# one and the local view taken just after it.  A daemon serves its last poll:
-# LAG is two of its intervals, so that poll was after the first local view.
-compare() {
+# views_compare FACE LAG COMMAND...: COMMAND prints the face's view; within
+# VIEWS_WAIT s it must equal the local view taken LAG seconds before it, cpu
+# time between that one and the local view taken just after it.  A daemon
+# serves its last poll: LAG is two of its intervals, so that poll was after
+# the first local view.
+views_compare() {
 	local face=$1 lag=$2 deadline before seen after why
 	shift 2
 	deadline=$(($(date +%s) + VIEWS_WAIT))
 	while :; do
-		before=$(local_view)
+		before=$(views_local)
 		sleep "$lag"
 		seen=$("$@" 2>&1)
-		after=$(local_view)
+		after=$(views_local)
 		why=$(awk -v seen="$seen" -v after="$after" '
 			BEGIN {
 				n = split(seen, l, "\n"); for (i = 1; i <= n; i++) { split(l[i], f, " "); s[f[1]] = l[i] }

@@ -50,7 +50,7 @@ build(void)
     s->health = (struct vmon_health) {
         .connected = true, .polls = 123456789012345ULL, .poll_errors = 3, .reconnects = 2,
         .last_poll_seconds = 0.12345678901234567, .last_poll_time = 1700000001,
-        .last_error = vmon_strdup("cannot \"reach\"\nlibvirt"),
+        .last_error = vmon_strdup("cannot \"reach\"\nlibvirt"), .xml_fetches = 4000000001ULL,
     };
     s->node.hostname = vmon_strdup("host é");
     s->node.hv_type = vmon_strdup("QEMU");
@@ -77,6 +77,13 @@ build(void)
         d->partial_groups = k % 4 ? VMON_GROUP_BLOCK | VMON_GROUP_NET : 0;
         d->partial = d->partial_groups != 0;
         d->os_type = k == 3 ? NULL : vmon_strdup("hvm");
+        /* a title only, a description only, both (odd bytes), or neither */
+        d->title = k % 4 == 1 ? NULL : vmon_strdup(odd_names[k]);
+        d->description = k % 4 == 0 ? NULL : vmon_strdup("line 1\nline 2 \"quoted\" caf\xc3\xa9");
+        if (k % 4 == 3)
+            free(d->title), free(d->description), d->title = d->description = NULL;
+        for (size_t l = 0; l < k % 3; l++)
+            vmon_domain_add_label(d, l ? "nova.project" : "team", odd_names[(k + l) % VMON_ARRAY_SIZE(odd_names)]);
         fill_values(d->m, VMON_DOM__N, &seed);
         for (int i = 0; i < VMON_DOM__N; i++)
             if (i % 3 != 2)
@@ -153,6 +160,13 @@ compare_domain(const struct vmon_domain *a, const struct vmon_domain *b)
     EXPECT(a->partial == b->partial);
     EXPECT_EQ_U64(a->partial_groups, b->partial_groups);
     EXPECT(same_str(a->os_type, b->os_type));
+    EXPECT(same_str(a->title, b->title));
+    EXPECT(same_str(a->description, b->description));
+    EXPECT_EQ_U64(a->nlabels, b->nlabels);
+    for (size_t i = 0; i < a->nlabels && i < b->nlabels; i++) {
+        EXPECT_STR(a->labels[i].name, b->labels[i].name);
+        EXPECT_STR(a->labels[i].value, b->labels[i].value);
+    }
     compare_values(a->name, a->m, b->m, VMON_DOM__N);
     for (int i = 0; i < VMON_DOM__N; i++) {
         EXPECT(a->win[i].have == b->win[i].have);
@@ -192,6 +206,7 @@ compare(const struct vmon_snapshot *a, const struct vmon_snapshot *b)
     EXPECT_EQ_U64(a->health.polls, b->health.polls);
     EXPECT_EQ_U64(a->health.poll_errors, b->health.poll_errors);
     EXPECT_EQ_U64(a->health.reconnects, b->health.reconnects);
+    EXPECT_EQ_U64(a->health.xml_fetches, b->health.xml_fetches);
     EXPECT(same_double(a->health.last_poll_seconds, b->health.last_poll_seconds));
     EXPECT_EQ_U64(a->health.last_poll_time, b->health.last_poll_time);
     EXPECT(same_str(a->health.last_error, b->health.last_error));
@@ -364,6 +379,16 @@ DEF_TEST(bad_input)
     expect_error(HEAD "actions start,explode\n", "line 5", "unknown action 'explode'");
     expect_error(HEAD "actions\n", "line 5", "'actions' needs 1 fields");
     expect_error(HEAD "vcpu 0\nend\n", "line 5", "before any domain");
+    expect_error(HEAD "label \"a\" \"b\"\nend\n", "line 5", "before any domain");
+    expect_error(HEAD "title \"a\" -\nend\n", "line 5", "before any domain");
+    expect_error(HEAD "domain \"a\" 00000000-0000-0000-0000-000000000000 1 1 1 1 1 0 0 -\n"
+                 "label \"bad name\" \"v\"\nend\n", "line 6", "label name");
+    expect_error(HEAD "domain \"a\" 00000000-0000-0000-0000-000000000000 1 1 1 1 1 0 0 -\n"
+                 "label \"team\" bare\nend\n", "line 6", "label value");
+    expect_error(HEAD "domain \"a\" 00000000-0000-0000-0000-000000000000 1 1 1 1 1 0 0 -\n"
+                 "label \"team\" \"a\"\nlabel \"team\" \"b\"\nend\n", "line 7", "given twice");
+    expect_error(HEAD "domain \"a\" 00000000-0000-0000-0000-000000000000 1 1 1 1 1 0 0 -\n"
+                 "title \"t\"\nend\n", "line 6", "needs 2 fields");
     expect_error(HEAD "w cpu.percent 1 2 3\nend\n", "line 5", "before any domain");
     expect_error(HEAD "domain \"a\" not-a-uuid 1 1 1 1 1 0 0 -\nend\n", "line 5", "uuid");
     expect_error(HEAD "domain \"a\" 00000000-0000-0000-0000-000000000000 1 1 1 2 1 0 0 -\nend\n",
