@@ -195,6 +195,7 @@ static const struct {
     { "ReportInterfaces", VMON_CD_GROUP_NIC },
     { "ReportMemory", VMON_CD_GROUP_MEMORY },
     { "ReportPercent", VMON_CD_GROUP_PERCENT },
+    { "ReportPools", VMON_CD_GROUP_POOL },
 };
 
 static int
@@ -287,7 +288,7 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
                          "Timeout, BalloonStaleAge, NotAnsweringAfter, Workers, HostnameFormat, PluginInstanceFormat, "
                          "CompatVirtPlugin, InterfaceFormat, BlockDeviceFormat, "
                          "BlockDeviceFormatBasename, ReportNode, ReportVcpus, ReportDisks, "
-                         "ReportInterfaces, ReportMemory, ReportPercent)");
+                         "ReportInterfaces, ReportMemory, ReportPercent, ReportPools)");
 }
 
 int

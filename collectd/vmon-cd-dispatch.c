@@ -250,6 +250,25 @@ send_node(struct target *t, const struct vmon_cd_plan *plan, const struct vmon_c
     send_gauges(t, VMON_CD_PLUGIN, "duration", "poll", &g, 1);
 }
 
+/*
+ * A storage pool's values: under collectd's host name, as the hypervisor's
+ * are, with the pool as plugin instance ("pool-default"; the prefix keeps a
+ * pool apart from a domain of the same name reported under the same host).
+ * A pool whose backend did not answer sends nothing rather than old figures.
+ */
+static void
+send_pool(struct target *t, const struct vmon_cd_plan *plan, const struct vmon_cd_config *cfg,
+          const struct vmon_pool *pool)
+{
+    if (pool->stale)
+        return;
+    sstrncpy(t->vl.host, hostname_g, sizeof(t->vl.host));
+    snprintf(t->vl.plugin_instance, sizeof(t->vl.plugin_instance), "pool-%s", pool->name);
+    for (size_t i = 0; i < plan->nseries; i++)
+        if (plan->series[i].spec.scope == VMON_SCOPE_POOL && enabled(&plan->series[i], cfg))
+            send_series(t, &plan->series[i], pool->m, NULL);
+}
+
 static void
 send_domain(struct target *t, const struct vmon_cd_plan *plan, const struct vmon_cd_config *cfg,
             const struct vmon_domain *dom)
@@ -289,6 +308,7 @@ send_domain(struct target *t, const struct vmon_cd_plan *plan, const struct vmon
                     send_series(t, s, dom->nics[d].m, dev);
             break;
         case VMON_SCOPE_NODE:
+        case VMON_SCOPE_POOL:
         case VMON_SCOPE__N:
             break;
         }
@@ -323,5 +343,7 @@ vmon_cd_dispatch_snapshot(const struct vmon_cd_plan *plan, const struct vmon_cd_
     }
     for (size_t i = 0; i < snap->ndomains; i++)
         send_domain(&t, plan, cfg, &snap->domains[i]);
+    for (size_t i = 0; i < snap->npools; i++)
+        send_pool(&t, plan, cfg, &snap->pools[i]);
     return t.dispatched;
 }

@@ -220,6 +220,9 @@ vmon_cd_metric_groups(const struct vmon_metric_desc *d)
         if (d->group == VMON_GROUP_BALLOON)
             g |= VMON_CD_GROUP_MEMORY;
         break;
+    case VMON_SCOPE_POOL:
+        g |= VMON_CD_GROUP_POOL;
+        break;
     case VMON_SCOPE__N:
         break;
     }

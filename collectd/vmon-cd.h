@@ -103,8 +103,9 @@ enum vmon_cd_group {
     VMON_CD_GROUP_NIC = 1u << 3,
     VMON_CD_GROUP_MEMORY = 1u << 4,
     VMON_CD_GROUP_PERCENT = 1u << 5,
+    VMON_CD_GROUP_POOL = 1u << 6,
 };
-#define VMON_CD_GROUP_ALL 0x3fu
+#define VMON_CD_GROUP_ALL 0x7fu
 
 /*
  * One collectd series: a type with one or two data sources, each fed by a

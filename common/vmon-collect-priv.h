@@ -74,4 +74,21 @@ void vmon_xmlcache_fetch(struct vmon_xmlcache *x, virDomainPtr *doms,
 /* How many documents libvirt has given since the cache was made. */
 uint64_t vmon_xmlcache_fetches(const struct vmon_xmlcache *x);
 
+/* vmon-pools.c: the storage pools, on a thread of their own. */
+struct vmon_pools;
+struct vmon_pools *vmon_pools_new(void);
+void vmon_pools_free(struct vmon_pools *p);
+/* A new connection: learn again whether it has a storage driver; drop the pools' details. */
+void vmon_pools_forget(struct vmon_pools *p);
+/* A storage-pool event (any thread): read every pool's XML and volumes again. */
+void vmon_pools_invalidate(struct vmon_pools *p);
+/* Start this poll's pool collection (nothing while a list call is still out). */
+void vmon_pools_start(struct vmon_pools *p, virConnectPtr conn);
+/*
+ * Wait for it until deadline (monotonic) and put the pools in snap; pools
+ * with no figures in time carry their last ones, marked stale.  true when
+ * a call was left behind (the connection should be recycled).
+ */
+bool vmon_pools_finish(struct vmon_pools *p, double deadline, struct vmon_snapshot *snap);
+
 #endif

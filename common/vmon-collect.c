@@ -24,6 +24,7 @@ struct vmon_collector {
     bool have_node;
     struct vmon_node node;        /* static facts of this connection's host */
     struct vmon_xmlcache *xml;
+    struct vmon_pools *pools;
 };
 
 struct vmon_collector *
@@ -41,6 +42,7 @@ vmon_collector_new(unsigned workers, double timeout, const struct vmon_label_def
     }
     c->workers = workers;
     c->xml = vmon_xmlcache_new(labels);
+    c->pools = vmon_pools_new();
     return c;
 }
 
@@ -51,6 +53,7 @@ vmon_collector_forget(struct vmon_collector *c)
     vmon_node_clear(&c->node);
     c->have_node = false;
     vmon_xmlcache_forget(c->xml);
+    vmon_pools_forget(c->pools);
 }
 
 void
@@ -60,6 +63,7 @@ vmon_collector_free(struct vmon_collector *c)
         return;
     vmon_collector_forget(c);
     vmon_xmlcache_free(c->xml);
+    vmon_pools_free(c->pools);
     free(c);
 }
 
@@ -82,6 +86,12 @@ void
 vmon_collector_invalidate(struct vmon_collector *c, const unsigned char uuid[16])
 {
     vmon_xmlcache_invalidate(c->xml, uuid);
+}
+
+void
+vmon_collector_pools_changed(struct vmon_collector *c)
+{
+    vmon_pools_invalidate(c->pools);
 }
 
 static int
@@ -331,6 +341,14 @@ vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon_fil
     for (size_t i = 0; i < count; i++)
         virDomainFree(doms[i]);
     free(doms);
+    /*
+     * The pools after the domains, not beside them: a call stuck on a hung
+     * storage backend would delay the replies of every later call on this
+     * connection, so it must not be out while the domains' are.
+     */
+    vmon_pools_start(c->pools, conn);
+    if (vmon_pools_finish(c->pools, vmon_now_mono() + slice_patience(c), snap))
+        c->left_calls_behind = true;
 
     count_states(snap);
     vmon_snapshot_sort(snap);

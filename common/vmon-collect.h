@@ -59,7 +59,9 @@ void vmon_collector_free(struct vmon_collector *c);
 void vmon_collector_forget(struct vmon_collector *c);
 /* The domain changed (event thread): refetch its XML next poll. */
 void vmon_collector_invalidate(struct vmon_collector *c, const unsigned char uuid[16]);
-/* Fill snap (node + domains). 0, or -1 with vmon_error_last(). */
+/* A storage pool changed (event thread): reread the pools' XML and volumes next poll. */
+void vmon_collector_pools_changed(struct vmon_collector *c);
+/* Fill snap (node + domains + storage pools). 0, or -1 with vmon_error_last(). */
 int vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon_filter *filter,
                  struct vmon_snapshot *snap);
 /*

@@ -10,8 +10,8 @@
 #include "vmon-snapshot.h"
 #include "vmon-util.h"
 
-/* The domain events a connection registers for. */
-enum { CB_LIFECYCLE, CB_REBOOT, CB_METADATA, CB__N };
+/* The events a connection registers for: the domains', then the storage pools'. */
+enum { CB_LIFECYCLE, CB_REBOOT, CB_METADATA, CB_POOL, CB_POOL_REFRESH, CB__N };
 
 struct vmon_conn {
     char *uri;
@@ -28,6 +28,7 @@ struct vmon_conn {
     vmon_event_hook *hook;
     vmon_reboot_hook *reboot_hook;
     vmon_reboot_hook *metadata_hook;
+    vmon_pool_hook *pool_hook;
     void *opaque;
 };
 
@@ -161,6 +162,22 @@ on_metadata(virConnectPtr conn, virDomainPtr dom, int type, const char *nsuri, v
 }
 
 static void
+on_pool(virConnectPtr conn, virStoragePoolPtr pool, int event, int detail, void *opaque)
+{
+    struct vmon_conn *c = opaque;
+
+    (void) conn;
+    c->pool_hook(c->opaque, virStoragePoolGetName(pool), event, detail);
+}
+
+/* A refresh (virsh pool-refresh, a volume created through libvirt) changes the volumes. */
+static void
+on_pool_refresh(virConnectPtr conn, virStoragePoolPtr pool, void *opaque)
+{
+    on_pool(conn, pool, -1, 0, opaque);
+}
+
+static void
 forget_callbacks(int cb[CB__N])
 {
     for (int i = 0; i < CB__N; i++)
@@ -205,12 +222,38 @@ vmon_conn_on_metadata(struct vmon_conn *c, vmon_reboot_hook *hook)
     c->metadata_hook = hook;
 }
 
+void
+vmon_conn_on_pool(struct vmon_conn *c, vmon_pool_hook *hook)
+{
+    c->pool_hook = hook;
+}
+
 static void
 deregister_events(virConnectPtr conn, const int cb[CB__N])
 {
-    for (int i = 0; i < CB__N; i++)
-        if (cb[i] >= 0)
+    for (int i = 0; i < CB__N; i++) {
+        if (cb[i] < 0)
+            continue;
+        if (i >= CB_POOL)
+            virConnectStoragePoolEventDeregisterAny(conn, cb[i]);
+        else
             virConnectDomainEventDeregisterAny(conn, cb[i]);
+    }
+}
+
+/* Storage-pool events, where the host has a storage driver (none: no pools to watch). */
+static void
+register_pool_events(struct vmon_conn *c)
+{
+    if (!c->pool_hook)
+        return;
+    c->cb[CB_POOL] = virConnectStoragePoolEventRegisterAny(
+        c->conn, NULL, VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+        VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool), c, NULL);
+    c->cb[CB_POOL_REFRESH] = virConnectStoragePoolEventRegisterAny(
+        c->conn, NULL, VIR_STORAGE_POOL_EVENT_ID_REFRESH,
+        VIR_STORAGE_POOL_EVENT_CALLBACK(on_pool_refresh), c, NULL);
+    virResetLastError();
 }
 
 static void
@@ -299,6 +342,7 @@ open_conn(struct vmon_conn *c)
         c->cb[CB_METADATA] = virConnectDomainEventRegisterAny(
             conn, NULL, VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
             VIR_DOMAIN_EVENT_CALLBACK(on_metadata), c, NULL);
+    register_pool_events(c);
     return 0;
 }
 

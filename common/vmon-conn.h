@@ -19,6 +19,10 @@ typedef void vmon_event_hook(void *opaque, const struct vmon_event *ev);
 /* The guest reset (libvirt's VIR_DOMAIN_EVENT_ID_REBOOT), on libvirt's event thread. */
 typedef void vmon_reboot_hook(void *opaque, const unsigned char uuid[16]);
 
+/* A storage pool's lifecycle event (libvirt's virStoragePoolEventLifecycleType), or -1 for
+ * a refresh, on libvirt's event thread. */
+typedef void vmon_pool_hook(void *opaque, const char *name, int event, int detail);
+
 struct vmon_conn;
 
 enum {
@@ -35,6 +39,9 @@ void vmon_conn_on_reboot(struct vmon_conn *c, vmon_reboot_hook *hook);
 /* The same for changes of a domain's <title>, <description> or <metadata>
  * (VIR_DOMAIN_EVENT_ID_METADATA_CHANGE). */
 void vmon_conn_on_metadata(struct vmon_conn *c, vmon_reboot_hook *hook);
+
+/* With VMON_CONN_EVENTS: also tell hook of storage-pool events, from the next (re)open on. */
+void vmon_conn_on_pool(struct vmon_conn *c, vmon_pool_hook *hook);
 
 /*
  * The live connection, opening or reopening it if allowed by the back-off;

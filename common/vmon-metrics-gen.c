@@ -37,10 +37,11 @@ struct column {
 };
 
 static const char *const mib_prefix[VMON_SCOPE__N] = {
-    "virtmonNode", "virtmonDomain", "virtmonVcpu", "virtmonDisk", "virtmonNic",
+    "virtmonNode", "virtmonDomain", "virtmonVcpu", "virtmonDisk", "virtmonNic", "virtmonPool",
 };
 static const char *const mib_parent[VMON_SCOPE__N] = {
     "virtmonNode", "virtmonDomainEntry", "virtmonVcpuEntry", "virtmonDiskEntry", "virtmonNicEntry",
+    "virtmonPoolEntry",
 };
 static const char *const what_suffix[W__N] = { "", "Rate", "Min", "Avg", "Max" };
 
@@ -76,9 +77,13 @@ static const char *const disk_ids[] = {
 static const char *const nic_ids[] = {
 #include "vmon-metrics.def"
 };
+#define VMON_POOL_METRIC ID_STR
+static const char *const pool_ids[] = {
+#include "vmon-metrics.def"
+};
 #undef ID_STR
 static const char *const *const ids[VMON_SCOPE__N] = {
-    node_ids, domain_ids, vcpu_ids, disk_ids, nic_ids,
+    node_ids, domain_ids, vcpu_ids, disk_ids, nic_ids, pool_ids,
 };
 
 /* "virtmonDomainDiskRdReqsRate": the scope's prefix, the ID in CamelCase, the suffix. */
@@ -312,6 +317,7 @@ TABLE_BLOCKS(domain, VMON_SCOPE_DOMAIN)
 TABLE_BLOCKS(vcpu, VMON_SCOPE_VCPU)
 TABLE_BLOCKS(disk, VMON_SCOPE_DISK)
 TABLE_BLOCKS(nic, VMON_SCOPE_NIC)
+TABLE_BLOCKS(pool, VMON_SCOPE_POOL)
 
 static void
 node_group(FILE *out)
@@ -334,15 +340,22 @@ device_group(FILE *out)
     mib_group(out, s, 3);
 }
 
+static void
+pool_group(FILE *out)
+{
+    static const enum vmon_scope s[] = { VMON_SCOPE_POOL };
+    mib_group(out, s, 1);
+}
+
 /* ---- docs/ tables --------------------------------------------------------- */
 
-static const char *const device_word[VMON_SCOPE__N] = { "", "", "N", "DEV", "IF" };
+static const char *const device_word[VMON_SCOPE__N] = { "", "", "N", "DEV", "IF", "POOL" };
 
 /* "`disk.rd.bytes`", "`block.DEV.rd.bytes`": the key as a user meets it. */
 static void
 key_text(char *buf, size_t size, const struct vmon_metric_desc *d)
 {
-    static const char *const pfx[VMON_SCOPE__N] = { "", "", "vcpu", "block", "net" };
+    static const char *const pfx[VMON_SCOPE__N] = { "", "", "vcpu", "block", "net", "pool" };
 
     if (d->scope >= VMON_SCOPE_VCPU)
         snprintf(buf, size, "`%s.%s.%s`", pfx[d->scope], device_word[d->scope], d->key);
@@ -402,6 +415,7 @@ collectd_identifiers(FILE *out)
     size_t n = vmon_cd_specs_native(specs, 256, false, NULL);
     static const char *const where[VMON_SCOPE__N] = {
         "hypervisor", "domain", "vCPU *N*", "disk *DEV*", "NIC *IF*",
+        "pool *POOL* (plugin instance `pool-POOL`)",
     };
 
     fputs("| Of | Identifier | Data sources | Unit | Metrics |\n|---|---|---|---|---|\n", out);
@@ -412,7 +426,9 @@ collectd_identifiers(FILE *out)
             sp->key[1] ? vmon_metric_find(sp->scope, sp->key[1]) : NULL,
         };
         char inst[128], key0[128], key1[128] = "";
-        vmon_cd_type_instance(inst, sizeof(inst), sp->inst, device_word[sp->scope]);
+        /* a pool is named in the plugin instance, not the type instance */
+        vmon_cd_type_instance(inst, sizeof(inst), sp->inst,
+                              sp->scope == VMON_SCOPE_POOL ? "" : device_word[sp->scope]);
         key_text(key0, sizeof(key0), d[0]);
         if (d[1])
             key_text(key1, sizeof(key1), d[1]);
@@ -444,6 +460,7 @@ nagios_perfdata(FILE *out, enum vmon_scope s)
 
 static void nagios_domain(FILE *out) { nagios_perfdata(out, VMON_SCOPE_DOMAIN); }
 static void nagios_host(FILE *out) { nagios_perfdata(out, VMON_SCOPE_NODE); }
+static void nagios_pool(FILE *out) { nagios_perfdata(out, VMON_SCOPE_POOL); }
 
 /* ---- rewriting files -------------------------------------------------------- */
 
@@ -463,10 +480,14 @@ static const struct block {
     { "node-group", node_group },
     { "domain-group", domain_group },
     { "device-group", device_group },
+    { "pool-sequence", pool_sequence },
+    { "pool-objects", pool_objects },
+    { "pool-group", pool_group },
     { "snmp-columns", snmp_columns },
     { "collectd-identifiers", collectd_identifiers },
     { "nagios-domain-perfdata", nagios_domain },
     { "nagios-host-perfdata", nagios_host },
+    { "nagios-pool-perfdata", nagios_pool },
 };
 
 static const struct block *

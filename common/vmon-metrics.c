@@ -33,6 +33,11 @@ static const struct vmon_metric_desc nic_metrics[] = {
 #include "vmon-metrics.def"
 };
 
+#define VMON_POOL_METRIC(ID, ...) DESC(POOL, VMON_POOL_, VMON_NODE_, ID, __VA_ARGS__)
+static const struct vmon_metric_desc pool_metrics[] = {
+#include "vmon-metrics.def"
+};
+
 static const struct {
     const struct vmon_metric_desc *list;
     size_t count;
@@ -42,6 +47,7 @@ static const struct {
     [VMON_SCOPE_VCPU] = { vcpu_metrics, VMON_ARRAY_SIZE(vcpu_metrics) },
     [VMON_SCOPE_DISK] = { disk_metrics, VMON_ARRAY_SIZE(disk_metrics) },
     [VMON_SCOPE_NIC] = { nic_metrics, VMON_ARRAY_SIZE(nic_metrics) },
+    [VMON_SCOPE_POOL] = { pool_metrics, VMON_ARRAY_SIZE(pool_metrics) },
 };
 
 const struct vmon_metric_desc *
@@ -71,7 +77,8 @@ enum vmon_scope
 vmon_scope_parent(enum vmon_scope scope)
 {
     switch (scope) {
-    case VMON_SCOPE_DOMAIN: return VMON_SCOPE_NODE;
+    case VMON_SCOPE_DOMAIN:
+    case VMON_SCOPE_POOL: return VMON_SCOPE_NODE;
     case VMON_SCOPE_VCPU:
     case VMON_SCOPE_DISK:
     case VMON_SCOPE_NIC: return VMON_SCOPE_DOMAIN;
@@ -95,7 +102,7 @@ vmon_metric_total_of(const struct vmon_metric_desc *d)
     return VMON_SCOPE__N;
 }
 
-static const char *const scope_names[] = { "node", "domain", "vcpu", "disk", "nic" };
+static const char *const scope_names[] = { "node", "domain", "vcpu", "disk", "nic", "pool" };
 static const char *const kind_names[] = { "counter", "gauge", "derived" };
 static const char *const unit_names[] = { "count", "ns", "KiB", "bytes", "MHz", "percent", "seconds", "ms" };
 _Static_assert(VMON_ARRAY_SIZE(scope_names) == VMON_SCOPE__N, "scope names");

@@ -11,6 +11,7 @@ enum vmon_scope {
     VMON_SCOPE_VCPU,
     VMON_SCOPE_DISK,
     VMON_SCOPE_NIC,
+    VMON_SCOPE_POOL,         /* a storage pool: a sibling of the domains, under the node */
     VMON_SCOPE__N
 };
 
@@ -65,6 +66,11 @@ enum vmon_disk_metric {
 enum vmon_nic_metric {
 #include "vmon-metrics.def"
     VMON_NIC__N
+};
+#define VMON_POOL_METRIC(ID, ...) VMON_POOL_##ID,
+enum vmon_pool_metric {
+#include "vmon-metrics.def"
+    VMON_POOL__N
 };
 
 struct vmon_metric_desc {

@@ -93,6 +93,18 @@ on_reboot(void *opaque, const unsigned char uuid[16])
     pthread_mutex_unlock(&p->lock);
 }
 
+/* On libvirt's event thread: a pool changed, so its XML and volumes are read again. */
+static void
+on_pool(void *opaque, const char *name, int event, int detail)
+{
+    struct vmon_poller *p = opaque;
+
+    (void) name;
+    (void) event;
+    (void) detail;
+    vmon_collector_pools_changed(p->collector);
+}
+
 /* On libvirt's event thread: title, description or metadata changed, so the labels did. */
 static void
 on_metadata(void *opaque, const unsigned char uuid[16])
@@ -134,6 +146,7 @@ vmon_poller_new(const struct vmon_options *opts)
     p->conn = vmon_conn_new(p->opts.uri, flags, p->opts.interval, on_event, p);
     if (p->opts.events) {
         vmon_conn_on_reboot(p->conn, on_reboot);
+        vmon_conn_on_pool(p->conn, on_pool);
         vmon_conn_on_metadata(p->conn, on_metadata);
     }
     pthread_mutex_init(&p->lock, NULL);

@@ -198,12 +198,8 @@ bool
 vmon_slice_wait(struct vmon_slice *s, double deadline, double *finished)
 {
     struct timespec until;
-    double left = deadline - vmon_now_mono();
 
-    clock_gettime(CLOCK_REALTIME, &until);
-    double t = vmon_timespec_seconds(&until) + (left > 0 ? left : 0);
-    until.tv_sec = (time_t) t;
-    until.tv_nsec = (long) ((t - (double) until.tv_sec) * 1e9);
+    vmon_realtime_at(deadline, &until);
 
     pthread_mutex_lock(&s->lock);
     while (!s->done)

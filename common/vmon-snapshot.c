@@ -188,6 +188,7 @@ vmon_snapshot_clear_data(struct vmon_snapshot *snap)
     free(snap->domains);
     snap->domains = NULL;
     snap->ndomains = 0;
+    vmon_snapshot_clear_pools(snap);
     vmon_node_clear(&snap->node);
 }
 

@@ -146,6 +146,37 @@ struct vmon_domain {
     size_t nnics;
 };
 
+/* Same numbers as libvirt's virStoragePoolState (checked at compile time). */
+enum vmon_pool_state {
+    VMON_POOL_INACTIVE = 0,
+    VMON_POOL_BUILDING = 1,
+    VMON_POOL_RUNNING = 2,
+    VMON_POOL_DEGRADED = 3,
+    VMON_POOL_INACCESSIBLE = 4,
+    VMON_POOL_STATE__N
+};
+/* "inactive", "building", "running", "degraded", "inaccessible" */
+const char *vmon_pool_state_name(int state);
+/* The state named name, or -1. */
+int vmon_pool_state_parse(const char *name);
+
+/* A storage pool (vmon-pool.c): a sibling of the domains, under the node. */
+struct vmon_pool {
+    char *name;
+    unsigned char uuid[16];
+    char uuid_str[37];
+    char *type;              /* "dir", "logical", ... from the pool XML; NULL unknown */
+    char *path;              /* the target path, NULL when it has none */
+    int state;               /* enum vmon_pool_state */
+    bool autostart;
+    bool persistent;
+    /* its backend did not answer in time: the figures are an earlier poll's
+     * (figures_time says which), or none */
+    bool stale;
+    time_t figures_time;     /* wall clock of its figures; 0 none */
+    struct vmon_value m[VMON_POOL__N];
+};
+
 struct vmon_node {
     char *hostname;
     char *hv_type;           /* "QEMU", "TEST" */
@@ -195,6 +226,10 @@ struct vmon_snapshot {
     struct vmon_domain *domains;  /* sorted by name */
     size_t ndomains;
     size_t domains_cap;           /* slots vmon_snapshot_add_domain() may fill */
+    struct vmon_pool *pools;      /* sorted by name */
+    size_t npools;
+    /* the host has no storage driver (no virtstoraged): no pools, and no error */
+    bool no_pool_driver;
 };
 
 struct vmon_snapshot *vmon_snapshot_new(void);
@@ -207,7 +242,20 @@ const struct vmon_domain *vmon_snapshot_find_domain(const struct vmon_snapshot *
 const struct vmon_domain *vmon_snapshot_find_uuid(const struct vmon_snapshot *snap,
                                                   const unsigned char uuid[16]);
 
+/* The pool named or with that UUID string; NULL when absent. */
+const struct vmon_pool *vmon_snapshot_find_pool(const struct vmon_snapshot *snap,
+                                                const char *uuid_or_name);
+
 /* Building (core only). */
+/* A zeroed pool appended to snap->pools. */
+struct vmon_pool *vmon_snapshot_add_pool(struct vmon_snapshot *snap);
+void vmon_pool_clear(struct vmon_pool *pool);
+/* dst becomes a deep copy of src. */
+void vmon_pool_copy(struct vmon_pool *dst, const struct vmon_pool *src);
+/* Drop every pool. */
+void vmon_snapshot_clear_pools(struct vmon_snapshot *snap);
+/* Sort by name; used % from capacity and allocation. */
+void vmon_snapshot_finish_pools(struct vmon_snapshot *snap);
 struct vmon_domain *vmon_snapshot_add_domain(struct vmon_snapshot *snap);
 /* Room for n domains in all, when their number is known up front (more still fit). */
 void vmon_snapshot_reserve_domains(struct vmon_snapshot *snap, size_t n);

@@ -125,6 +125,17 @@ vmon_timespec_seconds(const struct timespec *ts)
     return (double) ts->tv_sec + (double) ts->tv_nsec / 1e9;
 }
 
+void
+vmon_realtime_at(double deadline, struct timespec *until)
+{
+    double left = deadline - vmon_now_mono();
+
+    clock_gettime(CLOCK_REALTIME, until);
+    double t = vmon_timespec_seconds(until) + (left > 0 ? left : 0);
+    until->tv_sec = (time_t) t;
+    until->tv_nsec = (long) ((t - (double) until->tv_sec) * 1e9);
+}
+
 double
 vmon_now_mono(void)
 {

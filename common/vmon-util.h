@@ -56,6 +56,8 @@ void vmon_malloc_for_daemon(void);
 /* Seconds on the monotonic clock, for elapsed-time arithmetic. */
 double vmon_now_mono(void);
 double vmon_timespec_seconds(const struct timespec *ts);
+/* The realtime clock's time at the monotonic deadline (now if passed), for pthread_cond_timedwait. */
+void vmon_realtime_at(double deadline, struct timespec *until);
 
 /*
  * A background thread's stop flag, which its pauses between polls wake up

@@ -18,7 +18,10 @@
  *   vcpu NUMBER
  *   disk NAME PATH
  *   nic NAME MAC
- *   m KEY HAVE U D            a metric of the nearest node/domain/vcpu/disk/nic line above
+ *   pools DRIVER              1: the host has a storage driver; 0: none, so no pools
+ *   pool NAME UUID TYPE PATH STATE AUTOSTART PERSISTENT STALE FIGURES_TIME
+ *                             a storage pool (after the domains; STATE: vmon_pool_state_name's word)
+ *   m KEY HAVE U D            a metric of the nearest node/domain/vcpu/disk/nic/pool line above
  *   end
  *
  * Strings are always quoted, with \\ \" \n \r \t and \xHH escapes for the
@@ -38,8 +41,8 @@
  * older writer sends it, a partial domain reads as not answering since the
  * snapshot, which is what such a writer's readers made of it.  LAST_POLL_TIME
  * is the time of the last poll that collected, which older writers sent as
- * the last attempt's.  Also added: XML_FETCHES (absent: 0), and the title
- * and label records.
+ * the last attempt's.  Also added: XML_FETCHES (absent: 0), the title
+ * and label records, and the pools and pool records (absent: no pools).
  */
 #include "vmon-wire.h"
 
@@ -258,6 +261,23 @@ write_domain(FILE *f, const struct vmon_domain *d)
     }
 }
 
+static void
+write_pool(FILE *f, const struct vmon_pool *p)
+{
+    char uuid[37];
+
+    vmon_uuid_format(p->uuid, uuid);
+    fputs("pool ", f);
+    vmon_wire_write_string(f, p->name);
+    fprintf(f, " %s ", uuid);
+    vmon_wire_write_string(f, p->type);
+    fputc(' ', f);
+    vmon_wire_write_string(f, p->path);
+    fprintf(f, " %s %d %d %d %lld\n", vmon_pool_state_name(p->state), p->autostart,
+            p->persistent, p->stale, (long long) p->figures_time);
+    write_values(f, VMON_SCOPE_POOL, p->m);
+}
+
 int
 vmon_wire_write(FILE *f, const struct vmon_snapshot *snap, const char *only)
 {
@@ -299,6 +319,10 @@ vmon_wire_write(FILE *f, const struct vmon_snapshot *snap, const char *only)
     } else {
         for (size_t i = 0; i < snap->ndomains; i++)
             write_domain(f, &snap->domains[i]);
+        /* a reader that asked for one domain asked for no pools */
+        fprintf(f, "pools %d\n", !snap->no_pool_driver);
+        for (size_t i = 0; i < snap->npools; i++)
+            write_pool(f, &snap->pools[i]);
     }
     fputs("end\n", f);
     uselocale(old);
@@ -527,12 +551,18 @@ get_str(struct reader *r, const struct field *f, const char *what, char **out)
 }
 
 static bool
+get_uuid_into(struct reader *r, const struct field *f, unsigned char uuid[16], char uuid_str[37])
+{
+    if (f->quoted || vmon_uuid_parse(f->s, uuid) < 0)
+        return fail(r, "uuid: '%s' is not a UUID", f->s);
+    vmon_uuid_format(uuid, uuid_str);
+    return true;
+}
+
+static bool
 get_uuid(struct reader *r, const struct field *f, struct vmon_domain *d)
 {
-    if (f->quoted || vmon_uuid_parse(f->s, d->uuid) < 0)
-        return fail(r, "uuid: '%s' is not a UUID", f->s);
-    vmon_uuid_format(d->uuid, d->uuid_str);
-    return true;
+    return get_uuid_into(r, f, d->uuid, d->uuid_str);
 }
 
 static bool
@@ -711,6 +741,44 @@ read_device(struct reader *r, const struct field *f, int n, const char *record)
 }
 
 static bool
+read_pool(struct reader *r, const struct field *f, int n)
+{
+    long long figures;
+
+    if (!need(r, n, 10, "pool"))
+        return false;
+    if (!f[1].quoted)
+        return fail(r, "pool name: expected a quoted string, got '%s'", f[1].s);
+    struct vmon_pool *p = vmon_snapshot_add_pool(r->snap);
+    p->name = vmon_strdup(f[1].s);
+    r->dom = NULL;    /* a window or device line after a pool belongs to no domain */
+    set_target(r, VMON_SCOPE_POOL, p->m);
+    p->state = f[5].quoted ? -1 : vmon_pool_state_parse(f[5].s);
+    if (!get_uuid_into(r, &f[2], p->uuid, p->uuid_str) || !get_str(r, &f[3], "pool type", &p->type)
+        || !get_str(r, &f[4], "pool path", &p->path)
+        || (p->state < 0 && !fail(r, "pool state: '%s' is not one of inactive, building, "
+                                  "running, degraded, inaccessible", f[5].s))
+        || !get_bool(r, &f[6], "autostart", &p->autostart)
+        || !get_bool(r, &f[7], "persistent", &p->persistent)
+        || !get_bool(r, &f[8], "stale", &p->stale)
+        || !get_int(r, &f[9], "figures time", 0, LLONG_MAX, &figures))
+        return false;
+    p->figures_time = (time_t) figures;
+    return true;
+}
+
+static bool
+read_pools(struct reader *r, const struct field *f, int n)
+{
+    bool driver;
+
+    if (!need(r, n, 2, "pools") || !get_bool(r, &f[1], "pool driver", &driver))
+        return false;
+    r->snap->no_pool_driver = !driver;
+    return true;
+}
+
+static bool
 read_header(struct reader *r, const struct field *f, int n)
 {
     struct vmon_snapshot *s = r->snap;
@@ -809,6 +877,10 @@ read_line(struct reader *r, char *line)
     else if (strcmp(kw, "snapshot") == 0 || strcmp(kw, "health") == 0
              || strcmp(kw, "node") == 0 || strcmp(kw, "states") == 0)
         ok = read_header(r, f, n);
+    else if (strcmp(kw, "pool") == 0)
+        ok = read_pool(r, f, n);
+    else if (strcmp(kw, "pools") == 0)
+        ok = read_pools(r, f, n);
     else if (strcmp(kw, "actions") == 0)
         ok = need(r, n, 2, "actions") && (vmon_actions_parse(f[1].s, &r->snap->actions_allowed) == 0
                                           || fail(r, "actions: %s", vmon_error_last()));

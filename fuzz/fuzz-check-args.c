@@ -1,7 +1,7 @@
 /*
  * A check's command line (nagios/chk-args.c and the check's own options
  * and validation), linked against one check: fuzz/fuzz.sh compiles
- * check_virt_domain.c or check_virt_host.c with main renamed
+ * check_virt_domain.c, check_virt_host.c or check_virt_pool.c with main renamed
  * fuzz_check_main and chk_run renamed fuzz_chk_run, so the check runs
  * exactly as from a shell up to the point where it would collect, and
  * stops there.  Input: the arguments, cut at NUL or newline.

@@ -86,7 +86,7 @@ build() {
 	compile "$srcdir/fuzz/fuzz-check-args.c" "$out/obj/fuzz-check-args.o" "${core_cppflags[@]}" \
 		-I"$srcdir/nagios" || return 1
 	local check
-	for check in domain host; do
+	for check in domain host pool; do
 		compile "$srcdir/nagios/check_virt_$check.c" "$out/obj/check_virt_$check.o" \
 			"${core_cppflags[@]}" -I"$srcdir/nagios" -Dmain=fuzz_check_main -Dchk_run=fuzz_chk_run &&
 			link check-$check-args "$out/obj/fuzz-check-args.o" "$out/obj/check_virt_$check.o" \
@@ -110,7 +110,7 @@ build() {
 }
 
 targets() {
-	local t all="range wire virtmond-conf check-domain-args check-host-args"
+	local t all="range wire virtmond-conf check-domain-args check-host-args check-pool-args"
 	[ "${HAVE_COLLECTD:-no}" = yes ] && all="$all collectd-conf"
 	[ "${HAVE_SNMP:-no}" = yes ] && all="$all snmp-conf"
 	for t in ${FUZZ_TARGETS:-$all}; do

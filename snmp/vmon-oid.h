@@ -27,6 +27,7 @@
 #define VMON_OID_NIC_TABLE      VMON_OID_OBJECTS, 6
 #define VMON_OID_NOTIFY_OBJECTS VMON_OID_OBJECTS, 7
 #define VMON_OID_STATE_TABLE    VMON_OID_OBJECTS, 8
+#define VMON_OID_POOL_TABLE     VMON_OID_OBJECTS, 9
 #define VMON_OID_LABEL_TABLE    VMON_OID_OBJECTS, 10
 
 /* Notifications (virtmonNotifications.N) */
@@ -122,6 +123,18 @@ enum vmon_oid_domain_col {
 #define VMON_NCOL_MODEL       7
 #define VMON_NCOL__LAST_IDENTITY VMON_NCOL_MODEL
 
+enum vmon_oid_pool_col {          /* virtmonPoolTable; 1 is the UUID index */
+    VMON_PCOL_NAME = 2,
+    VMON_PCOL_UUID_STRING,
+    VMON_PCOL_TYPE,
+    VMON_PCOL_PATH,
+    VMON_PCOL_STATE,
+    VMON_PCOL_AUTOSTART,
+    VMON_PCOL_PERSISTENT,
+    VMON_PCOL_STALE,
+    VMON_PCOL__LAST_IDENTITY = VMON_PCOL_STALE
+};
+
 /* Metric columns, window ones included, are the .def's; none lies above this. */
 #define VMON_MAX_COLUMN        400
 
@@ -154,6 +167,10 @@ enum vmon_oid_metric_ncols {
     VMON_NIC_METRIC_NCOLS = 0
 #define VMON_NIC_METRIC VMON_OID_METRIC_NCOLS
 #include "vmon-metrics.def"
+    ,
+    VMON_POOL_METRIC_NCOLS = 0
+#define VMON_POOL_METRIC VMON_OID_METRIC_NCOLS
+#include "vmon-metrics.def"
 };
 #undef VMON_OID_METRIC_NCOLS
 
@@ -163,6 +180,7 @@ enum vmon_oid_metric_ncols {
 #define VMON_VCPU_NCOLS   (VMON_VCOL_DOMAIN_NAME - 1 + VMON_VCPU_METRIC_NCOLS)
 #define VMON_DISK_NCOLS   (VMON_KCOL__LAST_IDENTITY - 1 + VMON_DISK_METRIC_NCOLS)
 #define VMON_NIC_NCOLS    (VMON_NCOL__LAST_IDENTITY - 1 + VMON_NIC_METRIC_NCOLS)
+#define VMON_POOL_NCOLS   (VMON_PCOL__LAST_IDENTITY - 1 + VMON_POOL_METRIC_NCOLS)
 
 /* libvirt-snmp's LIBVIRT-MIB, served for compatibility (not ours) */
 #define VMON_OID_LIBVIRT_MIB        1, 3, 6, 1, 4, 1, 36957

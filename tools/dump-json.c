@@ -154,6 +154,24 @@ json_domain(FILE *out, const struct vmon_domain *d)
     fputs("]}", out);
 }
 
+static void
+json_pool(FILE *out, const struct vmon_pool *p)
+{
+    fputs("{\"name\":", out);
+    json_string(out, p->name);
+    fprintf(out, ",\"uuid\":\"%s\",\"type\":", p->uuid_str);
+    json_string(out, p->type);
+    fputs(",\"path\":", out);
+    json_string(out, p->path);
+    /* stale: its backend did not answer in time, the figures are figures_time's */
+    fprintf(out, ",\"state\":\"%s\",\"state_code\":%d,\"autostart\":%s,\"persistent\":%s,"
+            "\"stale\":%s,\"figures_time\":%lld,", vmon_pool_state_name(p->state), p->state,
+            p->autostart ? "true" : "false", p->persistent ? "true" : "false",
+            p->stale ? "true" : "false", (long long) p->figures_time);
+    json_values(out, VMON_SCOPE_POOL, p->m, NULL);
+    fputc('}', out);
+}
+
 void
 dump_json(FILE *out, const struct vmon_snapshot *snap)
 {
@@ -196,6 +214,14 @@ dump_json(FILE *out, const struct vmon_snapshot *snap)
             fputc(',', out);
         fputc('\n', out);
         json_domain(out, &snap->domains[i]);
+    }
+    /* pool_driver false: the host has no storage driver, hence no pools */
+    fprintf(out, "\n],\"pool_driver\":%s,\"pools\":[", snap->no_pool_driver ? "false" : "true");
+    for (size_t i = 0; i < snap->npools; i++) {
+        if (i)
+            fputc(',', out);
+        fputc('\n', out);
+        json_pool(out, &snap->pools[i]);
     }
     fputs("\n]}\n", out);
 }

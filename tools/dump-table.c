@@ -34,6 +34,55 @@ print_values(FILE *out, const char *indent, enum vmon_scope scope, const struct 
     }
 }
 
+/* A size in bytes with a binary prefix, "12.3 GiB"; "-" when not known. */
+static const char *
+human_bytes(const struct vmon_value *v, char *buf, size_t size)
+{
+    static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+    double x = (double) v->u;
+    size_t u = 0;
+
+    if (!vmon_value_has(v))
+        return "-";
+    while (x >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+        x /= 1024;
+        u++;
+    }
+    snprintf(buf, size, u ? "%.1f %s" : "%.0f %s", x, units[u]);
+    return buf;
+}
+
+static void
+print_pools(FILE *out, const struct vmon_snapshot *snap)
+{
+    if (snap->no_pool_driver) {
+        fputs("\nPools:      none (the host has no storage driver)\n", out);
+        return;
+    }
+    fprintf(out, "\n%-20s %-8s %-12s %-9s %11s %11s %11s %6s %7s\n", "POOL", "TYPE", "STATE",
+            "AUTOSTART", "CAPACITY", "ALLOCATION", "AVAILABLE", "USED %", "VOLUMES");
+    for (size_t i = 0; i < snap->npools; i++) {
+        const struct vmon_pool *p = &snap->pools[i];
+        char cap[16], alloc[16], avail[16], used[16] = "-", vols[16] = "-";
+        if (vmon_value_has(&p->m[VMON_POOL_USED_PERCENT]))
+            snprintf(used, sizeof(used), "%.1f", p->m[VMON_POOL_USED_PERCENT].d);
+        if (vmon_value_has(&p->m[VMON_POOL_VOLUMES]))
+            snprintf(vols, sizeof(vols), "%llu", (unsigned long long) p->m[VMON_POOL_VOLUMES].u);
+        fprintf(out, "%-20s %-8s %-12s %-9s %11s %11s %11s %6s %7s%s\n", p->name,
+                p->type ? p->type : "?", vmon_pool_state_name(p->state),
+                p->autostart ? "yes" : "no",
+                human_bytes(&p->m[VMON_POOL_CAPACITY], cap, sizeof(cap)),
+                human_bytes(&p->m[VMON_POOL_ALLOCATION], alloc, sizeof(alloc)),
+                human_bytes(&p->m[VMON_POOL_AVAILABLE], avail, sizeof(avail)), used, vols,
+                p->stale ? "  (stale: its backend did not answer)" : "");
+    }
+    for (size_t i = 0; i < snap->npools; i++) {
+        const struct vmon_pool *p = &snap->pools[i];
+        fprintf(out, "\nPool %s %s %s\n", p->name, p->uuid_str, p->path ? p->path : "");
+        print_values(out, "  ", VMON_SCOPE_POOL, p->m, NULL);
+    }
+}
+
 void
 dump_table(FILE *out, const struct vmon_snapshot *snap)
 {
@@ -92,4 +141,5 @@ dump_table(FILE *out, const struct vmon_snapshot *snap)
             print_values(out, "    ", VMON_SCOPE_NIC, d->nics[j].m, NULL);
         }
     }
+    print_pools(out, snap);
 }

@@ -499,7 +499,8 @@ cd_type_kind() {
 		derive | cpu)
 		echo counter ;;
 	memory | percent | count | vcpu | cpufreq | disk_allocation | disk_capacity | \
-		disk_physical | domain_state | duration | disk_error | gauge | timestamp | vmpage_number)
+		disk_physical | domain_state | duration | disk_error | gauge | timestamp | vmpage_number | \
+		bytes | df_complex)
 		echo level ;;
 	*) echo unknown ;;
 	esac

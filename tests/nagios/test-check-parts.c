@@ -10,6 +10,7 @@
 
 #include "chk-metric.h"
 #include "chk-policy.h"
+#include "chk-pool-policy.h"
 #include "chk-statefile.h"
 #include "tap.h"
 #include "vmon-util.h"
@@ -118,6 +119,50 @@ check_set(const struct chk_metric_set *set, enum vmon_scope scope)
         else if (a->desc->unit == VMON_UNIT_PERCENT)
             EXPECT_MSG(a->uom == VMON_UOM_PERCENT, "percentage '%s' in %%", a->label);
     }
+}
+
+static int
+pool_policy_of(const struct chk_pool_policy *p, int state, bool autostart)
+{
+    struct vmon_pool pool = { .state = state, .autostart = autostart };
+    return chk_pool_policy_state(p, &pool);
+}
+
+/* Inactive pools as shut-off domains: a named one is critical, several only with autostart. */
+DEF_TEST(pool_policy)
+{
+    struct chk_pool_policy named, many;
+    char err[256] = "";
+
+    chk_pool_policy_init(&named, true);
+    chk_pool_policy_init(&many, false);
+    for (int as = 0; as < 2; as++) {
+        EXPECT_EQ_INT(CHK_OK, pool_policy_of(&many, VMON_POOL_RUNNING, as));
+        EXPECT_EQ_INT(CHK_WARNING, pool_policy_of(&many, VMON_POOL_DEGRADED, as));
+        EXPECT_EQ_INT(CHK_WARNING, pool_policy_of(&named, VMON_POOL_BUILDING, as));
+        EXPECT_EQ_INT(CHK_CRITICAL, pool_policy_of(&named, VMON_POOL_INACCESSIBLE, as));
+        EXPECT_EQ_INT(CHK_CRITICAL, pool_policy_of(&named, VMON_POOL_INACTIVE, as));
+    }
+    EXPECT_EQ_INT(CHK_OK, pool_policy_of(&many, VMON_POOL_INACTIVE, false));
+    EXPECT_EQ_INT(CHK_CRITICAL, pool_policy_of(&many, VMON_POOL_INACTIVE, true));
+    EXPECT_EQ_INT(CHK_UNKNOWN, pool_policy_of(&many, 42, false));
+
+    EXPECT_EQ_INT(0, chk_pool_policy_parse(&many, "degraded=critical,inactive-autostart=warning",
+                                           err, sizeof(err)));
+    EXPECT_EQ_INT(CHK_CRITICAL, pool_policy_of(&many, VMON_POOL_DEGRADED, false));
+    EXPECT_EQ_INT(CHK_WARNING, pool_policy_of(&many, VMON_POOL_INACTIVE, true));
+    EXPECT_EQ_INT(0, chk_pool_policy_parse(&many, "INACTIVE=unknown", err, sizeof(err)));
+    EXPECT_EQ_INT(CHK_UNKNOWN, pool_policy_of(&many, VMON_POOL_INACTIVE, false));
+    EXPECT_EQ_INT(CHK_UNKNOWN, pool_policy_of(&many, VMON_POOL_INACTIVE, true));
+    /* a bad part leaves the policy as it was */
+    EXPECT_EQ_INT(-1, chk_pool_policy_parse(&many, "running=warning,full=critical", err, sizeof(err)));
+    EXPECT(strstr(err, "'full': unknown pool state") != NULL);
+    EXPECT_EQ_INT(CHK_OK, pool_policy_of(&many, VMON_POOL_RUNNING, false));
+    EXPECT_EQ_INT(-1, chk_pool_policy_parse(&many, "running", err, sizeof(err)));
+    EXPECT(strstr(err, "expected STATE=LEVEL") != NULL);
+    EXPECT_EQ_INT(-1, chk_pool_policy_parse(&many, "running=bad", err, sizeof(err)));
+    EXPECT(strstr(err, "level must be") != NULL);
+    EXPECT_EQ_INT(-1, chk_pool_policy_parse(&many, "", err, sizeof(err)));
 }
 
 DEF_TEST(metric_table)
@@ -276,6 +321,7 @@ main(void)
 {
     RUN_TEST(policy_defaults);
     RUN_TEST(policy_parse);
+    RUN_TEST(pool_policy);
     RUN_TEST(metric_table);
     RUN_TEST(state_file);
     return TAP_END();

@@ -101,6 +101,7 @@ main(int argc, char **argv)
     static const oid vcpu[] = { VMON_OID_VCPU_TABLE, 1 };
     static const oid disk[] = { VMON_OID_DISK_TABLE, 1 };
     static const oid nic[] = { VMON_OID_NIC_TABLE, 1 };
+    static const oid pool[] = { VMON_OID_POOL_TABLE, 1 };
     static const oid root[] = { VMON_OID_ROOT };
     struct scope_check scopes[] = {
         { VMON_SCOPE_NODE, "virtmonNode", { 0 }, OID_LENGTH(node), VMON_NODE__LAST_IDENTITY + 1,
@@ -113,8 +114,10 @@ main(int argc, char **argv)
           VMON_DISK_METRIC_NCOLS },
         { VMON_SCOPE_NIC, "virtmonNicEntry", { 0 }, OID_LENGTH(nic), VMON_NCOL__LAST_IDENTITY + 1,
           VMON_NIC_METRIC_NCOLS },
+        { VMON_SCOPE_POOL, "virtmonPoolEntry", { 0 }, OID_LENGTH(pool), VMON_PCOL__LAST_IDENTITY + 1,
+          VMON_POOL_METRIC_NCOLS },
     };
-    const oid *bases[] = { node, dom, vcpu, disk, nic };
+    const oid *bases[] = { node, dom, vcpu, disk, nic, pool };
 
     if (argc != 3) {
         fprintf(stderr, "usage: %s IETF-MIB-DIR VIRTMON-MIB-DIR\n", argv[0]);

@@ -105,6 +105,21 @@ check_uri() {   # URI [feed]
         done
     done < "$T/names"
     expect_eq "domain rows" "$total" "$(grep -c "^$D.2\." "$T/walk.txt")"
+    # storage pools (test:///default has default-pool), against virsh pool-info --bytes
+    pools=0
+    for pool in $(virsh -c "$uri" pool-list --all --name); do
+        pools=$((pools + 1))
+        uuid=$(virsh -c "$uri" pool-uuid "$pool" | sed '/^$/d')
+        idx=$(uuid_oid "$uuid")
+        pinfo() { virsh -c "$uri" pool-info "$pool" --bytes | sed -n "s/^$1: *//p"; }
+        expect_eq "pool $pool name" "\"$pool\"" "$(snmp_get $R.9.1.2.$idx)"
+        expect_eq "pool $pool uuid" "\"$uuid\"" "$(snmp_get $R.9.1.3.$idx)"
+        expect_eq "pool $pool state (running 2)" 2 "$(snmp_get $R.9.1.6.$idx)"
+        expect_eq "pool $pool capacity" "$(pinfo Capacity)" "$(snmp_get $R.9.1.10.$idx)"
+        expect_eq "pool $pool allocation" "$(pinfo Allocation)" "$(snmp_get $R.9.1.11.$idx)"
+        expect_eq "pool $pool available" "$(pinfo Available)" "$(snmp_get $R.9.1.13.$idx)"
+    done
+    expect_eq "pool rows" "$pools" "$(grep -c "^$R.9.1.2\." "$T/walk.txt")"
     if test "$2" = feed; then   # virtmond only reads: no action, whatever the SET
         idx=$(uuid_oid "$(virsh -c "$uri" domuuid "$(head -1 "$T/names")" | sed '/^$/d')")
         out=$(snmpset -v2c -c private -On 127.0.0.1:$SNMP_PORT $D.14.$idx i 6 2>&1)
@@ -119,7 +134,9 @@ check_uri() {   # URI [feed]
     grep -q "^$L.8\." "$T/lwalk.txt" && fail "LIBVIRT-MIB has no column 8"
 
     if snmp_have_mibs; then
-        for t in virtmonDomainTable virtmonVcpuTable virtmonDiskTable virtmonNicTable virtmonStateTable; do
+        ptable=; test "$pools" -gt 0 && ptable=virtmonPoolTable   # snmptable renders no empty table
+        for t in virtmonDomainTable virtmonVcpuTable virtmonDiskTable virtmonNicTable virtmonStateTable \
+                 $ptable; do
             snmptable -v2c -c public $(MIBOPTS) -Ob -Cb -Ci 127.0.0.1:$SNMP_PORT "VIRTMON-MIB::$t" \
                 > "$T/table.txt" 2>"$T/table.err" || fail "snmptable $t: $(cat "$T/table.err")"
             grep -q "SNMP table: VIRTMON-MIB::$t" "$T/table.txt" || fail "snmptable $t rendered nothing"

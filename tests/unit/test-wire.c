@@ -102,6 +102,21 @@ build(void)
         nic = vmon_domain_add_nic(d, "tap \"x\"");
         fill_values(nic->m, VMON_NIC__N, &seed);
     }
+    for (size_t k = 0; k < 3; k++) {
+        struct vmon_pool *p = vmon_snapshot_add_pool(s);
+        p->name = vmon_strdup(odd_names[k]);
+        for (int i = 0; i < 16; i++)
+            p->uuid[i] = (unsigned char) (255 - k * 16 - (size_t) i);
+        vmon_uuid_format(p->uuid, p->uuid_str);
+        p->type = k == 1 ? NULL : vmon_strdup(k ? "netfs" : "dir");
+        p->path = k == 1 ? NULL : vmon_strdup(odd_names[k + 1]);
+        p->state = (int) (k * 2 % VMON_POOL_STATE__N);
+        p->autostart = k == 0;
+        p->persistent = k != 2;
+        p->stale = k == 2;
+        p->figures_time = k == 2 ? 0 : 1700000000 - (time_t) k;
+        fill_values(p->m, VMON_POOL__N, &seed);
+    }
     vmon_snapshot_sort(s);
     return s;
 }
@@ -208,6 +223,20 @@ compare(const struct vmon_snapshot *a, const struct vmon_snapshot *b)
     EXPECT_EQ_U64(a->ndomains, b->ndomains);
     for (size_t i = 0; i < a->ndomains && i < b->ndomains; i++)
         compare_domain(&a->domains[i], &b->domains[i]);
+    EXPECT(a->no_pool_driver == b->no_pool_driver);
+    EXPECT_EQ_U64(a->npools, b->npools);
+    for (size_t i = 0; i < a->npools && i < b->npools; i++) {
+        const struct vmon_pool *pa = &a->pools[i], *pb = &b->pools[i];
+        EXPECT_STR(pa->name, pb->name);
+        EXPECT(memcmp(pa->uuid, pb->uuid, 16) == 0);
+        EXPECT_STR(pa->uuid_str, pb->uuid_str);
+        EXPECT(same_str(pa->type, pb->type) && same_str(pa->path, pb->path));
+        EXPECT_EQ_INT(pa->state, pb->state);
+        EXPECT(pa->autostart == pb->autostart && pa->persistent == pb->persistent);
+        EXPECT(pa->stale == pb->stale);
+        EXPECT_EQ_U64(pa->figures_time, pb->figures_time);
+        compare_values(pa->name, pa->m, pb->m, VMON_POOL__N);
+    }
 }
 
 /* Write then read through a memory buffer. */
@@ -453,6 +482,54 @@ DEF_TEST(newer_writer)
     EXPECT_EQ_U64(42, s->domains[0].m[VMON_DOM_CPU_TIME].u);
     EXPECT_EQ_U64(8, s->node.domains_by_state[VMON_STATE__N - 1]);
     vmon_snapshot_unref(s);
+}
+
+/* Pools: a host without a storage driver says so; pools read from an older writer are none. */
+DEF_TEST(pool_records)
+{
+    struct vmon_snapshot *s = build();
+    char *text = NULL, err[256];
+
+    EXPECT_EQ_U64(3, s->npools);
+    s->no_pool_driver = true;
+    vmon_snapshot_clear_pools(s);
+    struct vmon_snapshot *back = round_trip_same(s, &text);
+    EXPECT(back && back->no_pool_driver && back->npools == 0);
+    EXPECT(strstr(text, "\npools 0\n") != NULL);
+    free(text);
+    vmon_snapshot_unref(back);
+    vmon_snapshot_unref(s);
+
+    back = read_text(HEAD "end\n", err, sizeof(err));
+    EXPECT(back && !back->no_pool_driver && back->npools == 0);
+    vmon_snapshot_unref(back);
+
+    back = read_text(HEAD "pools 1\n"
+                     "pool \"p\" 00000000-0000-0000-0000-0000000000cd \"dir\" \"/p\" degraded 1 0 1 17 new\n"
+                     "m capacity 1 100 0\nm used.percent 1 0 0x1.8p+1\nend\n", err, sizeof(err));
+    EXPECT(back && back->npools == 1);
+    if (back && back->npools == 1) {
+        const struct vmon_pool *p = vmon_snapshot_find_pool(back, "p");
+        EXPECT(p && p->state == VMON_POOL_DEGRADED && p->autostart && !p->persistent && p->stale);
+        EXPECT(p && p->figures_time == 17 && p->m[VMON_POOL_CAPACITY].u == 100);
+        EXPECT(p && p->m[VMON_POOL_USED_PERCENT].d == 3.0);
+        EXPECT(vmon_snapshot_find_pool(back, "00000000-0000-0000-0000-0000000000CD") == p);
+    }
+    vmon_snapshot_unref(back);
+
+    const char *pool = "pool \"p\" 00000000-0000-0000-0000-0000000000cd - - running 1 0 0 0\n";
+    char bad[512];
+    snprintf(bad, sizeof(bad), HEAD "%sdisk \"vda\" -\nend\n", pool);
+    expect_error(bad, "line 6", "'disk' before any domain line");
+    snprintf(bad, sizeof(bad), HEAD "%sw cpu.percent 1 2 3\nend\n", pool);
+    expect_error(bad, "line 6", "window statistics before any domain line");
+    expect_error(HEAD "pool \"p\" 00000000-0000-0000-0000-0000000000cd - - asleep 1 0 0 0\nend\n",
+                 "line 5", "pool state: 'asleep'");
+    expect_error(HEAD "pool \"p\" 00000000-0000-0000-0000-0000000000cd - - running 1 0 0\nend\n",
+                 "line 5", "'pool' needs 9 fields");
+    expect_error(HEAD "pool p 00000000-0000-0000-0000-0000000000cd - - running 1 0 0 0\nend\n",
+                 "line 5", "pool name");
+    expect_error(HEAD "pools yes\nend\n", "line 5", "pool driver: 'yes'");
 }
 
 DEF_TEST(quoted_strings)
@@ -727,6 +804,7 @@ main(void)
     RUN_TEST(numbers_and_domain_counts);
     RUN_TEST(node_line_after_domains);
     RUN_TEST(newer_writer);
+    RUN_TEST(pool_records);
     RUN_TEST(quoted_strings);
     RUN_TEST(comma_locale);
     RUN_TEST(event_lines);
