@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "vmon-catchup.h"
+#include "vmon-outbox.h"
 #include "vmon-serve.h"
 #include "vmon-util.h"
 #include "vmon-uuid.h"
@@ -59,13 +60,11 @@ struct feed {
     double timeout;                 /* a one-shot fetch's */
     char *uri;                      /* the libvirt URI virtmond must poll; NULL: any */
     struct vmon_filter *filter;     /* NULL: every domain */
-    struct vmon_event_queue *events;
 
-    pthread_mutex_t lock;           /* latest, and the stream's state below */
-    struct vmon_snapshot *latest;
+    struct vmon_outbox out;         /* its lock: also the stream's state below;
+                                     * its told: domains the stream told of since prev */
     bool stream_up;
     uint64_t stream_epoch;          /* +1 at each (re)connection of the stream */
-    struct vmon_told told;          /* domains the stream told of since prev */
     struct feed_action actions[MAX_ACTIONS];    /* what we asked virtmond to do */
     size_t nactions;
 
@@ -91,7 +90,7 @@ push(void *opaque, const struct vmon_event *ev)
 {
     struct feed *f = opaque;
 
-    vmon_event_queue_push(f->events, ev);
+    vmon_event_queue_push(f->out.events, ev);
 }
 
 static void
@@ -107,10 +106,10 @@ static void
 publish(struct feed *f, struct vmon_snapshot *snap)
 {
     snap->seq = ++f->seq;
-    pthread_mutex_lock(&f->lock);
-    struct vmon_snapshot *old = f->latest;
-    f->latest = snap;
-    pthread_mutex_unlock(&f->lock);
+    pthread_mutex_lock(&f->out.lock);
+    struct vmon_snapshot *old = f->out.latest;
+    f->out.latest = snap;
+    pthread_mutex_unlock(&f->out.lock);
     vmon_snapshot_unref(old);
 }
 
@@ -127,8 +126,8 @@ publish_unreachable(struct feed *f, const char *why)
     snap->health.connected = false;
     snap->health.collector_lost = true;
     snap->health.last_error = vmon_strdup(msg);
-    if (f->latest)
-        snap->uri = vmon_strdup(f->latest->uri);
+    if (f->out.latest)
+        snap->uri = vmon_strdup(f->out.latest->uri);
     publish(f, snap);
 }
 
@@ -162,17 +161,17 @@ settle_pending(struct feed *f)
     struct feed_action pending[MAX_ACTIONS];
     size_t n = 0;
 
-    pthread_mutex_lock(&f->lock);
+    pthread_mutex_lock(&f->out.lock);
     for (size_t i = 0; i < f->nactions; i++)
         if (f->actions[i].result.status == VMON_ACTION_PENDING)
             pending[n++] = f->actions[i];
-    pthread_mutex_unlock(&f->lock);
+    pthread_mutex_unlock(&f->out.lock);
     for (size_t i = 0; i < n; i++) {
         struct vmon_action_result now;
         char err[256];
         if (vmon_serve_last_action(f->path, pending[i].uuid_str, 2, &now, err, sizeof(err)) != 0)
             continue;   /* out of reach, or forgotten by a restarted virtmond: ask again later */
-        pthread_mutex_lock(&f->lock);
+        pthread_mutex_lock(&f->out.lock);
         for (size_t j = 0; j < f->nactions; j++) {
             struct feed_action *a = &f->actions[j];
             /* unless a newer action of ours replaced it meanwhile */
@@ -180,7 +179,7 @@ settle_pending(struct feed *f)
                 && now.when >= a->result.when)
                 a->result = now;
         }
-        pthread_mutex_unlock(&f->lock);
+        pthread_mutex_unlock(&f->out.lock);
     }
 }
 
@@ -262,18 +261,18 @@ fetch_once(struct feed *f)
         f->ever_connected = true;
         /* Only what the stream may have missed: unless it stayed up since
          * prev, compare prev (across a gap too) with this one. */
-        pthread_mutex_lock(&f->lock);
+        pthread_mutex_lock(&f->out.lock);
         bool continuous = f->stream_up && f->stream_up_at_prev
                           && f->stream_epoch == f->epoch_at_prev;
         if (f->prev && !continuous)
-            vmon_catchup_events(f->prev, snap, "seen by virtmond's polls", &f->told, push, f);
+            vmon_catchup_events(f->prev, snap, "seen by virtmond's polls", &f->out.told, push, f);
         f->stream_up_at_prev = f->stream_up;
         f->epoch_at_prev = f->stream_epoch;
         /* virtmond took this poll before we fetched it: an event the
          * stream brought meanwhile may be newer than the poll's contents,
          * and forgetting it would infer it again after a gap */
-        vmon_told_forget_before(&f->told, snap->taken_wall);
-        pthread_mutex_unlock(&f->lock);
+        vmon_told_forget_before(&f->out.told, snap->taken_wall);
+        pthread_mutex_unlock(&f->out.lock);
         vmon_snapshot_ref(snap);
         vmon_snapshot_unref(f->prev);
         f->prev = snap;
@@ -308,10 +307,10 @@ stream_line(struct feed *f, char *line)
     /* connection events come from virtmond's health line, once */
     if (ev.type != VMON_EVENT_LIFECYCLE)
         return;
-    pthread_mutex_lock(&f->lock);
-    vmon_told_add_at(&f->told, ev.uuid, ev.when);
+    pthread_mutex_lock(&f->out.lock);
+    vmon_told_add_at(&f->out.told, ev.uuid, ev.when);
     push(f, &ev);
-    pthread_mutex_unlock(&f->lock);
+    pthread_mutex_unlock(&f->out.lock);
 }
 
 /* Read event lines from fd until it closes or the feed stops. */
@@ -362,15 +361,15 @@ events_loop(void *arg)
     for (;;) {
         int fd = vmon_serve_subscribe(f->path, 2, err, sizeof(err));
         if (fd >= 0) {
-            pthread_mutex_lock(&f->lock);
+            pthread_mutex_lock(&f->out.lock);
             f->stream_up = true;
             f->stream_epoch++;
-            pthread_mutex_unlock(&f->lock);
+            pthread_mutex_unlock(&f->out.lock);
             read_stream(f, fd);
             close(fd);
-            pthread_mutex_lock(&f->lock);
+            pthread_mutex_lock(&f->out.lock);
             f->stream_up = false;
-            pthread_mutex_unlock(&f->lock);
+            pthread_mutex_unlock(&f->out.lock);
         }
         /* virtmond gone or without the stream: ask again an interval later */
         if (vmon_stop_pause(&f->stop, vmon_now_mono() + (f->interval > 1 ? f->interval : 1)))
@@ -389,11 +388,10 @@ feed_open(const struct vmon_options *opts, unsigned flags)
     f->uri = vmon_strdup(opts->uri);
     f->filter = opts->filter ? vmon_filter_copy(opts->filter) : NULL;
     f->wake[0] = f->wake[1] = -1;
-    pthread_mutex_init(&f->lock, NULL);
+    vmon_outbox_init(&f->out, !(flags & VMON_SOURCE_ONESHOT));
     vmon_stop_init(&f->stop);
     if (flags & VMON_SOURCE_ONESHOT)
         return f;
-    f->events = vmon_event_queue_new(1024);
     if (pipe2(f->wake, O_CLOEXEC) < 0) {
         vmon_error_set("cannot make a pipe: %s", strerror(errno));
         feed_close(f);
@@ -433,11 +431,8 @@ feed_close(struct feed *f)
     free(f->uri);
     free(f->path);
     vmon_filter_free(f->filter);
-    vmon_snapshot_unref(f->latest);
     vmon_snapshot_unref(f->prev);
-    pthread_mutex_destroy(&f->lock);
-    vmon_event_queue_free(f->events);
-    vmon_told_free(&f->told);
+    vmon_outbox_destroy(&f->out);
     vmon_stop_destroy(&f->stop);
     free(f);
 }
@@ -462,30 +457,25 @@ feed_poll_now(struct feed *f)
 static struct vmon_snapshot *
 feed_snapshot(struct feed *f)
 {
-    pthread_mutex_lock(&f->lock);
-    struct vmon_snapshot *s = f->latest;
-    if (s)
-        vmon_snapshot_ref(s);
-    pthread_mutex_unlock(&f->lock);
-    return s;
+    return vmon_outbox_latest(&f->out);
 }
 
 static int
 feed_next_event(struct feed *f, struct vmon_event *ev)
 {
-    return vmon_event_queue_pop(f->events, ev);
+    return vmon_event_queue_pop(f->out.events, ev);
 }
 
 static int
 feed_event_fd(struct feed *f)
 {
-    return vmon_event_queue_fd(f->events);
+    return vmon_event_queue_fd(f->out.events);
 }
 
 static uint64_t
 feed_events_dropped(struct feed *f)
 {
-    return vmon_event_queue_dropped(f->events);
+    return vmon_event_queue_dropped(f->out.events);
 }
 
 static int
@@ -499,9 +489,9 @@ feed_action(struct feed *f, const char *domain, enum vmon_action action,
     /* a face names the domain by UUID; by name, the newest snapshot knows it */
     if (vmon_uuid_parse(domain, uuid) == 0)
         vmon_uuid_format(uuid, uuid_str);
-    pthread_mutex_lock(&f->lock);
-    if (!uuid_str[0] && f->latest) {
-        const struct vmon_domain *d = vmon_snapshot_find_domain(f->latest, domain);
+    pthread_mutex_lock(&f->out.lock);
+    if (!uuid_str[0] && f->out.latest) {
+        const struct vmon_domain *d = vmon_snapshot_find_domain(f->out.latest, domain);
         if (d) {
             memcpy(uuid, d->uuid, 16);
             memcpy(uuid_str, d->uuid_str, sizeof(uuid_str));
@@ -509,7 +499,7 @@ feed_action(struct feed *f, const char *domain, enum vmon_action action,
     }
     if (uuid_str[0] && res->status != VMON_ACTION_NOT_FOUND)
         remember_action(f, uuid, uuid_str, res);
-    pthread_mutex_unlock(&f->lock);
+    pthread_mutex_unlock(&f->out.lock);
     return rc;
 }
 
@@ -518,13 +508,13 @@ feed_last_action(struct feed *f, const unsigned char uuid[16], struct vmon_actio
 {
     int rc = -1;
 
-    pthread_mutex_lock(&f->lock);
+    pthread_mutex_lock(&f->out.lock);
     for (size_t i = 0; i < f->nactions; i++)
         if (memcmp(f->actions[i].uuid, uuid, 16) == 0) {
             *res = f->actions[i].result;
             rc = 0;
         }
-    pthread_mutex_unlock(&f->lock);
+    pthread_mutex_unlock(&f->out.lock);
     return rc;
 }
 

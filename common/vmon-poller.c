@@ -12,6 +12,7 @@
 
 #include "vmon-answer.h"
 #include "vmon-catchup.h"
+#include "vmon-outbox.h"
 #include "vmon-collect.h"
 #include "vmon-conn.h"
 #include "vmon-rates.h"
@@ -39,16 +40,14 @@ struct vmon_poller {
     struct vmon_conn *action_conn;  /* read-write, when the polled one is read-only */
     struct vmon_collector *collector;
     struct vmon_window *window;
-    struct vmon_event_queue *events;
 
-    pthread_mutex_t lock;           /* latest, health, actions, catch-up */
-    struct vmon_snapshot *latest;
+    struct vmon_outbox out;         /* its lock: also health, actions, catch-up */
     /* For vmon-catchup.h: the last snapshot libvirt answered, whether a
      * new connection was opened since (events in between may be lost),
      * and the domains libvirt has sent events for since that snapshot. */
     struct vmon_snapshot *last_good;
     bool reopened;
-    struct vmon_told told;          /* domains libvirt told of since last_good */
+    /* out.told: domains libvirt told of since last_good */
     uint64_t seq, polls, poll_errors;
     /* wall clock of the first poll libvirt answered on this connection
      * (after an outage or a reconnect): guests' clocks start there */
@@ -73,11 +72,11 @@ on_event(void *opaque, const struct vmon_event *ev)
         (ev->event == VMON_LIFECYCLE_DEFINED || ev->event == VMON_LIFECYCLE_STARTED))
         vmon_collector_invalidate(p->collector, ev->uuid);
     if (ev->type == VMON_EVENT_LIFECYCLE) {
-        pthread_mutex_lock(&p->lock);
-        vmon_told_add(&p->told, ev->uuid);
-        pthread_mutex_unlock(&p->lock);
+        pthread_mutex_lock(&p->out.lock);
+        vmon_told_add(&p->out.told, ev->uuid);
+        pthread_mutex_unlock(&p->out.lock);
     }
-    vmon_event_queue_push(p->events, ev);
+    vmon_event_queue_push(p->out.events, ev);
 }
 
 /* On libvirt's event thread: the guest reset, which settles a pending reboot. */
@@ -86,11 +85,11 @@ on_reboot(void *opaque, const unsigned char uuid[16])
 {
     struct vmon_poller *p = opaque;
 
-    pthread_mutex_lock(&p->lock);
+    pthread_mutex_lock(&p->out.lock);
     for (size_t i = 0; i < p->nactions; i++)
         if (memcmp(p->actions[i].uuid, uuid, 16) == 0)
             p->actions[i].reset_seen = vmon_now_mono();
-    pthread_mutex_unlock(&p->lock);
+    pthread_mutex_unlock(&p->out.lock);
 }
 
 /* On libvirt's event thread: a pool changed, so its XML and volumes are read again. */
@@ -119,7 +118,7 @@ queue_inferred(void *opaque, const struct vmon_event *ev)
 {
     struct vmon_poller *p = opaque;
 
-    vmon_event_queue_push(p->events, ev);
+    vmon_event_queue_push(p->out.events, ev);
 }
 
 struct vmon_poller *
@@ -133,7 +132,7 @@ vmon_poller_new(const struct vmon_options *opts)
     p->collector = vmon_collector_new(p->opts.workers, p->opts.timeout, p->opts.labels);
     p->window = vmon_window_new(p->opts.window > 0 ? p->opts.window : 3600,
                                 p->opts.window_buckets ? p->opts.window_buckets : 12);
-    p->events = vmon_event_queue_new(1024);
+    vmon_outbox_init(&p->out, true);
     /*
      * Actions go through the polled connection when it is read-write: the
      * poll sees their effect at once, and on the test driver each
@@ -149,7 +148,6 @@ vmon_poller_new(const struct vmon_options *opts)
         vmon_conn_on_pool(p->conn, on_pool);
         vmon_conn_on_metadata(p->conn, on_metadata);
     }
-    pthread_mutex_init(&p->lock, NULL);
     pthread_mutex_init(&p->poll_lock, NULL);
     vmon_stop_init(&p->stop);
     return p;
@@ -167,12 +165,9 @@ vmon_poller_free(struct vmon_poller *p)
     vmon_conn_free(p->action_conn);
     vmon_collector_free(p->collector);
     vmon_window_free(p->window);
-    vmon_event_queue_free(p->events);
-    vmon_snapshot_unref(p->latest);
+    vmon_outbox_destroy(&p->out);
     vmon_snapshot_unref(p->last_good);
-    vmon_told_free(&p->told);
     free(p->actions);
-    pthread_mutex_destroy(&p->lock);
     pthread_mutex_destroy(&p->poll_lock);
     vmon_stop_destroy(&p->stop);
     vmon_options_clear(&p->opts);
@@ -183,7 +178,7 @@ vmon_poller_free(struct vmon_poller *p)
  * Settle what was only asked of the guest (over ACPI, which a guest may
  * ignore): a shutdown is obeyed when the domain went down, a reboot when
  * libvirt reported the guest's reset (or it went down: on_reboot destroy);
- * either is ignored after shutdown-timeout.  Called with p->lock held.
+ * either is ignored after shutdown-timeout.  Called with p->out.lock held.
  */
 static void
 settle_actions(struct vmon_poller *p, const struct vmon_snapshot *snap)
@@ -259,8 +254,8 @@ vmon_poller_poll(struct vmon_poller *p)
     if (vmon_collector_left_calls_behind(p->collector))
         vmon_conn_recycle(p->conn);
 
-    pthread_mutex_lock(&p->lock);
-    prev = p->latest;
+    pthread_mutex_lock(&p->out.lock);
+    prev = p->out.latest;
     if (rc == 0) {
         vmon_mem_stale_mark(snap, p->opts.balloon_stale_age > 0 ? p->opts.balloon_stale_age
                                                                 : 3 * p->opts.interval);
@@ -293,15 +288,15 @@ vmon_poller_poll(struct vmon_poller *p)
     if (rc == 0) {
         if (p->reopened)
             vmon_catchup_events(p->last_good, snap, "inferred after reconnecting to libvirt",
-                                &p->told, queue_inferred, p);
+                                &p->out.told, queue_inferred, p);
         p->reopened = false;
-        vmon_told_clear(&p->told);
+        vmon_told_clear(&p->out.told);
         vmon_snapshot_ref(snap);
         vmon_snapshot_unref(p->last_good);
         p->last_good = snap;
     }
-    p->latest = snap;
-    pthread_mutex_unlock(&p->lock);
+    p->out.latest = snap;
+    pthread_mutex_unlock(&p->out.lock);
     pthread_mutex_unlock(&p->poll_lock);
 
     vmon_snapshot_unref(prev);
@@ -359,28 +354,25 @@ vmon_poller_stop(struct vmon_poller *p)
 uint64_t
 vmon_poller_events_dropped(struct vmon_poller *p)
 {
-    return vmon_event_queue_dropped(p->events);
+    return vmon_event_queue_dropped(p->out.events);
 }
 
 struct vmon_snapshot *
 vmon_poller_snapshot(struct vmon_poller *p)
 {
-    pthread_mutex_lock(&p->lock);
-    struct vmon_snapshot *snap = vmon_snapshot_ref(p->latest);
-    pthread_mutex_unlock(&p->lock);
-    return snap;
+    return vmon_outbox_latest(&p->out);
 }
 
 int
 vmon_poller_next_event(struct vmon_poller *p, struct vmon_event *ev)
 {
-    return vmon_event_queue_pop(p->events, ev);
+    return vmon_event_queue_pop(p->out.events, ev);
 }
 
 int
 vmon_poller_event_fd(struct vmon_poller *p)
 {
-    return vmon_event_queue_fd(p->events);
+    return vmon_event_queue_fd(p->out.events);
 }
 
 /* requested: monotonic time the action was asked for (before libvirt was called) */
@@ -388,7 +380,7 @@ static void
 record_action(struct vmon_poller *p, const unsigned char uuid[16],
               const struct vmon_action_result *res, double requested)
 {
-    pthread_mutex_lock(&p->lock);
+    pthread_mutex_lock(&p->out.lock);
     struct action_record *a = NULL;
     for (size_t i = 0; i < p->nactions; i++)
         if (memcmp(p->actions[i].uuid, uuid, 16) == 0)
@@ -402,7 +394,7 @@ record_action(struct vmon_poller *p, const unsigned char uuid[16],
     a->result = *res;
     a->requested = requested;
     a->deadline = requested + p->opts.shutdown_timeout;
-    pthread_mutex_unlock(&p->lock);
+    pthread_mutex_unlock(&p->out.lock);
 }
 
 int
@@ -411,14 +403,14 @@ vmon_poller_last_action(struct vmon_poller *p, const unsigned char uuid[16],
 {
     int rc = -1;
 
-    pthread_mutex_lock(&p->lock);
+    pthread_mutex_lock(&p->out.lock);
     for (size_t i = 0; i < p->nactions; i++) {
         if (memcmp(p->actions[i].uuid, uuid, 16) == 0) {
             *res = p->actions[i].result;
             rc = 0;
         }
     }
-    pthread_mutex_unlock(&p->lock);
+    pthread_mutex_unlock(&p->out.lock);
     return rc;
 }
 
