@@ -482,14 +482,8 @@ vmon_pools_finish(struct vmon_pools *p, double deadline, struct vmon_snapshot *s
 
     p->job = NULL;
     if (j) {
-        struct timespec until;
-        vmon_realtime_at(deadline, &until);
-
         pthread_mutex_lock(&j->lock);
-        while (!j->done)
-            if (pthread_cond_timedwait(&j->done_cond, &j->lock, &until) != 0)
-                break;
-        left_behind = !j->done;
+        left_behind = !vmon_wait_done(&j->done_cond, &j->lock, &j->done, deadline);
         take_job(p, j, snap);
         pthread_mutex_unlock(&j->lock);
         if (left_behind) {

@@ -197,15 +197,8 @@ vmon_slice_start(struct vmon_slice *s)
 bool
 vmon_slice_wait(struct vmon_slice *s, double deadline, double *finished)
 {
-    struct timespec until;
-
-    vmon_realtime_at(deadline, &until);
-
     pthread_mutex_lock(&s->lock);
-    while (!s->done)
-        if (pthread_cond_timedwait(&s->done_cond, &s->lock, &until) != 0)
-            break;
-    bool done = s->done;
+    bool done = vmon_wait_done(&s->done_cond, &s->lock, &s->done, deadline);
     if (done)
         *finished = s->finished;
     else

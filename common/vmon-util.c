@@ -125,8 +125,8 @@ vmon_timespec_seconds(const struct timespec *ts)
     return (double) ts->tv_sec + (double) ts->tv_nsec / 1e9;
 }
 
-void
-vmon_realtime_at(double deadline, struct timespec *until)
+static void
+realtime_at(double deadline, struct timespec *until)
 {
     double left = deadline - vmon_now_mono();
 
@@ -134,6 +134,18 @@ vmon_realtime_at(double deadline, struct timespec *until)
     double t = vmon_timespec_seconds(until) + (left > 0 ? left : 0);
     until->tv_sec = (time_t) t;
     until->tv_nsec = (long) ((t - (double) until->tv_sec) * 1e9);
+}
+
+bool
+vmon_wait_done(pthread_cond_t *cond, pthread_mutex_t *lock, const bool *done, double deadline)
+{
+    struct timespec until;
+
+    realtime_at(deadline, &until);
+    while (!*done)
+        if (pthread_cond_timedwait(cond, lock, &until) != 0)
+            break;
+    return *done;
 }
 
 double

@@ -56,8 +56,12 @@ void vmon_malloc_for_daemon(void);
 /* Seconds on the monotonic clock, for elapsed-time arithmetic. */
 double vmon_now_mono(void);
 double vmon_timespec_seconds(const struct timespec *ts);
-/* The realtime clock's time at the monotonic deadline (now if passed), for pthread_cond_timedwait. */
-void vmon_realtime_at(double deadline, struct timespec *until);
+/*
+ * With lock held: wait on cond until *done is set or the monotonic deadline
+ * passes (pthread_cond_timedwait itself takes the realtime clock); returns
+ * *done.  For a job handed to another thread that may never come back.
+ */
+bool vmon_wait_done(pthread_cond_t *cond, pthread_mutex_t *lock, const bool *done, double deadline);
 
 /*
  * A background thread's stop flag, which its pauses between polls wake up
