@@ -10,6 +10,7 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
+#include "vmon-snapshot.h"
 #include "vmon-util.h"
 
 static char *
@@ -68,10 +69,7 @@ cut_value(char *v)
 static bool
 has_label(const struct vmon_domxml *x, const char *name)
 {
-    for (size_t i = 0; i < x->nlabels; i++)
-        if (strcmp(x->labels[i].name, name) == 0)
-            return true;
-    return false;
+    return vmon_label_find(x->labels, x->nlabels, name) != NULL;
 }
 
 /*
@@ -102,7 +100,7 @@ read_labels(xmlXPathContextPtr ctx, xmlNodePtr root, const struct vmon_label_def
             continue;   /* a missing element is an absent label */
         cut_value(value);
         x->labels = vmon_realloc_array(x->labels, x->nlabels + 1, sizeof(*x->labels));
-        x->labels[x->nlabels++] = (struct vmon_domxml_label) { vmon_strdup(d->name),
+        x->labels[x->nlabels++] = (struct vmon_label) { vmon_strdup(d->name),
                                                                      value };
     }
 }
@@ -203,10 +201,6 @@ vmon_domxml_free(struct vmon_domxml *x)
     free(x->os_type);
     free(x->title);
     free(x->description);
-    for (size_t i = 0; i < x->nlabels; i++) {
-        free(x->labels[i].name);
-        free(x->labels[i].value);
-    }
-    free(x->labels);
+    vmon_labels_free(x->labels, x->nlabels);
     free(x);
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "vmon-labels.h"
+#include "vmon-snapshot.h"
 
 struct vmon_domxml_disk {
     char *target;     /* "vda" */
@@ -25,17 +26,12 @@ struct vmon_domxml_nic {
     char *model;      /* "virtio", "e1000", ... */
 };
 
-struct vmon_domxml_label {
-    char *name;
-    char *value;
-};
-
 struct vmon_domxml {
     int refs;         /* shared with poll slices that may outlive a poll */
     char *os_type;
     char *title;      /* <title>, <description>; NULL when absent */
     char *description;
-    struct vmon_domxml_label *labels;   /* the declared labels found, in declaration order */
+    struct vmon_label *labels;   /* the declared labels found, in declaration order */
     size_t nlabels;
     unsigned vcpu_max;
     unsigned vcpu_current;

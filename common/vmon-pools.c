@@ -390,13 +390,7 @@ vmon_pools_start(struct vmon_pools *p, virConnectPtr conn)
     }
     p->job = j;
 
-    pthread_t thread;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    bool ok = pthread_create(&thread, &attr, run_job, j) == 0;
-    pthread_attr_destroy(&attr);
-    if (!ok)
+    if (!vmon_thread_detached(run_job, j))
         run_job(j);
 }
 

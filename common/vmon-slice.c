@@ -180,14 +180,7 @@ run_slice(void *arg)
 void
 vmon_slice_start(struct vmon_slice *s)
 {
-    pthread_t thread;
-    pthread_attr_t attr;
-
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    bool ok = pthread_create(&thread, &attr, run_slice, s) == 0;
-    pthread_attr_destroy(&attr);
-    if (!ok) {
+    if (!vmon_thread_detached(run_slice, s)) {
         collect_slice_stats(s);
         s->finished = vmon_now_mono();
         s->done = true;

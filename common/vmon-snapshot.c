@@ -124,11 +124,7 @@ vmon_domain_clear(struct vmon_domain *dom)
     free(dom->os_type);
     free(dom->title);
     free(dom->description);
-    for (size_t i = 0; i < dom->nlabels; i++) {
-        free(dom->labels[i].name);
-        free(dom->labels[i].value);
-    }
-    free(dom->labels);
+    vmon_labels_free(dom->labels, dom->nlabels);
     free(dom->vcpus);
     for (size_t i = 0; i < dom->ndisks; i++) {
         free(dom->disks[i].name);
@@ -147,13 +143,30 @@ vmon_domain_clear(struct vmon_domain *dom)
     memset(dom, 0, sizeof(*dom));
 }
 
+const struct vmon_label *
+vmon_label_find(const struct vmon_label *labels, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(labels[i].name, name) == 0)
+            return &labels[i];
+    return NULL;
+}
+
+void
+vmon_labels_free(struct vmon_label *labels, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(labels[i].name);
+        free(labels[i].value);
+    }
+    free(labels);
+}
+
 const char *
 vmon_domain_label(const struct vmon_domain *dom, const char *name)
 {
-    for (size_t i = 0; i < dom->nlabels; i++)
-        if (strcmp(dom->labels[i].name, name) == 0)
-            return dom->labels[i].value;
-    return NULL;
+    const struct vmon_label *l = vmon_label_find(dom->labels, dom->nlabels, name);
+    return l ? l->value : NULL;
 }
 
 void

@@ -116,6 +116,9 @@ struct vmon_label {
     char *name;              /* "nova.project" */
     char *value;
 };
+/* In a list of n labels: the one named name, or NULL; the list freed. */
+const struct vmon_label *vmon_label_find(const struct vmon_label *labels, size_t n, const char *name);
+void vmon_labels_free(struct vmon_label *labels, size_t n);
 
 struct vmon_domain {
     char *name;

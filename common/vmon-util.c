@@ -137,6 +137,19 @@ realtime_at(double deadline, struct timespec *until)
 }
 
 bool
+vmon_thread_detached(void *(*fn)(void *), void *arg)
+{
+    pthread_t thread;
+    pthread_attr_t attr;
+
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    bool ok = pthread_create(&thread, &attr, fn, arg) == 0;
+    pthread_attr_destroy(&attr);
+    return ok;
+}
+
+bool
 vmon_wait_done(pthread_cond_t *cond, pthread_mutex_t *lock, const bool *done, double deadline)
 {
     struct timespec until;

@@ -57,10 +57,13 @@ void vmon_malloc_for_daemon(void);
 double vmon_now_mono(void);
 double vmon_timespec_seconds(const struct timespec *ts);
 /*
+ * vmon_thread_detached: fn(arg) on a thread of its own that nobody joins;
+ * false when no thread could be made (the caller then does the work itself).
  * With lock held: wait on cond until *done is set or the monotonic deadline
  * passes (pthread_cond_timedwait itself takes the realtime clock); returns
  * *done.  For a job handed to another thread that may never come back.
  */
+bool vmon_thread_detached(void *(*fn)(void *), void *arg);
 bool vmon_wait_done(pthread_cond_t *cond, pthread_mutex_t *lock, const bool *done, double deadline);
 
 /*
