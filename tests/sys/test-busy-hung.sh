@@ -69,7 +69,7 @@ snmp_answering() {
 }
 # the wire's health line as virtmond serves it: "LAST_POLL_TIME LAST_ATTEMPT_TIME"
 wire_times() {
-	"$WIRE_FETCH" --raw "$FACES_SOCK" $'snapshot\n' 2>/dev/null | awk '$1 == "health" { print $7, $NF }'
+	"$WIRE_FETCH" --raw "$FACES_SOCK" $'snapshot\n' 2>/dev/null | awk '$1 == "health" { print $7, $(NF - 1) }'
 }
 snmp_last_poll() {
 	snmpget -v2c -c public -Oqv -t 1 -r 1 "127.0.0.1:$SNMP_PORT" "$MIB_LAST_POLL" 2>/dev/null
