@@ -126,46 +126,69 @@ apply(struct chk_policy *p, const char *name, int level)
 }
 
 int
-chk_policy_parse(struct chk_policy *p, const char *text, char *err, size_t errlen)
+chk_state_list_parse(const char *text, chk_state_apply_fn apply_fn, void *policy, size_t size,
+                     const char *example, const char *known, char *err, size_t errlen)
 {
-    struct chk_policy tmp = *p;
     char *copy = strdup(text), *save = NULL;
+    void *ctx = malloc(size);
     int rc = 0;
 
-    if (!copy)
+    if (!copy || !ctx) {
+        free(copy);
+        free(ctx);
+        snprintf(err, errlen, "out of memory");
         return -1;
+    }
+    memcpy(ctx, policy, size);
     if (!*text) {
-        snprintf(err, errlen, "empty --state (example: --state paused=critical,shutoff=ok)");
+        snprintf(err, errlen, "empty --state (example: --state %s)", example);
         rc = -1;
     }
     for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(tok, '=');
-        if (!eq) {
-            snprintf(err, errlen, "--state '%s': expected STATE=LEVEL (e.g. paused=critical)", tok);
-            rc = -1;
-            break;
-        }
-        *eq = '\0';
-        int level = chk_state_from_name(eq + 1);
-        char *colon = strchr(tok, ':');
-        if (level < 0) {
+        int level = eq ? chk_state_from_name(eq + 1) : -1;
+        if (eq)
+            *eq = '\0';
+        if (!eq)
+            snprintf(err, errlen, "--state '%s': expected STATE=LEVEL (e.g. %.*s)", tok,
+                     (int) strcspn(example, ","), example);
+        else if (level < 0)
             snprintf(err, errlen, "--state '%s=%s': level must be ok, warning, critical or unknown",
                      tok, eq + 1);
-            rc = -1;
-        } else if (colon) {
-            *colon = '\0';
-            rc = add_reason_rule(&tmp, tok, colon + 1, level, err, errlen);
-        } else if (apply(&tmp, tok, level) < 0) {
-            snprintf(err, errlen, "--state '%s': unknown domain state (known: running, blocked, "
-                     "paused, shutdown, shutoff, shutoff-autostart, shutoff-manual, crashed, "
-                     "pmsuspended, nostate)", tok);
-            rc = -1;
-        }
+        else if ((rc = apply_fn(ctx, tok, level, err, errlen)) == -2)
+            snprintf(err, errlen, "--state '%s': unknown %s", tok, known);
+        else if (rc == 0)
+            continue;
+        rc = -1;
     }
-    free(copy);
     if (rc == 0)
-        *p = tmp;
+        memcpy(policy, ctx, size);
+    free(copy);
+    free(ctx);
     return rc;
+}
+
+/* One NAME=LEVEL of a domain policy: a state, or STATE:REASON. */
+static int
+apply_pair(void *ctx, char *name, int level, char *err, size_t errlen)
+{
+    struct chk_policy *p = ctx;
+    char *colon = strchr(name, ':');
+
+    if (colon) {
+        *colon = '\0';
+        return add_reason_rule(p, name, colon + 1, level, err, errlen);
+    }
+    return apply(p, name, level) < 0 ? -2 : 0;
+}
+
+int
+chk_policy_parse(struct chk_policy *p, const char *text, char *err, size_t errlen)
+{
+    return chk_state_list_parse(text, apply_pair, p, sizeof(*p), "paused=critical,shutoff=ok",
+                                "domain state (known: running, blocked, paused, shutdown, "
+                                "shutoff, shutoff-autostart, shutoff-manual, crashed, "
+                                "pmsuspended, nostate)", err, errlen);
 }
 
 int

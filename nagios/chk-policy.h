@@ -43,6 +43,18 @@ struct chk_policy {
 
 /* Defaults; named: one domain asked for by name or UUID. */
 void chk_policy_init(struct chk_policy *p, bool named);
+/*
+ * A --state list, "NAME=LEVEL[,...]", for any policy (size bytes at
+ * policy): each pair goes to apply(copy, NAME, LEVEL, err, errlen) on a
+ * copy, which returns 0, -1 having written its own error, or -2 for a NAME
+ * it does not know (the error then lists known); the copy replaces the
+ * policy only when every pair applied.  example shows a good list.  0, or
+ * -1 with err naming the bad part.
+ */
+typedef int (*chk_state_apply_fn)(void *policy, char *name, int level, char *err, size_t errlen);
+int chk_state_list_parse(const char *text, chk_state_apply_fn apply_fn, void *policy, size_t size,
+                         const char *example, const char *known, char *err, size_t errlen);
+
 /* Apply "state=level[,...]". 0, or -1 with err naming the bad part. */
 int chk_policy_parse(struct chk_policy *p, const char *text, char *err, size_t errlen);
 int chk_policy_state(const struct chk_policy *p, const struct vmon_domain *dom);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "chk-policy.h"
 #include "vmon-range.h"
 
 void
@@ -41,40 +42,20 @@ apply(struct chk_pool_policy *p, const char *name, int level)
     return 0;
 }
 
+static int
+apply_pair(void *ctx, char *name, int level, char *err, size_t errlen)
+{
+    (void) err;
+    (void) errlen;
+    return apply(ctx, name, level) < 0 ? -2 : 0;
+}
+
 int
 chk_pool_policy_parse(struct chk_pool_policy *p, const char *text, char *err, size_t errlen)
 {
-    struct chk_pool_policy tmp = *p;
-    char *copy = strdup(text), *save = NULL;
-    int rc = 0;
-
-    if (!copy)
-        return -1;
-    if (!*text) {
-        snprintf(err, errlen, "empty --state (example: --state degraded=critical,inactive=ok)");
-        rc = -1;
-    }
-    for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
-        char *eq = strchr(tok, '=');
-        int level = eq ? chk_state_from_name(eq + 1) : -1;
-        if (eq)
-            *eq = '\0';
-        if (!eq)
-            snprintf(err, errlen, "--state '%s': expected STATE=LEVEL (e.g. degraded=critical)", tok);
-        else if (level < 0)
-            snprintf(err, errlen, "--state '%s=%s': level must be ok, warning, critical or unknown",
-                     tok, eq + 1);
-        else if (apply(&tmp, tok, level) < 0)
-            snprintf(err, errlen, "--state '%s': unknown pool state (known: running, building, "
-                     "degraded, inaccessible, inactive, inactive-autostart, inactive-manual)", tok);
-        else
-            continue;
-        rc = -1;
-    }
-    free(copy);
-    if (rc == 0)
-        *p = tmp;
-    return rc;
+    return chk_state_list_parse(text, apply_pair, p, sizeof(*p), "degraded=critical,inactive=ok",
+                                "pool state (known: running, building, degraded, inaccessible, "
+                                "inactive, inactive-autostart, inactive-manual)", err, errlen);
 }
 
 int
