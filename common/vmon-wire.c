@@ -190,17 +190,11 @@ static void
 write_labels(FILE *f, const struct vmon_domain *d)
 {
     if (d->title || d->description) {
-        fputs("title ", f);
-        vmon_wire_write_string(f, d->title);
-        fputc(' ', f);
-        vmon_wire_write_string(f, d->description);
+        write_strings(f, "title", (const char *const[]) { d->title, d->description }, 2);
         fputc('\n', f);
     }
     for (size_t i = 0; i < d->nlabels; i++) {
-        fputs("label ", f);
-        vmon_wire_write_string(f, d->labels[i].name);
-        fputc(' ', f);
-        vmon_wire_write_string(f, d->labels[i].value);
+        write_strings(f, "label", (const char *const[]) { d->labels[i].name, d->labels[i].value }, 2);
         fputc('\n', f);
     }
 }
