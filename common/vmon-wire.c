@@ -781,7 +781,7 @@ read_header(struct reader *r, const struct field *f, int n)
 
     if (strcmp(f[0].s, "snapshot") == 0) {
         if (!need(r, n, 6, "snapshot") || !get_u64(r, &f[1], "seq", UINT64_MAX, &s->seq)
-            || !get_double(r, &f[2], "age", &age) || !get_int(r, &f[3], "taken wall", LLONG_MIN, LLONG_MAX, &wall)
+            || !get_double(r, &f[2], "age", &age) || !get_int(r, &f[3], "taken wall", 0, LLONG_MAX, &wall)
             || !get_double(r, &f[4], "elapsed", &s->elapsed) || !get_str(r, &f[5], "uri", &s->uri))
             return false;
         s->taken = vmon_now_mono() - age;

@@ -369,6 +369,8 @@ DEF_TEST(bad_input)
     expect_error("virtmon-snapshot 1\nsnapshot x 0 0 0 -\nend\n", "line 2", "seq: 'x'");
     expect_error("virtmon-snapshot 1\nsnapshot -1 0 0 0 -\nend\n", "line 2", "seq: '-1'");
     expect_error("virtmon-snapshot 1\nsnapshot 1 0,5 0 0 -\nend\n", "line 2", "age: '0,5'");
+    /* an older writer's domain line takes the snapshot's time as its figures' */
+    expect_error("virtmon-snapshot 1\nsnapshot 1 0 -5 0 -\nend\n", "line 2", "taken wall: '-5'");
     expect_error("virtmon-snapshot 1\nsnapshot 1 0 0 0\nend\n", "line 2", "needs 5 fields");
     expect_error("virtmon-snapshot 1\nsnapshot 1 0 0 0 \"open\nend\n", "line 2", "quote");
     expect_error("virtmon-snapshot 1\nsnapshot 1 0 0 0 \"bad \\q\"\nend\n", "line 2", "escape");
