@@ -313,11 +313,12 @@ vmon_wire_write(FILE *f, const struct vmon_snapshot *snap, const char *only)
     } else {
         for (size_t i = 0; i < snap->ndomains; i++)
             write_domain(f, &snap->domains[i]);
-        /* a reader that asked for one domain asked for no pools */
-        fprintf(f, "pools %d\n", !snap->no_pool_driver);
-        for (size_t i = 0; i < snap->npools; i++)
-            write_pool(f, &snap->pools[i]);
     }
+    /* with one domain too: the libvirt source reads the pools whatever its domain filter,
+     * and a one-shot dump through virtmond must show what a dump through libvirt does */
+    fprintf(f, "pools %d\n", !snap->no_pool_driver);
+    for (size_t i = 0; i < snap->npools; i++)
+        write_pool(f, &snap->pools[i]);
     fputs("end\n", f);
     uselocale(old);
     return fflush(f) == EOF || ferror(f) ? -1 : 0;
