@@ -1,0 +1,148 @@
+#!/bin/bash
+# A domain job on a real guest: `virsh dump --memory-only` into a FIFO that a
+# slow reader drains, so the dump runs for ~20 s (QEMU writes every page, zero
+# or not; a save finishes QEMU's part in a fraction of a second and then waits
+# on libvirt's I/O helper with no job left to see).  While it runs, the job's
+# figures in virtmon-dump (polling libvirt), through virtmond, virtmon-agentx
+# and collectd equal `virsh domjobinfo` read just before and just after them,
+# and its progress grows; check_virt_domain says "dumping N%, ... left" and
+# --job-time-warning/critical fire on its elapsed time; once the dump ends,
+# every face shows no job.
+: "${top_builddir:=.}"
+. "${srcdir:-.}/tests/sys/lib.sh"
+. "${srcdir:-.}/tests/sys/faces.sh"
+DUMP="$top_builddir/tools/virtmon-dump"
+CHECK="$top_builddir/nagios/check_virt_domain"
+URI=qemu:///system
+G=vmt-jb1
+fail=0
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+bad() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
+command -v jq >/dev/null || sys_skip "jq not installed"
+for b in "$DUMP" "$CHECK" "$FACES_VIRTMOND"; do [ -x "$b" ] || sys_fail "$b not built"; done
+faces_require
+
+sys_setup
+faces_virtmond $URI
+faces_snmp "virtmond:$FACES_SOCK"
+faces_collectd "virtmond:$FACES_SOCK"
+sys_guest_create $G 32
+sys_guest_wait_io $G
+
+# jobinfo FIELD: a field of `virsh domjobinfo` in bytes or ms ("Memory processed: 5.996 MiB")
+jobinfo() {
+    virsh -q -c $URI domjobinfo $G 2>/dev/null | awk -F': *' -v k="$1" '$1 == k {
+        split($2, a, " +"); m = 1
+        if (a[2] == "KiB") m = 1024; else if (a[2] == "MiB") m = 1048576; else if (a[2] == "GiB") m = 1073741824
+        printf "%.0f\n", a[1] * m; exit }'
+}
+# between WHAT LOW GOT HIGH SLACK: LOW - SLACK <= GOT <= HIGH + SLACK
+between() {
+    if [ -n "$3" ] && awk -v l="$2" -v g="$3" -v h="$4" -v s="$5" 'BEGIN { exit !(g >= l - s && g <= h + s) }'; then
+        ok "$1: $3 within virsh's $2 .. $4 (+-$5)"
+    else
+        bad "$1: '$3' not within virsh's $2 .. $4 (+-$5)"
+    fi
+}
+served() { "$DUMP" --json --source "virtmond:$FACES_SOCK" | jq -c --arg g $G '.domains[] | select(.name == $g)'; }
+# SNMP column C of the guest's row
+uuid=$(sys_virsh domuuid $G | sed '/^$/d')
+hex=$(tr -d - <<<"$uuid") idx=
+for ((i = 0; i < 32; i += 2)); do idx+=.$((16#${hex:i:2})); done
+snmp_col() { snmpget -v2c -c public -Oqv -t 1 -r 0 "127.0.0.1:$SNMP_PORT" ".1.3.6.1.4.1.99999.1.3.1.$1$idx"; }
+csv_val() {
+    local f
+    f=$(find "$SYS_WORKDIR/csv" -path "*/virtmon-$G/$1-[0-9]*" -type f 2>/dev/null | sort | tail -n 1)
+    [ -n "$f" ] && tail -n 1 "$f" | cut -d, -f2
+}
+
+# the dump: 64 KiB every 0.05 s, about 1.3 MB/s for the guest's 32 MiB
+sys_slow_reader "$SYS_WORKDIR/dump.fifo" 65536 0.05
+reader=$SYS_READER_PID
+timeout 300 virsh -q -c $URI dump --memory-only $G "$SYS_WORKDIR/dump.fifo" >"$SYS_WORKDIR/dump.out" 2>&1 &
+dumper=$!
+for _ in $(seq 100); do
+    [ "$(jobinfo 'Memory processed')" -gt 0 ] 2>/dev/null && break
+    sleep 0.1
+done
+total=$(jobinfo 'Memory total')
+[ -n "$total" ] || sys_fail "no job in virsh domjobinfo after 10 s: $(cat "$SYS_WORKDIR/dump.out")"
+sys_log "dump running: memory total $total bytes"
+
+# one MiB-rounded virsh figure is off by up to 0.0005 MiB
+slack=600
+prev_pct=-1
+for round in 1 2 3; do
+    # virtmon-dump polls libvirt itself, between two virsh readings
+    a=$(jobinfo 'Memory processed') ta=$(jobinfo 'Time elapsed')
+    j=$("$DUMP" --json -c $URI --include $G | jq -c '.domains[0]')
+    b=$(jobinfo 'Memory processed') tb=$(jobinfo 'Time elapsed')
+    m() { jq -r --arg k "$1" '.metrics[$k] // empty' <<<"$j"; }
+    [ "$(m job.type)" = 2 ] && [ "$(m job.operation)" = 8 ] && [ "$(jq -r .reason <<<"$j")" = dumping ] &&
+        ok "round $round: virtmon-dump: an unbounded dump job, paused (dumping)" ||
+        bad "round $round: virtmon-dump: job.type '$(m job.type)', operation '$(m job.operation)', reason '$(jq -r .reason <<<"$j")'"
+    between "round $round: virtmon-dump job.memory_processed" "$a" "$(m job.memory_processed)" "$b" $slack
+    between "round $round: virtmon-dump job.time_elapsed" "$ta" "$(m job.time_elapsed)" "$tb" 0
+    [ "$(m job.memory_total)" -ge $((total - slack)) ] && [ "$(m job.memory_total)" -le $((total + slack)) ] &&
+        ok "round $round: job.memory_total $(m job.memory_total) = virsh's $total" ||
+        bad "round $round: job.memory_total '$(m job.memory_total)', virsh $total"
+    pct=$(m job.percent)
+    awk -v p="$pct" -v q="$prev_pct" 'BEGIN { exit !(p > q && p < 100) }' &&
+        ok "round $round: progress $pct% grew from $prev_pct%" || bad "round $round: progress '$pct' after '$prev_pct'"
+    prev_pct=$pct
+    # virtmond polls each second: its figure is from at most ~1.5 s before it is read
+    h=$(jobinfo 'Memory processed')
+    sleep 1.5
+    s=$(served)
+    b=$(jobinfo 'Memory processed')
+    between "round $round: virtmond job.memory_processed" "$h" "$(jq -r '.metrics["job.memory_processed"] // empty' <<<"$s")" "$b" $slack
+    # SNMP and collectd read virtmond
+    h=$(jobinfo 'Memory processed')
+    sleep 1.5
+    v=$(snmp_col 88)
+    b=$(jobinfo 'Memory processed')
+    between "round $round: SNMP virtmonDomainJobMemProcessed" "$h" "$v" "$b" $slack
+    [ "$(snmp_col 78)" = 8 ] && ok "round $round: SNMP virtmonDomainJobOperation 8 (dump)" ||
+        bad "round $round: SNMP job operation '$(snmp_col 78)'"
+    h=$(jobinfo 'Memory processed')
+    sleep 2.5
+    v=$(csv_val bytes-job_memory_processed)
+    b=$(jobinfo 'Memory processed')
+    between "round $round: collectd bytes-job_memory_processed" "$h" "$v" "$b" $slack
+done
+
+# the check: OK (paused for a dump is no alarm), and says the job
+run_check() { out=$("$CHECK" "$@"); rc=$?; echo "# $out" | cut -c1-200; }
+run_check --uri $URI -d $G
+[ $rc = 0 ] && grep -Eq "^VIRT OK - $G paused \(dumping\), dumping [0-9]+%, ~[0-9.]+ (s|min|h) left, running [0-9]+ s" <<<"$out" &&
+    ok "check_virt_domain: OK, says the dump, its progress and what is left" || bad "check: exit $rc, '$out'"
+grep -q "'job_time'=[0-9.]*s;;;0" <<<"$out" && ok "check_virt_domain: job_time perfdata" || bad "no job_time perfdata in '$out'"
+run_check --uri $URI -d $G --job-time-warning 2 --job-time-critical 3600
+[ $rc = 1 ] && grep -q "(warning 2 s)" <<<"$out" && ok "--job-time-warning 2: WARNING" || bad "--job-time-warning 2: exit $rc, '$out'"
+run_check --source "virtmond:$FACES_SOCK" -d $G --job-time-critical 2
+[ $rc = 2 ] && grep -q "(critical 2 s)" <<<"$out" && ok "--job-time-critical 2 through virtmond: CRITICAL" || bad "--job-time-critical 2: exit $rc, '$out'"
+run_check --uri $URI --all --job-time-warning 3600
+[ $rc = 0 ] && ok "--job-time-warning 3600 among --all: OK" || bad "--job-time-warning 3600: exit $rc, '$out'"
+
+# the end: the guest runs again and no face shows a job
+kill "$reader" 2>/dev/null
+cat "$SYS_WORKDIR/dump.fifo" >/dev/null &
+wait $dumper
+sys_log "virsh dump: $(tr '\n' ' ' <"$SYS_WORKDIR/dump.out")"
+for _ in $(seq 100); do [ "$(virsh -q -c $URI domstate $G)" = running ] && break; sleep 0.1; done
+j=$("$DUMP" --json -c $URI --include $G | jq -c '.domains[0]')
+[ "$(jq -r '.metrics["job.type"]' <<<"$j")" = 0 ] && [ "$(jq -r '.metrics["job.percent"] // "none"' <<<"$j")" = none ] &&
+    ok "after the dump: virtmon-dump job.type 0, no progress" || bad "after the dump: $(jq -c .metrics <<<"$j" | grep -o '"job[^,]*' | tr '\n' ' ')"
+for _ in $(seq 50); do
+    [ "$(served | jq -r '.metrics["job.type"]')" = 0 ] && break
+    sleep 0.1
+done
+s=$(served)
+[ "$(jq -r '.metrics["job.type"]' <<<"$s")" = 0 ] && [ "$(jq -r '.metrics["job.memory_processed"] // "none"' <<<"$s")" = none ] &&
+    ok "after the dump: virtmond job.type 0, no figures" || bad "after the dump, virtmond: $(grep -o '"job[^,]*' <<<"$s" | tr '\n' ' ')"
+for _ in $(seq 50); do [ "$(snmp_col 78)" != 8 ] && break; sleep 0.1; done
+[ "$(snmp_col 77)" = 0 ] && ok "after the dump: SNMP virtmonDomainJobType 0" || bad "after the dump: SNMP job type '$(snmp_col 77)'"
+run_check --uri $URI -d $G --job-time-warning 2
+[ $rc = 0 ] && ! grep -q dumping <<<"$out" && ok "after the dump: check OK, no job said" || bad "after the dump: exit $rc, '$out'"
+exit $fail
