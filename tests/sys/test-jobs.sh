@@ -7,7 +7,9 @@
 # and collectd equal `virsh domjobinfo` read just before and just after them,
 # and its progress grows; check_virt_domain says "dumping N%, ... left" and
 # --job-time-warning/critical fire on its elapsed time; once the dump ends,
-# every face shows no job.
+# every face shows no job.  Then a `virsh save` of the Linux test guest
+# (whose memory holds data, so QEMU's stream waits on the reader): the save
+# job in virtmon-dump and virtmond against virsh, the check, and its end.
 : "${top_builddir:=.}"
 . "${srcdir:-.}/tests/sys/lib.sh"
 . "${srcdir:-.}/tests/sys/faces.sh"
@@ -24,15 +26,16 @@ for b in "$DUMP" "$CHECK" "$FACES_VIRTMOND"; do [ -x "$b" ] || sys_fail "$b not 
 faces_require
 
 sys_setup
+sys_linux_guest_image     # a skip, if it comes, before anything ran
 faces_virtmond $URI
 faces_snmp "virtmond:$FACES_SOCK"
 faces_collectd "virtmond:$FACES_SOCK"
 sys_guest_create $G 32
 sys_guest_wait_io $G
 
-# jobinfo FIELD: a field of `virsh domjobinfo` in bytes or ms ("Memory processed: 5.996 MiB")
+# jobinfo DOMAIN FIELD: a field of `virsh domjobinfo` in bytes or ms ("Memory processed: 5.996 MiB")
 jobinfo() {
-    virsh -q -c $URI domjobinfo $G 2>/dev/null | awk -F': *' -v k="$1" '$1 == k {
+    virsh -q -c $URI domjobinfo "$1" 2>/dev/null | awk -F': *' -v k="$2" '$1 == k {
         split($2, a, " +"); m = 1
         if (a[2] == "KiB") m = 1024; else if (a[2] == "MiB") m = 1048576; else if (a[2] == "GiB") m = 1073741824
         printf "%.0f\n", a[1] * m; exit }'
@@ -63,10 +66,10 @@ reader=$SYS_READER_PID
 timeout 300 virsh -q -c $URI dump --memory-only $G "$SYS_WORKDIR/dump.fifo" >"$SYS_WORKDIR/dump.out" 2>&1 &
 dumper=$!
 for _ in $(seq 100); do
-    [ "$(jobinfo 'Memory processed')" -gt 0 ] 2>/dev/null && break
+    [ "$(jobinfo $G 'Memory processed')" -gt 0 ] 2>/dev/null && break
     sleep 0.1
 done
-total=$(jobinfo 'Memory total')
+total=$(jobinfo $G 'Memory total')
 [ -n "$total" ] || sys_fail "no job in virsh domjobinfo after 10 s: $(cat "$SYS_WORKDIR/dump.out")"
 sys_log "dump running: memory total $total bytes"
 
@@ -75,9 +78,9 @@ slack=600
 prev_pct=-1
 for round in 1 2 3; do
     # virtmon-dump polls libvirt itself, between two virsh readings
-    a=$(jobinfo 'Memory processed') ta=$(jobinfo 'Time elapsed')
+    a=$(jobinfo $G 'Memory processed') ta=$(jobinfo $G 'Time elapsed')
     j=$("$DUMP" --json -c $URI --include $G | jq -c '.domains[0]')
-    b=$(jobinfo 'Memory processed') tb=$(jobinfo 'Time elapsed')
+    b=$(jobinfo $G 'Memory processed') tb=$(jobinfo $G 'Time elapsed')
     m() { jq -r --arg k "$1" '.metrics[$k] // empty' <<<"$j"; }
     [ "$(m job.type)" = 2 ] && [ "$(m job.operation)" = 8 ] && [ "$(jq -r .reason <<<"$j")" = dumping ] &&
         ok "round $round: virtmon-dump: an unbounded dump job, paused (dumping)" ||
@@ -92,24 +95,28 @@ for round in 1 2 3; do
         ok "round $round: progress $pct% grew from $prev_pct%" || bad "round $round: progress '$pct' after '$prev_pct'"
     prev_pct=$pct
     # virtmond polls each second: its figure is from at most ~1.5 s before it is read
-    h=$(jobinfo 'Memory processed')
+    h=$(jobinfo $G 'Memory processed')
     sleep 1.5
     s=$(served)
-    b=$(jobinfo 'Memory processed')
+    b=$(jobinfo $G 'Memory processed')
     between "round $round: virtmond job.memory_processed" "$h" "$(jq -r '.metrics["job.memory_processed"] // empty' <<<"$s")" "$b" $slack
     # SNMP and collectd read virtmond
-    h=$(jobinfo 'Memory processed')
+    h=$(jobinfo $G 'Memory processed')
     sleep 1.5
     v=$(snmp_col 88)
-    b=$(jobinfo 'Memory processed')
+    b=$(jobinfo $G 'Memory processed')
     between "round $round: SNMP virtmonDomainJobMemProcessed" "$h" "$v" "$b" $slack
     [ "$(snmp_col 78)" = 8 ] && ok "round $round: SNMP virtmonDomainJobOperation 8 (dump)" ||
         bad "round $round: SNMP job operation '$(snmp_col 78)'"
-    h=$(jobinfo 'Memory processed')
+    h=$(jobinfo $G 'Memory processed')
     sleep 2.5
     v=$(csv_val bytes-job_memory_processed)
-    b=$(jobinfo 'Memory processed')
+    b=$(jobinfo $G 'Memory processed')
     between "round $round: collectd bytes-job_memory_processed" "$h" "$v" "$b" $slack
+    if [ $round = 2 ]; then   # what the faces show, for the docs
+        sys_log "SNMP: $(snmpget -v2c -c public -Oqs -t 1 -r 0 "127.0.0.1:$SNMP_PORT" $(for c in $(seq 77 89); do echo ".1.3.6.1.4.1.99999.1.3.1.$c$idx"; done) | sed 's/^[^ ]*\.\([0-9]*\)\(\.[0-9]*\)\{16\} /\1=/' | tr '\n' ' ')"
+        sys_log "collectd: $(for f in $(find "$SYS_WORKDIR/csv" -path "*/virtmon-$G/*job*" -type f | sort); do printf '%s=%s ' "$(basename "$(dirname "$f")")/$(basename "$f" | sed 's/-[0-9-]*$//')" "$(tail -n 1 "$f" | cut -d, -f2)"; done)"
+    fi
 done
 
 # the check: OK (paused for a dump is no alarm), and says the job
@@ -145,4 +152,56 @@ for _ in $(seq 50); do [ "$(snmp_col 78)" != 8 ] && break; sleep 0.1; done
 [ "$(snmp_col 77)" = 0 ] && ok "after the dump: SNMP virtmonDomainJobType 0" || bad "after the dump: SNMP job type '$(snmp_col 77)'"
 run_check --uri $URI -d $G --job-time-warning 2
 [ $rc = 0 ] && ! grep -q dumping <<<"$out" && ok "after the dump: check OK, no job said" || bad "after the dump: exit $rc, '$out'"
+
+# --- a `virsh save` of a Linux guest: its memory holds data (the kernel, the
+# initramfs, 32 MiB of random bytes), and QEMU's stream waits on the FIFO's
+# reader behind libvirt's I/O helper, so the save job runs for seconds
+G2=vmt-jb2
+sys_linux_guest_create $G2 128 0
+sys_linux_guest_wait $G2
+sys_virsh qemu-agent-command $G2 '{"execute":"guest-exec","arguments":{"path":"/bin/sh","arg":["-c","head -c 33554432 /dev/urandom >/run/random"]}}' >/dev/null ||
+    sys_fail "guest-exec in $G2 failed"
+sleep 3
+sys_slow_reader "$SYS_WORKDIR/save.fifo" 65536 0.03
+timeout 300 virsh -q -c $URI save $G2 "$SYS_WORKDIR/save.fifo" >"$SYS_WORKDIR/save.out" 2>&1 &
+saver=$!
+for _ in $(seq 100); do
+    [ "$(jobinfo $G2 'Data processed')" -gt 0 ] 2>/dev/null && break
+    sleep 0.1
+done
+sys_log "save running: $(virsh -q -c $URI domjobinfo $G2 | tr -s ' ' | tr '\n' ';')"
+prev_pct=-1
+for round in 1 2; do
+    a=$(jobinfo $G2 'Data processed')
+    j=$("$DUMP" --json -c $URI --include $G2 | jq -c '.domains[0]')
+    b=$(jobinfo $G2 'Data processed')
+    m() { jq -r --arg k "$1" '.metrics[$k] // empty' <<<"$j"; }
+    [ "$(m job.type)" = 2 ] && [ "$(m job.operation)" = 2 ] && [ "$(jq -r .reason <<<"$j")" = saving ] &&
+        ok "save round $round: virtmon-dump: an unbounded save job, paused (saving)" ||
+        bad "save round $round: job.type '$(m job.type)', operation '$(m job.operation)', reason '$(jq -r .reason <<<"$j")'"
+    between "save round $round: virtmon-dump job.data_processed" "$a" "$(m job.data_processed)" "$b" $slack
+    pct=$(m job.percent)
+    awk -v p="$pct" -v q="$prev_pct" 'BEGIN { exit !(p > q && p < 100) }' &&
+        ok "save round $round: progress $pct% grew from $prev_pct%" || bad "save round $round: progress '$pct' after '$prev_pct'"
+    prev_pct=$pct
+    h=$(jobinfo $G2 'Data processed')
+    sleep 1.5
+    s=$("$DUMP" --json --source "virtmond:$FACES_SOCK" | jq -c --arg g $G2 '.domains[] | select(.name == $g)')
+    b=$(jobinfo $G2 'Data processed')
+    between "save round $round: virtmond job.data_processed" "$h" "$(jq -r '.metrics["job.data_processed"] // empty' <<<"$s")" "$b" $slack
+done
+run_check --source "virtmond:$FACES_SOCK" -d $G2 --job-time-warning 1
+[ $rc = 1 ] && grep -Eq "^VIRT WARNING - $G2 paused \(saving\), saving [0-9]+%, .* \(warning 1 s\)" <<<"$out" &&
+    ok "check through virtmond: the save, WARNING past 1 s" || bad "check on the save: exit $rc, '$out'"
+kill "$SYS_READER_PID" 2>/dev/null
+cat "$SYS_WORKDIR/save.fifo" >/dev/null &
+wait $saver
+sys_log "virsh save: $(tr '\n' ' ' <"$SYS_WORKDIR/save.out")"
+for _ in $(seq 50); do
+    [ "$("$DUMP" --json --source "virtmond:$FACES_SOCK" | jq -r --arg g $G2 '.domains[] | select(.name == $g) | "\(.state) \(.metrics["job.type"])"')" = "shutoff 0" ] && break
+    sleep 0.1
+done
+s=$("$DUMP" --json --source "virtmond:$FACES_SOCK" | jq -c --arg g $G2 '.domains[] | select(.name == $g)')
+[ "$(jq -r '"\(.state) \(.reason) \(.metrics["job.type"])"' <<<"$s")" = "shutoff saved 0" ] &&
+    ok "after the save: virtmond shows $G2 shut off (saved), job.type 0" || bad "after the save: $(jq -c '[.state, .reason, .metrics["job.type"]]' <<<"$s")"
 exit $fail
