@@ -441,7 +441,7 @@ import sys, time
 with open(sys.argv[1], "rb", buffering=0) as f:
     while f.read(int(sys.argv[2])):
         time.sleep(float(sys.argv[3]))
-' "$1" "$2" "$3" &
+' "$1" "$2" "$3" {SYS_LOCK_FD}>&- &
 	SYS_READER_PID=$!
 	sys_on_exit "kill $SYS_READER_PID 2>/dev/null || :"
 }

@@ -48,7 +48,25 @@ between() {
         bad "$1: '$3' not within virsh's $2 .. $4 (+-$5)"
     fi
 }
-served() { "$DUMP" --json --source "virtmond:$FACES_SOCK" | jq -c --arg g $G '.domains[] | select(.name == $g)'; }
+served() { "$DUMP" --json --source "virtmond:$FACES_SOCK" | jq -c --arg g "${1:-$G}" '.domains[] | select(.name == $g)'; }
+# via_virtmond WHAT DOMAIN FIELD KEY: virtmond polls each second, so its figure
+# is from at most ~1.5 s before it is read: between virsh's then and now
+via_virtmond() {
+    local h b s
+    h=$(jobinfo "$2" "$3")
+    sleep 1.5
+    s=$(served "$2")
+    b=$(jobinfo "$2" "$3")
+    between "$1" "$h" "$(jq -r --arg k "$4" '.metrics[$k] // empty' <<<"$s")" "$b" $slack
+}
+# drain FIFO: a fast reader takes over from the slow one, so the job ends
+# well (bounded, and without the lock's descriptor: a reader whose writer
+# is gone would wait forever and keep the system tests' lock)
+drain() {
+    timeout 120 cat "$1" >/dev/null {SYS_LOCK_FD}>&- &
+    sleep 0.5
+    kill "$SYS_READER_PID" 2>/dev/null
+}
 # SNMP column C of the guest's row
 uuid=$(sys_virsh domuuid $G | sed '/^$/d')
 hex=$(tr -d - <<<"$uuid") idx=
@@ -60,9 +78,15 @@ csv_val() {
     [ -n "$f" ] && tail -n 1 "$f" | cut -d, -f2
 }
 
+# virtmon-agentx connects to snmpd within 15 s (it retries at that pace)
+for _ in $(seq 300); do
+    [[ $(snmp_col 77 2>/dev/null) =~ ^[0-9]+$ ]] && break
+    sleep 0.1
+done
+[[ $(snmp_col 77) =~ ^[0-9]+$ ]] || sys_fail "virtmon-agentx gave no virtmonDomainJobType in 30 s: $(snmp_col 77)"
+
 # the dump: 64 KiB every 0.05 s, about 1.3 MB/s for the guest's 32 MiB
 sys_slow_reader "$SYS_WORKDIR/dump.fifo" 65536 0.05
-reader=$SYS_READER_PID
 timeout 300 virsh -q -c $URI dump --memory-only $G "$SYS_WORKDIR/dump.fifo" >"$SYS_WORKDIR/dump.out" 2>&1 &
 dumper=$!
 for _ in $(seq 100); do
@@ -94,12 +118,7 @@ for round in 1 2 3; do
     awk -v p="$pct" -v q="$prev_pct" 'BEGIN { exit !(p > q && p < 100) }' &&
         ok "round $round: progress $pct% grew from $prev_pct%" || bad "round $round: progress '$pct' after '$prev_pct'"
     prev_pct=$pct
-    # virtmond polls each second: its figure is from at most ~1.5 s before it is read
-    h=$(jobinfo $G 'Memory processed')
-    sleep 1.5
-    s=$(served)
-    b=$(jobinfo $G 'Memory processed')
-    between "round $round: virtmond job.memory_processed" "$h" "$(jq -r '.metrics["job.memory_processed"] // empty' <<<"$s")" "$b" $slack
+    via_virtmond "round $round: virtmond job.memory_processed" $G 'Memory processed' job.memory_processed
     # SNMP and collectd read virtmond
     h=$(jobinfo $G 'Memory processed')
     sleep 1.5
@@ -133,8 +152,7 @@ run_check --uri $URI --all --job-time-warning 3600
 [ $rc = 0 ] && ok "--job-time-warning 3600 among --all: OK" || bad "--job-time-warning 3600: exit $rc, '$out'"
 
 # the end: the guest runs again and no face shows a job
-kill "$reader" 2>/dev/null
-cat "$SYS_WORKDIR/dump.fifo" >/dev/null &
+drain "$SYS_WORKDIR/dump.fifo"
 wait $dumper
 sys_log "virsh dump: $(tr '\n' ' ' <"$SYS_WORKDIR/dump.out")"
 for _ in $(seq 100); do [ "$(virsh -q -c $URI domstate $G)" = running ] && break; sleep 0.1; done
@@ -184,24 +202,19 @@ for round in 1 2; do
     awk -v p="$pct" -v q="$prev_pct" 'BEGIN { exit !(p > q && p < 100) }' &&
         ok "save round $round: progress $pct% grew from $prev_pct%" || bad "save round $round: progress '$pct' after '$prev_pct'"
     prev_pct=$pct
-    h=$(jobinfo $G2 'Data processed')
-    sleep 1.5
-    s=$("$DUMP" --json --source "virtmond:$FACES_SOCK" | jq -c --arg g $G2 '.domains[] | select(.name == $g)')
-    b=$(jobinfo $G2 'Data processed')
-    between "save round $round: virtmond job.data_processed" "$h" "$(jq -r '.metrics["job.data_processed"] // empty' <<<"$s")" "$b" $slack
+    via_virtmond "save round $round: virtmond job.data_processed" $G2 'Data processed' job.data_processed
 done
 run_check --source "virtmond:$FACES_SOCK" -d $G2 --job-time-warning 1
 [ $rc = 1 ] && grep -Eq "^VIRT WARNING - $G2 paused \(saving\), saving [0-9]+%, .* \(warning 1 s\)" <<<"$out" &&
     ok "check through virtmond: the save, WARNING past 1 s" || bad "check on the save: exit $rc, '$out'"
-kill "$SYS_READER_PID" 2>/dev/null
-cat "$SYS_WORKDIR/save.fifo" >/dev/null &
+drain "$SYS_WORKDIR/save.fifo"
 wait $saver
 sys_log "virsh save: $(tr '\n' ' ' <"$SYS_WORKDIR/save.out")"
 for _ in $(seq 50); do
-    [ "$("$DUMP" --json --source "virtmond:$FACES_SOCK" | jq -r --arg g $G2 '.domains[] | select(.name == $g) | "\(.state) \(.metrics["job.type"])"')" = "shutoff 0" ] && break
+    [ "$(served $G2 | jq -r '"\(.state) \(.metrics["job.type"])"')" = "shutoff 0" ] && break
     sleep 0.1
 done
-s=$("$DUMP" --json --source "virtmond:$FACES_SOCK" | jq -c --arg g $G2 '.domains[] | select(.name == $g)')
+s=$(served $G2)
 [ "$(jq -r '"\(.state) \(.reason) \(.metrics["job.type"])"' <<<"$s")" = "shutoff saved 0" ] &&
     ok "after the save: virtmond shows $G2 shut off (saved), job.type 0" || bad "after the save: $(jq -c '[.state, .reason, .metrics["job.type"]]' <<<"$s")"
 exit $fail
