@@ -87,7 +87,7 @@ done
 
 # the dump: 64 KiB every 0.05 s, about 1.3 MB/s for the guest's 32 MiB
 sys_slow_reader "$SYS_WORKDIR/dump.fifo" 65536 0.05
-timeout 300 virsh -q -c $URI dump --memory-only $G "$SYS_WORKDIR/dump.fifo" >"$SYS_WORKDIR/dump.out" 2>&1 &
+timeout 300 virsh -q -c $URI dump --memory-only $G "$SYS_WORKDIR/dump.fifo" >"$SYS_WORKDIR/dump.out" 2>&1 {SYS_LOCK_FD}>&- &
 dumper=$!
 for _ in $(seq 100); do
     [ "$(jobinfo $G 'Memory processed')" -gt 0 ] 2>/dev/null && break
@@ -181,7 +181,7 @@ sys_virsh qemu-agent-command $G2 '{"execute":"guest-exec","arguments":{"path":"/
     sys_fail "guest-exec in $G2 failed"
 sleep 3
 sys_slow_reader "$SYS_WORKDIR/save.fifo" 65536 0.03
-timeout 300 virsh -q -c $URI save $G2 "$SYS_WORKDIR/save.fifo" >"$SYS_WORKDIR/save.out" 2>&1 &
+timeout 300 virsh -q -c $URI save $G2 "$SYS_WORKDIR/save.fifo" >"$SYS_WORKDIR/save.out" 2>&1 {SYS_LOCK_FD}>&- &
 saver=$!
 for _ in $(seq 100); do
     [ "$(jobinfo $G2 'Data processed')" -gt 0 ] 2>/dev/null && break
