@@ -378,6 +378,8 @@ vmon_cd_unit_scale(enum vmon_unit unit, const char *type, double *mul, unsigned 
         *mul = 1e6;              /* collectd's cpufreq plugin reports Hz */
     } else if (unit == VMON_UNIT_NS && strcmp(type, "total_time_in_ms") == 0) {
         *div = 1000000;
+    } else if (unit == VMON_UNIT_MS && strcmp(type, "duration") == 0) {
+        *div = 1000;             /* types.db's duration is in seconds */
     } else if (unit == VMON_UNIT_NS && strcmp(type, "cpu") == 0) {
         /* collectd's cpu plugin counts jiffies at USER_HZ (100/s) in this type. */
         *div = 10000000;

@@ -403,6 +403,8 @@ cd_unit(const struct vmon_metric_desc *d, const char *type)
         return "Hz";
     if (div == 1000000)
         return "ms";
+    if (div == 1000 && d->unit == VMON_UNIT_MS)
+        return "seconds";
     if (div == 10000000)
         return "jiffies (1/100 s)";
     return d->unit == VMON_UNIT_COUNT ? "" : vmon_unit_name(d->unit);

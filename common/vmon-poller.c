@@ -113,6 +113,15 @@ on_metadata(void *opaque, const unsigned char uuid[16])
     vmon_collector_invalidate(p->collector, uuid);
 }
 
+/* On libvirt's event thread: a job completed or a migration iterated; ask for its job. */
+static void
+on_job(void *opaque, const unsigned char uuid[16])
+{
+    struct vmon_poller *p = opaque;
+
+    vmon_collector_job_seen(p->collector, uuid);
+}
+
 static void
 queue_inferred(void *opaque, const struct vmon_event *ev)
 {
@@ -148,6 +157,7 @@ vmon_poller_new(const struct vmon_options *opts)
         vmon_conn_on_reboot(p->conn, on_reboot);
         vmon_conn_on_pool(p->conn, on_pool);
         vmon_conn_on_metadata(p->conn, on_metadata);
+        vmon_conn_on_job(p->conn, on_job);
     }
     pthread_mutex_init(&p->poll_lock, NULL);
     vmon_stop_init(&p->stop);

@@ -31,7 +31,7 @@ vmon_answering_name(int answering)
 const char *
 vmon_group_names(unsigned mask, char *buf, size_t size)
 {
-    static const char *const names[] = { "cpu", "balloon", "vcpu", "block", "net" };
+    static const char *const names[] = { "cpu", "balloon", "vcpu", "block", "net", "job" };
     size_t used = 0;
 
     if (size)

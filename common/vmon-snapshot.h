@@ -45,9 +45,18 @@ enum vmon_group {
     VMON_GROUP_VCPU = 0x4,
     VMON_GROUP_BLOCK = 0x8,
     VMON_GROUP_NET = 0x10,
+    VMON_GROUP_JOB = 0x20,      /* virDomainGetJobStats, for domains with a job */
 };
 /* "cpu,block" for the groups in mask, into buf; returns buf. */
 const char *vmon_group_names(unsigned mask, char *buf, size_t size);
+
+/* Same numbers as libvirt's virDomainJobType and virDomainJobOperation. */
+enum { VMON_JOB_NONE = 0, VMON_JOB_BOUNDED = 1, VMON_JOB_UNBOUNDED = 2 };
+/* What a job of operation op is doing, as a check says it: "saving", "migrating"... */
+const char *vmon_job_operation_doing(int op);
+/* Whether a domain in state with reason is held by a job (paused for a save,
+ * a dump, a migration...): its job is worth asking for without an event. */
+bool vmon_job_reason_has_job(int state, int reason);
 
 #define VMON_HAVE_VALUE 0x1u
 #define VMON_HAVE_RATE  0x2u

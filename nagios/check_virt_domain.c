@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "chk-args.h"
+#include "chk-job.h"
 #include "chk-metric.h"
 #include "chk-output.h"
 #include "chk-policy.h"
@@ -36,6 +37,8 @@ enum {
     OPT_STALE_AGE,
     OPT_LABEL,
     OPT_LABEL_DEF,
+    OPT_JOB_WARN,
+    OPT_JOB_CRIT,
 };
 
 static const struct option own_options[] = {
@@ -47,6 +50,8 @@ static const struct option own_options[] = {
     { "balloon-stale-age", required_argument, NULL, OPT_STALE_AGE },
     { "label", required_argument, NULL, OPT_LABEL },
     { "label-def", required_argument, NULL, OPT_LABEL_DEF },
+    { "job-time-warning", required_argument, NULL, OPT_JOB_WARN },
+    { "job-time-critical", required_argument, NULL, OPT_JOB_CRIT },
     { NULL, 0, NULL, 0 },
 };
 
@@ -71,6 +76,8 @@ struct config {
     struct label_match labels[MAX_LABELS];   /* --label NAME=GLOB, all must match */
     size_t nlabels;
     struct chk_policy policy;
+    const char *job_warn, *job_crit;      /* --job-time-warning/critical, seconds */
+    struct vmon_thresholds job_time;
 };
 
 static void
@@ -110,7 +117,11 @@ print_help(const struct config *c)
            "    libvirt itself (virtmond's own declarations apply with --source virtmond).\n"
            " --stale-state=STATE\n"
            "    State for a threshold on stale guest memory figures, instead of checking\n"
-           "    them: ok, warning, critical or unknown (default unknown).\n",
+           "    them: ok, warning, critical or unknown (default unknown).\n"
+           " --job-time-warning=RANGE, --job-time-critical=RANGE\n"
+           "    Seconds a job (save, dump, migration, backup...) may run, whatever the\n"
+           "    domain's state: e.g. --job-time-warning 600 --job-time-critical 3600.\n"
+           "    A running job is always shown: \"saving 45%%, 3 min left, running 40 s\".\n",
            c->a.progname, PACKAGE_VERSION, c->a.progname);
     chk_args_help(stdout, &c->a);
 }
@@ -194,6 +205,12 @@ own_option(void *ctx, int opt, const char *arg, char *err, size_t errlen)
         return 1;
     case OPT_LABEL:
         return add_label_match(c, arg, err, errlen);
+    case OPT_JOB_WARN:
+        c->job_warn = arg;
+        return 1;
+    case OPT_JOB_CRIT:
+        c->job_crit = arg;
+        return 1;
     case OPT_LABEL_DEF:
         if (c->nlabel_defs == MAX_LABELS) {
             snprintf(err, errlen, "--label-def: at most %d", MAX_LABELS);
@@ -238,6 +255,12 @@ validate(struct config *c, char *err, size_t errlen)
     }
     if (c->exclude && c->named) {
         snprintf(err, errlen, "--exclude needs --all or a pattern in -d");
+        return -1;
+    }
+    char why[512];
+    if (vmon_thresholds_set(&c->job_time, c->job_warn, NULL, why, sizeof(why)) < 0 ||
+        vmon_thresholds_set(&c->job_time, NULL, c->job_crit, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "--job-time-%s", why);
         return -1;
     }
     chk_policy_init(&c->policy, c->named);
@@ -347,6 +370,10 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
                            d->figures_time ? "" : " (no statistics to judge)");
         }
     }
+    bool job_perf = c->a.perf == CHK_PERF_ALL ||
+                    (c->a.perf == CHK_PERF_AUTO && (c->named || vmon_thresholds_any(&c->job_time)));
+    st = chk_state_worst(st, chk_job_eval(d, &c->job_time, why, job_perf ? &out->perf : NULL,
+                                          prefix));
     bool mem_stale = vmon_value_has(&d->m[VMON_DOM_MEM_STALE]) && d->m[VMON_DOM_MEM_STALE].u;
 
     for (size_t i = 0; i < c->a.metrics.n; i++) {

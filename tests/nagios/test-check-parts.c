@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "chk-job.h"
 #include "chk-metric.h"
 #include "chk-policy.h"
 #include "chk-pool-policy.h"
@@ -316,6 +317,52 @@ DEF_TEST(state_file)
     vmon_snapshot_unref(snap);
 }
 
+/* A job in the check's words, and --job-time on its running time. */
+DEF_TEST(job_text)
+{
+    struct vmon_domain d = { .state = VMON_STATE_PAUSED, .id = 1 };
+    struct vmon_thresholds th = { 0 };
+    struct vmon_perfdata pd;
+    struct chk_buf why = { 0 };
+    char err[256];
+
+    vmon_perfdata_init(&pd);
+    EXPECT_EQ_INT(CHK_OK, chk_job_eval(&d, &th, &why, &pd, NULL));
+    EXPECT_STR("", chk_buf_str(&why));        /* no job.type: nothing said */
+    vmon_value_set(&d.m[VMON_DOM_JOB_TYPE], VMON_JOB_NONE);
+    EXPECT(!chk_job_running(&d));
+
+    /* a dump (unbounded: no time remaining) at 25 % after 40 s: ~2 min left */
+    vmon_value_set(&d.m[VMON_DOM_JOB_TYPE], VMON_JOB_UNBOUNDED);
+    vmon_value_set(&d.m[VMON_DOM_JOB_OPERATION], 8);
+    vmon_value_set(&d.m[VMON_DOM_JOB_ELAPSED], 40000);
+    vmon_value_set_double(&d.m[VMON_DOM_JOB_PERCENT], 25);
+    EXPECT(chk_job_running(&d));
+    EXPECT_EQ_INT(0, vmon_thresholds_set(&th, "30", "3600", err, sizeof(err)));
+    EXPECT_EQ_INT(CHK_WARNING, chk_job_eval(&d, &th, &why, &pd, "vm1"));
+    EXPECT_STR(", dumping 25%, ~2 min left, running 40 s (warning 30 s)", chk_buf_str(&why));
+    EXPECT_STR("'vm1::job_time'=40s;30;3600;0", vmon_perfdata_text(&pd));
+    chk_buf_clear(&why);
+
+    /* a migration gives its own time remaining; the critical range wins */
+    vmon_value_set(&d.m[VMON_DOM_JOB_TYPE], VMON_JOB_BOUNDED);
+    vmon_value_set(&d.m[VMON_DOM_JOB_OPERATION], 5);
+    vmon_value_set(&d.m[VMON_DOM_JOB_ELAPSED], 7200000);
+    vmon_value_set(&d.m[VMON_DOM_JOB_REMAINING], 180000);
+    vmon_value_set_double(&d.m[VMON_DOM_JOB_PERCENT], 45.4);
+    EXPECT_EQ_INT(CHK_CRITICAL, chk_job_eval(&d, &th, &why, NULL, NULL));
+    EXPECT_STR(", migrating 45%, 3 min left, running 2.0 h (critical 3600 s)", chk_buf_str(&why));
+    chk_buf_clear(&why);
+    vmon_perfdata_clear(&pd);
+
+    EXPECT(vmon_job_reason_has_job(VMON_STATE_PAUSED, 3));    /* saving */
+    EXPECT(vmon_job_reason_has_job(VMON_STATE_RUNNING, 10));  /* post-copy */
+    EXPECT(!vmon_job_reason_has_job(VMON_STATE_PAUSED, 1));   /* the user's */
+    EXPECT(!vmon_job_reason_has_job(VMON_STATE_RUNNING, 1));  /* booted */
+    EXPECT_STR("backing up", vmon_job_operation_doing(9));
+    EXPECT_STR("in a job", vmon_job_operation_doing(99));
+}
+
 int
 main(void)
 {
@@ -324,5 +371,6 @@ main(void)
     RUN_TEST(pool_policy);
     RUN_TEST(metric_table);
     RUN_TEST(state_file);
+    RUN_TEST(job_text);
     return TAP_END();
 }
