@@ -413,11 +413,25 @@ guest_publish(const struct vmon_guestfs *g, const struct fs_guest *gu, struct vm
     }
 }
 
+/* Every running domain: the driver has no agent call (libvirt's test driver). */
+static void
+publish_unsupported(struct vmon_snapshot *snap)
+{
+    for (size_t i = 0; i < snap->ndomains; i++)
+        if (snap->domains[i].state == VMON_STATE_RUNNING)
+            snap->domains[i].fs_error = vmon_strdup("this libvirt driver does not ask guest agents "
+                                                    "(no virDomainGetGuestInfo)");
+}
+
 void
 vmon_guestfs_poll(struct vmon_guestfs *g, struct vmon_snapshot *snap, bool wait)
 {
-    if (!g || g->unsupported)
+    if (!g)
         return;
+    if (g->unsupported) {
+        publish_unsupported(snap);
+        return;
+    }
     double now = vmon_now_mono();
 
     for (size_t i = 0; i < g->nguests; i++)
@@ -447,8 +461,10 @@ vmon_guestfs_poll(struct vmon_guestfs *g, struct vmon_snapshot *snap, bool wait)
                 guest_take(g, &g->guests[i]);
         now = vmon_now_mono();
     }
-    if (g->unsupported)
+    if (g->unsupported) {
+        publish_unsupported(snap);
         return;
+    }
     for (size_t i = 0; i < snap->ndomains; i++) {
         struct vmon_domain *dom = &snap->domains[i];
         const struct fs_guest *gu = dom->state == VMON_STATE_RUNNING

@@ -323,6 +323,7 @@ TABLE_BLOCKS(vcpu, VMON_SCOPE_VCPU)
 TABLE_BLOCKS(disk, VMON_SCOPE_DISK)
 TABLE_BLOCKS(nic, VMON_SCOPE_NIC)
 TABLE_BLOCKS(pool, VMON_SCOPE_POOL)
+TABLE_BLOCKS(fs, VMON_SCOPE_FS)
 
 static void
 node_group(FILE *out)
@@ -349,6 +350,13 @@ static void
 pool_group(FILE *out)
 {
     static const enum vmon_scope s[] = { VMON_SCOPE_POOL };
+    mib_group(out, s, 1);
+}
+
+static void
+fs_group(FILE *out)
+{
+    static const enum vmon_scope s[] = { VMON_SCOPE_FS };
     mib_group(out, s, 1);
 }
 
@@ -488,6 +496,9 @@ static const struct block {
     { "pool-sequence", pool_sequence },
     { "pool-objects", pool_objects },
     { "pool-group", pool_group },
+    { "fs-sequence", fs_sequence },
+    { "fs-objects", fs_objects },
+    { "fs-group", fs_group },
     { "snmp-columns", snmp_columns },
     { "collectd-identifiers", collectd_identifiers },
     { "nagios-domain-perfdata", nagios_domain },

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "chk-args.h"
+#include "chk-guestfs.h"
 #include "chk-metric.h"
 #include "chk-output.h"
 #include "chk-policy.h"
@@ -36,6 +37,9 @@ enum {
     OPT_STALE_AGE,
     OPT_LABEL,
     OPT_LABEL_DEF,
+    OPT_FS,
+    OPT_FS_WARNING,
+    OPT_FS_CRITICAL,
 };
 
 static const struct option own_options[] = {
@@ -47,6 +51,9 @@ static const struct option own_options[] = {
     { "balloon-stale-age", required_argument, NULL, OPT_STALE_AGE },
     { "label", required_argument, NULL, OPT_LABEL },
     { "label-def", required_argument, NULL, OPT_LABEL_DEF },
+    { "fs", required_argument, NULL, OPT_FS },
+    { "fs-warning", required_argument, NULL, OPT_FS_WARNING },
+    { "fs-critical", required_argument, NULL, OPT_FS_CRITICAL },
     { NULL, 0, NULL, 0 },
 };
 
@@ -70,6 +77,7 @@ struct config {
     size_t nlabel_defs;
     struct label_match labels[MAX_LABELS];   /* --label NAME=GLOB, all must match */
     size_t nlabels;
+    struct chk_guestfs fs;        /* --fs, --fs-warning, --fs-critical */
     struct chk_policy policy;
 };
 
@@ -110,7 +118,13 @@ print_help(const struct config *c)
            "    libvirt itself (virtmond's own declarations apply with --source virtmond).\n"
            " --stale-state=STATE\n"
            "    State for a threshold on stale guest memory figures, instead of checking\n"
-           "    them: ok, warning, critical or unknown (default unknown).\n",
+           "    them: ok, warning, critical or unknown (default unknown).\n"
+           " --fs-warning=RANGE, --fs-critical=RANGE\n"
+           "    Used %% of each guest file system, as the guest's agent reports it\n"
+           "    (qemu-guest-agent in the guest; polling libvirt, the check asks it; with\n"
+           "    --source virtmond, virtmond's guest-fs must be on). Perfdata per mount point.\n"
+           " --fs=MOUNTPOINT|PATTERN[,...]\n"
+           "    Only these mount points (shell globs, e.g. '/,/var*'; default all).\n",
            c->a.progname, PACKAGE_VERSION, c->a.progname);
     chk_args_help(stdout, &c->a);
 }
@@ -194,6 +208,15 @@ own_option(void *ctx, int opt, const char *arg, char *err, size_t errlen)
         return 1;
     case OPT_LABEL:
         return add_label_match(c, arg, err, errlen);
+    case OPT_FS:
+        c->fs.mounts = arg;
+        return 1;
+    case OPT_FS_WARNING:
+        c->fs.warn = arg;
+        return 1;
+    case OPT_FS_CRITICAL:
+        c->fs.crit = arg;
+        return 1;
     case OPT_LABEL_DEF:
         if (c->nlabel_defs == MAX_LABELS) {
             snprintf(err, errlen, "--label-def: at most %d", MAX_LABELS);
@@ -240,6 +263,8 @@ validate(struct config *c, char *err, size_t errlen)
         snprintf(err, errlen, "--exclude needs --all or a pattern in -d");
         return -1;
     }
+    if (chk_guestfs_validate(&c->fs, err, errlen) < 0)
+        return -1;
     chk_policy_init(&c->policy, c->named);
     if (c->state_text && chk_policy_parse(&c->policy, c->state_text, err, errlen) < 0)
         return -1;
@@ -272,6 +297,7 @@ sample_opts(const struct config *c, struct chk_sample_opts *so)
     so->label_defs = c->label_defs;
     so->nlabel_defs = c->nlabel_defs;
     so->need_rates = needs_rates(c);
+    so->guest_fs = chk_guestfs_wanted(&c->fs);
 }
 
 /* said once per domain with a threshold on its stale guest-memory figures */
@@ -388,6 +414,12 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
                        ms == CHK_CRITICAL ? "critical" : "warning", range);
         st = chk_state_worst(st, ms);
     }
+    if (chk_guestfs_wanted(&c->fs) && evaluates_thresholds(d))
+        st = chk_state_worst(st, chk_guestfs_eval(&c->fs, d, prefix,
+                                                  c->a.perf != CHK_PERF_NONE
+                                                  && (c->named || c->a.perf == CHK_PERF_ALL
+                                                      || vmon_thresholds_any(&c->fs.th)),
+                                                  why, &out->perf));
     /* no threshold set on a running domain: still say how busy it is */
     if (c->named && evaluates_thresholds(d) && !strstr(chk_buf_str(why), ", cpu ")) {
         const struct chk_metric *cpu = chk_metrics_find(&c->a.metrics, "cpu");

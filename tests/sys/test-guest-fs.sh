@@ -8,8 +8,10 @@
 #    a filter for qemu.qemu_agent for the length of the test);
 #  - option on: the mount points and their total and used bytes equal
 #    `virsh guestinfo --filesystem`, in a one-shot virtmon-dump and through
-#    virtmond; the guest without an agent has none and an error saying why,
-#    and the poll keeps its pace;
+#    virtmond, then in virtmonFsTable, collectd's values and
+#    check_virt_domain's --fs-warning/--fs-critical (reading virtmond, and
+#    polling libvirt itself); the guest without an agent has none and an
+#    error saying why, and the poll keeps its pace;
 #  - an agent that stops answering (qemu-ga SIGSTOPped in the guest) costs
 #    that guest its figures after guest-fs-timeout, and the poll goes on at
 #    its pace.
@@ -146,6 +148,72 @@ for _ in $(seq 50); do
 done
 want=$(virsh_fs "$G")
 is "after 2 MB more on /mnt: virtmond equals virsh" "$got" "$want"
+
+# --- SNMP, collectd and check_virt_domain, reading virtmond ---------------------------
+faces_snmp "virtmond:$FACES_SOCK"
+faces_collectd "virtmond:$FACES_SOCK"
+read -r _ total used < <(grep '^/mnt ' <<<"$want")
+pct=$(awk -v u="$used" -v t="$total" 'BEGIN { printf "%.2f", 100 * u / t }')
+# virtmonFsTable (virtmonObjects 11), indexed by the domain's UUID bytes and the position
+uuid_index() {
+	local hex index='' i
+	hex=$(sys_virsh domuuid "$1") || return
+	hex=${hex//-/}
+	for ((i = 0; i < 32; i += 2)); do index+=.$((16#${hex:i:2})); done
+	echo "$index"
+}
+FS_TABLE=.1.3.6.1.4.1.99999.1.11.1
+IDX=$(uuid_index "$G")
+snmp_fs() { # COLUMN: the /mnt row's value
+	local row
+	row=$(snmpwalk -v2c -c public -On -t 1 -r 0 "127.0.0.1:$SNMP_PORT" "$FS_TABLE.2$IDX" 2>/dev/null |
+		awk -F' = STRING: ' '$2 == "\"/mnt\"" || $2 == "/mnt" { n = split($1, o, "."); print o[n] }')
+	[ -n "$row" ] && snmpget -v2c -c public -Oqv -t 1 -r 0 "127.0.0.1:$SNMP_PORT" "$FS_TABLE.$1$IDX.$row" 2>/dev/null
+}
+for _ in $(seq 100); do
+	[ "$(snmp_fs 11)" = "$used" ] && break
+	sleep 0.2
+done
+is "SNMP virtmonFsTotal of $G /mnt" "$(snmp_fs 10)" "$total"
+is "SNMP virtmonFsUsed of $G /mnt" "$(snmp_fs 11)" "$used"
+is "SNMP virtmonFsUsedPercent of $G /mnt (hundredths)" "$(snmp_fs 13)" "$(awk -v p="$pct" 'BEGIN { printf "%d", p * 100 + 0.5 }')"
+is "SNMP virtmonFsType of $G /mnt" "$(snmp_fs 5)" '"ext2"'
+# the last value collectd's csv plugin wrote of TYPE-INSTANCE for $G, as an integer
+csv_fs() {
+	local f
+	f=$(find "$SYS_WORKDIR/csv" -path "*virtmon-$G/$1-[0-9]*" -type f 2>/dev/null | sort | tail -n 1)
+	[ -n "$f" ] && tail -n 1 "$f" | cut -d, -f2 | cut -d. -f1
+}
+for _ in $(seq 100); do
+	[ "$(csv_fs df_complex-used-mnt)" = "$used" ] && break
+	sleep 0.2
+done
+is "collectd df_complex-used-mnt of $G" "$(csv_fs df_complex-used-mnt)" "$used"
+is "collectd df_complex-free-mnt of $G" "$(csv_fs df_complex-free-mnt)" "$((total - used))"
+is "collectd bytes-total-mnt of $G" "$(csv_fs bytes-total-mnt)" "$total"
+is "collectd percent-used-mnt of $G" "$(csv_fs percent-used-mnt)" "${pct%.*}"
+
+CHECK=$top_builddir/nagios/check_virt_domain
+check_is() { # WANT_RC WANT_TEXT ARGS...
+	local want_rc=$1 want=$2 out rc
+	shift 2
+	out=$("$CHECK" "$@")
+	rc=$?
+	echo "# check_virt_domain $*: $out"
+	is "check_virt_domain $*: exit" "$rc" "$want_rc"
+	case $out in *"$want"*) ok "it says '$want'" ;; *) bad "it does not say '$want'" ;; esac
+}
+V=(--source "virtmond:$FACES_SOCK")
+check_is 0 "/mnt $pct% used" "${V[@]}" -d "$G" --fs-warning 80 --fs-critical 90 --perfdata none
+check_is 1 "/mnt $pct% used (warning 10)" "${V[@]}" -d "$G" --fs-warning 10 --fs-critical 90 --perfdata none
+check_is 2 "/mnt $pct% used (critical 15)" "${V[@]}" -d "$G" --fs /mnt --fs-warning 10 --fs-critical 15 --perfdata none
+check_is 2 "'/mnt'=$(awk -v u="$used" -v t="$total" 'BEGIN { printf "%.6f", 100 * u / t }')%;;15;0;100" \
+	"${V[@]}" -d "$G" --fs '/m*' --fs-critical 15
+check_is 3 "no file system matches --fs '/var' (mounted: /mnt)" "${V[@]}" -d "$G" --fs /var --fs-warning 80
+check_is 3 "no file systems: " "${V[@]}" -d "$N" --fs-warning 80
+check_is 2 "CRITICAL: $G" "${V[@]}" -d 'vmt-gfs*' --fs-critical 15
+# polling libvirt itself, the check asks the agent
+check_is 1 "/mnt $pct% used (warning 10)" --uri "$URI" -d "$G" --fs-warning 10 --perfdata none
 
 # check_pace WITH: virtmond (interval 1 s) polls at least 4 times in 5 s, the last under 0.9 s
 pace() { # prints "POLLS LAST_POLL_SECONDS"
