@@ -132,6 +132,8 @@ for _ in $(seq 100); do
 done
 want=$(virsh_fs "$G")
 is "virtmond --guest-fs yes: $G's mount points, total and used bytes" "$got" "$want"
+"$DUMP" --json --source "virtmond:$FACES_SOCK" --include "$G" |
+	jq -c '.domains[0] | {guest_fs_time, guest_fs_error, filesystems}' | sed 's/^/# /' 
 is "virtmond: $N has no file systems" "$(dump_get "$N" '.filesystems | length' --source "virtmond:$FACES_SOCK")" 0
 err=$(dump_get "$N" '.guest_fs_error' --source "virtmond:$FACES_SOCK")
 [ "$err" != null ] && ok "virtmond: $N: $err" || bad "virtmond: $N has no guest_fs_error"
@@ -174,6 +176,8 @@ for _ in $(seq 100); do
 	[ "$(snmp_fs 11)" = "$used" ] && break
 	sleep 0.2
 done
+snmpwalk -v2c -c public -t 1 -r 0 -M "+${srcdir:-.}/mibs" -m +VIRTMON-MIB "127.0.0.1:$SNMP_PORT" \
+	"$FS_TABLE" 2>/dev/null | sed 's/^/# /'
 is "SNMP virtmonFsTotal of $G /mnt" "$(snmp_fs 10)" "$total"
 is "SNMP virtmonFsUsed of $G /mnt" "$(snmp_fs 11)" "$used"
 is "SNMP virtmonFsUsedPercent of $G /mnt (hundredths)" "$(snmp_fs 13)" "$(awk -v p="$pct" 'BEGIN { printf "%d", p * 100 + 0.5 }')"
@@ -188,6 +192,7 @@ for _ in $(seq 100); do
 	[ "$(csv_fs df_complex-used-mnt)" = "$used" ] && break
 	sleep 0.2
 done
+find "$SYS_WORKDIR/csv" -path "*virtmon-$G/*-mnt-*" -type f | sed "s|^$SYS_WORKDIR/csv/|# |"
 is "collectd df_complex-used-mnt of $G" "$(csv_fs df_complex-used-mnt)" "$used"
 is "collectd df_complex-free-mnt of $G" "$(csv_fs df_complex-free-mnt)" "$((total - used))"
 is "collectd bytes-total-mnt of $G" "$(csv_fs bytes-total-mnt)" "$total"
