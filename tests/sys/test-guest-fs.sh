@@ -176,8 +176,10 @@ for _ in $(seq 100); do
 	[ "$(snmp_fs 11)" = "$used" ] && break
 	sleep 0.2
 done
-snmpwalk -v2c -c public -t 1 -r 0 -M "+${srcdir:-.}/mibs" -m +VIRTMON-MIB "127.0.0.1:$SNMP_PORT" \
-	"$FS_TABLE" 2>/dev/null | sed 's/^/# /'
+# the table as an NMS sees it, named when the IETF base modules are there
+. "${srcdir:-.}/tests/snmp/mibpath.sh"
+snmpwalk -v2c -c public -t 1 -r 0 ${VMON_IETF_MIBDIR:+-M "$VMON_IETF_MIBDIR:${srcdir:-.}/mibs" -m VIRTMON-MIB} \
+	"127.0.0.1:$SNMP_PORT" "$FS_TABLE" 2>/dev/null | sed 's/^/# /'
 is "SNMP virtmonFsTotal of $G /mnt" "$(snmp_fs 10)" "$total"
 is "SNMP virtmonFsUsed of $G /mnt" "$(snmp_fs 11)" "$used"
 is "SNMP virtmonFsUsedPercent of $G /mnt (hundredths)" "$(snmp_fs 13)" "$(awk -v p="$pct" 'BEGIN { printf "%d", p * 100 + 0.5 }')"
