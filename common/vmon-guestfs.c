@@ -101,7 +101,7 @@ param_u64(virTypedParameterPtr params, int n, const char *name, uint64_t *out)
     return false;
 }
 
-/* "vda,vdb": the aliases of the disks under file system i; NULL when none is known. */
+/* "vda,vdb": the disks under file system i (libvirt's "alias" is the target); NULL when none is known. */
 static char *
 fs_disks(virTypedParameterPtr params, int n, unsigned i)
 {
