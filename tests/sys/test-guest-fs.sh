@@ -105,6 +105,8 @@ is "guest-fs off: guest-get-fsinfo calls in 4 s of virtmond and a one-shot dump"
 want=$(virsh_fs "$G")
 echo "# virsh guestinfo --filesystem $G: $(tr '\n' ';' <<<"$want")"
 grep -q '^/mnt [0-9]' <<<"$want" || sys_fail "virsh shows no /mnt in $G: '$want'"
+# why virtmon asks on a read-write connection of its own: what a read-only one says
+echo "# virsh -r guestinfo --filesystem: $(virsh -r -c "$URI" guestinfo "$G" --filesystem 2>&1 | tr '\n' ' ')"
 calls0=$(fsinfo_calls)
 got=$(dump_fs "$G" -c "$URI" --guest-fs yes)
 is "one-shot virtmon-dump --guest-fs yes: $G's mount points, total and used bytes" "$got" "$want"
@@ -194,7 +196,9 @@ for _ in $(seq 100); do
 	[ "$(csv_fs df_complex-used-mnt)" = "$used" ] && break
 	sleep 0.2
 done
-find "$SYS_WORKDIR/csv" -path "*virtmon-$G/*-mnt-*" -type f | sed "s|^$SYS_WORKDIR/csv/|# |"
+for f in $(find "$SYS_WORKDIR/csv" -path "*virtmon-$G/*-mnt-*" -type f | sort); do
+	echo "# ${f#"$SYS_WORKDIR/csv/"}: $(tail -n 1 "$f")"
+done
 is "collectd df_complex-used-mnt of $G" "$(csv_fs df_complex-used-mnt)" "$used"
 is "collectd df_complex-free-mnt of $G" "$(csv_fs df_complex-free-mnt)" "$((total - used))"
 is "collectd bytes-total-mnt of $G" "$(csv_fs bytes-total-mnt)" "$total"
