@@ -286,8 +286,7 @@ main(int argc, char **argv)
     }
 
     chk_args_sample_opts(&c.a, &so);
-    /* pools only: every domain filtered out, so none is asked for its statistics
-     * (not a one-domain filter: virtmond sends no pools with one domain) */
+    /* pools only: every domain filtered out, so none is asked for its statistics */
     so.exclude = "*";
     so.need_rates = false;
     so.use_state = false;
