@@ -63,7 +63,6 @@ struct vmon_guestfs {
     double interval, timeout;
     unsigned max_calls, out;
     bool unsupported;            /* the driver has no virDomainGetGuestInfo */
-    uint64_t calls;
     struct vmon_conn *conn;
     struct fs_guest *guests;
     size_t nguests;
@@ -248,12 +247,6 @@ vmon_guestfs_free(struct vmon_guestfs *g)
     free(g);
 }
 
-uint64_t
-vmon_guestfs_calls(const struct vmon_guestfs *g)
-{
-    return g ? g->calls : 0;
-}
-
 static struct fs_guest *
 guest_find(struct vmon_guestfs *g, const unsigned char uuid[16], bool add)
 {
@@ -323,7 +316,6 @@ guest_start(struct vmon_guestfs *g, struct fs_guest *gu, virConnectPtr conn, dou
     gu->call = c;
     gu->last_start = now;
     g->out++;
-    g->calls++;
     if (!vmon_thread_detached(call_run, c))
         call_run(c);
 }

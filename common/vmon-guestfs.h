@@ -7,7 +7,6 @@
 #define VMON_GUESTFS_H
 
 #include <stdbool.h>
-#include <stdint.h>
 
 #include "vmon-options.h"
 #include "vmon-snapshot.h"
@@ -25,7 +24,5 @@ void vmon_guestfs_free(struct vmon_guestfs *g);
  * guest-fs-timeout.  g NULL: nothing.
  */
 void vmon_guestfs_poll(struct vmon_guestfs *g, struct vmon_snapshot *snap, bool wait);
-/* Agent calls made so far. */
-uint64_t vmon_guestfs_calls(const struct vmon_guestfs *g);
 
 #endif
