@@ -38,6 +38,11 @@ static const struct vmon_metric_desc pool_metrics[] = {
 #include "vmon-metrics.def"
 };
 
+#define VMON_FS_METRIC(ID, ...) DESC(FS, VMON_FS_, VMON_DOM_, ID, __VA_ARGS__)
+static const struct vmon_metric_desc fs_metrics[] = {
+#include "vmon-metrics.def"
+};
+
 static const struct {
     const struct vmon_metric_desc *list;
     size_t count;
@@ -48,6 +53,7 @@ static const struct {
     [VMON_SCOPE_DISK] = { disk_metrics, VMON_ARRAY_SIZE(disk_metrics) },
     [VMON_SCOPE_NIC] = { nic_metrics, VMON_ARRAY_SIZE(nic_metrics) },
     [VMON_SCOPE_POOL] = { pool_metrics, VMON_ARRAY_SIZE(pool_metrics) },
+    [VMON_SCOPE_FS] = { fs_metrics, VMON_ARRAY_SIZE(fs_metrics) },
 };
 
 const struct vmon_metric_desc *
@@ -81,7 +87,8 @@ vmon_scope_parent(enum vmon_scope scope)
     case VMON_SCOPE_POOL: return VMON_SCOPE_NODE;
     case VMON_SCOPE_VCPU:
     case VMON_SCOPE_DISK:
-    case VMON_SCOPE_NIC: return VMON_SCOPE_DOMAIN;
+    case VMON_SCOPE_NIC:
+    case VMON_SCOPE_FS: return VMON_SCOPE_DOMAIN;
     default: return VMON_SCOPE__N;
     }
 }
@@ -102,7 +109,7 @@ vmon_metric_total_of(const struct vmon_metric_desc *d)
     return VMON_SCOPE__N;
 }
 
-static const char *const scope_names[] = { "node", "domain", "vcpu", "disk", "nic", "pool" };
+static const char *const scope_names[] = { "node", "domain", "vcpu", "disk", "nic", "pool", "fs" };
 static const char *const kind_names[] = { "counter", "gauge", "derived" };
 static const char *const unit_names[] = { "count", "ns", "KiB", "bytes", "MHz", "percent", "seconds", "ms" };
 _Static_assert(VMON_ARRAY_SIZE(scope_names) == VMON_SCOPE__N, "scope names");

@@ -15,6 +15,7 @@
 #include "vmon-outbox.h"
 #include "vmon-collect.h"
 #include "vmon-conn.h"
+#include "vmon-guestfs.h"
 #include "vmon-rates.h"
 #include "vmon-util.h"
 #include "vmon-window.h"
@@ -39,6 +40,7 @@ struct vmon_poller {
     struct vmon_conn *conn;         /* the poll thread's; read-write only when asked */
     struct vmon_conn *action_conn;  /* read-write, when the polled one is read-only */
     struct vmon_collector *collector;
+    struct vmon_guestfs *guestfs;   /* NULL unless guest-fs */
     struct vmon_window *window;
 
     struct vmon_outbox out;         /* its lock: also health, actions, catch-up */
@@ -140,6 +142,7 @@ vmon_poller_new(const struct vmon_options *opts)
         p->opts.interval = 10;
     p->collector = vmon_collector_new(p->opts.workers, p->opts.timeout, !p->opts.skip_pools,
                                       p->opts.labels);
+    p->guestfs = vmon_guestfs_new(&p->opts);
     p->window = vmon_window_new(p->opts.window > 0 ? p->opts.window : 3600,
                                 p->opts.window_buckets ? p->opts.window_buckets : 12);
     vmon_outbox_init(&p->out, true);
@@ -175,6 +178,7 @@ vmon_poller_free(struct vmon_poller *p)
     vmon_conn_free(p->conn);
     vmon_conn_free(p->action_conn);
     vmon_collector_free(p->collector);
+    vmon_guestfs_free(p->guestfs);
     vmon_window_free(p->window);
     vmon_outbox_destroy(&p->out);
     vmon_snapshot_unref(p->last_good);
@@ -264,6 +268,9 @@ vmon_poller_poll(struct vmon_poller *p)
 
     if (vmon_collector_left_calls_behind(p->collector))
         vmon_conn_recycle(p->conn);
+    /* a one-shot user (no events) has no later poll to see the answers in */
+    if (rc == 0)
+        vmon_guestfs_poll(p->guestfs, snap, !p->opts.events);
 
     pthread_mutex_lock(&p->out.lock);
     prev = p->out.latest;

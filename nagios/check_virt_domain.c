@@ -18,6 +18,7 @@
 
 #include "chk-args.h"
 #include "chk-job.h"
+#include "chk-guestfs.h"
 #include "chk-metric.h"
 #include "chk-output.h"
 #include "chk-policy.h"
@@ -39,6 +40,9 @@ enum {
     OPT_LABEL_DEF,
     OPT_JOB_WARN,
     OPT_JOB_CRIT,
+    OPT_FS,
+    OPT_FS_WARNING,
+    OPT_FS_CRITICAL,
 };
 
 static const struct option own_options[] = {
@@ -52,6 +56,9 @@ static const struct option own_options[] = {
     { "label-def", required_argument, NULL, OPT_LABEL_DEF },
     { "job-time-warning", required_argument, NULL, OPT_JOB_WARN },
     { "job-time-critical", required_argument, NULL, OPT_JOB_CRIT },
+    { "fs", required_argument, NULL, OPT_FS },
+    { "fs-warning", required_argument, NULL, OPT_FS_WARNING },
+    { "fs-critical", required_argument, NULL, OPT_FS_CRITICAL },
     { NULL, 0, NULL, 0 },
 };
 
@@ -75,6 +82,7 @@ struct config {
     size_t nlabel_defs;
     struct label_match labels[MAX_LABELS];   /* --label NAME=GLOB, all must match */
     size_t nlabels;
+    struct chk_guestfs fs;        /* --fs, --fs-warning, --fs-critical */
     struct chk_policy policy;
     const char *job_warn, *job_crit;      /* --job-time-warning/critical, seconds */
     struct vmon_thresholds job_time;
@@ -121,7 +129,13 @@ print_help(const struct config *c)
            " --job-time-warning=RANGE, --job-time-critical=RANGE\n"
            "    Seconds a job (save, dump, migration, backup...) may run, whatever the\n"
            "    domain's state: e.g. --job-time-warning 600 --job-time-critical 3600.\n"
-           "    A running job is always shown: \"saving 45%%, 3 min left, running 40 s\".\n",
+           "    A running job is always shown: \"saving 45%%, 3 min left, running 40 s\".\n"
+           " --fs-warning=RANGE, --fs-critical=RANGE\n"
+           "    Used %% of each guest file system, as the guest's agent reports it\n"
+           "    (qemu-guest-agent in the guest; polling libvirt, the check asks it; with\n"
+           "    --source virtmond, virtmond's guest-fs must be on). Perfdata per mount point.\n"
+           " --fs=MOUNTPOINT|PATTERN[,...]\n"
+           "    Only these mount points (shell globs, e.g. '/,/var*'; default all).\n",
            c->a.progname, PACKAGE_VERSION, c->a.progname);
     chk_args_help(stdout, &c->a);
 }
@@ -211,6 +225,15 @@ own_option(void *ctx, int opt, const char *arg, char *err, size_t errlen)
     case OPT_JOB_CRIT:
         c->job_crit = arg;
         return 1;
+    case OPT_FS:
+        c->fs.mounts = arg;
+        return 1;
+    case OPT_FS_WARNING:
+        c->fs.warn = arg;
+        return 1;
+    case OPT_FS_CRITICAL:
+        c->fs.crit = arg;
+        return 1;
     case OPT_LABEL_DEF:
         if (c->nlabel_defs == MAX_LABELS) {
             snprintf(err, errlen, "--label-def: at most %d", MAX_LABELS);
@@ -263,6 +286,8 @@ validate(struct config *c, char *err, size_t errlen)
         snprintf(err, errlen, "--job-time-%s", why);
         return -1;
     }
+    if (chk_guestfs_validate(&c->fs, err, errlen) < 0)
+        return -1;
     chk_policy_init(&c->policy, c->named);
     if (c->state_text && chk_policy_parse(&c->policy, c->state_text, err, errlen) < 0)
         return -1;
@@ -295,6 +320,7 @@ sample_opts(const struct config *c, struct chk_sample_opts *so)
     so->label_defs = c->label_defs;
     so->nlabel_defs = c->nlabel_defs;
     so->need_rates = needs_rates(c);
+    so->guest_fs = chk_guestfs_wanted(&c->fs);
 }
 
 /* said once per domain with a threshold on its stale guest-memory figures */
@@ -415,6 +441,12 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
                        ms == CHK_CRITICAL ? "critical" : "warning", range);
         st = chk_state_worst(st, ms);
     }
+    if (chk_guestfs_wanted(&c->fs) && evaluates_thresholds(d))
+        st = chk_state_worst(st, chk_guestfs_eval(&c->fs, d, prefix,
+                                                  c->a.perf != CHK_PERF_NONE
+                                                  && (c->named || c->a.perf == CHK_PERF_ALL
+                                                      || vmon_thresholds_any(&c->fs.th)),
+                                                  why, &out->perf));
     /* no threshold set on a running domain: still say how busy it is */
     if (c->named && evaluates_thresholds(d) && !strstr(chk_buf_str(why), ", cpu ")) {
         const struct chk_metric *cpu = chk_metrics_find(&c->a.metrics, "cpu");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "chk-job.h"
+#include "chk-guestfs.h"
 #include "chk-metric.h"
 #include "chk-policy.h"
 #include "chk-pool-policy.h"
@@ -363,6 +364,56 @@ DEF_TEST(job_text)
     EXPECT_STR("in a job", vmon_job_operation_doing(99));
 }
 
+/* --fs: mount points chosen by glob, used % against the ranges, perfdata per mount point */
+DEF_TEST(guest_fs)
+{
+    struct vmon_domain d = { .state = VMON_STATE_RUNNING, .id = 1, .fs_time = 1 };
+    static const struct { const char *mnt; double pct; } fss[] = {
+        { "/", 50 }, { "/var", 85 }, { "/var/log", 95 },
+    };
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(fss); i++)
+        vmon_value_set_double(&vmon_domain_add_fs(&d, fss[i].mnt)->m[VMON_FS_USED_PERCENT], fss[i].pct);
+    static const struct {
+        const char *mounts, *warn, *crit;
+        int want;
+        const char *text;
+        size_t nperf;
+    } cases[] = {
+        { NULL, "80", "90", CHK_CRITICAL, ", / 50% used, /var 85% used (warning 80), /var/log 95% used (critical 90)", 3 },
+        { "/", "80", "90", CHK_OK, ", / 50% used", 1 },
+        { "/var", "80", "90", CHK_WARNING, ", /var 85% used (warning 80)", 1 },
+        { "/var*", NULL, "99", CHK_OK, ", /var 85% used, /var/log 95% used", 2 },
+        { "/home,/srv", "80", NULL, CHK_UNKNOWN, ", no file system matches --fs '/home,/srv' (mounted: /, /var, /var/log)", 0 },
+    };
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(cases); i++) {
+        struct chk_guestfs g = { .mounts = cases[i].mounts, .warn = cases[i].warn, .crit = cases[i].crit };
+        struct chk_buf why = { 0 };
+        struct vmon_perfdata pd;
+        char err[256];
+        vmon_perfdata_init(&pd);
+        EXPECT(chk_guestfs_validate(&g, err, sizeof(err)) == 0);
+        EXPECT_EQ_INT(cases[i].want, chk_guestfs_eval(&g, &d, NULL, true, &why, &pd));
+        EXPECT_STR(cases[i].text, chk_buf_str(&why));
+        EXPECT_EQ_U64(cases[i].nperf, pd.count);
+        chk_buf_clear(&why);
+        vmon_perfdata_clear(&pd);
+    }
+
+    /* no figures: the agent's error, or none at all */
+    struct chk_guestfs g = { .warn = "80" };
+    struct chk_buf why = { 0 };
+    char err[256];
+    EXPECT(chk_guestfs_validate(&g, err, sizeof(err)) == 0);
+    d.fs_error = vmon_strdup("Guest agent is not responding");
+    EXPECT_EQ_INT(CHK_UNKNOWN, chk_guestfs_eval(&g, &d, NULL, false, &why, NULL));
+    EXPECT_STR(", no file systems: Guest agent is not responding", chk_buf_str(&why));
+    chk_buf_clear(&why);
+    struct chk_guestfs bad = { .warn = "80:x" };
+    EXPECT(chk_guestfs_validate(&bad, err, sizeof(err)) < 0);
+    EXPECT_STR("--fs-warning/--fs-critical: warning threshold: invalid range '80:x': the end is not a number", err);
+    vmon_domain_clear(&d);
+}
+
 int
 main(void)
 {
@@ -372,5 +423,6 @@ main(void)
     RUN_TEST(metric_table);
     RUN_TEST(state_file);
     RUN_TEST(job_text);
+    RUN_TEST(guest_fs);
     return TAP_END();
 }
