@@ -17,6 +17,7 @@
  * connection and reports no pools, not an error.
  */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,6 +30,7 @@
 #include "vmon-collect-priv.h"
 #include "vmon-conn.h"
 #include "vmon-util.h"
+#include "vmon-uuid.h"
 
 #define REFRESH_POLLS 30
 
@@ -190,19 +192,7 @@ read_pool_xml(virStoragePoolPtr pool, struct pool_details *d)
 static const struct pool_details *
 find_known(const struct pool_job *j, const unsigned char uuid[16])
 {
-    for (size_t i = 0; i < j->nknown; i++)
-        if (memcmp(j->known[i].uuid, uuid, 16) == 0)
-            return &j->known[i];
-    return NULL;
-}
-
-static bool
-skipped(const struct pool_job *j, const unsigned char uuid[16])
-{
-    for (size_t i = 0; i < j->nskip; i++)
-        if (memcmp(j->skip[i], uuid, 16) == 0)
-            return true;
-    return false;
+    return vmon_uuid_find(j->known, j->nknown, sizeof(*j->known), offsetof(struct pool_details, uuid), uuid);
 }
 
 /* rec's figures and details from libvirt; *fetched when the details were read anew. */
@@ -293,7 +283,7 @@ collect_job(struct pool_job *j)
         bool fetched = false;
         pthread_mutex_lock(&j->lock);
         memcpy(rec.uuid, j->out[i].uuid, 16);
-        bool skip = skipped(j, rec.uuid);
+        bool skip = vmon_uuid_find(j->skip, j->nskip, sizeof(*j->skip), 0, rec.uuid) != NULL;
         j->in_pool = !skip;
         pthread_mutex_unlock(&j->lock);
         if (!skip)
@@ -394,20 +384,12 @@ vmon_pools_start(struct vmon_pools *p, virConnectPtr conn)
         run_job(j);
 }
 
-static const struct vmon_pool *
-find_last(const struct vmon_pools *p, const unsigned char uuid[16])
-{
-    for (size_t i = 0; i < p->nlast; i++)
-        if (memcmp(p->last[i].uuid, uuid, 16) == 0)
-            return &p->last[i];
-    return NULL;
-}
-
 /* A pool with no figures this poll: its last ones, if any, marked stale. */
 static void
 add_stale(struct vmon_pools *p, struct vmon_snapshot *snap, const struct vmon_pool *identity)
 {
-    const struct vmon_pool *last = find_last(p, identity->uuid);
+    const struct vmon_pool *last = vmon_uuid_find(p->last, p->nlast, sizeof(*p->last),
+                                                  offsetof(struct vmon_pool, uuid), identity->uuid);
     struct vmon_pool *pool = vmon_snapshot_add_pool(snap);
 
     vmon_pool_copy(pool, last ? last : identity);

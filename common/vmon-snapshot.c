@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "vmon-util.h"
+#include "vmon-uuid.h"
 
 static const char *const state_names[] = {
     "nostate", "running", "blocked", "paused", "shutdown", "shutoff", "crashed", "pmsuspended",
@@ -351,10 +352,8 @@ vmon_snapshot_sort(struct vmon_snapshot *snap)
 const struct vmon_domain *
 vmon_snapshot_find_uuid(const struct vmon_snapshot *snap, const unsigned char uuid[16])
 {
-    for (size_t i = 0; i < snap->ndomains; i++)
-        if (memcmp(snap->domains[i].uuid, uuid, 16) == 0)
-            return &snap->domains[i];
-    return NULL;
+    return vmon_uuid_find(snap->domains, snap->ndomains, sizeof(*snap->domains),
+                          offsetof(struct vmon_domain, uuid), uuid);
 }
 
 const struct vmon_domain *
