@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +29,12 @@ vmon_options_init(struct vmon_options *o)
     o->events = true;
 }
 
+VMON_STRINGS(option_strings, struct vmon_options, uri, socket);
+
 void
 vmon_options_clear(struct vmon_options *o)
 {
-    free(o->uri);
-    free(o->socket);
+    vmon_strings_free(o, &option_strings);
     vmon_filter_free(o->filter);
     vmon_label_defs_free(o->labels);
     memset(o, 0, sizeof(*o));
@@ -42,8 +44,7 @@ void
 vmon_options_copy(struct vmon_options *dst, const struct vmon_options *src)
 {
     *dst = *src;
-    dst->uri = vmon_strdup(src->uri);
-    dst->socket = vmon_strdup(src->socket);
+    vmon_strings_dup(dst, &option_strings);
     dst->filter = src->filter ? vmon_filter_copy(src->filter) : NULL;
     dst->labels = vmon_label_defs_copy(src->labels);
 }

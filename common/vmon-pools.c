@@ -83,22 +83,15 @@ struct vmon_pools {
     struct pool_job *job;    /* this poll's */
 };
 
-static void
-details_clear(struct pool_details *d, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(d[i].type);
-        free(d[i].path);
-    }
-    free(d);
-}
+VMON_STRINGS(details_strings, struct pool_details, type, path);
 
+/* *d's *n details freed, and the list left empty */
 static void
-pools_free_array(struct vmon_pool *pools, size_t n)
+details_clear(struct pool_details **d, size_t *n)
 {
-    for (size_t i = 0; i < n; i++)
-        vmon_pool_clear(&pools[i]);
-    free(pools);
+    vmon_strings_array_free(*d, *n, sizeof(**d), &details_strings);
+    *d = NULL;
+    *n = 0;
 }
 
 static void
@@ -110,9 +103,9 @@ job_unref(struct pool_job *j)
     if (!last)
         return;
     virConnectClose(j->conn);
-    details_clear(j->known, j->nknown);
+    details_clear(&j->known, &j->nknown);
     free(j->skip);
-    pools_free_array(j->out, j->nout);
+    vmon_pool_array_free(j->out, j->nout);
     free(j->fetched);
     pthread_mutex_destroy(&j->lock);
     pthread_cond_destroy(&j->done_cond);
@@ -129,9 +122,7 @@ void
 vmon_pools_forget(struct vmon_pools *p)
 {
     p->no_driver = false;
-    details_clear(p->known, p->nknown);
-    p->known = NULL;
-    p->nknown = 0;
+    details_clear(&p->known, &p->nknown);
 }
 
 void
@@ -140,7 +131,7 @@ vmon_pools_free(struct vmon_pools *p)
     if (!p)
         return;
     vmon_pools_forget(p);
-    pools_free_array(p->last, p->nlast);
+    vmon_pool_array_free(p->last, p->nlast);
     for (size_t i = 0; i < p->nstuck; i++)
         job_unref(p->stuck[i]);
     free(p->stuck);
@@ -192,7 +183,8 @@ read_pool_xml(virStoragePoolPtr pool, struct pool_details *d)
 static const struct pool_details *
 find_known(const struct pool_job *j, const unsigned char uuid[16])
 {
-    return vmon_uuid_find(j->known, j->nknown, sizeof(*j->known), offsetof(struct pool_details, uuid), uuid);
+    return vmon_uuid_find(j->known, j->nknown, sizeof(*j->known),
+                          offsetof(struct pool_details, uuid), uuid);
 }
 
 /* rec's figures and details from libvirt; *fetched when the details were read anew. */
@@ -353,9 +345,7 @@ vmon_pools_start(struct vmon_pools *p, virConnectPtr conn)
 
     int gen = __atomic_load_n(&p->generation, __ATOMIC_ACQUIRE);
     if (gen != p->seen_generation) {
-        details_clear(p->known, p->nknown);
-        p->known = NULL;
-        p->nknown = 0;
+        details_clear(&p->known, &p->nknown);
         p->seen_generation = gen;
     }
     if (!prune_stuck(p, &skip, &nskip) || p->no_driver) {
@@ -375,8 +365,7 @@ vmon_pools_start(struct vmon_pools *p, virConnectPtr conn)
     j->nknown = p->nknown;
     for (size_t i = 0; i < p->nknown; i++) {
         j->known[i] = p->known[i];
-        j->known[i].type = p->known[i].type ? vmon_strdup(p->known[i].type) : NULL;
-        j->known[i].path = p->known[i].path ? vmon_strdup(p->known[i].path) : NULL;
+        vmon_strings_dup(&j->known[i], &details_strings);
     }
     p->job = j;
 
@@ -415,12 +404,12 @@ remember_details(struct vmon_pools *p, const struct pool_job *j)
         memcpy(d->uuid, rec->uuid, 16);
         d->state = rec->state;
         d->age = j->fetched[i] || !k ? 0 : k->age + 1;
-        d->type = rec->type ? vmon_strdup(rec->type) : NULL;
-        d->path = rec->path ? vmon_strdup(rec->path) : NULL;
+        d->type = vmon_strdup(rec->type);
+        d->path = vmon_strdup(rec->path);
         d->have_volumes = vmon_value_has(&rec->m[VMON_POOL_VOLUMES]);
         d->volumes = rec->m[VMON_POOL_VOLUMES].u;
     }
-    details_clear(p->known, p->nknown);
+    details_clear(&p->known, &p->nknown);
     p->known = known;
     p->nknown = n;
 }
@@ -475,7 +464,7 @@ vmon_pools_finish(struct vmon_pools *p, double deadline, struct vmon_snapshot *s
     }
     snap->no_pool_driver = p->no_driver;
     vmon_snapshot_finish_pools(snap);
-    pools_free_array(p->last, p->nlast);
+    vmon_pool_array_free(p->last, p->nlast);
     p->last = vmon_realloc_array(NULL, snap->npools + 1, sizeof(*p->last));
     p->nlast = snap->npools;
     for (size_t i = 0; i < snap->npools; i++)

@@ -118,29 +118,19 @@ vmon_snapshot_new(void)
     return snap;
 }
 
+VMON_STRINGS(domain_strings, struct vmon_domain, name, os_type, title, description);
+VMON_STRINGS(disk_strings, struct vmon_disk, name, path, bus, serial);
+VMON_STRINGS(nic_strings, struct vmon_nic, name, alias, source, model);
+VMON_STRINGS(label_strings, struct vmon_label, name, value);
+
 void
 vmon_domain_clear(struct vmon_domain *dom)
 {
-    free(dom->name);
-    free(dom->os_type);
-    free(dom->title);
-    free(dom->description);
+    vmon_strings_free(dom, &domain_strings);
     vmon_labels_free(dom->labels, dom->nlabels);
     free(dom->vcpus);
-    for (size_t i = 0; i < dom->ndisks; i++) {
-        free(dom->disks[i].name);
-        free(dom->disks[i].path);
-        free(dom->disks[i].bus);
-        free(dom->disks[i].serial);
-    }
-    free(dom->disks);
-    for (size_t i = 0; i < dom->nnics; i++) {
-        free(dom->nics[i].name);
-        free(dom->nics[i].alias);
-        free(dom->nics[i].source);
-        free(dom->nics[i].model);
-    }
-    free(dom->nics);
+    vmon_strings_array_free(dom->disks, dom->ndisks, sizeof(*dom->disks), &disk_strings);
+    vmon_strings_array_free(dom->nics, dom->nnics, sizeof(*dom->nics), &nic_strings);
     memset(dom, 0, sizeof(*dom));
 }
 
@@ -156,11 +146,7 @@ vmon_label_find(const struct vmon_label *labels, size_t n, const char *name)
 void
 vmon_labels_free(struct vmon_label *labels, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(labels[i].name);
-        free(labels[i].value);
-    }
-    free(labels);
+    vmon_strings_array_free(labels, n, sizeof(*labels), &label_strings);
 }
 
 const char *
