@@ -134,6 +134,14 @@ vmon_domain_clear(struct vmon_domain *dom)
     memset(dom, 0, sizeof(*dom));
 }
 
+void
+vmon_domain_array_free(struct vmon_domain *doms, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        vmon_domain_clear(&doms[i]);
+    free(doms);
+}
+
 const struct vmon_label *
 vmon_label_find(const struct vmon_label *labels, size_t n, const char *name)
 {
@@ -183,9 +191,7 @@ vmon_snapshot_ref(struct vmon_snapshot *snap)
 void
 vmon_snapshot_clear_data(struct vmon_snapshot *snap)
 {
-    for (size_t i = 0; i < snap->ndomains; i++)
-        vmon_domain_clear(&snap->domains[i]);
-    free(snap->domains);
+    vmon_domain_array_free(snap->domains, snap->ndomains);
     snap->domains = NULL;
     snap->ndomains = 0;
     vmon_snapshot_clear_pools(snap);

@@ -277,6 +277,7 @@ void vmon_snapshot_sort(struct vmon_snapshot *snap);
 /* Drop the node and domains (a poll that starts over). */
 void vmon_snapshot_clear_data(struct vmon_snapshot *snap);
 void vmon_domain_clear(struct vmon_domain *dom);
+void vmon_domain_array_free(struct vmon_domain *doms, size_t n);   /* each cleared, then the array */
 void vmon_node_clear(struct vmon_node *node);
 
 static inline void
