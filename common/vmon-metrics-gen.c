@@ -55,44 +55,13 @@ column_number(const struct vmon_metric_desc *d, enum what w)
     }
 }
 
-/* The IDs as written in the .def, for the MIB's object names. */
-#define ID_STR(ID, ...) #ID,
-#define VMON_NODE_METRIC ID_STR
-static const char *const node_ids[] = {
-#include "vmon-metrics.def"
-};
-#define VMON_DOMAIN_METRIC ID_STR
-static const char *const domain_ids[] = {
-#include "vmon-metrics.def"
-};
-#define VMON_VCPU_METRIC ID_STR
-static const char *const vcpu_ids[] = {
-#include "vmon-metrics.def"
-};
-#define VMON_DISK_METRIC ID_STR
-static const char *const disk_ids[] = {
-#include "vmon-metrics.def"
-};
-#define VMON_NIC_METRIC ID_STR
-static const char *const nic_ids[] = {
-#include "vmon-metrics.def"
-};
-#define VMON_POOL_METRIC ID_STR
-static const char *const pool_ids[] = {
-#include "vmon-metrics.def"
-};
-#undef ID_STR
-static const char *const *const ids[VMON_SCOPE__N] = {
-    node_ids, domain_ids, vcpu_ids, disk_ids, nic_ids, pool_ids,
-};
-
 /* "virtmonDomainDiskRdReqsRate": the scope's prefix, the ID in CamelCase, the suffix. */
 static void
 object_name(char *buf, size_t size, enum vmon_scope s, const struct vmon_metric_desc *d, enum what w)
 {
     size_t len = (size_t) snprintf(buf, size, "%s", mib_prefix[s]);
     bool up = true;
-    for (const char *p = ids[s][d->id]; *p && len + 1 < size; p++) {
+    for (const char *p = d->id_name; *p && len + 1 < size; p++) {
         if (*p == '_') {
             up = true;
             continue;
