@@ -49,13 +49,6 @@ vmon_snapshot_add_pool(struct vmon_snapshot *snap)
 VMON_STRINGS(pool_strings, struct vmon_pool, name, type, path);
 
 void
-vmon_pool_clear(struct vmon_pool *pool)
-{
-    vmon_strings_free(pool, &pool_strings);
-    memset(pool, 0, sizeof(*pool));
-}
-
-void
 vmon_pool_copy(struct vmon_pool *dst, const struct vmon_pool *src)
 {
     *dst = *src;

@@ -252,7 +252,6 @@ const struct vmon_pool *vmon_snapshot_find_pool(const struct vmon_snapshot *snap
 /* Building (core only). */
 /* A zeroed pool appended to snap->pools. */
 struct vmon_pool *vmon_snapshot_add_pool(struct vmon_snapshot *snap);
-void vmon_pool_clear(struct vmon_pool *pool);
 void vmon_pool_array_free(struct vmon_pool *pools, size_t n);   /* each cleared, then the array */
 /* dst becomes a deep copy of src. */
 void vmon_pool_copy(struct vmon_pool *dst, const struct vmon_pool *src);
