@@ -197,6 +197,12 @@ vmon_cd_domain_ident(const struct vmon_cd_config *cfg, const char *name, const c
     vmon_cd_format_apply(&cfg->instance_format, name, uuid, hostname_g, dom, inst, inst_size);
 }
 
+void
+vmon_cd_pool_ident(const char *name, char *inst, size_t inst_size)
+{
+    snprintf(inst, inst_size, "pool-%s", name);
+}
+
 /*
  * A domain's title and labels as the meta data of its values ("title",
  * "label:nova.project"), so a writer that keeps meta data (write_http's
@@ -263,7 +269,7 @@ send_pool(struct target *t, const struct vmon_cd_plan *plan, const struct vmon_c
     if (pool->stale)
         return;
     sstrncpy(t->vl.host, hostname_g, sizeof(t->vl.host));
-    snprintf(t->vl.plugin_instance, sizeof(t->vl.plugin_instance), "pool-%s", pool->name);
+    vmon_cd_pool_ident(pool->name, t->vl.plugin_instance, sizeof(t->vl.plugin_instance));
     for (size_t i = 0; i < plan->nseries; i++)
         if (plan->series[i].spec.scope == VMON_SCOPE_POOL && enabled(&plan->series[i], cfg))
             send_series(t, &plan->series[i], pool->m, NULL);

@@ -1,5 +1,5 @@
 /*
- * Lifecycle and connection events become collectd notifications.  The core
+ * Lifecycle, pool and connection events become collectd notifications.  The core
  * queues them on libvirt's event thread; we drain the queue from the read
  * callback, i.e. on collectd's read thread, because notification plugins
  * (notify_email, exec...) must never run inside libvirt's event loop where a
@@ -34,6 +34,16 @@ add_meta(notification_t *n, const char *key, const char *value)
         WARNING("virtmon plugin: could not add \"%s\" to a notification", key);
 }
 
+/* What a domain's or a pool's lifecycle notification says of its event */
+static void
+add_event_meta(notification_t *n, const struct vmon_event *ev, const char *event, const char *detail)
+{
+    add_meta(n, "name", ev->name);
+    add_meta(n, "uuid", ev->uuid_str);
+    add_meta(n, "event", event);
+    add_meta(n, "detail", detail);
+}
+
 /* The domain's title and labels, as its values carry them (vmon-cd-dispatch.c). */
 static void
 add_domain_meta(notification_t *n, const struct vmon_domain *dom)
@@ -65,12 +75,35 @@ notify_lifecycle(const struct vmon_event *ev, const struct vmon_domain *dom,
                       cfg->compat ? VMON_CD_PLUGIN_COMPAT : VMON_CD_PLUGIN, inst,
                       "domain_state", event);
     n.time = ev->when > 0 ? TIME_T_TO_CDTIME_T(ev->when) : cdtime();
-    add_meta(&n, "name", ev->name);
-    add_meta(&n, "uuid", ev->uuid_str);
-    add_meta(&n, "event", event);
-    add_meta(&n, "detail", detail);
+    add_event_meta(&n, ev, event, detail);
     add_meta(&n, "state", state);
     add_domain_meta(&n, dom);
+    plugin_dispatch_notification(&n);
+    if (n.meta)
+        plugin_notification_meta_free(n.meta);
+}
+
+/*
+ * A storage pool's lifecycle, under the host with the pool as plugin
+ * instance, as its values are (vmon-cd-dispatch.c): a pool going away or
+ * stopping takes its guests' disks with it, so that is a WARNING.
+ */
+static void
+notify_pool(const struct vmon_event *ev)
+{
+    notification_t n;
+    char inst[DATA_MAX_NAME_LEN], msg[NOTIF_MAX_MSG_LEN], detail[16];
+    const char *event = vmon_pool_event_name(ev->event);
+    bool gone = ev->event == VMON_POOL_EVENT_STOPPED || ev->event == VMON_POOL_EVENT_UNDEFINED
+                || ev->event == VMON_POOL_EVENT_DELETED;
+
+    vmon_cd_pool_ident(ev->name, inst, sizeof(inst));
+    snprintf(detail, sizeof(detail), "%d", ev->detail);
+    message(msg, sizeof(msg), "Pool \"%s\" %s", ev->name, event);
+    notification_init(&n, gone ? NOTIF_WARNING : NOTIF_OKAY, msg, hostname_g, VMON_CD_PLUGIN, inst,
+                      "pool_state", event);
+    n.time = ev->when > 0 ? TIME_T_TO_CDTIME_T(ev->when) : cdtime();
+    add_event_meta(&n, ev, event, detail);
     plugin_dispatch_notification(&n);
     if (n.meta)
         plugin_notification_meta_free(n.meta);
@@ -207,6 +240,9 @@ vmon_cd_notify_drain(struct vmon_source *src, const struct vmon_cd_config *cfg)
         case VMON_EVENT_CONNECTION_LOST:
         case VMON_EVENT_CONNECTION_BACK:
             notify_connection(&ev);
+            break;
+        case VMON_EVENT_POOL:
+            notify_pool(&ev);
             break;
         case VMON_EVENT__N:
             break;

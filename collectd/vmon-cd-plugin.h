@@ -86,4 +86,7 @@ void vmon_cd_domain_ident(const struct vmon_cd_config *cfg, const char *name, co
                           const struct vmon_domain *dom, char *host, size_t host_size,
                           char *inst, size_t inst_size);
 
+/* plugin_instance of a storage pool's values and notifications ("pool-NAME", under hostname_g) */
+void vmon_cd_pool_ident(const char *name, char *inst, size_t inst_size);
+
 #endif

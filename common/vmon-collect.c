@@ -28,7 +28,8 @@ struct vmon_collector {
 };
 
 struct vmon_collector *
-vmon_collector_new(unsigned workers, double timeout, const struct vmon_label_defs *labels)
+vmon_collector_new(unsigned workers, double timeout, bool pools,
+                   const struct vmon_label_defs *labels)
 {
     struct vmon_collector *c = vmon_alloc(sizeof(*c));
 
@@ -42,7 +43,7 @@ vmon_collector_new(unsigned workers, double timeout, const struct vmon_label_def
     }
     c->workers = workers;
     c->xml = vmon_xmlcache_new(labels);
-    c->pools = vmon_pools_new();
+    c->pools = pools ? vmon_pools_new() : NULL;
     return c;
 }
 
@@ -53,7 +54,8 @@ vmon_collector_forget(struct vmon_collector *c)
     vmon_node_clear(&c->node);
     c->have_node = false;
     vmon_xmlcache_forget(c->xml);
-    vmon_pools_forget(c->pools);
+    if (c->pools)
+        vmon_pools_forget(c->pools);
 }
 
 void
@@ -91,7 +93,8 @@ vmon_collector_invalidate(struct vmon_collector *c, const unsigned char uuid[16]
 void
 vmon_collector_pools_changed(struct vmon_collector *c)
 {
-    vmon_pools_invalidate(c->pools);
+    if (c->pools)
+        vmon_pools_invalidate(c->pools);
 }
 
 static int
@@ -346,9 +349,11 @@ vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon_fil
      * storage backend would delay the replies of every later call on this
      * connection, so it must not be out while the domains' are.
      */
-    vmon_pools_start(c->pools, conn);
-    if (vmon_pools_finish(c->pools, vmon_now_mono() + slice_patience(c), snap))
-        c->left_calls_behind = true;
+    if (c->pools) {
+        vmon_pools_start(c->pools, conn);
+        if (vmon_pools_finish(c->pools, vmon_now_mono() + slice_patience(c), snap))
+            c->left_calls_behind = true;
+    }
 
     count_states(snap);
     vmon_snapshot_sort(snap);

@@ -49,8 +49,9 @@ struct vmon_caps {
 
 struct vmon_collector;
 
-/* labels: the declared domain labels (vmon-labels.h; copied, may be NULL). */
-struct vmon_collector *vmon_collector_new(unsigned workers, double timeout,
+/* pools: read the storage pools too; labels: the declared domain labels
+ * (vmon-labels.h; copied, may be NULL). */
+struct vmon_collector *vmon_collector_new(unsigned workers, double timeout, bool pools,
                                           const struct vmon_label_defs *labels);
 /* Domain XML documents fetched so far (vmon_health.xml_fetches). */
 uint64_t vmon_collector_xml_fetches(const struct vmon_collector *c);

@@ -10,6 +10,10 @@
 #include "vmon-snapshot.h"
 #include "vmon-util.h"
 
+_Static_assert((int) VMON_POOL_EVENT_DELETED == (int) VIR_STORAGE_POOL_EVENT_DELETED &&
+               (int) VMON_POOL_EVENT_STOPPED == (int) VIR_STORAGE_POOL_EVENT_STOPPED,
+               "pool event numbers follow libvirt");
+
 /* The events a connection registers for: the domains', then the storage pools'. */
 enum { CB_LIFECYCLE, CB_REBOOT, CB_METADATA, CB_POOL, CB_POOL_REFRESH, CB__N };
 
@@ -161,20 +165,32 @@ on_metadata(virConnectPtr conn, virDomainPtr dom, int type, const char *nsuri, v
         c->metadata_hook(c->opaque, uuid);
 }
 
+/* A pool's lifecycle: its XML is read again (pool_hook), and the faces are told (hook). */
 static void
 on_pool(virConnectPtr conn, virStoragePoolPtr pool, int event, int detail, void *opaque)
 {
     struct vmon_conn *c = opaque;
+    struct vmon_event ev = { .type = VMON_EVENT_POOL, .when = time(NULL),
+                             .event = event, .detail = detail };
 
     (void) conn;
     c->pool_hook(c->opaque, virStoragePoolGetName(pool), event, detail);
+    if (!c->hook)
+        return;
+    snprintf(ev.name, sizeof(ev.name), "%s", virStoragePoolGetName(pool));
+    virStoragePoolGetUUID(pool, ev.uuid);
+    virStoragePoolGetUUIDString(pool, ev.uuid_str);
+    c->hook(c->opaque, &ev);
 }
 
 /* A refresh (virsh pool-refresh, a volume created through libvirt) changes the volumes. */
 static void
 on_pool_refresh(virConnectPtr conn, virStoragePoolPtr pool, void *opaque)
 {
-    on_pool(conn, pool, -1, 0, opaque);
+    struct vmon_conn *c = opaque;
+
+    (void) conn;
+    c->pool_hook(c->opaque, virStoragePoolGetName(pool), -1, 0);
 }
 
 static void

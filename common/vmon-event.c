@@ -10,7 +10,9 @@
 #include "vmon-snapshot.h"
 #include "vmon-util.h"
 
-static const char *const type_names[] = { "lifecycle", "connection-lost", "connection-back" };
+static const char *const type_names[] = {
+    "lifecycle", "connection-lost", "connection-back", "pool-lifecycle",
+};
 _Static_assert(VMON_ARRAY_SIZE(type_names) == VMON_EVENT__N, "event type names");
 
 static const char *const lifecycle_names[] = {
@@ -18,6 +20,11 @@ static const char *const lifecycle_names[] = {
     "pmsuspended", "crashed",
 };
 _Static_assert(VMON_ARRAY_SIZE(lifecycle_names) == VMON_LIFECYCLE__N, "lifecycle names");
+
+static const char *const pool_event_names[] = {
+    "defined", "undefined", "started", "stopped", "created", "deleted",
+};
+_Static_assert(VMON_ARRAY_SIZE(pool_event_names) == VMON_POOL_EVENT__N, "pool event names");
 
 /* libvirt's virDomainEvent*DetailType, one row per event */
 static const char *const detail_names[VMON_LIFECYCLE__N][12] = {
@@ -47,6 +54,12 @@ const char *
 vmon_lifecycle_name(int event)
 {
     return vmon_name_at(lifecycle_names, VMON_LIFECYCLE__N, event);
+}
+
+const char *
+vmon_pool_event_name(int event)
+{
+    return vmon_name_at(pool_event_names, VMON_POOL_EVENT__N, event);
 }
 
 const char *

@@ -14,6 +14,7 @@ enum vmon_event_type {
     VMON_EVENT_LIFECYCLE,
     VMON_EVENT_CONNECTION_LOST,
     VMON_EVENT_CONNECTION_BACK,
+    VMON_EVENT_POOL,            /* a storage pool's lifecycle: name, uuid, event, detail */
     VMON_EVENT__N
 };
 
@@ -31,21 +32,34 @@ enum vmon_lifecycle {
     VMON_LIFECYCLE__N
 };
 
+/* libvirt's virStoragePoolEventLifecycleType, in its order from 0 (checked where libvirt is
+ * included); libvirt sends detail 0 with each */
+enum vmon_pool_event {
+    VMON_POOL_EVENT_DEFINED,
+    VMON_POOL_EVENT_UNDEFINED,
+    VMON_POOL_EVENT_STARTED,
+    VMON_POOL_EVENT_STOPPED,
+    VMON_POOL_EVENT_CREATED,    /* built (virsh pool-build) */
+    VMON_POOL_EVENT_DELETED,    /* its storage deleted (virsh pool-delete) */
+    VMON_POOL_EVENT__N
+};
+
 struct vmon_event {
     enum vmon_event_type type;
     time_t when;
     char name[256];
     unsigned char uuid[16];
     char uuid_str[37];
-    int event;       /* enum vmon_lifecycle */
+    int event;       /* enum vmon_lifecycle; VMON_EVENT_POOL: enum vmon_pool_event */
     int detail;      /* libvirt's detail for that event */
-    int state;       /* enum vmon_domain_state the event leads to */
+    int state;       /* enum vmon_domain_state the event leads to; 0 for a pool */
     char message[256];   /* connection events: why */
 };
 
 const char *vmon_event_type_name(enum vmon_event_type t);
 const char *vmon_lifecycle_name(int event);            /* "started" */
 const char *vmon_lifecycle_detail_name(int event, int detail);  /* "booted" */
+const char *vmon_pool_event_name(int event);            /* "stopped" */
 /* The state a lifecycle event leaves the domain in. */
 int vmon_lifecycle_state(int event, int detail);
 

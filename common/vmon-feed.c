@@ -305,10 +305,11 @@ stream_line(struct feed *f, char *line)
     if (vmon_wire_parse_event(line, &ev, err, sizeof(err)) < 0)
         return;   /* a newer virtmond's line, or noise: the polls still infer */
     /* connection events come from virtmond's health line, once */
-    if (ev.type != VMON_EVENT_LIFECYCLE)
+    if (ev.type != VMON_EVENT_LIFECYCLE && ev.type != VMON_EVENT_POOL)
         return;
     pthread_mutex_lock(&f->out.lock);
-    vmon_told_add_at(&f->out.told, ev.uuid, ev.when);
+    if (ev.type == VMON_EVENT_LIFECYCLE)   /* catch-up compares domains only */
+        vmon_told_add_at(&f->out.told, ev.uuid, ev.when);
     push(f, &ev);
     pthread_mutex_unlock(&f->out.lock);
 }

@@ -37,6 +37,7 @@ struct vmon_options {
     bool readwrite;            /* open the connection read-write from the start */
     bool events;               /* lifecycle events, keepalive, libvirt's event loop */
     bool interactive_auth;     /* let libvirt prompt on the terminal for credentials */
+    bool skip_pools;           /* no storage pools: a one-shot user that shows none (not a key) */
     struct vmon_filter *filter;
     struct vmon_label_defs *labels; /* NULL: title and description only */
     const char *polling_key;   /* the first key set that only polling uses */

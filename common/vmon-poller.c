@@ -129,7 +129,8 @@ vmon_poller_new(const struct vmon_options *opts)
     vmon_options_copy(&p->opts, opts);
     if (p->opts.interval <= 0)
         p->opts.interval = 10;
-    p->collector = vmon_collector_new(p->opts.workers, p->opts.timeout, p->opts.labels);
+    p->collector = vmon_collector_new(p->opts.workers, p->opts.timeout, !p->opts.skip_pools,
+                                      p->opts.labels);
     p->window = vmon_window_new(p->opts.window > 0 ? p->opts.window : 3600,
                                 p->opts.window_buckets ? p->opts.window_buckets : 12);
     vmon_outbox_init(&p->out, true);

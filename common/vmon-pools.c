@@ -60,8 +60,10 @@ struct pool_job {
     size_t nknown;
     unsigned char (*skip)[16];
     size_t nskip;
+    /* pools libvirt lists as autostarted and as persistent; n < 0: ask each pool */
+    struct uuid_list { unsigned char (*uuid)[16]; int n; } autostart, persistent;
     /* progress and results, under lock */
-    bool listing;            /* the list call is out */
+    bool listing;            /* a list call is out */
     bool in_pool;            /* a call on out[ndone] is out */
     struct vmon_pool *out;   /* identity of all nout, figures of the first ndone */
     bool *fetched;           /* out[i]'s details read this poll */
@@ -107,6 +109,8 @@ job_unref(struct pool_job *j)
     free(j->skip);
     vmon_pool_array_free(j->out, j->nout);
     free(j->fetched);
+    free(j->autostart.uuid);
+    free(j->persistent.uuid);
     pthread_mutex_destroy(&j->lock);
     pthread_cond_destroy(&j->done_cond);
     free(j);
@@ -187,12 +191,48 @@ find_known(const struct pool_job *j, const unsigned char uuid[16])
                           offsetof(struct pool_details, uuid), uuid);
 }
 
+/*
+ * The UUIDs of the pools libvirt lists with flags: one call for every pool's
+ * autostart (or persistence) instead of one per pool each poll.  l->n < 0
+ * when the call failed.
+ */
+static void
+list_flagged(virConnectPtr conn, unsigned flags, struct uuid_list *l)
+{
+    virStoragePoolPtr *list = NULL;
+
+    l->n = virConnectListAllStoragePools(conn, &list, flags);
+    if (l->n < 0) {
+        virResetLastError();
+        return;
+    }
+    l->uuid = vmon_realloc_array(NULL, (size_t) l->n + 1, 16);
+    for (int i = 0; i < l->n; i++) {
+        virStoragePoolGetUUID(list[i], l->uuid[i]);
+        virStoragePoolFree(list[i]);
+    }
+    free(list);
+}
+
+/* 1 or 0 when l says, -1 when it cannot (its call failed) */
+static int
+listed(const struct uuid_list *l, const unsigned char uuid[16])
+{
+    if (l->n < 0)
+        return -1;
+    for (int i = 0; i < l->n; i++)
+        if (memcmp(l->uuid[i], uuid, 16) == 0)
+            return 1;
+    return 0;
+}
+
 /* rec's figures and details from libvirt; *fetched when the details were read anew. */
 static void
 read_pool(struct pool_job *j, virStoragePoolPtr pool, struct vmon_pool *rec, bool *fetched)
 {
     virStoragePoolInfo info;
     int flag;
+    int autostart = listed(&j->autostart, rec->uuid), persistent = listed(&j->persistent, rec->uuid);
 
     if (virStoragePoolGetInfo(pool, &info) == 0) {
         rec->state = info.state;
@@ -203,8 +243,12 @@ read_pool(struct pool_job *j, virStoragePoolPtr pool, struct vmon_pool *rec, boo
         rec->state = VMON_POOL_INACCESSIBLE;
         rec->stale = true;
     }
-    rec->autostart = virStoragePoolGetAutostart(pool, &flag) == 0 && flag > 0;
-    rec->persistent = virStoragePoolIsPersistent(pool) == 1;
+    if (autostart < 0)
+        autostart = virStoragePoolGetAutostart(pool, &flag) == 0 && flag > 0;
+    if (persistent < 0)
+        persistent = virStoragePoolIsPersistent(pool) == 1;
+    rec->autostart = autostart;
+    rec->persistent = persistent;
 
     const struct pool_details *k = find_known(j, rec->uuid);
     struct pool_details d = { .state = rec->state };
@@ -248,12 +292,16 @@ static void
 collect_job(struct pool_job *j)
 {
     virStoragePoolPtr *list = NULL;
+
     int n = virConnectListAllStoragePools(j->conn, &list, 0);
 
     if (n < 0) {
         list_failed(j);
         return;
     }
+    /* still listing: a call stuck here is stuck on the whole storage driver, no one pool */
+    list_flagged(j->conn, VIR_CONNECT_LIST_STORAGE_POOLS_AUTOSTART, &j->autostart);
+    list_flagged(j->conn, VIR_CONNECT_LIST_STORAGE_POOLS_PERSISTENT, &j->persistent);
     pthread_mutex_lock(&j->lock);
     j->listing = false;
     j->out = vmon_alloc(((size_t) n + 1) * sizeof(*j->out));

@@ -4,10 +4,10 @@
  * A client connects, sends one request line and reads the reply up to EOF:
  *
  *   "snapshot\n"          every domain
- *   "domain NAME|UUID\n"  that one domain (plus node and health); NAME may
+ *   "domain NAME|UUID\n"  that one domain (plus node, health and pools); NAME may
  *                         also be quoted as the wire quotes strings
  *                         ("domain \"a b\"\n"), which any name survives
- *   "events\n"            "virtmon-events 1", then one line per lifecycle or
+ *   "events\n"            "virtmon-events 1", then one line per lifecycle, pool or
  *                         connection event as it happens (vmon_wire_write_event),
  *                         until either side closes; a subscriber that falls
  *                         behind is dropped; beyond 16 subscribers the

@@ -313,11 +313,12 @@ vmon_wire_write(FILE *f, const struct vmon_snapshot *snap, const char *only)
     } else {
         for (size_t i = 0; i < snap->ndomains; i++)
             write_domain(f, &snap->domains[i]);
-        /* a reader that asked for one domain asked for no pools */
-        fprintf(f, "pools %d\n", !snap->no_pool_driver);
-        for (size_t i = 0; i < snap->npools; i++)
-            write_pool(f, &snap->pools[i]);
     }
+    /* with one domain too: the libvirt source reads the pools whatever its domain filter,
+     * and a one-shot dump through virtmond must show what a dump through libvirt does */
+    fprintf(f, "pools %d\n", !snap->no_pool_driver);
+    for (size_t i = 0; i < snap->npools; i++)
+        write_pool(f, &snap->pools[i]);
     fputs("end\n", f);
     uselocale(old);
     return fflush(f) == EOF || ferror(f) ? -1 : 0;
@@ -784,7 +785,7 @@ read_header(struct reader *r, const struct field *f, int n)
 
     if (strcmp(f[0].s, "snapshot") == 0) {
         if (!need(r, n, 6, "snapshot") || !get_u64(r, &f[1], "seq", UINT64_MAX, &s->seq)
-            || !get_double(r, &f[2], "age", &age) || !get_int(r, &f[3], "taken wall", LLONG_MIN, LLONG_MAX, &wall)
+            || !get_double(r, &f[2], "age", &age) || !get_int(r, &f[3], "taken wall", 0, LLONG_MAX, &wall)
             || !get_double(r, &f[4], "elapsed", &s->elapsed) || !get_str(r, &f[5], "uri", &s->uri))
             return false;
         s->taken = vmon_now_mono() - age;

@@ -22,8 +22,8 @@
 
 /*
  * Write snap to f.  only: NULL for every domain, else the one domain with
- * that exact name or UUID (none when there is no such domain; the node and
- * health are always written).  0, or -1 when writing failed.
+ * that exact name or UUID (none when there is no such domain; the node,
+ * health and pools are always written).  0, or -1 when writing failed.
  */
 int vmon_wire_write(FILE *f, const struct vmon_snapshot *snap, const char *only);
 

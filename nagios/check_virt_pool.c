@@ -286,9 +286,9 @@ main(int argc, char **argv)
     }
 
     chk_args_sample_opts(&c.a, &so);
-    /* pools only: every domain filtered out, so none is asked for its statistics
-     * (not a one-domain filter: virtmond sends no pools with one domain) */
+    /* pools only: every domain filtered out, so none is asked for its statistics */
     so.exclude = "*";
+    so.pools = true;
     so.need_rates = false;
     so.use_state = false;
     rc = chk_run(&c.a, &so, CHK_UNKNOWN, evaluate, &c, &out);

@@ -28,6 +28,8 @@ core_options(const struct chk_sample_opts *o, struct vmon_options *opts)
 
     opts->readwrite = false;
     opts->interactive_auth = false;
+    /* a one-shot poll of the pools is ~3 libvirt calls a pool: only for a check that shows them */
+    opts->skip_pools = !o->pools;
     if (o->source && vmon_options_set(opts, "source", o->source) < 0)
         return -1;
     if (o->budget > 0) {

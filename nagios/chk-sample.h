@@ -26,6 +26,7 @@ struct chk_sample_opts {
     size_t nlabel_defs;
     bool need_rates;            /* some output or threshold uses a rate */
     bool node_rates;            /* ... of the node (host check) rather than domains */
+    bool pools;                 /* the check shows storage pools: have them read */
     double interval;            /* seconds between two in-process polls; 0: never */
     bool use_state;             /* read and write state files */
     const char *state_dir;      /* NULL: chk_state_dir()'s default */

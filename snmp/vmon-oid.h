@@ -34,12 +34,14 @@
 #define VMON_NOTIF_LIFECYCLE    1
 #define VMON_NOTIF_LIBVIRT_LOST 2
 #define VMON_NOTIF_LIBVIRT_BACK 3
+#define VMON_NOTIF_POOL_LIFECYCLE 4
 
 /* virtmonNotifyObjects.N */
 #define VMON_NOTIFY_EVENT_TYPE        1
 #define VMON_NOTIFY_EVENT_DETAIL      2
 #define VMON_NOTIFY_EVENT_DETAIL_NAME 3
 #define VMON_NOTIFY_EVENT_MESSAGE     4
+#define VMON_NOTIFY_POOL_EVENT_TYPE   5
 
 /* virtmonAgent.N */
 enum vmon_oid_agent {

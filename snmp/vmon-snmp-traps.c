@@ -1,5 +1,5 @@
 /*
- * Notifications.  The core queues lifecycle and connection events from
+ * Notifications.  The core queues lifecycle, pool and connection events from
  * libvirt's event thread (or virtmond's feed); its queue fd is registered
  * with net-snmp's select loop (register_readfd), so the queue is drained
  * here, on the net-snmp thread, a batch per turn and only while the
@@ -50,6 +50,34 @@ instance(oid *out, const oid *base, size_t base_len, unsigned sub, const unsigne
     return n;
 }
 
+/*
+ * snmpTrapOID.0 = notif, then the row's name and UUID string columns with
+ * the row's UUID index as instance (the domain's or the pool's).
+ */
+static void
+add_row_head(netsnmp_variable_list **vars, const oid *notif, size_t notif_size, const oid *entry,
+             size_t entry_len, unsigned name_col, unsigned uuid_col, const struct vmon_event *ev)
+{
+    oid name[MAX_OID_LEN];
+    size_t n;
+
+    add_oid_var(vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID, notif, notif_size);
+    n = instance(name, entry, entry_len, name_col, ev->uuid);
+    add_string(vars, name, n, ev->name);
+    n = instance(name, entry, entry_len, uuid_col, ev->uuid);
+    add_string(vars, name, n, ev->uuid_str);
+}
+
+/* One of virtmonNotifyObjects, instance .0 */
+static void
+add_notify_int(netsnmp_variable_list **vars, unsigned sub, long v)
+{
+    static const oid nobj[] = { VMON_OID_NOTIFY_OBJECTS };
+    oid name[MAX_OID_LEN];
+
+    add_int(vars, name, instance(name, nobj, OID_LENGTH(nobj), sub, NULL), v);
+}
+
 static void
 send_lifecycle(const struct vmon_event *ev)
 {
@@ -60,19 +88,30 @@ send_lifecycle(const struct vmon_event *ev)
     oid name[MAX_OID_LEN];
     size_t n;
 
-    add_oid_var(&vars, snmptrap_oid, OID_LENGTH(snmptrap_oid), ASN_OBJECT_ID, notif, sizeof(notif));
-    n = instance(name, entry, OID_LENGTH(entry), VMON_DCOL_NAME, ev->uuid);
-    add_string(&vars, name, n, ev->name);
-    n = instance(name, entry, OID_LENGTH(entry), VMON_DCOL_UUID_STRING, ev->uuid);
-    add_string(&vars, name, n, ev->uuid_str);
+    add_row_head(&vars, notif, sizeof(notif), entry, OID_LENGTH(entry), VMON_DCOL_NAME,
+                 VMON_DCOL_UUID_STRING, ev);
     n = instance(name, entry, OID_LENGTH(entry), VMON_DCOL_STATE, ev->uuid);
     add_int(&vars, name, n, ev->state);
-    n = instance(name, nobj, OID_LENGTH(nobj), VMON_NOTIFY_EVENT_TYPE, NULL);
-    add_int(&vars, name, n, ev->event);
-    n = instance(name, nobj, OID_LENGTH(nobj), VMON_NOTIFY_EVENT_DETAIL, NULL);
-    add_int(&vars, name, n, ev->detail);
+    add_notify_int(&vars, VMON_NOTIFY_EVENT_TYPE, ev->event);
+    add_notify_int(&vars, VMON_NOTIFY_EVENT_DETAIL, ev->detail);
     n = instance(name, nobj, OID_LENGTH(nobj), VMON_NOTIFY_EVENT_DETAIL_NAME, NULL);
     add_string(&vars, name, n, vmon_lifecycle_detail_name(ev->event, ev->detail));
+    vmon_snmp_notify_send(vars);
+    snmp_free_varbind(vars);
+}
+
+/* virtmonPoolLifecycle: the pool's name and UUID string (instance: its UUID index), the event */
+static void
+send_pool_lifecycle(const struct vmon_event *ev)
+{
+    static const oid notif[] = { VMON_OID_NOTIFICATIONS, VMON_NOTIF_POOL_LIFECYCLE };
+    static const oid entry[] = { VMON_OID_POOL_TABLE, 1 };
+    netsnmp_variable_list *vars = NULL;
+
+    add_row_head(&vars, notif, sizeof(notif), entry, OID_LENGTH(entry), VMON_PCOL_NAME,
+                 VMON_PCOL_UUID_STRING, ev);
+    add_notify_int(&vars, VMON_NOTIFY_POOL_EVENT_TYPE, ev->event);
+    add_notify_int(&vars, VMON_NOTIFY_EVENT_DETAIL, ev->detail);
     vmon_snmp_notify_send(vars);
     snmp_free_varbind(vars);
 }
@@ -198,6 +237,9 @@ notify(const struct vmon_event *ev)
     case VMON_EVENT_CONNECTION_BACK:
         send_connection(ev);
         break;
+    case VMON_EVENT_POOL:
+        send_pool_lifecycle(ev);
+        break;
     default:
         break;
     }
@@ -218,6 +260,10 @@ log_event(const struct vmon_event *ev)
                      vmon_lifecycle_name(ev->event),
                      vmon_lifecycle_detail_name(ev->event, ev->detail),
                      ev->message[0] ? "; " : "", ev->message);
+        break;
+    case VMON_EVENT_POOL:
+        snmp_log(LOG_INFO, "pool '%s' (%s): %s\n", ev->name, ev->uuid_str,
+                 vmon_pool_event_name(ev->event));
         break;
     case VMON_EVENT_CONNECTION_LOST:
         vmon_complain(&libvirt_lost, vmon_snmp_log, LOG_WARNING, "libvirt connection lost: %s",

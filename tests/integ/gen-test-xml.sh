@@ -1,5 +1,5 @@
 #!/bin/bash
-# gen-test-xml.sh N OUT.xml [PAUSED_EVERY] [SHUTOFF_EVERY]
+# gen-test-xml.sh N OUT.xml [PAUSED_EVERY] [SHUTOFF_EVERY] [POOLS]
 #
 # Writes a libvirt test-driver file with N domains, for `test:///ABS/OUT.xml`
 # (the path must be absolute; every connection gets a private copy).
@@ -17,6 +17,8 @@
 #              else running; 0 disables either.
 #     transient when i % 13 == 5 and not shut off (the driver refuses a
 #              transient shut-off domain): persistent = no.
+#   pool-01 ... pool-POOLS (default 0): `dir` pools with a 1 GiB volume each,
+#     uuid 76697274-6d6f-4e00-8002-<j as 12 hex digits>, target /pools/pool-NN
 #   The last domain (when N >= 2) has an odd name, dom-N followed by a space,
 #   quotes, '&' and non-ASCII, for the faces' escaping tests.
 #
@@ -34,15 +36,15 @@ trap 'exit 99' ERR   # a generator that fails is a broken set-up, not a failing 
 shopt -u patsub_replacement 2>/dev/null || true
 
 usage() {
-	echo "usage: $0 N OUT.xml [PAUSED_EVERY] [SHUTOFF_EVERY]" >&2
+	echo "usage: $0 N OUT.xml [PAUSED_EVERY] [SHUTOFF_EVERY] [POOLS]" >&2
 	exit 99
 }
 
-if [ $# -lt 2 ] || [ $# -gt 4 ]; then
+if [ $# -lt 2 ] || [ $# -gt 5 ]; then
 	usage
 fi
-n=$1 out=$2 paused_every=${3:-10} shutoff_every=${4:-7}
-for v in "$n" "$paused_every" "$shutoff_every"; do
+n=$1 out=$2 paused_every=${3:-10} shutoff_every=${4:-7} pools=${5:-0}
+for v in "$n" "$paused_every" "$shutoff_every" "$pools"; do
 	case $v in '' | *[!0-9]*) usage ;; esac
 done
 # Above 16384 one bulk-stats reply overflows libvirt's RPC limit; the names
@@ -112,6 +114,15 @@ trap 'rm -f "$tmp"' EXIT
 			"    </devices>" \
 			"    $ns" \
 			"  </domain>"
+	done
+	for ((j = 1; j <= pools; j++)); do
+		printf '%s\n' \
+			"  <pool type='dir'>" \
+			"    <name>$(printf 'pool-%02d' "$j")</name>" \
+			"    <uuid>$(printf '76697274-6d6f-4e00-8002-%012x' "$j")</uuid>" \
+			"    <target><path>$(printf '/pools/pool-%02d' "$j")</path></target>" \
+			"    <volume><name>a.img</name><capacity unit='G'>1</capacity><allocation unit='G'>1</allocation></volume>" \
+			"  </pool>"
 	done
 	cat <<'EOF'
   <network>

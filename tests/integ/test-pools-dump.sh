@@ -65,4 +65,12 @@ view='[.pools[] | del(.figures_time)]'
 check "virtmond's pools = virtmon-dump's" "$(jq -c "$view" <<<"$direct")" "$(jq -c "$view" <<<"$served")"
 check "figures time is the snapshot's" "$(jq .taken_wall <<<"$served")" "$(jq '.pools[0].figures_time' <<<"$served")"
 
+# one domain by UUID: virtmon-dump then asks virtmond for that domain alone, and the pools
+# come with it as they do from libvirt
+uuid=$(jq -r '.domains[0].uuid' <<<"$direct")
+one=$($VG "$DUMP" --json --source "virtmond:$SOCK" --include "$uuid") || { echo "ERROR: virtmon-dump --include failed"; exit 99; }
+check "--include UUID through virtmond: one domain" "$uuid" "$(jq -r '[.domains[].uuid] | join(",")' <<<"$one")"
+check "--include UUID through virtmond: the pools as libvirt gives them" "$(jq -c "$view" <<<"$direct")" "$(jq -c "$view" <<<"$one")"
+check "--include UUID through virtmond: pool_driver" true "$(jq -r .pool_driver <<<"$one")"
+
 exit $fail

@@ -4,7 +4,8 @@
 # benches that need them side by side (tests/sys/lib.sh first, then this):
 #
 #   faces_virtmond URI [OPTION...]  virtmond polling URI every second, on $FACES_SOCK
-#   faces_snmp SOURCE               snmpd (loopback, $SNMP_PORT) and virtmon-agentx
+#   faces_snmp SOURCE [LINES]       snmpd (loopback, $SNMP_PORT) and virtmon-agentx; LINES
+#                                   go in snmpd.conf (a trap2sink)
 #   faces_collectd SOURCE [LINES [CONF]]  collectd with virtmon.so and csv into $SYS_WORKDIR/csv;
 #                                   LINES go in its <Plugin virtmon> block, CONF before it
 #   faces_stop NAME                 stop one, returning its exit status
@@ -76,8 +77,8 @@ faces__free_port() {   # a loopback TCP or UDP port nobody listens on
 faces_snmp() {
 	local w=$SYS_WORKDIR
 	SNMP_PORT=$(faces__free_port)
-	printf 'master agentx\nagentXSocket %s\nagentaddress udp:127.0.0.1:%s\nrocommunity public 127.0.0.1\n' \
-		"$w/agentx.sock" "$SNMP_PORT" >"$w/snmpd.conf"
+	printf 'master agentx\nagentXSocket %s\nagentaddress udp:127.0.0.1:%s\nrocommunity public 127.0.0.1\n%s\n' \
+		"$w/agentx.sock" "$SNMP_PORT" "${2:-}" >"$w/snmpd.conf"
 	faces__run snmpd snmpd -f -Lf "$w/snmpd.log" -I -smux -C -c "$w/snmpd.conf" -p "$w/snmpd.pid"
 	printf 'source %s\ninterval 1s\n' "$1" >"$w/virtmon.conf"
 	faces__run agentx ${FACES_MEMCHECK:+"$FACES_MEMCHECK"} "$FACES_AGENTX" -f -Lf "$w/agentx.log" -x "$w/agentx.sock" -c "$w/virtmon.conf"

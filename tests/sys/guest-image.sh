@@ -31,6 +31,8 @@
 #   /bin/workload free        release it
 #   /bin/workload busy SECS   write 256 KiB to /mnt and fsync, again and again,
 #                             and ping every 0.05 s, for SECS seconds
+#   /bin/workload read SECS   read an 8 MiB file in /mnt from the disk (the page
+#                             cache dropped before each pass), for SECS seconds
 # Exit: 0 done, 1 failure (message on stderr).
 set -eu -o pipefail
 
@@ -178,7 +180,7 @@ chmod 755 "$root/init"
 
 cat >"$root/bin/workload" <<'EOF'
 #!/bin/sh
-# workload disk MIB | net COUNT | mem MIB | free | busy SECS (see guest-image.sh)
+# workload disk MIB | net COUNT | mem MIB | free | busy SECS | read SECS (see guest-image.sh)
 n=${2:-0}
 case $1:$n in
 *:*[!0-9]* | *:) echo "workload: '$n' is no count" >&2; exit 1 ;;
@@ -202,6 +204,16 @@ mem)
 free)
 	rm -f /run/mem
 	;;
+read)
+	# Every pass drops the page cache, so each read reaches the disk.
+	dd if=/dev/urandom of=/mnt/read bs=1M count=8 conv=fsync 2>/dev/null || exit 1
+	end=$(($(date +%s) + n))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		echo 3 >/proc/sys/vm/drop_caches
+		dd if=/mnt/read of=/dev/null bs=64k 2>/dev/null || exit 1
+	done
+	rm -f /mnt/read
+	;;
 busy)
 	end=$(($(date +%s) + n))
 	ping -q -w "$n" -i 0.05 192.0.2.1 >/dev/null 2>&1 &
@@ -212,7 +224,7 @@ busy)
 	wait
 	;;
 *)
-	echo "workload: unknown command '$1' (disk, net, mem, free, busy)" >&2
+	echo "workload: unknown command '$1' (disk, net, mem, free, busy, read)" >&2
 	exit 1
 	;;
 esac

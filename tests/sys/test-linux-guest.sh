@@ -2,7 +2,8 @@
 # The Linux test guest (tests/sys/guest-image.sh, tests/sys/linux-guest.sh)
 # in the real libvirtd: it boots in seconds, its agent answers, and while its
 # workload runs its balloon, disk and NIC figures move, in virsh and in
-# virtmon-dump alike, and the disk's latency is what virsh's counters give.
+# virtmon-dump alike, and the disk's read, write and flush latency is what
+# virsh's counters give.
 : "${top_builddir:=.}"
 . "${srcdir:-.}/tests/sys/lib.sh"
 DUMP="$top_builddir/tools/virtmon-dump"
@@ -120,26 +121,33 @@ done
 sys_guest_exec_wait "$G" "$bpid"
 # --- disk latency: time spent over the requests completed in the interval ----
 # virsh reads the counters around the dump's two polls (2 s apart) while the
-# guest writes with fsync: for a steady workload the dump's mean is the one
-# virsh's two readings give, within a factor of 3 (the windows differ).
-bpid=$(sys_guest_exec_start "$G" busy 8) || exit 99
-sleep 1
-b0=$(sys_virsh domstats --block --raw "$G")
-two=$("$DUMP" --json --source "libvirt:$URI" --include "$G" -i 2) || sys_fail "virtmon-dump -i 2 failed"
-b1=$(sys_virsh domstats --block --raw "$G")
-sys_guest_exec_wait "$G" "$bpid"
-for k in wr fl; do
-	dr=$(($(get "$b1" block.0.$k.reqs) - $(get "$b0" block.0.$k.reqs)))
-	dt=$(($(get "$b1" block.0.$k.times) - $(get "$b0" block.0.$k.times)))
-	got=$(jq -r ".domains[0].disks[0].metrics[\"$k.latency\"]" <<<"$two")
-	if awk -v k="$k" -v g="$got" -v r="$dr" -v t="$dt" 'BEGIN { w = r > 0 ? t / r / 1e6 : 0
-		printf "# %s.latency %s ms; virsh: %d requests in %.1f ms, %.3f ms each\n", k, g, r, t / 1e6, w
-		exit !(r > 0 && g + 0 > 0 && g >= w / 3 && g <= w * 3) }'; then
-		ok "virtmon $k.latency $got ms, virsh $dr requests in $dt ns"
-	else
-		bad "virtmon $k.latency '$got' ms against virsh's $dr requests in $dt ns"
-	fi
-done
+# guest writes with fsync (busy) or reads past the page cache (read): for a
+# steady workload the dump's mean is the one virsh's two readings give, within
+# a factor of 3 (the windows differ).
+latency_vs_virsh() { # WORKLOAD KIND...
+	local workload=$1 k dr dt got
+	shift
+	bpid=$(sys_guest_exec_start "$G" "$workload" 8) || exit 99
+	sleep 1
+	b0=$(sys_virsh domstats --block --raw "$G")
+	two=$("$DUMP" --json --source "libvirt:$URI" --include "$G" -i 2) || sys_fail "virtmon-dump -i 2 failed"
+	b1=$(sys_virsh domstats --block --raw "$G")
+	sys_guest_exec_wait "$G" "$bpid"
+	for k; do
+		dr=$(($(get "$b1" block.0.$k.reqs) - $(get "$b0" block.0.$k.reqs)))
+		dt=$(($(get "$b1" block.0.$k.times) - $(get "$b0" block.0.$k.times)))
+		got=$(jq -r ".domains[0].disks[0].metrics[\"$k.latency\"]" <<<"$two")
+		if awk -v k="$k" -v g="$got" -v r="$dr" -v t="$dt" 'BEGIN { w = r > 0 ? t / r / 1e6 : 0
+			printf "# %s.latency %s ms; virsh: %d requests in %.1f ms, %.3f ms each\n", k, g, r, t / 1e6, w
+			exit !(r > 0 && g + 0 > 0 && g >= w / 3 && g <= w * 3) }'; then
+			ok "virtmon $k.latency $got ms, virsh $dr requests in $dt ns ($workload)"
+		else
+			bad "virtmon $k.latency '$got' ms against virsh's $dr requests in $dt ns ($workload)"
+		fi
+	done
+}
+latency_vs_virsh read rd
+latency_vs_virsh busy wr fl
 dom_lat=$(jq -r '.domains[0].metrics["disk.latency"]' <<<"$two")
 awk -v g="$dom_lat" 'BEGIN { exit !(g + 0 > 0) }' && ok "virtmon disk.latency (all requests) $dom_lat ms" ||
 	bad "virtmon disk.latency '$dom_lat'"

@@ -5,9 +5,12 @@
 # perfdata, virtmon-agentx's virtmonPoolTable and collectd's values (both
 # reading virtmond); filling it with fallocate past -w 80 turns the
 # check WARNING, past -c 90 CRITICAL; a pool destroyed is CRITICAL when
-# named, OK among --all (no autostart); a pool whose target directory
-# disappears does not stall the poll.  The mount and the pools are undone
-# at exit.
+# named, OK among --all (no autostart); `virsh pool-destroy` then
+# `virsh pool-start` give a stopped then a started pool-lifecycle event in
+# virtmond's events stream, virtmonPoolLifecycle traps at a real snmptrapd
+# (virtmon-agentx reading virtmond) and a WARNING then an OKAY notification
+# in collectd's log; a pool whose target directory disappears does not
+# stall the poll.  The mount and the pools are undone at exit.
 : "${top_builddir:=.}"
 . "${srcdir:-.}/tests/sys/lib.sh"
 . "${srcdir:-.}/tests/sys/faces.sh"
@@ -18,6 +21,8 @@ GONE=vmt-pool-gone
 eq() { [ "$2" = "$3" ] && ok "$1 = $3" || bad "$1: virtmon '$2', want '$3'"; }
 command -v jq >/dev/null || sys_skip "jq not installed"
 command -v fallocate >/dev/null || sys_skip "fallocate not installed"
+command -v snmptrapd >/dev/null || sys_skip "snmptrapd not installed"
+command -v python3 >/dev/null || sys_skip "python3 not installed"
 for b in "$DUMP" "$CHECK" "$FACES_VIRTMOND"; do [ -x "$b" ] || sys_fail "$b not built"; done
 faces_require
 
@@ -35,8 +40,21 @@ sys_on_exit "virsh -q -c $URI pool-destroy $GONE >/dev/null 2>&1; virsh -q -c $U
 sys_virsh pool-define-as $POOL dir --target "$mnt" >/dev/null && sys_virsh pool-start $POOL >/dev/null ||
     sys_fail "cannot define and start $POOL"
 faces_virtmond $URI
-faces_snmp "virtmond:$FACES_SOCK"
+TRAP_PORT=$(faces__free_port)
+echo 'disableAuthorization yes' >"$SYS_WORKDIR/snmptrapd.conf"
+faces__run snmptrapd snmptrapd -f -Lf "$SYS_WORKDIR/traps.log" -On -C -c "$SYS_WORKDIR/snmptrapd.conf" \
+    -p "$SYS_WORKDIR/snmptrapd.pid" "udp:127.0.0.1:$TRAP_PORT"
+faces_snmp "virtmond:$FACES_SOCK" "trap2sink udp:127.0.0.1:$TRAP_PORT public"
 faces_collectd "virtmond:$FACES_SOCK"
+# virtmond's events stream, as a subscriber reads it, into events.out
+faces__run events python3 -u -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"events\n")
+for line in s.makefile("r"):
+    print(line, end="")
+' "$FACES_SOCK"
 
 info() { sys_virsh pool-info $POOL --bytes | awk -F': *' -v k="$1" '$1 == k { print $2 }'; }
 # Wait until virtmond has polled after now (its seq moves twice: one poll may have started before)
@@ -123,6 +141,10 @@ echo "# $out"
 [ $rc = 2 ] && grep -q "used_percent .* (critical 90)" <<<"$out" && ok "past 90%: CRITICAL" || bad "past 90%: exit $rc, '$out'"
 
 # destroyed: CRITICAL when named, OK among --all since it has no autostart
+for _ in $(seq 100); do grep -q '^virtmon-events 1$' "$SYS_WORKDIR/events.out" && break; sleep 0.1; done
+grep -q '^virtmon-events 1$' "$SYS_WORKDIR/events.out" || bad "no events stream: $(cat "$SYS_WORKDIR/events.out")"
+ev_from=$(wc -l <"$SYS_WORKDIR/events.out") trap_from=$(wc -l <"$SYS_WORKDIR/traps.log" 2>/dev/null || echo 0)
+cd_from=$(wc -l <"$SYS_WORKDIR/collectd.out")
 sys_virsh pool-destroy $POOL >/dev/null || sys_fail "pool-destroy"
 out=$("$CHECK" --uri $URI -p $POOL); rc=$?
 echo "# $out"
@@ -137,6 +159,32 @@ eq "virtmond: state after pool-destroy" "$("$DUMP" --json --source "virtmond:$FA
 sys_virsh pool-start $POOL >/dev/null || sys_fail "pool-start"
 virtmond_poll
 eq "virtmond: state after pool-start" "$("$DUMP" --json --source "virtmond:$FACES_SOCK" | jq -r --arg p $POOL '.pools[] | select(.name == $p) | .state')" running
+
+# the notifications of that pool-destroy and pool-start, in order, in every face
+uuid=$(sys_virsh pool-uuid $POOL)
+hex=${uuid//-/} idx=
+for ((i = 0; i < 32; i += 2)); do idx+=.$((16#${hex:i:2})); done
+# events stream: "event pool-lifecycle WHEN EVENT DETAIL STATE NAME UUID MESSAGE"
+ev_seen() { tail -n +$((ev_from + 1)) "$SYS_WORKDIR/events.out" |
+    awk -v n="\"$POOL\"" -v u="\"$uuid\"" '$1 == "event" && $2 == "pool-lifecycle" && $7 == n && $8 == u { printf "%s ", $4 }'; }
+wait_eq "virtmond's events stream: $POOL's pool-lifecycle events (3 stopped, 2 started)" "3 2 " ev_seen
+tail -n +$((ev_from + 1)) "$SYS_WORKDIR/events.out" | sed 's/^/# /'
+# snmptrapd -On: one trap per block; the pool's name (instance: its UUID index) and the event
+traps_seen() { tail -n +$((trap_from + 1)) "$SYS_WORKDIR/traps.log" 2>/dev/null | tr '\t' '\n' |
+    awk -v nm=".1.3.6.1.4.1.99999.1.9.1.2$idx = STRING: \"$POOL\"" -v us=".1.3.6.1.4.1.99999.1.9.1.3$idx = STRING: \"$uuid\"" '
+        /\.1\.3\.6\.1\.6\.3\.1\.1\.4\.1\.0 = OID: \.1\.3\.6\.1\.4\.1\.99999\.0\.4$/ { pool = 1; name = uuid = 0; next }
+        /\.1\.3\.6\.1\.6\.3\.1\.1\.4\.1\.0 = OID:/ { pool = 0 }
+        pool && index($0, nm) { name = 1 }
+        pool && index($0, us) { uuid = 1 }
+        pool && name && uuid && match($0, /\.1\.3\.6\.1\.4\.1\.99999\.1\.7\.5\.0 = INTEGER: [0-9]+/) {
+            s = substr($0, RSTART, RLENGTH); sub(/.* /, "", s); printf "%s ", s; pool = 0 }'; }
+wait_eq "snmptrapd: virtmonPoolLifecycle for $POOL (virtmonPoolEventType 3 stopped, 2 started)" "3 2 " traps_seen
+tail -n +$((trap_from + 1)) "$SYS_WORKDIR/traps.log" | grep -F '99999.0.4' | sed 's/^/# /'
+cd_seen() { tail -n +$((cd_from + 1)) "$SYS_WORKDIR/collectd.out" |
+    sed -n "s/.*Notification: severity = \([A-Z]*\), host = faces, plugin = virtmon, plugin_instance = pool-$POOL, type = pool_state, type_instance = \([a-z]*\), message = Pool \"$POOL\" \2$/\1 \2/p" |
+    tr '\n' ' '; }
+wait_eq "collectd: $POOL's notifications" "WARNING stopped OKAY started " cd_seen
+tail -n +$((cd_from + 1)) "$SYS_WORKDIR/collectd.out" | grep -F "pool_state" | sed 's/^/# /'
 
 # a pool whose target directory disappears: the poll is not held up, and says what libvirt says
 sys_virsh pool-define-as $GONE dir --target "$gone" >/dev/null && sys_virsh pool-start $GONE >/dev/null ||

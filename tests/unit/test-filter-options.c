@@ -237,6 +237,9 @@ DEF_TEST(event_queue_keeps_order_and_drops_oldest)
     EXPECT_STR("stopped", vmon_lifecycle_name(VMON_LIFECYCLE_STOPPED));
     EXPECT_STR("destroyed", vmon_lifecycle_detail_name(VMON_LIFECYCLE_STOPPED, 1));
     EXPECT_STR("unknown", vmon_lifecycle_detail_name(VMON_LIFECYCLE_STOPPED, 99));
+    EXPECT_STR("deleted", vmon_pool_event_name(VMON_POOL_EVENT_DELETED));
+    EXPECT_STR("unknown", vmon_pool_event_name(VMON_POOL_EVENT__N));
+    EXPECT_STR("pool-lifecycle", vmon_event_type_name(VMON_EVENT_POOL));
     vmon_event_queue_free(q);
 }
 

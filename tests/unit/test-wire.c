@@ -369,6 +369,8 @@ DEF_TEST(bad_input)
     expect_error("virtmon-snapshot 1\nsnapshot x 0 0 0 -\nend\n", "line 2", "seq: 'x'");
     expect_error("virtmon-snapshot 1\nsnapshot -1 0 0 0 -\nend\n", "line 2", "seq: '-1'");
     expect_error("virtmon-snapshot 1\nsnapshot 1 0,5 0 0 -\nend\n", "line 2", "age: '0,5'");
+    /* an older writer's domain line takes the snapshot's time as its figures' */
+    expect_error("virtmon-snapshot 1\nsnapshot 1 0 -5 0 -\nend\n", "line 2", "taken wall: '-5'");
     expect_error("virtmon-snapshot 1\nsnapshot 1 0 0 0\nend\n", "line 2", "needs 5 fields");
     expect_error("virtmon-snapshot 1\nsnapshot 1 0 0 0 \"open\nend\n", "line 2", "quote");
     expect_error("virtmon-snapshot 1\nsnapshot 1 0 0 0 \"bad \\q\"\nend\n", "line 2", "escape");
@@ -647,6 +649,17 @@ DEF_TEST(event_lines)
     EXPECT_STR("", back.uuid_str);
     EXPECT_STR("connection to libvirt closed", back.message);
     free(text);
+
+    /* a storage pool's lifecycle, as virtmond writes it */
+    char pool_line[] = "event pool-lifecycle 1796600000 3 0 0 \"vmt-pool\" "
+                       "\"6695eb01-f6a4-8304-79aa-97f2502e193f\" \"\"";
+    EXPECT(vmon_wire_parse_event(pool_line, &back, err, sizeof(err)) == 0);
+    EXPECT_EQ_U64(VMON_EVENT_POOL, back.type);
+    EXPECT_STR("stopped", vmon_pool_event_name(back.event));
+    EXPECT_EQ_U64(0, back.detail);
+    EXPECT_STR("vmt-pool", back.name);
+    EXPECT_STR("6695eb01-f6a4-8304-79aa-97f2502e193f", back.uuid_str);
+    EXPECT_EQ_U64(0x66, back.uuid[0]);
 
     static const char *const bad[] = {
         "event exploded 1 3 0 3 \"n\" - \"m\"",
