@@ -245,6 +245,17 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
         return number_option(cfg, ci, "not-answering-after", "takes exactly one number of seconds");
     if (strcasecmp(ci->key, "Workers") == 0)
         return number_option(cfg, ci, "workers", "takes exactly one whole number");
+    if (strcasecmp(ci->key, "GuestFs") == 0) {
+        if (get_bool(ci, &b) < 0)
+            return -1;
+        return core_option(cfg, ci, "guest-fs", b ? "yes" : "no");
+    }
+    if (strcasecmp(ci->key, "GuestFsInterval") == 0)
+        return number_option(cfg, ci, "guest-fs-interval", "takes exactly one number of seconds");
+    if (strcasecmp(ci->key, "GuestFsTimeout") == 0)
+        return number_option(cfg, ci, "guest-fs-timeout", "takes exactly one number of seconds");
+    if (strcasecmp(ci->key, "GuestFsCalls") == 0)
+        return number_option(cfg, ci, "guest-fs-calls", "takes exactly one whole number");
     if (strcasecmp(ci->key, "Label") == 0)
         return label_option(cfg, ci);
     if (strcasecmp(ci->key, "HostnameFormat") == 0) {
@@ -285,7 +296,8 @@ read_item(struct vmon_cd_config *cfg, const oconfig_item_t *ci)
         return 0;
     }
     return fail(ci->key, "unknown option (known: Source, Connection, Include, Exclude, Interval, "
-                         "Timeout, BalloonStaleAge, NotAnsweringAfter, Workers, HostnameFormat, PluginInstanceFormat, "
+                         "Timeout, BalloonStaleAge, NotAnsweringAfter, Workers, GuestFs, GuestFsInterval, "
+                         "GuestFsTimeout, GuestFsCalls, HostnameFormat, PluginInstanceFormat, "
                          "CompatVirtPlugin, InterfaceFormat, BlockDeviceFormat, "
                          "BlockDeviceFormatBasename, ReportNode, ReportVcpus, ReportDisks, "
                          "ReportInterfaces, ReportMemory, ReportPercent, ReportPools)");

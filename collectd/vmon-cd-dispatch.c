@@ -313,6 +313,11 @@ send_domain(struct target *t, const struct vmon_cd_plan *plan, const struct vmon
                 if (vmon_cd_nic_name(cfg->nic_format, &dom->nics[d], dev, sizeof(dev)))
                     send_series(t, s, dom->nics[d].m, dev);
             break;
+        case VMON_SCOPE_FS:
+            for (size_t f = 0; f < dom->nfss; f++)
+                send_series(t, s, dom->fss[f].m,
+                            vmon_cd_fs_name(dom->fss[f].mountpoint, dev, sizeof(dev)));
+            break;
         case VMON_SCOPE_NODE:
         case VMON_SCOPE_POOL:
         case VMON_SCOPE__N:

@@ -187,6 +187,20 @@ vmon_cd_disk_name(enum vmon_cd_disk_format f, bool basename, const struct vmon_d
     return buf;
 }
 
+const char *
+vmon_cd_fs_name(const char *mountpoint, char *buf, size_t size)
+{
+    const char *m = mountpoint ? mountpoint : "";
+
+    while (*m == '/')
+        m++;
+    snprintf(buf, size, "%s", *m ? m : "root");
+    for (char *p = buf; *p; p++)
+        if (*p == '/')
+            *p = '-';
+    return buf;
+}
+
 void
 vmon_cd_type_instance(char *buf, size_t size, const char *inst, const char *device)
 {
@@ -223,6 +237,7 @@ vmon_cd_metric_groups(const struct vmon_metric_desc *d)
     case VMON_SCOPE_POOL:
         g |= VMON_CD_GROUP_POOL;
         break;
+    case VMON_SCOPE_FS:     /* sent whenever guest-fs gives figures */
     case VMON_SCOPE__N:
         break;
     }
@@ -378,6 +393,8 @@ vmon_cd_unit_scale(enum vmon_unit unit, const char *type, double *mul, unsigned 
         *mul = 1e6;              /* collectd's cpufreq plugin reports Hz */
     } else if (unit == VMON_UNIT_NS && strcmp(type, "total_time_in_ms") == 0) {
         *div = 1000000;
+    } else if (unit == VMON_UNIT_MS && strcmp(type, "duration") == 0) {
+        *div = 1000;             /* types.db's duration is in seconds */
     } else if (unit == VMON_UNIT_NS && strcmp(type, "cpu") == 0) {
         /* collectd's cpu plugin counts jiffies at USER_HZ (100/s) in this type. */
         *div = 10000000;

@@ -87,6 +87,8 @@ int vmon_cd_disk_format_parse(const char *text);
  */
 const char *vmon_cd_nic_name(enum vmon_cd_nic_format f, const struct vmon_nic *nic, char *buf,
                              size_t size);
+/* A guest mount point as collectd's df plugin names it: "/" root, "/var/log" var-log. */
+const char *vmon_cd_fs_name(const char *mountpoint, char *buf, size_t size);
 const char *vmon_cd_disk_name(enum vmon_cd_disk_format f, bool basename,
                               const struct vmon_disk *disk, char *buf, size_t size);
 

@@ -37,10 +37,12 @@ struct vmon_slice;
  * count domains from doms, xml and identity (name, UUID, id... copied), with
  * caps copied.  deadline (monotonic): when the poll stops waiting for the
  * slice; a retry of the guests NOWAIT skipped is made only if it ends before.
+ * jobs (copied): which domains to ask for their job besides those whose
+ * state reason says they have one; NULL: ask none (a retry of a stuck slice).
  */
 struct vmon_slice *vmon_slice_new(const struct vmon_caps *caps, virDomainPtr *doms,
                                   struct vmon_domxml **xml, const struct vmon_domain *identity,
-                                  size_t count, double deadline);
+                                  const bool *jobs, size_t count, double deadline);
 /* Collect on a new thread (on this one when no thread can be made). */
 void vmon_slice_start(struct vmon_slice *s);
 /*
@@ -73,6 +75,20 @@ void vmon_xmlcache_fetch(struct vmon_xmlcache *x, virDomainPtr *doms,
                          struct vmon_domxml **xml);
 /* How many documents libvirt has given since the cache was made. */
 uint64_t vmon_xmlcache_fetches(const struct vmon_xmlcache *x);
+
+/* vmon-jobs.c: which domains to ask for their job, across polls. */
+struct vmon_jobwatch;
+struct vmon_jobwatch *vmon_jobwatch_new(void);
+void vmon_jobwatch_free(struct vmon_jobwatch *w);
+/* A job event named this domain (any thread): ask it next poll. */
+void vmon_jobwatch_told(struct vmon_jobwatch *w, const unsigned char uuid[16]);
+/* A poll begins: for each of doms, whether to ask (an event, or a job last poll); free() it. */
+bool *vmon_jobwatch_begin(struct vmon_jobwatch *w, const struct vmon_domain *doms, size_t count);
+/* The poll's answers: who still has a job, or was asked and gave no answer. */
+void vmon_jobwatch_end(struct vmon_jobwatch *w, const struct vmon_domain *doms, size_t count,
+                       const bool *asked);
+/* A new connection. */
+void vmon_jobwatch_forget(struct vmon_jobwatch *w);
 
 /* vmon-pools.c: the storage pools, on a thread of their own. */
 struct vmon_pools;

@@ -25,6 +25,7 @@ struct vmon_collector {
     struct vmon_node node;        /* static facts of this connection's host */
     struct vmon_xmlcache *xml;
     struct vmon_pools *pools;
+    struct vmon_jobwatch *jobs;
 };
 
 struct vmon_collector *
@@ -44,6 +45,7 @@ vmon_collector_new(unsigned workers, double timeout, bool pools,
     c->workers = workers;
     c->xml = vmon_xmlcache_new(labels);
     c->pools = pools ? vmon_pools_new() : NULL;
+    c->jobs = vmon_jobwatch_new();
     return c;
 }
 
@@ -56,6 +58,7 @@ vmon_collector_forget(struct vmon_collector *c)
     vmon_xmlcache_forget(c->xml);
     if (c->pools)
         vmon_pools_forget(c->pools);
+    vmon_jobwatch_forget(c->jobs);
 }
 
 void
@@ -66,6 +69,7 @@ vmon_collector_free(struct vmon_collector *c)
     vmon_collector_forget(c);
     vmon_xmlcache_free(c->xml);
     vmon_pools_free(c->pools);
+    vmon_jobwatch_free(c->jobs);
     free(c);
 }
 
@@ -95,6 +99,12 @@ vmon_collector_pools_changed(struct vmon_collector *c)
 {
     if (c->pools)
         vmon_pools_invalidate(c->pools);
+}
+
+void
+vmon_collector_job_seen(struct vmon_collector *c, const unsigned char uuid[16])
+{
+    vmon_jobwatch_told(c->jobs, uuid);
 }
 
 static int
@@ -248,7 +258,8 @@ retry_slice(struct vmon_collector *c, virDomainPtr *doms, struct vmon_domxml **x
 
     caps.bulk_nowait = true;
     double deadline = vmon_now_mono() + patience;
-    struct vmon_slice *sl = vmon_slice_new(&caps, doms, xml, domains, count, deadline);
+    /* no job calls: one of them may be what is stuck */
+    struct vmon_slice *sl = vmon_slice_new(&caps, doms, xml, domains, NULL, count, deadline);
     vmon_slice_start(sl);
     if (vmon_slice_wait(sl, deadline, &finished))
         return sl;
@@ -262,7 +273,7 @@ retry_slice(struct vmon_collector *c, virDomainPtr *doms, struct vmon_domxml **x
  */
 static int
 collect_slices(struct vmon_collector *c, virDomainPtr *doms, struct vmon_domxml **xml,
-               struct vmon_domain *domains, size_t count)
+               const bool *jobs, struct vmon_domain *domains, size_t count)
 {
     /* slices of at least 16 domains: below that a thread costs more than it saves */
     size_t nslices = c->workers;
@@ -275,8 +286,8 @@ collect_slices(struct vmon_collector *c, virDomainPtr *doms, struct vmon_domxml 
     for (size_t k = 0, start = 0; k < nslices; k++) {
         size_t len = count / nslices + (k < count % nslices);
         first[k] = start;
-        slices[k] = vmon_slice_new(&c->caps, &doms[start], &xml[start], &domains[start], len,
-                                   deadline);
+        slices[k] = vmon_slice_new(&c->caps, &doms[start], &xml[start], &domains[start],
+                                   &jobs[start], len, deadline);
         vmon_slice_start(slices[k]);
         start += len;
     }
@@ -339,7 +350,10 @@ vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon_fil
     size_t count = snap->ndomains;
     struct vmon_domxml **xml = vmon_alloc((count + 1) * sizeof(*xml));
     vmon_xmlcache_fetch(c->xml, doms, snap->domains, count, xml);
-    int rc = collect_slices(c, doms, xml, snap->domains, count);
+    bool *jobs = vmon_jobwatch_begin(c->jobs, snap->domains, count);
+    int rc = collect_slices(c, doms, xml, jobs, snap->domains, count);
+    vmon_jobwatch_end(c->jobs, snap->domains, count, jobs);
+    free(jobs);
     free(xml);
     for (size_t i = 0; i < count; i++)
         virDomainFree(doms[i]);

@@ -39,6 +39,7 @@ struct vmon_caps {
     bool no_vcpus;
     bool no_node_cpu_stats;
     bool no_node_mem_stats;
+    bool no_job_stats;           /* no virDomainGetJobStats (the test driver) */
     bool no_hugepages;           /* no topology in the capabilities, or no virNodeGetFreePages */
     struct vmon_hugepool hugepool;
 };
@@ -62,6 +63,8 @@ void vmon_collector_forget(struct vmon_collector *c);
 void vmon_collector_invalidate(struct vmon_collector *c, const unsigned char uuid[16]);
 /* A storage pool changed (event thread): reread the pools' XML and volumes next poll. */
 void vmon_collector_pools_changed(struct vmon_collector *c);
+/* A job event named this domain (event thread): ask it for its job next poll. */
+void vmon_collector_job_seen(struct vmon_collector *c, const unsigned char uuid[16]);
 /* Fill snap (node + domains + storage pools). 0, or -1 with vmon_error_last(). */
 int vmon_collect(struct vmon_collector *c, virConnectPtr conn, const struct vmon_filter *filter,
                  struct vmon_snapshot *snap);
@@ -76,6 +79,8 @@ bool vmon_collector_left_calls_behind(struct vmon_collector *c);
 /* vmon-fallback.c: the classic per-domain calls for the groups in missing. */
 void vmon_fallback_domain(struct vmon_caps *caps, virDomainPtr dom, const struct vmon_domxml *xml,
                           unsigned missing, struct vmon_domain *out);
+/* vmon-jobs.c: the job of one domain that has or may have one (virDomainGetJobStats). */
+void vmon_job_collect(struct vmon_caps *caps, virDomainPtr d, struct vmon_domain *dom);
 /* vmon-node.c */
 int vmon_node_collect_static(virConnectPtr conn, struct vmon_node *node);
 void vmon_node_collect_load(virConnectPtr conn, struct vmon_caps *caps, struct vmon_node *node);

@@ -18,6 +18,10 @@ const struct vmon_conf_key vmon_conf_keys[] = {
     { "workers", "workers", "N" },
     { "notAnsweringAfter", "not-answering-after", "DURATION" },
     { "label", "label", "NAME NAMESPACE-URI ELEMENT-PATH|nova" },
+    { "guestFs", "guest-fs", "yes|no" },
+    { "guestFsInterval", "guest-fs-interval", "DURATION" },
+    { "guestFsTimeout", "guest-fs-timeout", "DURATION" },
+    { "guestFsCalls", "guest-fs-calls", "N" },
 };
 const size_t vmon_conf_nkeys = VMON_ARRAY_SIZE(vmon_conf_keys);
 

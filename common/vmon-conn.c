@@ -16,7 +16,8 @@ _Static_assert((int) VMON_POOL_EVENT_DELETED == (int) VIR_STORAGE_POOL_EVENT_DEL
                "pool event numbers follow libvirt");
 
 /* The events a connection registers for: the domains', then the storage pools'. */
-enum { CB_LIFECYCLE, CB_REBOOT, CB_METADATA, CB_POOL, CB_POOL_REFRESH, CB__N };
+enum { CB_LIFECYCLE, CB_REBOOT, CB_METADATA, CB_JOB_DONE, CB_MIGRATION_ITER, CB_POOL,
+       CB_POOL_REFRESH, CB__N };
 
 struct vmon_conn {
     char *uri;
@@ -33,6 +34,7 @@ struct vmon_conn {
     vmon_event_hook *hook;
     vmon_reboot_hook *reboot_hook;
     vmon_reboot_hook *metadata_hook;
+    vmon_reboot_hook *job_hook;
     vmon_pool_hook *pool_hook;
     void *opaque;
 };
@@ -181,6 +183,33 @@ on_metadata(virConnectPtr conn, virDomainPtr dom, int type, const char *nsuri, v
 
 /* A pool's lifecycle: its XML is read again (pool_hook), and the faces are told (hook). */
 static void
+tell_job(struct vmon_conn *c, virDomainPtr dom)
+{
+    unsigned char uuid[16];
+
+    if (virDomainGetUUID(dom, uuid) == 0)
+        c->job_hook(c->opaque, uuid);
+}
+
+static void
+on_job_completed(virConnectPtr conn, virDomainPtr dom, virTypedParameterPtr params, int nparams,
+                 void *opaque)
+{
+    (void) conn;
+    (void) params;
+    (void) nparams;
+    tell_job(opaque, dom);
+}
+
+static void
+on_migration_iteration(virConnectPtr conn, virDomainPtr dom, int iteration, void *opaque)
+{
+    (void) conn;
+    (void) iteration;
+    tell_job(opaque, dom);
+}
+
+static void
 on_pool(virConnectPtr conn, virStoragePoolPtr pool, int event, int detail, void *opaque)
 {
     struct vmon_conn *c = opaque;
@@ -248,6 +277,12 @@ void
 vmon_conn_on_metadata(struct vmon_conn *c, vmon_reboot_hook *hook)
 {
     c->metadata_hook = hook;
+}
+
+void
+vmon_conn_on_job(struct vmon_conn *c, vmon_reboot_hook *hook)
+{
+    c->job_hook = hook;
 }
 
 void
@@ -370,6 +405,16 @@ open_conn(struct vmon_conn *c)
         c->cb[CB_METADATA] = virConnectDomainEventRegisterAny(
             conn, NULL, VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
             VIR_DOMAIN_EVENT_CALLBACK(on_metadata), c, NULL);
+    /* a live migration runs with no state change; its iterations say it does */
+    if (c->job_hook) {
+        c->cb[CB_JOB_DONE] = virConnectDomainEventRegisterAny(
+            conn, NULL, VIR_DOMAIN_EVENT_ID_JOB_COMPLETED,
+            VIR_DOMAIN_EVENT_CALLBACK(on_job_completed), c, NULL);
+        c->cb[CB_MIGRATION_ITER] = virConnectDomainEventRegisterAny(
+            conn, NULL, VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION,
+            VIR_DOMAIN_EVENT_CALLBACK(on_migration_iteration), c, NULL);
+        virResetLastError();
+    }
     register_pool_events(c);
     return 0;
 }

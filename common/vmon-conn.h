@@ -40,6 +40,9 @@ void vmon_conn_on_reboot(struct vmon_conn *c, vmon_reboot_hook *hook);
  * (VIR_DOMAIN_EVENT_ID_METADATA_CHANGE). */
 void vmon_conn_on_metadata(struct vmon_conn *c, vmon_reboot_hook *hook);
 
+/* The same for a domain's job events (a job completed, a migration iteration). */
+void vmon_conn_on_job(struct vmon_conn *c, vmon_reboot_hook *hook);
+
 /* With VMON_CONN_EVENTS: also tell hook of storage-pool events, from the next (re)open on. */
 void vmon_conn_on_pool(struct vmon_conn *c, vmon_pool_hook *hook);
 

@@ -38,10 +38,11 @@ struct column {
 
 static const char *const mib_prefix[VMON_SCOPE__N] = {
     "virtmonNode", "virtmonDomain", "virtmonVcpu", "virtmonDisk", "virtmonNic", "virtmonPool",
+    "virtmonFs",
 };
 static const char *const mib_parent[VMON_SCOPE__N] = {
     "virtmonNode", "virtmonDomainEntry", "virtmonVcpuEntry", "virtmonDiskEntry", "virtmonNicEntry",
-    "virtmonPoolEntry",
+    "virtmonPoolEntry", "virtmonFsEntry",
 };
 static const char *const what_suffix[W__N] = { "", "Rate", "Min", "Avg", "Max" };
 
@@ -287,6 +288,7 @@ TABLE_BLOCKS(vcpu, VMON_SCOPE_VCPU)
 TABLE_BLOCKS(disk, VMON_SCOPE_DISK)
 TABLE_BLOCKS(nic, VMON_SCOPE_NIC)
 TABLE_BLOCKS(pool, VMON_SCOPE_POOL)
+TABLE_BLOCKS(fs, VMON_SCOPE_FS)
 
 static void
 node_group(FILE *out)
@@ -316,15 +318,22 @@ pool_group(FILE *out)
     mib_group(out, s, 1);
 }
 
+static void
+fs_group(FILE *out)
+{
+    static const enum vmon_scope s[] = { VMON_SCOPE_FS };
+    mib_group(out, s, 1);
+}
+
 /* ---- docs/ tables --------------------------------------------------------- */
 
-static const char *const device_word[VMON_SCOPE__N] = { "", "", "N", "DEV", "IF", "POOL" };
+static const char *const device_word[VMON_SCOPE__N] = { "", "", "N", "DEV", "IF", "POOL", "MOUNT" };
 
 /* "`disk.rd.bytes`", "`block.DEV.rd.bytes`": the key as a user meets it. */
 static void
 key_text(char *buf, size_t size, const struct vmon_metric_desc *d)
 {
-    static const char *const pfx[VMON_SCOPE__N] = { "", "", "vcpu", "block", "net", "pool" };
+    static const char *const pfx[VMON_SCOPE__N] = { "", "", "vcpu", "block", "net", "pool", "fs" };
 
     if (d->scope >= VMON_SCOPE_VCPU)
         snprintf(buf, size, "`%s.%s.%s`", pfx[d->scope], device_word[d->scope], d->key);
@@ -372,6 +381,8 @@ cd_unit(const struct vmon_metric_desc *d, const char *type)
         return "Hz";
     if (div == 1000000)
         return "ms";
+    if (div == 1000 && d->unit == VMON_UNIT_MS)
+        return "seconds";
     if (div == 10000000)
         return "jiffies (1/100 s)";
     return d->unit == VMON_UNIT_COUNT ? "" : vmon_unit_name(d->unit);
@@ -384,7 +395,7 @@ collectd_identifiers(FILE *out)
     size_t n = vmon_cd_specs_native(specs, 256, false, NULL);
     static const char *const where[VMON_SCOPE__N] = {
         "hypervisor", "domain", "vCPU *N*", "disk *DEV*", "NIC *IF*",
-        "pool *POOL* (plugin instance `pool-POOL`)",
+        "pool *POOL* (plugin instance `pool-POOL`)", "guest file system *MOUNT*",
     };
 
     fputs("| Of | Identifier | Data sources | Unit | Metrics |\n|---|---|---|---|---|\n", out);
@@ -452,6 +463,9 @@ static const struct block {
     { "pool-sequence", pool_sequence },
     { "pool-objects", pool_objects },
     { "pool-group", pool_group },
+    { "fs-sequence", fs_sequence },
+    { "fs-objects", fs_objects },
+    { "fs-group", fs_group },
     { "snmp-columns", snmp_columns },
     { "collectd-identifiers", collectd_identifiers },
     { "nagios-domain-perfdata", nagios_domain },

@@ -18,7 +18,7 @@
 /* Every scope's descriptors from one pass over the table. */
 static const struct {
     struct vmon_metric_desc node[VMON_NODE__N], domain[VMON_DOM__N], vcpu[VMON_VCPU__N],
-        disk[VMON_DISK__N], nic[VMON_NIC__N], pool[VMON_POOL__N];
+        disk[VMON_DISK__N], nic[VMON_NIC__N], pool[VMON_POOL__N], fs[VMON_FS__N];
 } all = {
 #define VMON_NODE_METRIC(ID, ...) DESC(NODE, node, VMON_NODE_, VMON_NODE_, ID, __VA_ARGS__)
 #define VMON_DOMAIN_METRIC(ID, ...) DESC(DOMAIN, domain, VMON_DOM_, VMON_NODE_, ID, __VA_ARGS__)
@@ -26,6 +26,7 @@ static const struct {
 #define VMON_DISK_METRIC(ID, ...) DESC(DISK, disk, VMON_DISK_, VMON_DOM_, ID, __VA_ARGS__)
 #define VMON_NIC_METRIC(ID, ...) DESC(NIC, nic, VMON_NIC_, VMON_DOM_, ID, __VA_ARGS__)
 #define VMON_POOL_METRIC(ID, ...) DESC(POOL, pool, VMON_POOL_, VMON_NODE_, ID, __VA_ARGS__)
+#define VMON_FS_METRIC(ID, ...) DESC(FS, fs, VMON_FS_, VMON_DOM_, ID, __VA_ARGS__)
 #include "vmon-metrics.def"
 };
 
@@ -39,6 +40,7 @@ static const struct {
     [VMON_SCOPE_DISK] = { all.disk, VMON_ARRAY_SIZE(all.disk) },
     [VMON_SCOPE_NIC] = { all.nic, VMON_ARRAY_SIZE(all.nic) },
     [VMON_SCOPE_POOL] = { all.pool, VMON_ARRAY_SIZE(all.pool) },
+    [VMON_SCOPE_FS] = { all.fs, VMON_ARRAY_SIZE(all.fs) },
 };
 
 const struct vmon_metric_desc *
@@ -72,7 +74,8 @@ vmon_scope_parent(enum vmon_scope scope)
     case VMON_SCOPE_POOL: return VMON_SCOPE_NODE;
     case VMON_SCOPE_VCPU:
     case VMON_SCOPE_DISK:
-    case VMON_SCOPE_NIC: return VMON_SCOPE_DOMAIN;
+    case VMON_SCOPE_NIC:
+    case VMON_SCOPE_FS: return VMON_SCOPE_DOMAIN;
     default: return VMON_SCOPE__N;
     }
 }
@@ -93,7 +96,7 @@ vmon_metric_total_of(const struct vmon_metric_desc *d)
     return VMON_SCOPE__N;
 }
 
-static const char *const scope_names[] = { "node", "domain", "vcpu", "disk", "nic", "pool" };
+static const char *const scope_names[] = { "node", "domain", "vcpu", "disk", "nic", "pool", "fs" };
 static const char *const kind_names[] = { "counter", "gauge", "derived" };
 static const char *const unit_names[] = { "count", "ns", "KiB", "bytes", "MHz", "percent", "seconds", "ms" };
 _Static_assert(VMON_ARRAY_SIZE(scope_names) == VMON_SCOPE__N, "scope names");

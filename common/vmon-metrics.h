@@ -12,6 +12,7 @@ enum vmon_scope {
     VMON_SCOPE_DISK,
     VMON_SCOPE_NIC,
     VMON_SCOPE_POOL,         /* a storage pool: a sibling of the domains, under the node */
+    VMON_SCOPE_FS,           /* a guest's mounted file system (guest agent), under its domain */
     VMON_SCOPE__N
 };
 
@@ -71,6 +72,11 @@ enum vmon_nic_metric {
 enum vmon_pool_metric {
 #include "vmon-metrics.def"
     VMON_POOL__N
+};
+#define VMON_FS_METRIC(ID, ...) VMON_FS_##ID,
+enum vmon_fs_metric {
+#include "vmon-metrics.def"
+    VMON_FS__N
 };
 
 struct vmon_metric_desc {

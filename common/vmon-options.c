@@ -26,6 +26,9 @@ vmon_options_init(struct vmon_options *o)
     o->timeout = 5;
     o->shutdown_timeout = 120;
     o->not_answering_after = VMON_NOT_ANSWERING_AFTER;
+    o->guest_fs_interval = 60;
+    o->guest_fs_timeout = 10;
+    o->guest_fs_calls = 4;
     o->events = true;
 }
 
@@ -251,7 +254,9 @@ polling_key(const char *key)
 {
     static const char *const keys[] = { "window", "window-buckets", "workers", "shutdown-timeout",
                                         "balloon-stale-age",
-                                        "not-answering-after", "label" };
+                                        "not-answering-after", "label", "guest-fs",
+                                        "guest-fs-interval", "guest-fs-timeout",
+                                        "guest-fs-calls" };
 
     for (size_t i = 0; i < VMON_ARRAY_SIZE(keys); i++)
         if (strcasecmp(key, keys[i]) == 0)
@@ -285,6 +290,12 @@ polling_key(const char *key)
 #define STALE_AGE_MAX 86400.0
 #define NOT_ANSWERING_MIN 1.0
 #define NOT_ANSWERING_MAX 86400.0
+/* guest-fs-interval: an agent call per guest, not faster than once a second;
+ * guest-fs-timeout: libvirt itself gives up on an agent after ~5 s */
+#define GUEST_FS_INTERVAL_MIN 1.0
+#define GUEST_FS_INTERVAL_MAX 86400.0
+#define GUEST_FS_TIMEOUT_MIN 0.1
+#define GUEST_FS_TIMEOUT_MAX 600.0
 
 /* A value is one line of text: no byte below 0x20, nor DEL. */
 static int
@@ -377,6 +388,16 @@ vmon_options_set(struct vmon_options *o, const char *key, const char *value)
     if (strcasecmp(key, "not-answering-after") == 0)
         return vmon_parse_duration_in(value, NOT_ANSWERING_MIN, NOT_ANSWERING_MAX,
                                       &o->not_answering_after) < 0 ? fail_key(key) : 0;
+    if (strcasecmp(key, "guest-fs") == 0)
+        return vmon_parse_bool(value, &o->guest_fs) < 0 ? fail_key(key) : 0;
+    if (strcasecmp(key, "guest-fs-interval") == 0)
+        return vmon_parse_duration_in(value, GUEST_FS_INTERVAL_MIN, GUEST_FS_INTERVAL_MAX,
+                                      &o->guest_fs_interval) < 0 ? fail_key(key) : 0;
+    if (strcasecmp(key, "guest-fs-timeout") == 0)
+        return vmon_parse_duration_in(value, GUEST_FS_TIMEOUT_MIN, GUEST_FS_TIMEOUT_MAX,
+                                      &o->guest_fs_timeout) < 0 ? fail_key(key) : 0;
+    if (strcasecmp(key, "guest-fs-calls") == 0)
+        return vmon_parse_uint(value, 1, 64, &o->guest_fs_calls) < 0 ? fail_key(key) : 0;
     if (strcasecmp(key, "window-buckets") == 0)
         return vmon_parse_uint(value, 1, 1440, &o->window_buckets) < 0 ? fail_key(key) : 0;
     if (strcasecmp(key, "workers") == 0)

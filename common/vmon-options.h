@@ -34,6 +34,10 @@ struct vmon_options {
     double balloon_stale_age;  /* seconds; 0: 3 intervals (vmon_mem_stale_mark) */
     double not_answering_after; /* seconds without figures before a guest is called hung */
     unsigned allowed_actions;  /* bit (1 << enum vmon_action); default none */
+    bool guest_fs;             /* ask guest agents for their file systems (vmon-guestfs.h) */
+    double guest_fs_interval;  /* seconds between two asks of one guest */
+    double guest_fs_timeout;   /* seconds a guest's agent may take before its figures go */
+    unsigned guest_fs_calls;   /* agent calls out at once, at most */
     bool readwrite;            /* open the connection read-write from the start */
     bool events;               /* lifecycle events, keepalive, libvirt's event loop */
     bool interactive_auth;     /* let libvirt prompt on the terminal for credentials */
@@ -56,14 +60,18 @@ void vmon_options_copy(struct vmon_options *dst, const struct vmon_options *src)
  * one adds a label), events (yes: a long-running agent; no: a one-shot
  * client such as a check, which needs no event thread, callbacks or
  * keepalive), interactive-auth (yes lets libvirt prompt on the terminal;
- * no, the default, fails with a clear error instead of hanging a daemon).
+ * no, the default, fails with a clear error instead of hanging a daemon),
+ * guest-fs (yes: read each running guest's file systems from its guest
+ * agent; default no), guest-fs-interval (1 s..1 d, default 60 s),
+ * guest-fs-timeout (0.1 s..10 min, default 10 s), guest-fs-calls (1..64,
+ * default 4).
  * Durations take ms/s/m/h/d suffixes and are bounded: interval 0.5 s..1 d,
  * window interval..7 d, timeout 0.1 s..1 h, shutdown-timeout 1 s..1 d,
  * balloon-stale-age 1 s..1 d (default three intervals);
  * not-answering-after 1 s..1 d (default 30 s: vmon-answer.h);
  * workers 0..64, window-buckets 1..1440.  A value with a control
  * character is refused.  window, window-buckets, workers, shutdown-timeout,
- * balloon-stale-age, not-answering-after and label decide how libvirt is polled: with source virtmond,
+ * balloon-stale-age, not-answering-after, label and the guest-fs keys decide how libvirt is polled: with source virtmond,
  * virtmond polls, so they are refused, whichever comes first.
  * Returns 0, or -1 with vmon_error_last() saying what was wrong with which key.
  */

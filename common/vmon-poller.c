@@ -15,6 +15,7 @@
 #include "vmon-outbox.h"
 #include "vmon-collect.h"
 #include "vmon-conn.h"
+#include "vmon-guestfs.h"
 #include "vmon-rates.h"
 #include "vmon-util.h"
 #include "vmon-window.h"
@@ -39,6 +40,7 @@ struct vmon_poller {
     struct vmon_conn *conn;         /* the poll thread's; read-write only when asked */
     struct vmon_conn *action_conn;  /* read-write, when the polled one is read-only */
     struct vmon_collector *collector;
+    struct vmon_guestfs *guestfs;   /* NULL unless guest-fs */
     struct vmon_window *window;
 
     struct vmon_outbox out;         /* its lock: also health, actions, catch-up */
@@ -113,6 +115,15 @@ on_metadata(void *opaque, const unsigned char uuid[16])
     vmon_collector_invalidate(p->collector, uuid);
 }
 
+/* On libvirt's event thread: a job completed or a migration iterated; ask for its job. */
+static void
+on_job(void *opaque, const unsigned char uuid[16])
+{
+    struct vmon_poller *p = opaque;
+
+    vmon_collector_job_seen(p->collector, uuid);
+}
+
 static void
 queue_inferred(void *opaque, const struct vmon_event *ev)
 {
@@ -131,6 +142,7 @@ vmon_poller_new(const struct vmon_options *opts)
         p->opts.interval = 10;
     p->collector = vmon_collector_new(p->opts.workers, p->opts.timeout, !p->opts.skip_pools,
                                       p->opts.labels);
+    p->guestfs = vmon_guestfs_new(&p->opts);
     p->window = vmon_window_new(p->opts.window > 0 ? p->opts.window : 3600,
                                 p->opts.window_buckets ? p->opts.window_buckets : 12);
     vmon_outbox_init(&p->out, true);
@@ -148,6 +160,7 @@ vmon_poller_new(const struct vmon_options *opts)
         vmon_conn_on_reboot(p->conn, on_reboot);
         vmon_conn_on_pool(p->conn, on_pool);
         vmon_conn_on_metadata(p->conn, on_metadata);
+        vmon_conn_on_job(p->conn, on_job);
     }
     pthread_mutex_init(&p->poll_lock, NULL);
     vmon_stop_init(&p->stop);
@@ -165,6 +178,7 @@ vmon_poller_free(struct vmon_poller *p)
     vmon_conn_free(p->conn);
     vmon_conn_free(p->action_conn);
     vmon_collector_free(p->collector);
+    vmon_guestfs_free(p->guestfs);
     vmon_window_free(p->window);
     vmon_outbox_destroy(&p->out);
     vmon_snapshot_unref(p->last_good);
@@ -254,6 +268,9 @@ vmon_poller_poll(struct vmon_poller *p)
 
     if (vmon_collector_left_calls_behind(p->collector))
         vmon_conn_recycle(p->conn);
+    /* a one-shot user (no events) has no later poll to see the answers in */
+    if (rc == 0)
+        vmon_guestfs_poll(p->guestfs, snap, !p->opts.events);
 
     pthread_mutex_lock(&p->out.lock);
     prev = p->out.latest;

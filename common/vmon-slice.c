@@ -28,6 +28,7 @@ struct vmon_slice {
     virDomainPtr *doms;          /* NULL-terminated, for virDomainListGetStats */
     struct vmon_domain *out;
     struct vmon_domxml **xml;
+    bool *jobs;                  /* ask these for their job too; NULL: ask none */
     size_t count;
     int failed;
     char error[512];
@@ -42,6 +43,7 @@ slice_free(struct vmon_slice *s)
     }
     free(s->doms);
     free(s->xml);
+    free(s->jobs);
     vmon_domain_array_free(s->out, s->count);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->done_cond);
@@ -50,7 +52,8 @@ slice_free(struct vmon_slice *s)
 
 struct vmon_slice *
 vmon_slice_new(const struct vmon_caps *caps, virDomainPtr *doms, struct vmon_domxml **xml,
-               const struct vmon_domain *identity, size_t count, double deadline)
+               const struct vmon_domain *identity, const bool *jobs, size_t count,
+               double deadline)
 {
     struct vmon_slice *s = vmon_alloc(sizeof(*s));
 
@@ -63,6 +66,10 @@ vmon_slice_new(const struct vmon_caps *caps, virDomainPtr *doms, struct vmon_dom
     s->doms = vmon_alloc((count + 1) * sizeof(*s->doms));
     s->xml = vmon_alloc((count + 1) * sizeof(*s->xml));
     s->out = vmon_alloc((count + 1) * sizeof(*s->out));
+    if (jobs) {
+        s->jobs = vmon_alloc((count + 1) * sizeof(*s->jobs));
+        memcpy(s->jobs, jobs, count * sizeof(*jobs));
+    }
     for (size_t i = 0; i < count; i++) {
         virDomainRef(doms[i]);
         s->doms[i] = doms[i];
@@ -136,6 +143,29 @@ retry_skipped(struct vmon_slice *s, unsigned have, double first_call)
     free(at);
 }
 
+/*
+ * Last, after every figure the bulk call gave: a job call waits on the
+ * guest's monitor, so a hung one must cost the slice nothing else.  The
+ * state reason comes from the bulk call; a domain not asked has no job
+ * (job.type 0), which keeps a finished job's end visible.
+ */
+static void
+collect_jobs(struct vmon_slice *s)
+{
+    if (!s->jobs)
+        return;
+    for (size_t i = 0; i < s->count && !s->caps.no_job_stats; i++) {
+        struct vmon_domain *dom = &s->out[i];
+        if (dom->id >= 0 && (s->jobs[i] || vmon_job_reason_has_job(dom->state, dom->reason)))
+            vmon_job_collect(&s->caps, s->doms[i], dom);
+    }
+    if (s->caps.no_job_stats)
+        return;
+    for (size_t i = 0; i < s->count; i++)
+        if (!vmon_value_has(&s->out[i].m[VMON_DOM_JOB_TYPE]))
+            vmon_value_set(&s->out[i].m[VMON_DOM_JOB_TYPE], VMON_JOB_NONE);
+}
+
 static void
 collect_slice_stats(struct vmon_slice *s)
 {
@@ -157,6 +187,7 @@ collect_slice_stats(struct vmon_slice *s)
     }
     if (have && caps->bulk_nowait)
         retry_skipped(s, have, first_call);
+    collect_jobs(s);
 }
 
 static void *
@@ -210,6 +241,7 @@ merge_caps(struct vmon_caps *into, const struct vmon_caps *from)
     into->no_memory_stats |= from->no_memory_stats;
     into->no_cpu_stats |= from->no_cpu_stats;
     into->no_vcpus |= from->no_vcpus;
+    into->no_job_stats |= from->no_job_stats;
 }
 
 const char *

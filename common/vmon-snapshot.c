@@ -32,7 +32,7 @@ vmon_answering_name(int answering)
 const char *
 vmon_group_names(unsigned mask, char *buf, size_t size)
 {
-    static const char *const names[] = { "cpu", "balloon", "vcpu", "block", "net" };
+    static const char *const names[] = { "cpu", "balloon", "vcpu", "block", "net", "job" };
     size_t used = 0;
 
     if (size)
@@ -131,6 +131,8 @@ vmon_domain_clear(struct vmon_domain *dom)
     free(dom->vcpus);
     vmon_strings_array_free(dom->disks, dom->ndisks, sizeof(*dom->disks), &disk_strings);
     vmon_strings_array_free(dom->nics, dom->nnics, sizeof(*dom->nics), &nic_strings);
+    vmon_fss_free(dom->fss, dom->nfss);
+    free(dom->fs_error);
     memset(dom, 0, sizeof(*dom));
 }
 
@@ -297,6 +299,31 @@ vmon_domain_add_nic(struct vmon_domain *dom, const char *name)
 
     return nic ? nic : (dom->nics = append_named(dom->nics, &dom->nnics, sizeof(*dom->nics), name),
                           &dom->nics[dom->nnics - 1]);
+}
+
+struct vmon_fs *
+vmon_domain_find_fs(const struct vmon_domain *dom, const char *mountpoint)
+{
+    return find_named(dom->fss, dom->nfss, sizeof(*dom->fss), mountpoint);
+}
+
+struct vmon_fs *
+vmon_domain_add_fs(struct vmon_domain *dom, const char *mountpoint)
+{
+    dom->fss = append_named(dom->fss, &dom->nfss, sizeof(*dom->fss), mountpoint);
+    return &dom->fss[dom->nfss - 1];
+}
+
+void
+vmon_fss_free(struct vmon_fs *fss, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(fss[i].mountpoint);
+        free(fss[i].name);
+        free(fss[i].fstype);
+        free(fss[i].disks);
+    }
+    free(fss);
 }
 
 struct vmon_vcpu *

@@ -45,9 +45,18 @@ enum vmon_group {
     VMON_GROUP_VCPU = 0x4,
     VMON_GROUP_BLOCK = 0x8,
     VMON_GROUP_NET = 0x10,
+    VMON_GROUP_JOB = 0x20,      /* virDomainGetJobStats, for domains with a job */
 };
 /* "cpu,block" for the groups in mask, into buf; returns buf. */
 const char *vmon_group_names(unsigned mask, char *buf, size_t size);
+
+/* Same numbers as libvirt's virDomainJobType and virDomainJobOperation. */
+enum { VMON_JOB_NONE = 0, VMON_JOB_BOUNDED = 1, VMON_JOB_UNBOUNDED = 2 };
+/* What a job of operation op is doing, as a check says it: "saving", "migrating"... */
+const char *vmon_job_operation_doing(int op);
+/* Whether a domain in state with reason is held by a job (paused for a save,
+ * a dump, a migration...): its job is worth asking for without an event. */
+bool vmon_job_reason_has_job(int state, int reason);
 
 #define VMON_HAVE_VALUE 0x1u
 #define VMON_HAVE_RATE  0x2u
@@ -111,6 +120,19 @@ struct vmon_nic {
     struct vmon_value m[VMON_NIC__N];
 };
 
+/*
+ * A file system mounted in the guest, as its guest agent reports it
+ * (virDomainGetGuestInfo, option guest-fs).  Its index is its place in the
+ * agent's answer, from 1.
+ */
+struct vmon_fs {
+    char *mountpoint;        /* "/mnt" */
+    char *name;              /* the device in the guest, "vda"; may be NULL */
+    char *fstype;            /* "ext4"; may be NULL */
+    char *disks;             /* the domain's disks under it, "vda,vdb"; may be NULL */
+    struct vmon_value m[VMON_FS__N];
+};
+
 /* A label the admin declared (vmon-labels.h), as this domain's XML gives it. */
 struct vmon_label {
     char *name;              /* "nova.project" */
@@ -147,6 +169,15 @@ struct vmon_domain {
     size_t ndisks;
     struct vmon_nic *nics;
     size_t nnics;
+    /*
+     * Guest file systems (option guest-fs), read on their own interval: as
+     * of fs_time (wall clock; 0: none yet), or none with fs_error saying
+     * why (the agent failed or did not answer in time).
+     */
+    struct vmon_fs *fss;
+    size_t nfss;
+    time_t fs_time;
+    char *fs_error;
 };
 
 /* Same numbers as libvirt's virStoragePoolState (checked at compile time). */
@@ -266,6 +297,12 @@ void vmon_snapshot_reserve_domains(struct vmon_snapshot *snap, size_t n);
 void vmon_snapshot_trim(struct vmon_snapshot *snap);
 struct vmon_disk *vmon_domain_add_disk(struct vmon_domain *dom, const char *name);
 struct vmon_nic *vmon_domain_add_nic(struct vmon_domain *dom, const char *name);
+/* A zeroed file system appended to dom->fss; its mount point copied. */
+struct vmon_fs *vmon_domain_add_fs(struct vmon_domain *dom, const char *mountpoint);
+/* The file system mounted at mountpoint, or NULL. */
+struct vmon_fs *vmon_domain_find_fs(const struct vmon_domain *dom, const char *mountpoint);
+/* Free n file systems (fss itself too). */
+void vmon_fss_free(struct vmon_fs *fss, size_t n);
 struct vmon_vcpu *vmon_domain_get_vcpu(struct vmon_domain *dom, unsigned number);
 struct vmon_disk *vmon_domain_find_disk(const struct vmon_domain *dom, const char *name);
 struct vmon_nic *vmon_domain_find_nic(const struct vmon_domain *dom, const char *name);

@@ -18,10 +18,14 @@
  *   vcpu NUMBER
  *   disk NAME PATH
  *   nic NAME MAC
+ *   guestfs FS_TIME ERROR     the current domain's guest file systems (option guest-fs): as of
+ *                             FS_TIME (wall clock, 0: none), or none for ERROR (- : no error)
+ *   fs MOUNTPOINT NAME FSTYPE DISKS
+ *                             one of them (DISKS: the domain's disks under it, "vda,vdb")
  *   pools DRIVER              1: the host has a storage driver; 0: none, so no pools
  *   pool NAME UUID TYPE PATH STATE AUTOSTART PERSISTENT STALE FIGURES_TIME
  *                             a storage pool (after the domains; STATE: vmon_pool_state_name's word)
- *   m KEY HAVE U D            a metric of the nearest node/domain/vcpu/disk/nic/pool line above
+ *   m KEY HAVE U D            a metric of the nearest node/domain/vcpu/disk/nic/fs/pool line above
  *   end
  *
  * Strings are always quoted, with \\ \" \n \r \t and \xHH escapes for the
@@ -42,7 +46,8 @@
  * snapshot, which is what such a writer's readers made of it.  LAST_POLL_TIME
  * is the time of the last poll that collected, which older writers sent as
  * the last attempt's.  Also added: XML_FETCHES (absent: 0), the title
- * and label records, and the pools and pool records (absent: no pools).
+ * and label records, the pools and pool records (absent: no pools), and the
+ * guestfs and fs records (absent: no guest file systems).
  */
 #include "vmon-wire.h"
 
@@ -252,6 +257,17 @@ write_domain(FILE *f, const struct vmon_domain *d)
         write_strings(f, "nic", (const char *const[]) { k->name, k->mac, k->alias, k->source, k->model }, 5);
         fprintf(f, " %u\n", k->number);
         write_values(f, VMON_SCOPE_NIC, k->m);
+    }
+    if (d->fs_time || d->fs_error) {
+        fprintf(f, "guestfs %lld ", (long long) d->fs_time);
+        vmon_wire_write_string(f, d->fs_error);
+        fputc('\n', f);
+    }
+    for (size_t i = 0; i < d->nfss; i++) {
+        const struct vmon_fs *k = &d->fss[i];
+        write_strings(f, "fs", (const char *const[]) { k->mountpoint, k->name, k->fstype, k->disks }, 4);
+        fputc('\n', f);
+        write_values(f, VMON_SCOPE_FS, k->m);
     }
 }
 
@@ -740,6 +756,34 @@ read_device(struct reader *r, const struct field *f, int n, const char *record)
                      && get_uint(r, &f[6], "nic number", &nic->number));
 }
 
+/* guestfs FS_TIME ERROR, or fs MOUNTPOINT NAME FSTYPE DISKS, of the current domain */
+static bool
+read_guestfs(struct reader *r, const struct field *f, int n, const char *record)
+{
+    long long when;
+
+    if (!need(r, n, record[0] == 'g' ? 3 : 5, record))
+        return false;
+    if (!r->dom)
+        return fail(r, "'%s' before any domain line", record);
+    if (record[0] == 'g') {
+        free(r->dom->fs_error);
+        r->dom->fs_error = NULL;
+        if (!get_int(r, &f[1], "guest fs time", 0, LLONG_MAX, &when))
+            return false;
+        r->dom->fs_time = (time_t) when;
+        return get_str(r, &f[2], "guest fs error", &r->dom->fs_error);
+    }
+    if (!f[1].quoted)
+        return fail(r, "fs mount point: expected a quoted string, got '%s'", f[1].s);
+    if (vmon_domain_find_fs(r->dom, f[1].s))
+        return fail(r, "fs '%s' given twice", f[1].s);
+    struct vmon_fs *fs = vmon_domain_add_fs(r->dom, f[1].s);
+    set_target(r, VMON_SCOPE_FS, fs->m);
+    return get_str(r, &f[2], "fs name", &fs->name) && get_str(r, &f[3], "fs type", &fs->fstype)
+           && get_str(r, &f[4], "fs disks", &fs->disks);
+}
+
 static bool
 read_pool(struct reader *r, const struct field *f, int n)
 {
@@ -875,6 +919,8 @@ read_line(struct reader *r, char *line)
     else if (strcmp(kw, "snapshot") == 0 || strcmp(kw, "health") == 0
              || strcmp(kw, "node") == 0 || strcmp(kw, "states") == 0)
         ok = read_header(r, f, n);
+    else if (strcmp(kw, "guestfs") == 0 || strcmp(kw, "fs") == 0)
+        ok = read_guestfs(r, f, n, kw);
     else if (strcmp(kw, "pool") == 0)
         ok = read_pool(r, f, n);
     else if (strcmp(kw, "pools") == 0)

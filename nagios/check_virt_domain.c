@@ -17,6 +17,8 @@
 #include <time.h>
 
 #include "chk-args.h"
+#include "chk-job.h"
+#include "chk-guestfs.h"
 #include "chk-metric.h"
 #include "chk-output.h"
 #include "chk-policy.h"
@@ -36,6 +38,11 @@ enum {
     OPT_STALE_AGE,
     OPT_LABEL,
     OPT_LABEL_DEF,
+    OPT_JOB_WARN,
+    OPT_JOB_CRIT,
+    OPT_FS,
+    OPT_FS_WARNING,
+    OPT_FS_CRITICAL,
 };
 
 static const struct option own_options[] = {
@@ -47,6 +54,11 @@ static const struct option own_options[] = {
     { "balloon-stale-age", required_argument, NULL, OPT_STALE_AGE },
     { "label", required_argument, NULL, OPT_LABEL },
     { "label-def", required_argument, NULL, OPT_LABEL_DEF },
+    { "job-time-warning", required_argument, NULL, OPT_JOB_WARN },
+    { "job-time-critical", required_argument, NULL, OPT_JOB_CRIT },
+    { "fs", required_argument, NULL, OPT_FS },
+    { "fs-warning", required_argument, NULL, OPT_FS_WARNING },
+    { "fs-critical", required_argument, NULL, OPT_FS_CRITICAL },
     { NULL, 0, NULL, 0 },
 };
 
@@ -70,7 +82,10 @@ struct config {
     size_t nlabel_defs;
     struct label_match labels[MAX_LABELS];   /* --label NAME=GLOB, all must match */
     size_t nlabels;
+    struct chk_guestfs fs;        /* --fs, --fs-warning, --fs-critical */
     struct chk_policy policy;
+    const char *job_warn, *job_crit;      /* --job-time-warning/critical, seconds */
+    struct vmon_thresholds job_time;
 };
 
 static void
@@ -110,7 +125,17 @@ print_help(const struct config *c)
            "    libvirt itself (virtmond's own declarations apply with --source virtmond).\n"
            " --stale-state=STATE\n"
            "    State for a threshold on stale guest memory figures, instead of checking\n"
-           "    them: ok, warning, critical or unknown (default unknown).\n",
+           "    them: ok, warning, critical or unknown (default unknown).\n"
+           " --job-time-warning=RANGE, --job-time-critical=RANGE\n"
+           "    Seconds a job (save, dump, migration, backup...) may run, whatever the\n"
+           "    domain's state: e.g. --job-time-warning 600 --job-time-critical 3600.\n"
+           "    A running job is always shown: \"saving 45%%, 3 min left, running 40 s\".\n"
+           " --fs-warning=RANGE, --fs-critical=RANGE\n"
+           "    Used %% of each guest file system, as the guest's agent reports it\n"
+           "    (qemu-guest-agent in the guest; polling libvirt, the check asks it; with\n"
+           "    --source virtmond, virtmond's guest-fs must be on). Perfdata per mount point.\n"
+           " --fs=MOUNTPOINT|PATTERN[,...]\n"
+           "    Only these mount points (shell globs, e.g. '/,/var*'; default all).\n",
            c->a.progname, PACKAGE_VERSION, c->a.progname);
     chk_args_help(stdout, &c->a);
 }
@@ -194,6 +219,21 @@ own_option(void *ctx, int opt, const char *arg, char *err, size_t errlen)
         return 1;
     case OPT_LABEL:
         return add_label_match(c, arg, err, errlen);
+    case OPT_JOB_WARN:
+        c->job_warn = arg;
+        return 1;
+    case OPT_JOB_CRIT:
+        c->job_crit = arg;
+        return 1;
+    case OPT_FS:
+        c->fs.mounts = arg;
+        return 1;
+    case OPT_FS_WARNING:
+        c->fs.warn = arg;
+        return 1;
+    case OPT_FS_CRITICAL:
+        c->fs.crit = arg;
+        return 1;
     case OPT_LABEL_DEF:
         if (c->nlabel_defs == MAX_LABELS) {
             snprintf(err, errlen, "--label-def: at most %d", MAX_LABELS);
@@ -240,6 +280,14 @@ validate(struct config *c, char *err, size_t errlen)
         snprintf(err, errlen, "--exclude needs --all or a pattern in -d");
         return -1;
     }
+    char why[512];
+    if (vmon_thresholds_set(&c->job_time, c->job_warn, NULL, why, sizeof(why)) < 0 ||
+        vmon_thresholds_set(&c->job_time, NULL, c->job_crit, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "--job-time-%s", why);
+        return -1;
+    }
+    if (chk_guestfs_validate(&c->fs, err, errlen) < 0)
+        return -1;
     chk_policy_init(&c->policy, c->named);
     if (c->state_text && chk_policy_parse(&c->policy, c->state_text, err, errlen) < 0)
         return -1;
@@ -272,6 +320,7 @@ sample_opts(const struct config *c, struct chk_sample_opts *so)
     so->label_defs = c->label_defs;
     so->nlabel_defs = c->nlabel_defs;
     so->need_rates = needs_rates(c);
+    so->guest_fs = chk_guestfs_wanted(&c->fs);
 }
 
 /* said once per domain with a threshold on its stale guest-memory figures */
@@ -347,6 +396,10 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
                            d->figures_time ? "" : " (no statistics to judge)");
         }
     }
+    bool job_perf = c->a.perf == CHK_PERF_ALL ||
+                    (c->a.perf == CHK_PERF_AUTO && (c->named || vmon_thresholds_any(&c->job_time)));
+    st = chk_state_worst(st, chk_job_eval(d, &c->job_time, why, job_perf ? &out->perf : NULL,
+                                          prefix));
     bool mem_stale = vmon_value_has(&d->m[VMON_DOM_MEM_STALE]) && d->m[VMON_DOM_MEM_STALE].u;
 
     for (size_t i = 0; i < c->a.metrics.n; i++) {
@@ -388,6 +441,12 @@ eval_domain(const struct config *c, const struct vmon_domain *d, struct chk_buf 
                        ms == CHK_CRITICAL ? "critical" : "warning", range);
         st = chk_state_worst(st, ms);
     }
+    if (chk_guestfs_wanted(&c->fs) && evaluates_thresholds(d))
+        st = chk_state_worst(st, chk_guestfs_eval(&c->fs, d, prefix,
+                                                  c->a.perf != CHK_PERF_NONE
+                                                  && (c->named || c->a.perf == CHK_PERF_ALL
+                                                      || vmon_thresholds_any(&c->fs.th)),
+                                                  why, &out->perf));
     /* no threshold set on a running domain: still say how busy it is */
     if (c->named && evaluates_thresholds(d) && !strstr(chk_buf_str(why), ", cpu ")) {
         const struct chk_metric *cpu = chk_metrics_find(&c->a.metrics, "cpu");

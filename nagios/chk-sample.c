@@ -43,6 +43,12 @@ core_options(const struct chk_sample_opts *o, struct vmon_options *opts)
     }
     if (o->uri && vmon_options_set(opts, "uri", o->uri) < 0)
         return -1;
+    /* polling libvirt here: ask the agents, within the same share of -t
+     * (virtmond asks them on its own if its guest-fs is on) */
+    if (o->guest_fs && opts->source == VMON_SOURCE_LIBVIRT
+        && (vmon_options_set(opts, "guest-fs", "yes") < 0
+            || (o->budget > 0 && vmon_options_set(opts, "guest-fs-timeout", timeout) < 0)))
+        return -1;
     if (o->name) {
         /* Exactly this name (commas, globs, blanks and all), or this UUID:
          * the source then collects (or asks virtmond for) this one only. */

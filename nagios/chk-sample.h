@@ -24,6 +24,7 @@ struct chk_sample_opts {
     const char *balloon_stale_age;  /* the core's balloon-stale-age; NULL: its default */
     const char *const *label_defs;  /* the core's label declarations (--label-def) */
     size_t nlabel_defs;
+    bool guest_fs;              /* the guests' file systems (the core's guest-fs) */
     bool need_rates;            /* some output or threshold uses a rate */
     bool node_rates;            /* ... of the node (host check) rather than domains */
     bool pools;                 /* the check shows storage pools: have them read */

@@ -29,6 +29,7 @@
 #define VMON_OID_STATE_TABLE    VMON_OID_OBJECTS, 8
 #define VMON_OID_POOL_TABLE     VMON_OID_OBJECTS, 9
 #define VMON_OID_LABEL_TABLE    VMON_OID_OBJECTS, 10
+#define VMON_OID_FS_TABLE       VMON_OID_OBJECTS, 11
 
 /* Notifications (virtmonNotifications.N) */
 #define VMON_NOTIF_LIFECYCLE    1
@@ -137,6 +138,15 @@ enum vmon_oid_pool_col {          /* virtmonPoolTable; 1 is the UUID index */
     VMON_PCOL__LAST_IDENTITY = VMON_PCOL_STALE
 };
 
+enum vmon_oid_fs_col {            /* virtmonFsTable; index (domain UUID, position), then these */
+    VMON_FCOL_MOUNT_POINT = 2,
+    VMON_FCOL_DOMAIN_NAME,
+    VMON_FCOL_DEVICE,
+    VMON_FCOL_TYPE,
+    VMON_FCOL_DISKS,
+    VMON_FCOL__LAST_IDENTITY = VMON_FCOL_DISKS
+};
+
 /* Metric columns, window ones included, are the .def's; none lies above this. */
 #define VMON_MAX_COLUMN        400
 
@@ -173,6 +183,10 @@ enum vmon_oid_metric_ncols {
     VMON_POOL_METRIC_NCOLS = 0
 #define VMON_POOL_METRIC VMON_OID_METRIC_NCOLS
 #include "vmon-metrics.def"
+    ,
+    VMON_FS_METRIC_NCOLS = 0
+#define VMON_FS_METRIC VMON_OID_METRIC_NCOLS
+#include "vmon-metrics.def"
 };
 #undef VMON_OID_METRIC_NCOLS
 
@@ -183,6 +197,7 @@ enum vmon_oid_metric_ncols {
 #define VMON_DISK_NCOLS   (VMON_KCOL__LAST_IDENTITY - 1 + VMON_DISK_METRIC_NCOLS)
 #define VMON_NIC_NCOLS    (VMON_NCOL__LAST_IDENTITY - 1 + VMON_NIC_METRIC_NCOLS)
 #define VMON_POOL_NCOLS   (VMON_PCOL__LAST_IDENTITY - 1 + VMON_POOL_METRIC_NCOLS)
+#define VMON_FS_NCOLS     (VMON_FCOL__LAST_IDENTITY - 1 + VMON_FS_METRIC_NCOLS)
 
 /* libvirt-snmp's LIBVIRT-MIB, served for compatibility (not ours) */
 #define VMON_OID_LIBVIRT_MIB        1, 3, 6, 1, 4, 1, 36957

@@ -156,7 +156,7 @@ vmon_snmp_register_mib(void)
     if (vmon_snmp_scalars_init() < 0 || vmon_snmp_states_init() < 0
         || vmon_snmp_domain_init() < 0 || vmon_snmp_vcpu_init() < 0
         || vmon_snmp_disk_init() < 0 || vmon_snmp_nic_init() < 0
-        || vmon_snmp_label_init() < 0 || vmon_snmp_pool_init() < 0)
+        || vmon_snmp_label_init() < 0 || vmon_snmp_pool_init() < 0 || vmon_snmp_fs_init() < 0)
         return -1;
     if (vmon_snmp.compat && vmon_snmp_compat_init() < 0)
         return -1;

@@ -172,8 +172,11 @@ vmon_snmp_table_register(const struct vmon_snmp_table_def *def)
 {
     struct vmon_snmp_table *t = calloc(1, sizeof(*t));
     netsnmp_table_registration_info *tinfo = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
-    netsnmp_column_info *ci = SNMP_MALLOC_TYPEDEF(netsnmp_column_info);
-    unsigned *cols = malloc(def->ncols * sizeof(*cols));
+    /* list_count is a char in net-snmp 5.9: at most 127 columns in one list, so a
+     * wider table chains several (netsnmp_closest_column walks the chain) */
+    size_t nlists = (def->ncols + 126) / 127;
+    netsnmp_column_info *ci = calloc(nlists ? nlists : 1, sizeof(*ci));
+    unsigned *cols = malloc((def->ncols ? def->ncols : 1) * sizeof(*cols));
     netsnmp_mib_handler *h;
 
     if (!t || !tinfo || !ci || !cols)
@@ -185,14 +188,17 @@ vmon_snmp_table_register(const struct vmon_snmp_table_def *def)
         goto fail;
 
     memcpy(cols, def->cols, def->ncols * sizeof(*cols));
-    /* list_count is a char in net-snmp 5.9: at most 127 columns per table */
-    if (def->ncols == 0 || def->ncols > 127) {
-        snmp_log(LOG_ERR, "%s: %zu columns, net-snmp takes 1..127\n", def->name, def->ncols);
+    if (def->ncols == 0) {
+        snmp_log(LOG_ERR, "%s: no columns\n", def->name);
         goto fail;
     }
-    ci->isRange = 0;
-    ci->details.list = cols;
-    ci->list_count = (char) def->ncols;
+    for (size_t k = 0; k < nlists; k++) {
+        size_t first = k * 127, len = def->ncols - first < 127 ? def->ncols - first : 127;
+        ci[k].isRange = 0;
+        ci[k].details.list = cols + first;
+        ci[k].list_count = (char) len;
+        ci[k].next = k + 1 < nlists ? &ci[k + 1] : NULL;
+    }
     tinfo->valid_columns = ci;
     tinfo->min_column = cols[0];
     tinfo->max_column = cols[def->ncols - 1];

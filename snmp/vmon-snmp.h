@@ -148,6 +148,7 @@ int vmon_snmp_vcpu_init(void);
 int vmon_snmp_disk_init(void);
 int vmon_snmp_nic_init(void);
 int vmon_snmp_pool_init(void);
+int vmon_snmp_fs_init(void);
 int vmon_snmp_label_init(void);
 int vmon_snmp_compat_init(void);
 void vmon_snmp_tables_shutdown(void);

@@ -151,6 +151,17 @@ json_domain(FILE *out, const struct vmon_domain *d)
         json_values(out, VMON_SCOPE_NIC, k->m, NULL);
         fputc('}', out);
     }
+    /* guest-fs: the agent's answer of guest_fs_time (0: none), or guest_fs_error */
+    fprintf(out, "],\"guest_fs_time\":%lld,\"guest_fs_error\":", (long long) d->fs_time);
+    json_string(out, d->fs_error);
+    fputs(",\"filesystems\":[", out);
+    for (size_t i = 0; i < d->nfss; i++) {
+        const struct vmon_fs *k = &d->fss[i];
+        json_fields(out, i ? "," : "", (const char *const[]) { "mountpoint", k->mountpoint,
+                    "name", k->name, "fstype", k->fstype, "disks", k->disks }, 4);
+        json_values(out, VMON_SCOPE_FS, k->m, NULL);
+        fputc('}', out);
+    }
     fputs("]}", out);
 }
 

@@ -140,6 +140,14 @@ dump_table(FILE *out, const struct vmon_snapshot *snap)
             fprintf(out, "  nic %s %s\n", d->nics[j].name, d->nics[j].mac);
             print_values(out, "    ", VMON_SCOPE_NIC, d->nics[j].m, NULL);
         }
+        if (d->fs_error)
+            fprintf(out, "  guest file systems: %s\n", d->fs_error);
+        for (size_t j = 0; j < d->nfss; j++) {
+            const struct vmon_fs *k = &d->fss[j];
+            fprintf(out, "  fs %s %s %s\n", k->mountpoint, k->name ? k->name : "-",
+                    k->fstype ? k->fstype : "-");
+            print_values(out, "    ", VMON_SCOPE_FS, k->m, NULL);
+        }
     }
     print_pools(out, snap);
 }

@@ -35,6 +35,11 @@ usage(FILE *out)
             "                        (balloon.stale; default 30s)\n"
             "      --label-def 'NAME NAMESPACE-URI ELEMENT-PATH' | --label-def nova\n"
             "                        a domain label read from <metadata> (repeatable)\n"
+            "      --guest-fs yes|no each running guest's file systems from its guest\n"
+            "                        agent (default no)\n"
+            "      --guest-fs-timeout DURATION\n"
+            "                        how long a guest's agent may take (default 10s)\n"
+            "      --guest-fs-calls N  agent calls out at once (default 4)\n"
             "  -h, --help            this help\n"
             "  -V, --version         version\n");
 }
@@ -57,6 +62,9 @@ static const struct vmon_cli_option cli_options[] = {
     { "workers", required_argument, 'W', "workers" },
     { "balloon-stale-age", required_argument, 'B', "balloon-stale-age" },
     { "label-def", required_argument, 'L', "label" },
+    { "guest-fs", required_argument, 256, "guest-fs" },
+    { "guest-fs-timeout", required_argument, 257, "guest-fs-timeout" },
+    { "guest-fs-calls", required_argument, 258, "guest-fs-calls" },
     { "json", no_argument, 'j', NULL },
     { "interval", required_argument, 'i', NULL },
     { "polls", required_argument, 'n', NULL },

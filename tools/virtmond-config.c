@@ -62,6 +62,14 @@ usage(FILE *out)
             "                            not answering instead of busy (default 30s)\n"
             "      --label-def 'NAME NAMESPACE-URI ELEMENT-PATH' | --label-def nova\n"
             "                            a domain label read from <metadata> (repeatable)\n"
+            "      --guest-fs yes|no     each running guest's file systems from its guest agent\n"
+            "                            (default no)\n"
+            "      --guest-fs-interval DURATION\n"
+            "                            time between two asks of one guest's agent (default 1m)\n"
+            "      --guest-fs-timeout DURATION\n"
+            "                            how long a guest's agent may take before its file\n"
+            "                            systems are dropped (default 10s)\n"
+            "      --guest-fs-calls N    agent calls out at once (default 4)\n"
             "  -s, --socket PATH         where to listen (default %s)\n"
             "      --socket-mode OCTAL   permissions of the socket (default 0660)\n"
             "      --socket-group GROUP  group of the socket (default: the daemon's)\n"
@@ -78,7 +86,7 @@ usage(FILE *out)
 enum {
     OPT_WINDOW = 256, OPT_INCLUDE, OPT_EXCLUDE, OPT_WORKERS, OPT_TIMEOUT, OPT_MODE, OPT_GROUP,
     OPT_ACTIONS, OPT_SHUTDOWN_TIMEOUT, OPT_CONFIG, OPT_STALE_AGE, OPT_NOT_ANSWERING,
-    OPT_LABEL_DEF,
+    OPT_LABEL_DEF, OPT_GUEST_FS, OPT_GUEST_FS_INTERVAL, OPT_GUEST_FS_TIMEOUT, OPT_GUEST_FS_CALLS,
 };
 static const char shortopts[] = "c:i:s:p:fnhV";
 static const struct vmon_cli_option cli_options[] = {
@@ -95,6 +103,10 @@ static const struct vmon_cli_option cli_options[] = {
     { "balloon-stale-age", required_argument, OPT_STALE_AGE, "balloon-stale-age" },
     { "not-answering-after", required_argument, OPT_NOT_ANSWERING, "not-answering-after" },
     { "label-def", required_argument, OPT_LABEL_DEF, "label" },
+    { "guest-fs", required_argument, OPT_GUEST_FS, "guest-fs" },
+    { "guest-fs-interval", required_argument, OPT_GUEST_FS_INTERVAL, "guest-fs-interval" },
+    { "guest-fs-timeout", required_argument, OPT_GUEST_FS_TIMEOUT, "guest-fs-timeout" },
+    { "guest-fs-calls", required_argument, OPT_GUEST_FS_CALLS, "guest-fs-calls" },
     { "socket", required_argument, 's', NULL },
     { "socket-mode", required_argument, OPT_MODE, NULL },
     { "socket-group", required_argument, OPT_GROUP, NULL },

@@ -90,6 +90,14 @@ expect_refused Timeout <<EOF
   Source "virtmond"
   Timeout 3
 EOF
+expect_refused GuestFs <<EOF
+  Source "virtmond"
+  GuestFs true
+EOF
+expect_refused GuestFs <<<'  GuestFs "maybe"'
+expect_refused GuestFsInterval <<<'  GuestFsInterval 0.5'
+said "'0.5' is out of range 1 s..1 d"
+expect_refused GuestFsCalls <<<'  GuestFsCalls 65'
 # One bad key among good ones still refuses the whole block.
 expect_refused ReportVcpus <<EOF
   ReportNode false
@@ -132,6 +140,10 @@ LoadPlugin virtmon
   ReportInterfaces true
   ReportMemory false
   ReportPercent false
+  GuestFs true
+  GuestFsInterval 30
+  GuestFsTimeout 5
+  GuestFsCalls 2
 </Plugin>
 EOF
 cd_collectd_start good

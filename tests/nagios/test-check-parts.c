@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "chk-job.h"
+#include "chk-guestfs.h"
 #include "chk-metric.h"
 #include "chk-policy.h"
 #include "chk-pool-policy.h"
@@ -316,6 +318,102 @@ DEF_TEST(state_file)
     vmon_snapshot_unref(snap);
 }
 
+/* A job in the check's words, and --job-time on its running time. */
+DEF_TEST(job_text)
+{
+    struct vmon_domain d = { .state = VMON_STATE_PAUSED, .id = 1 };
+    struct vmon_thresholds th = { 0 };
+    struct vmon_perfdata pd;
+    struct chk_buf why = { 0 };
+    char err[256];
+
+    vmon_perfdata_init(&pd);
+    EXPECT_EQ_INT(CHK_OK, chk_job_eval(&d, &th, &why, &pd, NULL));
+    EXPECT_STR("", chk_buf_str(&why));        /* no job.type: nothing said */
+    vmon_value_set(&d.m[VMON_DOM_JOB_TYPE], VMON_JOB_NONE);
+    EXPECT(!chk_job_running(&d));
+
+    /* a dump (unbounded: no time remaining) at 25 % after 40 s: ~2 min left */
+    vmon_value_set(&d.m[VMON_DOM_JOB_TYPE], VMON_JOB_UNBOUNDED);
+    vmon_value_set(&d.m[VMON_DOM_JOB_OPERATION], 8);
+    vmon_value_set(&d.m[VMON_DOM_JOB_ELAPSED], 40000);
+    vmon_value_set_double(&d.m[VMON_DOM_JOB_PERCENT], 25);
+    EXPECT(chk_job_running(&d));
+    EXPECT_EQ_INT(0, vmon_thresholds_set(&th, "30", "3600", err, sizeof(err)));
+    EXPECT_EQ_INT(CHK_WARNING, chk_job_eval(&d, &th, &why, &pd, "vm1"));
+    EXPECT_STR(", dumping 25%, ~2 min left, running 40 s (warning 30 s)", chk_buf_str(&why));
+    EXPECT_STR("'vm1::job_time'=40s;30;3600;0", vmon_perfdata_text(&pd));
+    chk_buf_clear(&why);
+
+    /* a migration gives its own time remaining; the critical range wins */
+    vmon_value_set(&d.m[VMON_DOM_JOB_TYPE], VMON_JOB_BOUNDED);
+    vmon_value_set(&d.m[VMON_DOM_JOB_OPERATION], 5);
+    vmon_value_set(&d.m[VMON_DOM_JOB_ELAPSED], 7200000);
+    vmon_value_set(&d.m[VMON_DOM_JOB_REMAINING], 180000);
+    vmon_value_set_double(&d.m[VMON_DOM_JOB_PERCENT], 45.4);
+    EXPECT_EQ_INT(CHK_CRITICAL, chk_job_eval(&d, &th, &why, NULL, NULL));
+    EXPECT_STR(", migrating 45%, 3 min left, running 2.0 h (critical 3600 s)", chk_buf_str(&why));
+    chk_buf_clear(&why);
+    vmon_perfdata_clear(&pd);
+
+    EXPECT(vmon_job_reason_has_job(VMON_STATE_PAUSED, 3));    /* saving */
+    EXPECT(vmon_job_reason_has_job(VMON_STATE_RUNNING, 10));  /* post-copy */
+    EXPECT(!vmon_job_reason_has_job(VMON_STATE_PAUSED, 1));   /* the user's */
+    EXPECT(!vmon_job_reason_has_job(VMON_STATE_RUNNING, 1));  /* booted */
+    EXPECT_STR("backing up", vmon_job_operation_doing(9));
+    EXPECT_STR("in a job", vmon_job_operation_doing(99));
+}
+
+/* --fs: mount points chosen by glob, used % against the ranges, perfdata per mount point */
+DEF_TEST(guest_fs)
+{
+    struct vmon_domain d = { .state = VMON_STATE_RUNNING, .id = 1, .fs_time = 1 };
+    static const struct { const char *mnt; double pct; } fss[] = {
+        { "/", 50 }, { "/var", 85 }, { "/var/log", 95 },
+    };
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(fss); i++)
+        vmon_value_set_double(&vmon_domain_add_fs(&d, fss[i].mnt)->m[VMON_FS_USED_PERCENT], fss[i].pct);
+    static const struct {
+        const char *mounts, *warn, *crit;
+        int want;
+        const char *text;
+        size_t nperf;
+    } cases[] = {
+        { NULL, "80", "90", CHK_CRITICAL, ", / 50% used, /var 85% used (warning 80), /var/log 95% used (critical 90)", 3 },
+        { "/", "80", "90", CHK_OK, ", / 50% used", 1 },
+        { "/var", "80", "90", CHK_WARNING, ", /var 85% used (warning 80)", 1 },
+        { "/var*", NULL, "99", CHK_OK, ", /var 85% used, /var/log 95% used", 2 },
+        { "/home,/srv", "80", NULL, CHK_UNKNOWN, ", no file system matches --fs '/home,/srv' (mounted: /, /var, /var/log)", 0 },
+    };
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(cases); i++) {
+        struct chk_guestfs g = { .mounts = cases[i].mounts, .warn = cases[i].warn, .crit = cases[i].crit };
+        struct chk_buf why = { 0 };
+        struct vmon_perfdata pd;
+        char err[256];
+        vmon_perfdata_init(&pd);
+        EXPECT(chk_guestfs_validate(&g, err, sizeof(err)) == 0);
+        EXPECT_EQ_INT(cases[i].want, chk_guestfs_eval(&g, &d, NULL, true, &why, &pd));
+        EXPECT_STR(cases[i].text, chk_buf_str(&why));
+        EXPECT_EQ_U64(cases[i].nperf, pd.count);
+        chk_buf_clear(&why);
+        vmon_perfdata_clear(&pd);
+    }
+
+    /* no figures: the agent's error, or none at all */
+    struct chk_guestfs g = { .warn = "80" };
+    struct chk_buf why = { 0 };
+    char err[256];
+    EXPECT(chk_guestfs_validate(&g, err, sizeof(err)) == 0);
+    d.fs_error = vmon_strdup("Guest agent is not responding");
+    EXPECT_EQ_INT(CHK_UNKNOWN, chk_guestfs_eval(&g, &d, NULL, false, &why, NULL));
+    EXPECT_STR(", no file systems: Guest agent is not responding", chk_buf_str(&why));
+    chk_buf_clear(&why);
+    struct chk_guestfs bad = { .warn = "80:x" };
+    EXPECT(chk_guestfs_validate(&bad, err, sizeof(err)) < 0);
+    EXPECT_STR("--fs-warning/--fs-critical: warning threshold: invalid range '80:x': the end is not a number", err);
+    vmon_domain_clear(&d);
+}
+
 int
 main(void)
 {
@@ -324,5 +422,7 @@ main(void)
     RUN_TEST(pool_policy);
     RUN_TEST(metric_table);
     RUN_TEST(state_file);
+    RUN_TEST(job_text);
+    RUN_TEST(guest_fs);
     return TAP_END();
 }

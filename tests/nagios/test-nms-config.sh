@@ -177,7 +177,7 @@ EOF
     # Every argument of the checks' help appears in the CheckCommand, or is
     # deliberately left to per-site additions (the per-metric list is long).
     for o in source uri domain all exclude state warning critical timeout timeout-state interval \
-             state-dir state-max-age perfdata verbose; do
+             state-dir state-max-age perfdata verbose job-time-warning job-time-critical; do
         grep -q "\"--$o\"" "$I/virtmon-commands.conf"
         ok $? "virt_domain maps --$o"
     done

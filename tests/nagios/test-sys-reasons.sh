@@ -47,15 +47,8 @@ sys_virsh resume vmt-rs1 >/dev/null || sys_fail "virsh resume failed"
 # libvirt waits on QEMU's migration stream with the domain unlocked, so the
 # guest stays paused for the save for seconds while every other call
 # answers.
-mkfifo "$SYS_WORKDIR/save.fifo" || sys_fail "mkfifo failed"
-python3 -c '
-import sys, time
-with open(sys.argv[1], "rb", buffering=0) as f:
-    while f.read(16384):
-        time.sleep(0.1)
-' "$SYS_WORKDIR/save.fifo" &
-reader_pid=$!
-sys_on_exit "kill $reader_pid 2>/dev/null || :"
+sys_slow_reader "$SYS_WORKDIR/save.fifo" 16384 0.1
+reader_pid=$SYS_READER_PID
 sys_virsh save vmt-rs1 "$SYS_WORKDIR/save.fifo" >"$SYS_WORKDIR/save.out" 2>&1 &
 save_pid=$!
 if wait_state vmt-rs1 "paused (saving)"; then

@@ -102,6 +102,7 @@ main(int argc, char **argv)
     static const oid disk[] = { VMON_OID_DISK_TABLE, 1 };
     static const oid nic[] = { VMON_OID_NIC_TABLE, 1 };
     static const oid pool[] = { VMON_OID_POOL_TABLE, 1 };
+    static const oid fs[] = { VMON_OID_FS_TABLE, 1 };
     static const oid root[] = { VMON_OID_ROOT };
     struct scope_check scopes[] = {
         { VMON_SCOPE_NODE, "virtmonNode", { 0 }, OID_LENGTH(node), VMON_NODE__LAST_IDENTITY + 1,
@@ -116,8 +117,10 @@ main(int argc, char **argv)
           VMON_NIC_METRIC_NCOLS },
         { VMON_SCOPE_POOL, "virtmonPoolEntry", { 0 }, OID_LENGTH(pool), VMON_PCOL__LAST_IDENTITY + 1,
           VMON_POOL_METRIC_NCOLS },
+        { VMON_SCOPE_FS, "virtmonFsEntry", { 0 }, OID_LENGTH(fs), VMON_FCOL__LAST_IDENTITY + 1,
+          VMON_FS_METRIC_NCOLS },
     };
-    const oid *bases[] = { node, dom, vcpu, disk, nic, pool };
+    const oid *bases[] = { node, dom, vcpu, disk, nic, pool, fs };
 
     if (argc != 3) {
         fprintf(stderr, "usage: %s IETF-MIB-DIR VIRTMON-MIB-DIR\n", argv[0]);

@@ -429,6 +429,23 @@ sys_guest_kick() {
 	sys_virsh reset "$1" >/dev/null || sys_fail "virsh reset $1 failed"
 }
 
+# sys_slow_reader FIFO BYTES SECONDS: make the FIFO and drain it in the
+# background, BYTES per read with SECONDS between reads, so that a save or
+# dump written into it lasts as long as a test needs (libvirt waits on the
+# stream with the domain unlocked: every other call answers meanwhile).
+# Sets SYS_READER_PID; the reader is stopped at exit.
+sys_slow_reader() {
+	mkfifo "$1" || sys_fail "mkfifo $1 failed"
+	python3 -c '
+import sys, time
+with open(sys.argv[1], "rb", buffering=0) as f:
+    while f.read(int(sys.argv[2])):
+        time.sleep(float(sys.argv[3]))
+' "$1" "$2" "$3" {SYS_LOCK_FD}>&- &
+	SYS_READER_PID=$!
+	sys_on_exit "kill $SYS_READER_PID 2>/dev/null || :"
+}
+
 # The guest's QEMU process, e.g. to SIGSTOP it (a guest stuck in its monitor).
 sys_qemu_pid() {
 	local pid

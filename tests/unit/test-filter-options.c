@@ -139,6 +139,18 @@ DEF_TEST(values_are_range_checked_with_the_range_named)
         { "not-answering-after", "0.5s", "not-answering-after: '0.5s' is out of range 1 s..1 d" },
         { "not-answering-after", "25h", "not-answering-after: '25h' is out of range 1 s..1 d" },
         { "not-answering-after", "1e308", "not-answering-after: '1e308' is out of range 1 s..1 d" },
+        { "guest-fs", "yes", NULL },
+        { "guest-fs", "off", NULL },
+        { "guest-fs", "maybe", "guest-fs: 'maybe' is not a boolean (use yes or no)" },
+        { "guest-fs-interval", "1", NULL },
+        { "guest-fs-interval", "1d", NULL },
+        { "guest-fs-interval", "0.5s", "guest-fs-interval: '0.5s' is out of range 1 s..1 d" },
+        { "guest-fs-timeout", "0.1", NULL },
+        { "guest-fs-timeout", "10m", NULL },
+        { "guest-fs-timeout", "11m", "guest-fs-timeout: '11m' is out of range 0.1 s..10 m" },
+        { "guest-fs-calls", "1", NULL },
+        { "guest-fs-calls", "64", NULL },
+        { "guest-fs-calls", "0", "guest-fs-calls: '0' is out of range 1..64" },
         { "workers", "0", NULL },
         { "workers", "64", NULL },
         { "workers", "65", "workers: '65' is out of range 0..64" },
@@ -286,6 +298,16 @@ DEF_TEST(polling_keys_refused_with_virtmond)
                "configuration decides this", vmon_error_last());
     EXPECT(vmon_options_set(&o, "window", "1h") < 0);
     EXPECT(o.window == 3600);
+    vmon_options_clear(&o);
+
+    /* guest-fs: off unless asked, a minute apart, 10 s per guest, 4 at once;
+     * virtmond's own configuration decides it for its readers */
+    vmon_options_init(&o);
+    EXPECT(!o.guest_fs && o.guest_fs_interval == 60 && o.guest_fs_timeout == 10 && o.guest_fs_calls == 4);
+    EXPECT(vmon_options_set(&o, "source", "virtmond") == 0);
+    EXPECT(vmon_options_set(&o, "guest-fs", "yes") < 0);
+    EXPECT_STR("guest-fs: not with source virtmond: virtmond polls libvirt, and its "
+               "own configuration decides this", vmon_error_last());
     vmon_options_clear(&o);
 
     vmon_options_init(&o);

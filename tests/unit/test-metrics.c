@@ -62,10 +62,10 @@ DEF_TEST(semantic_columns_consistent)
                 EXPECT(m->kind == VMON_KIND_DERIVED);
             /* every domain-side metric comes from one statistics group, the node's from none;
              * but whether the guest answers (vmon-answer.h) is the core's, whatever groups;
-             * a storage pool is no domain's */
+             * a storage pool is no domain's, and a guest file system comes from the agent */
             bool answer = s == VMON_SCOPE_DOMAIN &&
                           (m->id == VMON_DOM_ANSWERING || m->id == VMON_DOM_FIGURES_AGE);
-            if (s == VMON_SCOPE_NODE || s == VMON_SCOPE_POOL || answer)
+            if (s == VMON_SCOPE_NODE || s == VMON_SCOPE_POOL || s == VMON_SCOPE_FS || answer)
                 EXPECT_EQ_U64(0, m->group);
             else if (m->group == 0)
                 printf("# %s (%s): no statistics group\n", m->key, vmon_scope_name(s)), tap_failures++;

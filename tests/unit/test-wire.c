@@ -101,6 +101,19 @@ build(void)
         fill_values(nic->m, VMON_NIC__N, &seed);
         nic = vmon_domain_add_nic(d, "tap \"x\"");
         fill_values(nic->m, VMON_NIC__N, &seed);
+        /* guest file systems: figures, an agent's error, or none (k % 3) */
+        if (k % 3 == 0) {
+            d->fs_time = 1700000000 + (time_t) k;
+            struct vmon_fs *fs = vmon_domain_add_fs(d, "/");
+            fs->name = vmon_strdup("vda1");
+            fs->fstype = vmon_strdup("ext4");
+            fs->disks = vmon_strdup("vda,vdb");
+            fill_values(fs->m, VMON_FS__N, &seed);
+            fs = vmon_domain_add_fs(d, odd_names[k % VMON_ARRAY_SIZE(odd_names)]);
+            fill_values(fs->m, VMON_FS__N, &seed);
+        } else if (k % 3 == 1) {
+            d->fs_error = vmon_strdup("Guest agent is not responding: \"x\"\n");
+        }
     }
     for (size_t k = 0; k < 3; k++) {
         struct vmon_pool *p = vmon_snapshot_add_pool(s);
@@ -190,6 +203,15 @@ compare_domain(const struct vmon_domain *a, const struct vmon_domain *b)
         EXPECT_STR(a->nics[i].name, b->nics[i].name);
         EXPECT_STR(a->nics[i].mac, b->nics[i].mac);
         compare_values("nic", a->nics[i].m, b->nics[i].m, VMON_NIC__N);
+    }
+    EXPECT_EQ_U64((uint64_t) a->fs_time, (uint64_t) b->fs_time);
+    EXPECT(same_str(a->fs_error, b->fs_error));
+    EXPECT_EQ_U64(a->nfss, b->nfss);
+    for (size_t i = 0; i < a->nfss && i < b->nfss; i++) {
+        EXPECT_STR(a->fss[i].mountpoint, b->fss[i].mountpoint);
+        EXPECT(same_str(a->fss[i].name, b->fss[i].name) && same_str(a->fss[i].fstype, b->fss[i].fstype)
+               && same_str(a->fss[i].disks, b->fss[i].disks));
+        compare_values("fs", a->fss[i].m, b->fss[i].m, VMON_FS__N);
     }
 }
 
