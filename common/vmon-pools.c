@@ -99,10 +99,7 @@ details_clear(struct pool_details **d, size_t *n)
 static void
 job_unref(struct pool_job *j)
 {
-    pthread_mutex_lock(&j->lock);
-    bool last = --j->refs == 0;
-    pthread_mutex_unlock(&j->lock);
-    if (!last)
+    if (!vmon_ref_put(&j->refs))
         return;
     virConnectClose(j->conn);
     details_clear(&j->known, &j->nknown);
