@@ -290,40 +290,18 @@ TABLE_BLOCKS(nic, VMON_SCOPE_NIC)
 TABLE_BLOCKS(pool, VMON_SCOPE_POOL)
 TABLE_BLOCKS(fs, VMON_SCOPE_FS)
 
-static void
-node_group(FILE *out)
-{
-    static const enum vmon_scope s[] = { VMON_SCOPE_NODE };
-    mib_group(out, s, 1);
-}
-
-static void
-domain_group(FILE *out)
-{
-    static const enum vmon_scope s[] = { VMON_SCOPE_DOMAIN };
-    mib_group(out, s, 1);
-}
-
-static void
-device_group(FILE *out)
-{
-    static const enum vmon_scope s[] = { VMON_SCOPE_VCPU, VMON_SCOPE_DISK, VMON_SCOPE_NIC };
-    mib_group(out, s, 3);
-}
-
-static void
-pool_group(FILE *out)
-{
-    static const enum vmon_scope s[] = { VMON_SCOPE_POOL };
-    mib_group(out, s, 1);
-}
-
-static void
-fs_group(FILE *out)
-{
-    static const enum vmon_scope s[] = { VMON_SCOPE_FS };
-    mib_group(out, s, 1);
-}
+/* The MIB's object group of one scope's objects, or of several scopes'. */
+#define GROUP(NAME, ...) \
+    static void NAME##_group(FILE *out) \
+    { \
+        static const enum vmon_scope s[] = { __VA_ARGS__ }; \
+        mib_group(out, s, sizeof(s) / sizeof(s[0])); \
+    }
+GROUP(node, VMON_SCOPE_NODE)
+GROUP(domain, VMON_SCOPE_DOMAIN)
+GROUP(device, VMON_SCOPE_VCPU, VMON_SCOPE_DISK, VMON_SCOPE_NIC)
+GROUP(pool, VMON_SCOPE_POOL)
+GROUP(fs, VMON_SCOPE_FS)
 
 /* ---- docs/ tables --------------------------------------------------------- */
 
