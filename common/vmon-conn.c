@@ -268,27 +268,12 @@ vmon_conn_new(const char *uri, unsigned flags, double backoff_max, vmon_event_ho
 }
 
 void
-vmon_conn_on_reboot(struct vmon_conn *c, vmon_reboot_hook *hook)
+vmon_conn_on_events(struct vmon_conn *c, const struct vmon_conn_hooks *hooks)
 {
-    c->reboot_hook = hook;
-}
-
-void
-vmon_conn_on_metadata(struct vmon_conn *c, vmon_reboot_hook *hook)
-{
-    c->metadata_hook = hook;
-}
-
-void
-vmon_conn_on_job(struct vmon_conn *c, vmon_reboot_hook *hook)
-{
-    c->job_hook = hook;
-}
-
-void
-vmon_conn_on_pool(struct vmon_conn *c, vmon_pool_hook *hook)
-{
-    c->pool_hook = hook;
+    c->reboot_hook = hooks->reboot;
+    c->metadata_hook = hooks->metadata;
+    c->job_hook = hooks->job;
+    c->pool_hook = hooks->pool;
 }
 
 static void
