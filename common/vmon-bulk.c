@@ -12,6 +12,7 @@
 #include "vmon-collect-priv.h"
 #include "vmon-conn.h"
 #include "vmon-util.h"
+#include "vmon-uuid.h"
 
 /* At most this many devices of one kind per domain are read from bulk stats. */
 #define MAX_DEVICES 4096
@@ -146,10 +147,7 @@ domain_for(struct vmon_domain *out, size_t count, virDomainPtr dom)
     unsigned char uuid[16];
 
     virDomainGetUUID(dom, uuid);
-    for (size_t i = 0; i < count; i++)
-        if (memcmp(out[i].uuid, uuid, 16) == 0)
-            return &out[i];
-    return NULL;
+    return vmon_uuid_find(out, count, sizeof(*out), offsetof(struct vmon_domain, uuid), uuid);
 }
 
 int

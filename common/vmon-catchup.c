@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "vmon-util.h"
+#include "vmon-uuid.h"
 
 /*
  * The event detail a state's reason implies, by libvirt's numbering
@@ -189,10 +190,7 @@ vmon_told_free(struct vmon_told *t)
 static bool
 was_told(const struct vmon_told *t, const unsigned char uuid[16])
 {
-    for (size_t i = 0; t && i < t->n; i++)
-        if (memcmp(t->uuid[i], uuid, 16) == 0)
-            return true;
-    return false;
+    return t && vmon_uuid_find(t->uuid, t->n, sizeof(*t->uuid), 0, uuid);
 }
 
 unsigned

@@ -9,6 +9,7 @@
 
 #include "vmon-snapshot.h"
 #include "vmon-util.h"
+#include "vmon-uuid.h"
 
 _Static_assert((int) VMON_POOL_EVENT_DELETED == (int) VIR_STORAGE_POOL_EVENT_DELETED &&
                (int) VMON_POOL_EVENT_STOPPED == (int) VIR_STORAGE_POOL_EVENT_STOPPED,
@@ -115,10 +116,17 @@ vmon_virt_unsupported(void)
     return err && (err->code == VIR_ERR_NO_SUPPORT || err->code == VIR_ERR_ARGUMENT_UNSUPPORTED);
 }
 
+/* An event of now: libvirt's event and detail numbers, or -1 for one of ours. */
+static struct vmon_event
+new_event(enum vmon_event_type type, int event, int detail)
+{
+    return (struct vmon_event) { .type = type, .when = time(NULL), .event = event, .detail = detail };
+}
+
 static void
 announce(struct vmon_conn *c, enum vmon_event_type type, const char *why)
 {
-    struct vmon_event ev = { .type = type, .when = time(NULL), .event = -1, .detail = -1 };
+    struct vmon_event ev = new_event(type, -1, -1);
 
     if (!c->hook)
         return;
@@ -126,17 +134,23 @@ announce(struct vmon_conn *c, enum vmon_event_type type, const char *why)
     c->hook(c->opaque, &ev);
 }
 
+/* The object a domain or pool event is about: its name, and its UUID (ev->uuid, set) as text. */
+static void
+event_names(struct vmon_event *ev, const char *name)
+{
+    snprintf(ev->name, sizeof(ev->name), "%s", name);
+    vmon_uuid_format(ev->uuid, ev->uuid_str);
+}
+
 static int
 on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
 {
     struct vmon_conn *c = opaque;
-    struct vmon_event ev = { .type = VMON_EVENT_LIFECYCLE, .when = time(NULL),
-                             .event = event, .detail = detail };
+    struct vmon_event ev = new_event(VMON_EVENT_LIFECYCLE, event, detail);
 
     (void) conn;
-    snprintf(ev.name, sizeof(ev.name), "%s", virDomainGetName(dom));
     virDomainGetUUID(dom, ev.uuid);
-    virDomainGetUUIDString(dom, ev.uuid_str);
+    event_names(&ev, virDomainGetName(dom));
     ev.state = vmon_lifecycle_state(event, detail);
     if (c->hook)
         c->hook(c->opaque, &ev);
@@ -199,16 +213,14 @@ static void
 on_pool(virConnectPtr conn, virStoragePoolPtr pool, int event, int detail, void *opaque)
 {
     struct vmon_conn *c = opaque;
-    struct vmon_event ev = { .type = VMON_EVENT_POOL, .when = time(NULL),
-                             .event = event, .detail = detail };
+    struct vmon_event ev = new_event(VMON_EVENT_POOL, event, detail);
 
     (void) conn;
     c->pool_hook(c->opaque, virStoragePoolGetName(pool), event, detail);
     if (!c->hook)
         return;
-    snprintf(ev.name, sizeof(ev.name), "%s", virStoragePoolGetName(pool));
     virStoragePoolGetUUID(pool, ev.uuid);
-    virStoragePoolGetUUIDString(pool, ev.uuid_str);
+    event_names(&ev, virStoragePoolGetName(pool));
     c->hook(c->opaque, &ev);
 }
 
@@ -256,27 +268,12 @@ vmon_conn_new(const char *uri, unsigned flags, double backoff_max, vmon_event_ho
 }
 
 void
-vmon_conn_on_reboot(struct vmon_conn *c, vmon_reboot_hook *hook)
+vmon_conn_on_events(struct vmon_conn *c, const struct vmon_conn_hooks *hooks)
 {
-    c->reboot_hook = hook;
-}
-
-void
-vmon_conn_on_metadata(struct vmon_conn *c, vmon_reboot_hook *hook)
-{
-    c->metadata_hook = hook;
-}
-
-void
-vmon_conn_on_job(struct vmon_conn *c, vmon_reboot_hook *hook)
-{
-    c->job_hook = hook;
-}
-
-void
-vmon_conn_on_pool(struct vmon_conn *c, vmon_pool_hook *hook)
-{
-    c->pool_hook = hook;
+    c->reboot_hook = hooks->reboot;
+    c->metadata_hook = hooks->metadata;
+    c->job_hook = hooks->job;
+    c->pool_hook = hooks->pool;
 }
 
 static void

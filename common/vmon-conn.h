@@ -33,18 +33,19 @@ enum {
 struct vmon_conn *vmon_conn_new(const char *uri, unsigned flags, double backoff_max,
                                 vmon_event_hook *hook, void *opaque);
 void vmon_conn_free(struct vmon_conn *c);
-/* With VMON_CONN_EVENTS: also tell hook (with new()'s opaque) of guest
- * resets, from the next (re)open on.  Before the first vmon_conn_get(). */
-void vmon_conn_on_reboot(struct vmon_conn *c, vmon_reboot_hook *hook);
-/* The same for changes of a domain's <title>, <description> or <metadata>
- * (VIR_DOMAIN_EVENT_ID_METADATA_CHANGE). */
-void vmon_conn_on_metadata(struct vmon_conn *c, vmon_reboot_hook *hook);
-
-/* The same for a domain's job events (a job completed, a migration iteration). */
-void vmon_conn_on_job(struct vmon_conn *c, vmon_reboot_hook *hook);
-
-/* With VMON_CONN_EVENTS: also tell hook of storage-pool events, from the next (re)open on. */
-void vmon_conn_on_pool(struct vmon_conn *c, vmon_pool_hook *hook);
+/*
+ * With VMON_CONN_EVENTS: who else is told (with new()'s opaque), from the
+ * next (re)open on.  Before the first vmon_conn_get().
+ */
+struct vmon_conn_hooks {
+    vmon_reboot_hook *reboot;     /* a guest reset */
+    /* a domain's <title>, <description> or <metadata> changed
+     * (VIR_DOMAIN_EVENT_ID_METADATA_CHANGE) */
+    vmon_reboot_hook *metadata;
+    vmon_reboot_hook *job;        /* a domain's job events (a job completed, a migration iteration) */
+    vmon_pool_hook *pool;         /* storage-pool events */
+};
+void vmon_conn_on_events(struct vmon_conn *c, const struct vmon_conn_hooks *hooks);
 
 /*
  * The live connection, opening or reopening it if allowed by the back-off;

@@ -1,6 +1,7 @@
 #include "vmon-domxml.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,28 +180,18 @@ vmon_domxml_ref(struct vmon_domxml *x)
     return x ? (vmon_ref_get(&x->refs), x) : NULL;
 }
 
+VMON_STRINGS(xml_strings, struct vmon_domxml, os_type, title, description);
+VMON_STRINGS(disk_strings, struct vmon_domxml_disk, target, source, bus, serial);
+VMON_STRINGS(nic_strings, struct vmon_domxml_nic, target, alias, source, model);
+
 void
 vmon_domxml_free(struct vmon_domxml *x)
 {
     if (!x || !vmon_ref_put(&x->refs))
         return;
-    for (size_t i = 0; i < x->ndisks; i++) {
-        free(x->disks[i].target);
-        free(x->disks[i].source);
-        free(x->disks[i].bus);
-        free(x->disks[i].serial);
-    }
-    for (size_t i = 0; i < x->nnics; i++) {
-        free(x->nics[i].target);
-        free(x->nics[i].alias);
-        free(x->nics[i].source);
-        free(x->nics[i].model);
-    }
-    free(x->disks);
-    free(x->nics);
-    free(x->os_type);
-    free(x->title);
-    free(x->description);
+    vmon_strings_array_free(x->disks, x->ndisks, sizeof(*x->disks), &disk_strings);
+    vmon_strings_array_free(x->nics, x->nnics, sizeof(*x->nics), &nic_strings);
+    vmon_strings_free(x, &xml_strings);
     vmon_labels_free(x->labels, x->nlabels);
     free(x);
 }

@@ -71,10 +71,7 @@ struct vmon_guestfs {
 static void
 call_unref(struct fs_call *c)
 {
-    pthread_mutex_lock(&c->lock);
-    bool last = --c->refs == 0;
-    pthread_mutex_unlock(&c->lock);
-    if (!last)
+    if (!vmon_ref_put(&c->refs))
         return;
     virConnectClose(c->conn);
     vmon_fss_free(c->fss, c->nfss);

@@ -58,15 +58,15 @@ uri_ok(const char *s)
     return true;
 }
 
+VMON_STRINGS(def_strings, struct vmon_label_def, name, ns, attribute);
+
 static void
 def_clear(struct vmon_label_def *d)
 {
-    free(d->name);
-    free(d->ns);
+    vmon_strings_free(d, &def_strings);
     for (size_t i = 0; i < d->nsteps; i++)
         free(d->steps[i]);
     free(d->steps);
-    free(d->attribute);
 }
 
 static int
@@ -197,10 +197,8 @@ vmon_label_defs_copy(const struct vmon_label_defs *defs)
     for (size_t i = 0; i < defs->n; i++) {
         const struct vmon_label_def *s = &defs->defs[i];
         struct vmon_label_def *d = &c->defs[i];
-        d->name = vmon_strdup(s->name);
-        d->ns = vmon_strdup(s->ns);
-        d->attribute = vmon_strdup(s->attribute);
-        d->nsteps = s->nsteps;
+        *d = *s;
+        vmon_strings_dup(d, &def_strings);
         d->steps = vmon_realloc_array(NULL, s->nsteps ? s->nsteps : 1, sizeof(*d->steps));
         for (size_t j = 0; j < s->nsteps; j++)
             d->steps[j] = vmon_strdup(s->steps[j]);

@@ -56,48 +56,13 @@ column_number(const struct vmon_metric_desc *d, enum what w)
     }
 }
 
-/* The IDs as written in the .def, for the MIB's object names. */
-#define ID_STR(ID, ...) #ID,
-#define VMON_NODE_METRIC ID_STR
-static const char *const node_ids[] = {
-#include "vmon-metrics.def"
-};
-#define VMON_DOMAIN_METRIC ID_STR
-static const char *const domain_ids[] = {
-#include "vmon-metrics.def"
-};
-#define VMON_VCPU_METRIC ID_STR
-static const char *const vcpu_ids[] = {
-#include "vmon-metrics.def"
-};
-#define VMON_DISK_METRIC ID_STR
-static const char *const disk_ids[] = {
-#include "vmon-metrics.def"
-};
-#define VMON_NIC_METRIC ID_STR
-static const char *const nic_ids[] = {
-#include "vmon-metrics.def"
-};
-#define VMON_POOL_METRIC ID_STR
-static const char *const pool_ids[] = {
-#include "vmon-metrics.def"
-};
-#define VMON_FS_METRIC ID_STR
-static const char *const fs_ids[] = {
-#include "vmon-metrics.def"
-};
-#undef ID_STR
-static const char *const *const ids[VMON_SCOPE__N] = {
-    node_ids, domain_ids, vcpu_ids, disk_ids, nic_ids, pool_ids, fs_ids,
-};
-
 /* "virtmonDomainDiskRdReqsRate": the scope's prefix, the ID in CamelCase, the suffix. */
 static void
 object_name(char *buf, size_t size, enum vmon_scope s, const struct vmon_metric_desc *d, enum what w)
 {
     size_t len = (size_t) snprintf(buf, size, "%s", mib_prefix[s]);
     bool up = true;
-    for (const char *p = ids[s][d->id]; *p && len + 1 < size; p++) {
+    for (const char *p = d->id_name; *p && len + 1 < size; p++) {
         if (*p == '_') {
             up = true;
             continue;
@@ -325,40 +290,18 @@ TABLE_BLOCKS(nic, VMON_SCOPE_NIC)
 TABLE_BLOCKS(pool, VMON_SCOPE_POOL)
 TABLE_BLOCKS(fs, VMON_SCOPE_FS)
 
-static void
-node_group(FILE *out)
-{
-    static const enum vmon_scope s[] = { VMON_SCOPE_NODE };
-    mib_group(out, s, 1);
-}
-
-static void
-domain_group(FILE *out)
-{
-    static const enum vmon_scope s[] = { VMON_SCOPE_DOMAIN };
-    mib_group(out, s, 1);
-}
-
-static void
-device_group(FILE *out)
-{
-    static const enum vmon_scope s[] = { VMON_SCOPE_VCPU, VMON_SCOPE_DISK, VMON_SCOPE_NIC };
-    mib_group(out, s, 3);
-}
-
-static void
-pool_group(FILE *out)
-{
-    static const enum vmon_scope s[] = { VMON_SCOPE_POOL };
-    mib_group(out, s, 1);
-}
-
-static void
-fs_group(FILE *out)
-{
-    static const enum vmon_scope s[] = { VMON_SCOPE_FS };
-    mib_group(out, s, 1);
-}
+/* The MIB's object group of one scope's objects, or of several scopes'. */
+#define GROUP(NAME, ...) \
+    static void NAME##_group(FILE *out) \
+    { \
+        static const enum vmon_scope s[] = { __VA_ARGS__ }; \
+        mib_group(out, s, sizeof(s) / sizeof(s[0])); \
+    }
+GROUP(node, VMON_SCOPE_NODE)
+GROUP(domain, VMON_SCOPE_DOMAIN)
+GROUP(device, VMON_SCOPE_VCPU, VMON_SCOPE_DISK, VMON_SCOPE_NIC)
+GROUP(pool, VMON_SCOPE_POOL)
+GROUP(fs, VMON_SCOPE_FS)
 
 /* ---- docs/ tables --------------------------------------------------------- */
 

@@ -5,41 +5,28 @@
 #include "vmon-snapshot.h"
 #include "vmon-util.h"
 
-/* PARENT: the enum prefix of the scope the total column names (vmon_scope_parent). */
-#define DESC(SCOPE, PFX, PARENT, ID, key, kind, unit, flags, group, total, memtag, col, ratecol, \
-             wmin, wavg, wmax, cdtype, cdds, cdinst, perf, descr) \
-    { VMON_SCOPE_##SCOPE, PFX##ID, key, VMON_KIND_##kind, VMON_UNIT_##unit, flags, \
-      VMON_GROUP_##group, PARENT##total, col, ratecol, { wmin, wavg, wmax }, \
-      cdtype, cdds, cdinst, perf, descr },
+/*
+ * One descriptor at all.member[its enum value].  PARENT: the enum prefix of
+ * the scope the total column names (vmon_scope_parent).
+ */
+#define DESC(SCOPE, member, PFX, PARENT, ID, key, kind, unit, flags, group, total, memtag, col, \
+             ratecol, wmin, wavg, wmax, cdtype, cdds, cdinst, perf, descr) \
+    .member[PFX##ID] = { VMON_SCOPE_##SCOPE, PFX##ID, #ID, key, VMON_KIND_##kind, VMON_UNIT_##unit, \
+                         flags, VMON_GROUP_##group, PARENT##total, col, ratecol, { wmin, wavg, wmax }, \
+                         cdtype, cdds, cdinst, perf, descr },
 
-#define VMON_NODE_METRIC(ID, ...) DESC(NODE, VMON_NODE_, VMON_NODE_, ID, __VA_ARGS__)
-static const struct vmon_metric_desc node_metrics[] = {
-#include "vmon-metrics.def"
-};
-#define VMON_DOMAIN_METRIC(ID, ...) DESC(DOMAIN, VMON_DOM_, VMON_NODE_, ID, __VA_ARGS__)
-static const struct vmon_metric_desc domain_metrics[] = {
-#include "vmon-metrics.def"
-};
-#define VMON_VCPU_METRIC(ID, ...) DESC(VCPU, VMON_VCPU_, VMON_DOM_, ID, __VA_ARGS__)
-static const struct vmon_metric_desc vcpu_metrics[] = {
-#include "vmon-metrics.def"
-};
-#define VMON_DISK_METRIC(ID, ...) DESC(DISK, VMON_DISK_, VMON_DOM_, ID, __VA_ARGS__)
-static const struct vmon_metric_desc disk_metrics[] = {
-#include "vmon-metrics.def"
-};
-#define VMON_NIC_METRIC(ID, ...) DESC(NIC, VMON_NIC_, VMON_DOM_, ID, __VA_ARGS__)
-static const struct vmon_metric_desc nic_metrics[] = {
-#include "vmon-metrics.def"
-};
-
-#define VMON_POOL_METRIC(ID, ...) DESC(POOL, VMON_POOL_, VMON_NODE_, ID, __VA_ARGS__)
-static const struct vmon_metric_desc pool_metrics[] = {
-#include "vmon-metrics.def"
-};
-
-#define VMON_FS_METRIC(ID, ...) DESC(FS, VMON_FS_, VMON_DOM_, ID, __VA_ARGS__)
-static const struct vmon_metric_desc fs_metrics[] = {
+/* Every scope's descriptors from one pass over the table. */
+static const struct {
+    struct vmon_metric_desc node[VMON_NODE__N], domain[VMON_DOM__N], vcpu[VMON_VCPU__N],
+        disk[VMON_DISK__N], nic[VMON_NIC__N], pool[VMON_POOL__N], fs[VMON_FS__N];
+} all = {
+#define VMON_NODE_METRIC(ID, ...) DESC(NODE, node, VMON_NODE_, VMON_NODE_, ID, __VA_ARGS__)
+#define VMON_DOMAIN_METRIC(ID, ...) DESC(DOMAIN, domain, VMON_DOM_, VMON_NODE_, ID, __VA_ARGS__)
+#define VMON_VCPU_METRIC(ID, ...) DESC(VCPU, vcpu, VMON_VCPU_, VMON_DOM_, ID, __VA_ARGS__)
+#define VMON_DISK_METRIC(ID, ...) DESC(DISK, disk, VMON_DISK_, VMON_DOM_, ID, __VA_ARGS__)
+#define VMON_NIC_METRIC(ID, ...) DESC(NIC, nic, VMON_NIC_, VMON_DOM_, ID, __VA_ARGS__)
+#define VMON_POOL_METRIC(ID, ...) DESC(POOL, pool, VMON_POOL_, VMON_NODE_, ID, __VA_ARGS__)
+#define VMON_FS_METRIC(ID, ...) DESC(FS, fs, VMON_FS_, VMON_DOM_, ID, __VA_ARGS__)
 #include "vmon-metrics.def"
 };
 
@@ -47,13 +34,13 @@ static const struct {
     const struct vmon_metric_desc *list;
     size_t count;
 } tables[VMON_SCOPE__N] = {
-    [VMON_SCOPE_NODE] = { node_metrics, VMON_ARRAY_SIZE(node_metrics) },
-    [VMON_SCOPE_DOMAIN] = { domain_metrics, VMON_ARRAY_SIZE(domain_metrics) },
-    [VMON_SCOPE_VCPU] = { vcpu_metrics, VMON_ARRAY_SIZE(vcpu_metrics) },
-    [VMON_SCOPE_DISK] = { disk_metrics, VMON_ARRAY_SIZE(disk_metrics) },
-    [VMON_SCOPE_NIC] = { nic_metrics, VMON_ARRAY_SIZE(nic_metrics) },
-    [VMON_SCOPE_POOL] = { pool_metrics, VMON_ARRAY_SIZE(pool_metrics) },
-    [VMON_SCOPE_FS] = { fs_metrics, VMON_ARRAY_SIZE(fs_metrics) },
+    [VMON_SCOPE_NODE] = { all.node, VMON_ARRAY_SIZE(all.node) },
+    [VMON_SCOPE_DOMAIN] = { all.domain, VMON_ARRAY_SIZE(all.domain) },
+    [VMON_SCOPE_VCPU] = { all.vcpu, VMON_ARRAY_SIZE(all.vcpu) },
+    [VMON_SCOPE_DISK] = { all.disk, VMON_ARRAY_SIZE(all.disk) },
+    [VMON_SCOPE_NIC] = { all.nic, VMON_ARRAY_SIZE(all.nic) },
+    [VMON_SCOPE_POOL] = { all.pool, VMON_ARRAY_SIZE(all.pool) },
+    [VMON_SCOPE_FS] = { all.fs, VMON_ARRAY_SIZE(all.fs) },
 };
 
 const struct vmon_metric_desc *

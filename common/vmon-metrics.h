@@ -82,6 +82,7 @@ enum vmon_fs_metric {
 struct vmon_metric_desc {
     enum vmon_scope scope;
     int id;                  /* index in its scope's enum */
+    const char *id_name;     /* the ID as the .def writes it ("CPU_TIME"), for the MIB's names */
     const char *key;
     enum vmon_kind kind;
     enum vmon_unit unit;

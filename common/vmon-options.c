@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +32,12 @@ vmon_options_init(struct vmon_options *o)
     o->events = true;
 }
 
+VMON_STRINGS(option_strings, struct vmon_options, uri, socket);
+
 void
 vmon_options_clear(struct vmon_options *o)
 {
-    free(o->uri);
-    free(o->socket);
+    vmon_strings_free(o, &option_strings);
     vmon_filter_free(o->filter);
     vmon_label_defs_free(o->labels);
     memset(o, 0, sizeof(*o));
@@ -45,8 +47,7 @@ void
 vmon_options_copy(struct vmon_options *dst, const struct vmon_options *src)
 {
     *dst = *src;
-    dst->uri = vmon_strdup(src->uri);
-    dst->socket = vmon_strdup(src->socket);
+    vmon_strings_dup(dst, &option_strings);
     dst->filter = src->filter ? vmon_filter_copy(src->filter) : NULL;
     dst->labels = vmon_label_defs_copy(src->labels);
 }
@@ -296,6 +297,26 @@ polling_key(const char *key)
 #define GUEST_FS_TIMEOUT_MIN 0.1
 #define GUEST_FS_TIMEOUT_MAX 600.0
 
+/* The keys that take a duration within bounds, and the option each sets. */
+struct duration_key {
+    const char *key;
+    double min, max;
+    size_t at;                 /* offsetof(struct vmon_options, ...), a double */
+};
+static const struct duration_key duration_keys[] = {
+    { "timeout", TIMEOUT_MIN, TIMEOUT_MAX, offsetof(struct vmon_options, timeout) },
+    { "shutdown-timeout", SHUTDOWN_TIMEOUT_MIN, SHUTDOWN_TIMEOUT_MAX,
+      offsetof(struct vmon_options, shutdown_timeout) },
+    { "balloon-stale-age", STALE_AGE_MIN, STALE_AGE_MAX,
+      offsetof(struct vmon_options, balloon_stale_age) },
+    { "not-answering-after", NOT_ANSWERING_MIN, NOT_ANSWERING_MAX,
+      offsetof(struct vmon_options, not_answering_after) },
+    { "guest-fs-interval", GUEST_FS_INTERVAL_MIN, GUEST_FS_INTERVAL_MAX,
+      offsetof(struct vmon_options, guest_fs_interval) },
+    { "guest-fs-timeout", GUEST_FS_TIMEOUT_MIN, GUEST_FS_TIMEOUT_MAX,
+      offsetof(struct vmon_options, guest_fs_timeout) },
+};
+
 /* A value is one line of text: no byte below 0x20, nor DEL. */
 static int
 check_text(const char *key, const char *value)
@@ -375,26 +396,14 @@ vmon_options_set(struct vmon_options *o, const char *key, const char *value)
         return set_interval(o, key, value);
     if (strcasecmp(key, "window") == 0)
         return set_window(o, key, value);
-    if (strcasecmp(key, "timeout") == 0)
-        return vmon_parse_duration_in(value, TIMEOUT_MIN, TIMEOUT_MAX, &o->timeout) < 0
-               ? fail_key(key) : 0;
-    if (strcasecmp(key, "shutdown-timeout") == 0)
-        return vmon_parse_duration_in(value, SHUTDOWN_TIMEOUT_MIN, SHUTDOWN_TIMEOUT_MAX,
-                                      &o->shutdown_timeout) < 0 ? fail_key(key) : 0;
-    if (strcasecmp(key, "balloon-stale-age") == 0)
-        return vmon_parse_duration_in(value, STALE_AGE_MIN, STALE_AGE_MAX,
-                                      &o->balloon_stale_age) < 0 ? fail_key(key) : 0;
-    if (strcasecmp(key, "not-answering-after") == 0)
-        return vmon_parse_duration_in(value, NOT_ANSWERING_MIN, NOT_ANSWERING_MAX,
-                                      &o->not_answering_after) < 0 ? fail_key(key) : 0;
+    for (size_t i = 0; i < VMON_ARRAY_SIZE(duration_keys); i++) {
+        const struct duration_key *d = &duration_keys[i];
+        if (strcasecmp(key, d->key) == 0)
+            return vmon_parse_duration_in(value, d->min, d->max, (double *) ((char *) o + d->at)) < 0
+                   ? fail_key(key) : 0;
+    }
     if (strcasecmp(key, "guest-fs") == 0)
         return vmon_parse_bool(value, &o->guest_fs) < 0 ? fail_key(key) : 0;
-    if (strcasecmp(key, "guest-fs-interval") == 0)
-        return vmon_parse_duration_in(value, GUEST_FS_INTERVAL_MIN, GUEST_FS_INTERVAL_MAX,
-                                      &o->guest_fs_interval) < 0 ? fail_key(key) : 0;
-    if (strcasecmp(key, "guest-fs-timeout") == 0)
-        return vmon_parse_duration_in(value, GUEST_FS_TIMEOUT_MIN, GUEST_FS_TIMEOUT_MAX,
-                                      &o->guest_fs_timeout) < 0 ? fail_key(key) : 0;
     if (strcasecmp(key, "guest-fs-calls") == 0)
         return vmon_parse_uint(value, 1, 64, &o->guest_fs_calls) < 0 ? fail_key(key) : 0;
     if (strcasecmp(key, "window-buckets") == 0)

@@ -156,12 +156,9 @@ vmon_poller_new(const struct vmon_options *opts)
                      (p->opts.interactive_auth ? VMON_CONN_INTERACTIVE_AUTH : 0);
     /* back-off never longer than a poll: a libvirtd restart costs at most one poll */
     p->conn = vmon_conn_new(p->opts.uri, flags, p->opts.interval, on_event, p);
-    if (p->opts.events) {
-        vmon_conn_on_reboot(p->conn, on_reboot);
-        vmon_conn_on_pool(p->conn, on_pool);
-        vmon_conn_on_metadata(p->conn, on_metadata);
-        vmon_conn_on_job(p->conn, on_job);
-    }
+    if (p->opts.events)
+        vmon_conn_on_events(p->conn, &(struct vmon_conn_hooks) {
+            .reboot = on_reboot, .metadata = on_metadata, .job = on_job, .pool = on_pool });
     pthread_mutex_init(&p->poll_lock, NULL);
     vmon_stop_init(&p->stop);
     return p;

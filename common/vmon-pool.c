@@ -1,4 +1,5 @@
 /* A snapshot's storage pools: names, lookups, building. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -45,30 +46,25 @@ vmon_snapshot_add_pool(struct vmon_snapshot *snap)
     return pool;
 }
 
-void
-vmon_pool_clear(struct vmon_pool *pool)
-{
-    free(pool->name);
-    free(pool->type);
-    free(pool->path);
-    memset(pool, 0, sizeof(*pool));
-}
+VMON_STRINGS(pool_strings, struct vmon_pool, name, type, path);
 
 void
 vmon_pool_copy(struct vmon_pool *dst, const struct vmon_pool *src)
 {
     *dst = *src;
-    dst->name = vmon_strdup(src->name);
-    dst->type = src->type ? vmon_strdup(src->type) : NULL;
-    dst->path = src->path ? vmon_strdup(src->path) : NULL;
+    vmon_strings_dup(dst, &pool_strings);
+}
+
+void
+vmon_pool_array_free(struct vmon_pool *pools, size_t n)
+{
+    vmon_strings_array_free(pools, n, sizeof(*pools), &pool_strings);
 }
 
 void
 vmon_snapshot_clear_pools(struct vmon_snapshot *snap)
 {
-    for (size_t i = 0; i < snap->npools; i++)
-        vmon_pool_clear(&snap->pools[i]);
-    free(snap->pools);
+    vmon_pool_array_free(snap->pools, snap->npools);
     snap->pools = NULL;
     snap->npools = 0;
 }

@@ -17,6 +17,7 @@
  * connection and reports no pools, not an error.
  */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,6 +30,7 @@
 #include "vmon-collect-priv.h"
 #include "vmon-conn.h"
 #include "vmon-util.h"
+#include "vmon-uuid.h"
 
 #define REFRESH_POLLS 30
 
@@ -83,36 +85,26 @@ struct vmon_pools {
     struct pool_job *job;    /* this poll's */
 };
 
-static void
-details_clear(struct pool_details *d, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(d[i].type);
-        free(d[i].path);
-    }
-    free(d);
-}
+VMON_STRINGS(details_strings, struct pool_details, type, path);
 
+/* *d's *n details freed, and the list left empty */
 static void
-pools_free_array(struct vmon_pool *pools, size_t n)
+details_clear(struct pool_details **d, size_t *n)
 {
-    for (size_t i = 0; i < n; i++)
-        vmon_pool_clear(&pools[i]);
-    free(pools);
+    vmon_strings_array_free(*d, *n, sizeof(**d), &details_strings);
+    *d = NULL;
+    *n = 0;
 }
 
 static void
 job_unref(struct pool_job *j)
 {
-    pthread_mutex_lock(&j->lock);
-    bool last = --j->refs == 0;
-    pthread_mutex_unlock(&j->lock);
-    if (!last)
+    if (!vmon_ref_put(&j->refs))
         return;
     virConnectClose(j->conn);
-    details_clear(j->known, j->nknown);
+    details_clear(&j->known, &j->nknown);
     free(j->skip);
-    pools_free_array(j->out, j->nout);
+    vmon_pool_array_free(j->out, j->nout);
     free(j->fetched);
     free(j->autostart.uuid);
     free(j->persistent.uuid);
@@ -131,9 +123,7 @@ void
 vmon_pools_forget(struct vmon_pools *p)
 {
     p->no_driver = false;
-    details_clear(p->known, p->nknown);
-    p->known = NULL;
-    p->nknown = 0;
+    details_clear(&p->known, &p->nknown);
 }
 
 void
@@ -142,7 +132,7 @@ vmon_pools_free(struct vmon_pools *p)
     if (!p)
         return;
     vmon_pools_forget(p);
-    pools_free_array(p->last, p->nlast);
+    vmon_pool_array_free(p->last, p->nlast);
     for (size_t i = 0; i < p->nstuck; i++)
         job_unref(p->stuck[i]);
     free(p->stuck);
@@ -194,19 +184,8 @@ read_pool_xml(virStoragePoolPtr pool, struct pool_details *d)
 static const struct pool_details *
 find_known(const struct pool_job *j, const unsigned char uuid[16])
 {
-    for (size_t i = 0; i < j->nknown; i++)
-        if (memcmp(j->known[i].uuid, uuid, 16) == 0)
-            return &j->known[i];
-    return NULL;
-}
-
-static bool
-skipped(const struct pool_job *j, const unsigned char uuid[16])
-{
-    for (size_t i = 0; i < j->nskip; i++)
-        if (memcmp(j->skip[i], uuid, 16) == 0)
-            return true;
-    return false;
+    return vmon_uuid_find(j->known, j->nknown, sizeof(*j->known),
+                          offsetof(struct pool_details, uuid), uuid);
 }
 
 /*
@@ -341,7 +320,7 @@ collect_job(struct pool_job *j)
         bool fetched = false;
         pthread_mutex_lock(&j->lock);
         memcpy(rec.uuid, j->out[i].uuid, 16);
-        bool skip = skipped(j, rec.uuid);
+        bool skip = vmon_uuid_find(j->skip, j->nskip, sizeof(*j->skip), 0, rec.uuid) != NULL;
         j->in_pool = !skip;
         pthread_mutex_unlock(&j->lock);
         if (!skip)
@@ -411,9 +390,7 @@ vmon_pools_start(struct vmon_pools *p, virConnectPtr conn)
 
     int gen = __atomic_load_n(&p->generation, __ATOMIC_ACQUIRE);
     if (gen != p->seen_generation) {
-        details_clear(p->known, p->nknown);
-        p->known = NULL;
-        p->nknown = 0;
+        details_clear(&p->known, &p->nknown);
         p->seen_generation = gen;
     }
     if (!prune_stuck(p, &skip, &nskip) || p->no_driver) {
@@ -433,8 +410,7 @@ vmon_pools_start(struct vmon_pools *p, virConnectPtr conn)
     j->nknown = p->nknown;
     for (size_t i = 0; i < p->nknown; i++) {
         j->known[i] = p->known[i];
-        j->known[i].type = p->known[i].type ? vmon_strdup(p->known[i].type) : NULL;
-        j->known[i].path = p->known[i].path ? vmon_strdup(p->known[i].path) : NULL;
+        vmon_strings_dup(&j->known[i], &details_strings);
     }
     p->job = j;
 
@@ -442,20 +418,12 @@ vmon_pools_start(struct vmon_pools *p, virConnectPtr conn)
         run_job(j);
 }
 
-static const struct vmon_pool *
-find_last(const struct vmon_pools *p, const unsigned char uuid[16])
-{
-    for (size_t i = 0; i < p->nlast; i++)
-        if (memcmp(p->last[i].uuid, uuid, 16) == 0)
-            return &p->last[i];
-    return NULL;
-}
-
 /* A pool with no figures this poll: its last ones, if any, marked stale. */
 static void
 add_stale(struct vmon_pools *p, struct vmon_snapshot *snap, const struct vmon_pool *identity)
 {
-    const struct vmon_pool *last = find_last(p, identity->uuid);
+    const struct vmon_pool *last = vmon_uuid_find(p->last, p->nlast, sizeof(*p->last),
+                                                  offsetof(struct vmon_pool, uuid), identity->uuid);
     struct vmon_pool *pool = vmon_snapshot_add_pool(snap);
 
     vmon_pool_copy(pool, last ? last : identity);
@@ -481,12 +449,12 @@ remember_details(struct vmon_pools *p, const struct pool_job *j)
         memcpy(d->uuid, rec->uuid, 16);
         d->state = rec->state;
         d->age = j->fetched[i] || !k ? 0 : k->age + 1;
-        d->type = rec->type ? vmon_strdup(rec->type) : NULL;
-        d->path = rec->path ? vmon_strdup(rec->path) : NULL;
+        d->type = vmon_strdup(rec->type);
+        d->path = vmon_strdup(rec->path);
         d->have_volumes = vmon_value_has(&rec->m[VMON_POOL_VOLUMES]);
         d->volumes = rec->m[VMON_POOL_VOLUMES].u;
     }
-    details_clear(p->known, p->nknown);
+    details_clear(&p->known, &p->nknown);
     p->known = known;
     p->nknown = n;
 }
@@ -541,7 +509,7 @@ vmon_pools_finish(struct vmon_pools *p, double deadline, struct vmon_snapshot *s
     }
     snap->no_pool_driver = p->no_driver;
     vmon_snapshot_finish_pools(snap);
-    pools_free_array(p->last, p->nlast);
+    vmon_pool_array_free(p->last, p->nlast);
     p->last = vmon_realloc_array(NULL, snap->npools + 1, sizeof(*p->last));
     p->nlast = snap->npools;
     for (size_t i = 0; i < snap->npools; i++)

@@ -40,12 +40,11 @@ slice_free(struct vmon_slice *s)
     for (size_t i = 0; i < s->count; i++) {
         virDomainFree(s->doms[i]);
         vmon_domxml_free(s->xml[i]);
-        vmon_domain_clear(&s->out[i]);
     }
     free(s->doms);
     free(s->xml);
     free(s->jobs);
-    free(s->out);
+    vmon_domain_array_free(s->out, s->count);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->done_cond);
     free(s);

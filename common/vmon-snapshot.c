@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "vmon-util.h"
+#include "vmon-uuid.h"
 
 static const char *const state_names[] = {
     "nostate", "running", "blocked", "paused", "shutdown", "shutoff", "crashed", "pmsuspended",
@@ -117,32 +118,30 @@ vmon_snapshot_new(void)
     return snap;
 }
 
+VMON_STRINGS(domain_strings, struct vmon_domain, name, os_type, title, description);
+VMON_STRINGS(disk_strings, struct vmon_disk, name, path, bus, serial);
+VMON_STRINGS(nic_strings, struct vmon_nic, name, alias, source, model);
+VMON_STRINGS(label_strings, struct vmon_label, name, value);
+
 void
 vmon_domain_clear(struct vmon_domain *dom)
 {
-    free(dom->name);
-    free(dom->os_type);
-    free(dom->title);
-    free(dom->description);
+    vmon_strings_free(dom, &domain_strings);
     vmon_labels_free(dom->labels, dom->nlabels);
     free(dom->vcpus);
-    for (size_t i = 0; i < dom->ndisks; i++) {
-        free(dom->disks[i].name);
-        free(dom->disks[i].path);
-        free(dom->disks[i].bus);
-        free(dom->disks[i].serial);
-    }
-    free(dom->disks);
-    for (size_t i = 0; i < dom->nnics; i++) {
-        free(dom->nics[i].name);
-        free(dom->nics[i].alias);
-        free(dom->nics[i].source);
-        free(dom->nics[i].model);
-    }
-    free(dom->nics);
+    vmon_strings_array_free(dom->disks, dom->ndisks, sizeof(*dom->disks), &disk_strings);
+    vmon_strings_array_free(dom->nics, dom->nnics, sizeof(*dom->nics), &nic_strings);
     vmon_fss_free(dom->fss, dom->nfss);
     free(dom->fs_error);
     memset(dom, 0, sizeof(*dom));
+}
+
+void
+vmon_domain_array_free(struct vmon_domain *doms, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        vmon_domain_clear(&doms[i]);
+    free(doms);
 }
 
 const struct vmon_label *
@@ -157,11 +156,7 @@ vmon_label_find(const struct vmon_label *labels, size_t n, const char *name)
 void
 vmon_labels_free(struct vmon_label *labels, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(labels[i].name);
-        free(labels[i].value);
-    }
-    free(labels);
+    vmon_strings_array_free(labels, n, sizeof(*labels), &label_strings);
 }
 
 const char *
@@ -198,9 +193,7 @@ vmon_snapshot_ref(struct vmon_snapshot *snap)
 void
 vmon_snapshot_clear_data(struct vmon_snapshot *snap)
 {
-    for (size_t i = 0; i < snap->ndomains; i++)
-        vmon_domain_clear(&snap->domains[i]);
-    free(snap->domains);
+    vmon_domain_array_free(snap->domains, snap->ndomains);
     snap->domains = NULL;
     snap->ndomains = 0;
     vmon_snapshot_clear_pools(snap);
@@ -378,10 +371,8 @@ vmon_snapshot_sort(struct vmon_snapshot *snap)
 const struct vmon_domain *
 vmon_snapshot_find_uuid(const struct vmon_snapshot *snap, const unsigned char uuid[16])
 {
-    for (size_t i = 0; i < snap->ndomains; i++)
-        if (memcmp(snap->domains[i].uuid, uuid, 16) == 0)
-            return &snap->domains[i];
-    return NULL;
+    return vmon_uuid_find(snap->domains, snap->ndomains, sizeof(*snap->domains),
+                          offsetof(struct vmon_domain, uuid), uuid);
 }
 
 const struct vmon_domain *

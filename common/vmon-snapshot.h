@@ -283,7 +283,7 @@ const struct vmon_pool *vmon_snapshot_find_pool(const struct vmon_snapshot *snap
 /* Building (core only). */
 /* A zeroed pool appended to snap->pools. */
 struct vmon_pool *vmon_snapshot_add_pool(struct vmon_snapshot *snap);
-void vmon_pool_clear(struct vmon_pool *pool);
+void vmon_pool_array_free(struct vmon_pool *pools, size_t n);   /* each cleared, then the array */
 /* dst becomes a deep copy of src. */
 void vmon_pool_copy(struct vmon_pool *dst, const struct vmon_pool *src);
 /* Drop every pool. */
@@ -313,6 +313,7 @@ void vmon_snapshot_sort(struct vmon_snapshot *snap);
 /* Drop the node and domains (a poll that starts over). */
 void vmon_snapshot_clear_data(struct vmon_snapshot *snap);
 void vmon_domain_clear(struct vmon_domain *dom);
+void vmon_domain_array_free(struct vmon_domain *doms, size_t n);   /* each cleared, then the array */
 void vmon_node_clear(struct vmon_node *node);
 
 static inline void

@@ -81,6 +81,30 @@ vmon_strset(char **slot, const char *s)
     *slot = copy;
 }
 
+void
+vmon_strings_free(void *obj, const struct vmon_strings *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(*(char **) ((char *) obj + s->at[i]));
+}
+
+void
+vmon_strings_dup(void *obj, const struct vmon_strings *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        char **slot = (char **) ((char *) obj + s->at[i]);
+        *slot = vmon_strdup(*slot);
+    }
+}
+
+void
+vmon_strings_array_free(void *items, size_t n, size_t size, const struct vmon_strings *s)
+{
+    for (size_t i = 0; i < n; i++)
+        vmon_strings_free((char *) items + i * size, s);
+    free(items);
+}
+
 char *
 vmon_asprintf(const char *fmt, ...)
 {

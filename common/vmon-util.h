@@ -19,6 +19,35 @@ char *vmon_strdup(const char *s);                    /* NULL stays NULL */
 void vmon_strset(char **slot, const char *s);        /* *slot freed, then a copy of s */
 char *vmon_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
+ * The strings a kind of object owns, as the offsets of its char * members:
+ * one list that its clear, its copy and the free of an array of it all
+ * walk, so a string added to the list is freed and copied alike.
+ * VMON_STRINGS(pool_strings, struct vmon_pool, name, type, path) defines
+ * the static list pool_strings, of one to six members.
+ */
+struct vmon_strings {
+    const size_t *at;
+    size_t n;
+};
+#define VMON_STRINGS(name, T, ...) \
+    static const struct vmon_strings name = { \
+        (const size_t[]) { VMON_OFFSETS_(T, __VA_ARGS__) }, \
+        VMON_ARRAY_SIZE(((const size_t[]) { VMON_OFFSETS_(T, __VA_ARGS__) })) }
+/* offsetof(T, m) for each of one to six members m */
+#define VMON_OFFSETS_(T, ...) VMON_PICK7_(__VA_ARGS__, VMON_OFF6_, VMON_OFF5_, VMON_OFF4_, \
+                                          VMON_OFF3_, VMON_OFF2_, VMON_OFF1_, -)(T, __VA_ARGS__)
+#define VMON_PICK7_(a, b, c, d, e, f, g, ...) g
+#define VMON_OFF1_(T, a) offsetof(T, a)
+#define VMON_OFF2_(T, a, ...) offsetof(T, a), VMON_OFF1_(T, __VA_ARGS__)
+#define VMON_OFF3_(T, a, ...) offsetof(T, a), VMON_OFF2_(T, __VA_ARGS__)
+#define VMON_OFF4_(T, a, ...) offsetof(T, a), VMON_OFF3_(T, __VA_ARGS__)
+#define VMON_OFF5_(T, a, ...) offsetof(T, a), VMON_OFF4_(T, __VA_ARGS__)
+#define VMON_OFF6_(T, a, ...) offsetof(T, a), VMON_OFF5_(T, __VA_ARGS__)
+void vmon_strings_free(void *obj, const struct vmon_strings *s);
+void vmon_strings_dup(void *obj, const struct vmon_strings *s);   /* each replaced by its copy */
+/* n items of size bytes: each one's strings freed, then the array (NULL is fine) */
+void vmon_strings_array_free(void *items, size_t n, size_t size, const struct vmon_strings *s);
+/*
  * Reference counts of objects shared across threads (snapshots, parsed
  * domain XML): vmon_ref_put is true for the caller that dropped the last.
  */

@@ -64,3 +64,15 @@ vmon_uuid_format(const unsigned char uuid[VMON_UUID_LEN], char out[VMON_UUID_TEX
     }
     out[o] = '\0';
 }
+
+void *
+vmon_uuid_find(const void *items, size_t n, size_t size, size_t offset,
+               const unsigned char uuid[VMON_UUID_LEN])
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *item = (const char *) items + i * size;
+        if (memcmp(item + offset, uuid, VMON_UUID_LEN) == 0)
+            return (void *) item;
+    }
+    return NULL;
+}

@@ -42,10 +42,19 @@ vmon_window_new(double seconds, unsigned buckets)
     return w;
 }
 
+/* The sets last seen before `before` freed; the others kept, in order. */
 static void
-free_set(struct series_set *s)
+forget_sets(struct vmon_window *w, double before)
 {
-    free(s->buckets);
+    size_t kept = 0;
+
+    for (size_t i = 0; i < w->nsets; i++) {
+        if (w->sets[i].last_seen < before)
+            free(w->sets[i].buckets);
+        else
+            w->sets[kept++] = w->sets[i];
+    }
+    w->nsets = kept;
 }
 
 void
@@ -53,8 +62,7 @@ vmon_window_free(struct vmon_window *w)
 {
     if (!w)
         return;
-    for (size_t i = 0; i < w->nsets; i++)
-        free_set(&w->sets[i]);
+    forget_sets(w, INFINITY);
     free(w->sets);
     free(w);
 }
@@ -170,12 +178,5 @@ vmon_window_update(struct vmon_window *w, struct vmon_snapshot *snap)
     }
 
     /* forget domains gone for a whole window */
-    size_t kept = 0;
-    for (size_t i = 0; i < w->nsets; i++) {
-        if (snap->taken - w->sets[i].last_seen > w->bucket_len * w->nbuckets)
-            free_set(&w->sets[i]);
-        else
-            w->sets[kept++] = w->sets[i];
-    }
-    w->nsets = kept;
+    forget_sets(w, snap->taken - w->bucket_len * w->nbuckets);
 }

@@ -582,6 +582,13 @@ need(struct reader *r, int n, int want, const char *record)
     return n >= want || fail(r, "'%s' needs %d fields, got %d", record, want - 1, n - 1);
 }
 
+/* The record's name, its first field, is a quoted string. */
+static bool
+quoted_name(struct reader *r, const struct field *f, const char *record)
+{
+    return f[1].quoted || fail(r, "%s name: expected a quoted string, got '%s'", record, f[1].s);
+}
+
 static void
 set_target(struct reader *r, enum vmon_scope scope, struct vmon_value *m)
 {
@@ -662,10 +669,8 @@ read_domain(struct reader *r, const struct field *f, int n)
 {
     long long id, state, reason;
 
-    if (!need(r, n, 11, "domain"))
+    if (!need(r, n, 11, "domain") || !quoted_name(r, f, "domain"))
         return false;
-    if (!f[1].quoted)
-        return fail(r, "domain name: expected a quoted string, got '%s'", f[1].s);
     struct vmon_domain *d = vmon_snapshot_add_domain(r->snap);
     d->name = vmon_strdup(f[1].s);
     r->dom = d;
@@ -731,8 +736,8 @@ read_device(struct reader *r, const struct field *f, int n, const char *record)
         set_target(r, VMON_SCOPE_VCPU, vmon_domain_get_vcpu(r->dom, number)->m);
         return true;
     }
-    if (!f[1].quoted)
-        return fail(r, "%s name: expected a quoted string, got '%s'", record, f[1].s);
+    if (!quoted_name(r, f, record))
+        return false;
     if (record[0] == 'd') {
         struct vmon_disk *disk = vmon_domain_add_disk(r->dom, f[1].s);
         set_target(r, VMON_SCOPE_DISK, disk->m);
@@ -784,10 +789,8 @@ read_pool(struct reader *r, const struct field *f, int n)
 {
     long long figures;
 
-    if (!need(r, n, 10, "pool"))
+    if (!need(r, n, 10, "pool") || !quoted_name(r, f, "pool"))
         return false;
-    if (!f[1].quoted)
-        return fail(r, "pool name: expected a quoted string, got '%s'", f[1].s);
     struct vmon_pool *p = vmon_snapshot_add_pool(r->snap);
     p->name = vmon_strdup(f[1].s);
     r->dom = NULL;    /* a window or device line after a pool belongs to no domain */

@@ -6,6 +6,8 @@
 # the next run.  (A stopped QEMU: test-sys-stopped.sh.)
 # shellcheck source=tests/sys/lib.sh
 . "${srcdir:-.}/tests/sys/lib.sh"
+# shellcheck source=tests/nagios/lib-sys.sh
+. "${srcdir:-.}/tests/nagios/lib-sys.sh"
 
 CHECK_DOMAIN=./nagios/check_virt_domain
 CHECK_HOST=./nagios/check_virt_host
@@ -14,14 +16,7 @@ for b in "$CHECK_DOMAIN" "$CHECK_HOST" "$PERFDATA_GET"; do
 	[ -x "$b" ] || sys_fail "$b not built (run from the build directory)"
 done
 
-sys_setup
-VIRTMON_STATE_DIR=$SYS_WORKDIR/state
-export VIRTMON_STATE_DIR
-U=qemu:///system
-
-TAP_STDERR=$SYS_WORKDIR/stderr
-# shellcheck source=tests/nagios/lib-tap.sh
-. "${srcdir:-.}/tests/nagios/lib-tap.sh"
+nagios_sys_setup
 
 sys_guest_create vmt-nag1
 sys_guest_create vmt-nag2

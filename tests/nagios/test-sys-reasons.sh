@@ -9,16 +9,14 @@
 # which fails every read, and the disk's rerror_policy is "stop".
 # shellcheck source=tests/sys/lib.sh
 . "${srcdir:-.}/tests/sys/lib.sh"
+# shellcheck source=tests/nagios/lib-sys.sh
+. "${srcdir:-.}/tests/nagios/lib-sys.sh"
 
 CHECK_DOMAIN=./nagios/check_virt_domain
 [ -x "$CHECK_DOMAIN" ] || sys_fail "$CHECK_DOMAIN not built (run from the build directory)"
 command -v qemu-nbd >/dev/null || sys_skip "qemu-nbd not installed (Debian: qemu-utils)"
 
-sys_setup
-U=qemu:///system
-TAP_STDERR=$SYS_WORKDIR/stderr
-# shellcheck source=tests/nagios/lib-tap.sh
-. "${srcdir:-.}/tests/nagios/lib-tap.sh"
+nagios_sys_setup
 
 check() { run timeout 30 "$CHECK_DOMAIN" --uri $U --no-state-file "$@"; echo "# $(printf '%s\n' "$FIRST" | cut -c1-120)"; }
 # policy RC DESCRIPTION ARGS...: check_virt_domain ARGS exits RC

@@ -10,18 +10,13 @@
 # (the core must flag the domain partial).  Each first call gets a fresh guest.
 # shellcheck source=tests/sys/lib.sh
 . "${srcdir:-.}/tests/sys/lib.sh"
+# shellcheck source=tests/nagios/lib-sys.sh
+. "${srcdir:-.}/tests/nagios/lib-sys.sh"
 
 CHECK_DOMAIN=./nagios/check_virt_domain
 [ -x "$CHECK_DOMAIN" ] || sys_fail "$CHECK_DOMAIN not built (run from the build directory)"
 
-sys_setup
-VIRTMON_STATE_DIR=$SYS_WORKDIR/state
-export VIRTMON_STATE_DIR
-U=qemu:///system
-
-TAP_STDERR=$SYS_WORKDIR/stderr
-# shellcheck source=tests/nagios/lib-tap.sh
-. "${srcdir:-.}/tests/nagios/lib-tap.sh"
+nagios_sys_setup
 
 # stopped_check WANT-RC DESCRIPTION ARGS...: run against a stopped guest, in time
 stopped_check() {

@@ -27,9 +27,9 @@
 . "${srcdir:-.}/tests/sys/lib.sh"
 # shellcheck source=tests/sys/faces.sh
 . "${srcdir:-.}/tests/sys/faces.sh"
-URI=qemu:///system
+# shellcheck source=tests/sys/tap.sh
+. "${srcdir:-.}/tests/sys/tap.sh"
 CHECK=$top_builddir/nagios/check_virt_domain
-DUMP=$top_builddir/tools/virtmon-dump
 WIRE_FETCH=$top_builddir/tests/unit/wire-fetch
 LIMIT=10
 SECONDS_HUNG=${VMON_BUSY_SECONDS:-60}
@@ -42,10 +42,6 @@ MIB_DOM_NAME=.1.3.6.1.4.1.99999.1.3.1.2
 # virtmonDomainAnswering's column, as the metric table gives it (it moves when columns are added)
 col=$(awk -F, '/^VMON_DOMAIN_METRIC\(ANSWERING,/ { gsub(/ /, "", $9); print $9 }' "${srcdir:-.}/common/vmon-metrics.def")
 MIB_DOM_ANSWERING=.1.3.6.1.4.1.99999.1.3.1.$col
-fail=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
 
 case $col in [1-9]*) ;; *) echo "ERROR: no column for answer.state in common/vmon-metrics.def" >&2; exit 99 ;; esac
 faces_require

@@ -11,15 +11,10 @@
 : "${top_builddir:=.}"
 . "${srcdir:-.}/tests/sys/lib.sh"
 . "${srcdir:-.}/tests/sys/faces.sh"
-URI=qemu:///system
+. "${srcdir:-.}/tests/sys/tap.sh"
 CHECK=$top_builddir/nagios/check_virt_domain
-DUMP=$top_builddir/tools/virtmon-dump
 SITE=https://example.org/virtmon-test/1
 NOVA=http://openstack.org/xmlns/libvirt/nova/1.1
-fail=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
 check() {   # check WHAT WANT GOT
 	if [ "$2" = "$3" ]; then ok "$1 = $3"; else bad "$1: want '$2', got '$3'"; fi
 }

@@ -7,13 +7,8 @@
 : "${top_builddir:=.}"
 . "${srcdir:-.}/tests/sys/lib.sh"
 . "${srcdir:-.}/tests/sys/faces.sh"
-URI=qemu:///system
+. "${srcdir:-.}/tests/sys/tap.sh"
 CHECK=$top_builddir/nagios/check_virt_domain
-DUMP=$top_builddir/tools/virtmon-dump
-fail=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
 
 faces_require
 [ -x "$CHECK" ] && [ -x "$DUMP" ] || sys_skip "the checks and virtmon-dump are needed"

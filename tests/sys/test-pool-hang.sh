@@ -10,13 +10,9 @@
 : "${top_builddir:=.}"
 . "${srcdir:-.}/tests/sys/lib.sh"
 . "${srcdir:-.}/tests/sys/faces.sh"
-DUMP="$top_builddir/tools/virtmon-dump"
+. "${srcdir:-.}/tests/sys/tap.sh"
 CHECK="$top_builddir/nagios/check_virt_pool"
-URI=qemu:///system
 POOL=vmt-pool-hang
-fail=0
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; fail=1; }
 command -v jq >/dev/null || sys_skip "jq not installed"
 command -v bindfs >/dev/null || sys_skip "bindfs not installed (Debian: bindfs)"
 [ -c /dev/fuse ] || sys_skip "no /dev/fuse"

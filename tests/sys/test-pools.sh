@@ -14,14 +14,10 @@
 : "${top_builddir:=.}"
 . "${srcdir:-.}/tests/sys/lib.sh"
 . "${srcdir:-.}/tests/sys/faces.sh"
-DUMP="$top_builddir/tools/virtmon-dump"
+. "${srcdir:-.}/tests/sys/tap.sh"
 CHECK="$top_builddir/nagios/check_virt_pool"
-URI=qemu:///system
 POOL=vmt-pool-tmpfs
 GONE=vmt-pool-gone
-fail=0
-ok() { echo "ok - $*"; }
-bad() { echo "not ok - $*"; fail=1; }
 eq() { [ "$2" = "$3" ] && ok "$1 = $3" || bad "$1: virtmon '$2', want '$3'"; }
 command -v jq >/dev/null || sys_skip "jq not installed"
 command -v fallocate >/dev/null || sys_skip "fallocate not installed"

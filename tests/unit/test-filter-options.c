@@ -192,6 +192,27 @@ DEF_TEST(values_are_range_checked_with_the_range_named)
 }
 
 /* The window holds at least one interval, whichever is set first. */
+/* Each duration key sets its own option, and only that one. */
+DEF_TEST(duration_keys_set_their_own_option)
+{
+    struct vmon_options o;
+
+    vmon_options_init(&o);
+    EXPECT_EQ_INT(0, vmon_options_set(&o, "timeout", "2s"));
+    EXPECT_EQ_INT(0, vmon_options_set(&o, "shutdown-timeout", "3m"));
+    EXPECT_EQ_INT(0, vmon_options_set(&o, "balloon-stale-age", "4s"));
+    EXPECT_EQ_INT(0, vmon_options_set(&o, "not-answering-after", "5s"));
+    EXPECT_EQ_INT(0, vmon_options_set(&o, "guest-fs-interval", "6s"));
+    EXPECT_EQ_INT(0, vmon_options_set(&o, "guest-fs-timeout", "7s"));
+    EXPECT_EQ_DBL(2, o.timeout, 0);
+    EXPECT_EQ_DBL(180, o.shutdown_timeout, 0);
+    EXPECT_EQ_DBL(4, o.balloon_stale_age, 0);
+    EXPECT_EQ_DBL(5, o.not_answering_after, 0);
+    EXPECT_EQ_DBL(6, o.guest_fs_interval, 0);
+    EXPECT_EQ_DBL(7, o.guest_fs_timeout, 0);
+    vmon_options_clear(&o);
+}
+
 DEF_TEST(window_and_interval_agree)
 {
     struct vmon_options o;
@@ -453,5 +474,6 @@ main(void)
     RUN_TEST(action_check_refuses_before_acting);
     RUN_TEST(event_queue_keeps_order_and_drops_oldest);
     RUN_TEST(conf_keys_map_tokens_to_core_keys);
+    RUN_TEST(duration_keys_set_their_own_option);
     return TAP_END();
 }

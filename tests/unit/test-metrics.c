@@ -3,6 +3,13 @@
 #include "vmon-metrics.h"
 #include "vmon-rates.h"
 
+/* The ID as the .def writes it: the MIB's object names are made from it. */
+DEF_TEST(id_names_as_written)
+{
+    EXPECT_STR("CPU_TIME", vmon_metric_find(VMON_SCOPE_DOMAIN, "cpu.time")->id_name);
+    EXPECT_STR("RD_REQS", vmon_metric_find(VMON_SCOPE_DISK, "rd.reqs")->id_name);
+}
+
 DEF_TEST(keys_and_columns_unique_per_scope)
 {
     for (int s = 0; s < VMON_SCOPE__N; s++) {
@@ -11,6 +18,8 @@ DEF_TEST(keys_and_columns_unique_per_scope)
         EXPECT(n > 0);
         for (size_t i = 0; i < n; i++) {
             EXPECT_EQ_U64(i, d[i].id);
+            EXPECT_EQ_U64(s, d[i].scope);
+            EXPECT(d[i].id_name && *d[i].id_name);
             EXPECT(d[i].key && *d[i].key);
             EXPECT(d[i].description && *d[i].description);
             EXPECT(vmon_metric_find(s, d[i].key) == &d[i]);
@@ -156,6 +165,7 @@ int
 main(void)
 {
     RUN_TEST(keys_and_columns_unique_per_scope);
+    RUN_TEST(id_names_as_written);
     RUN_TEST(semantic_columns_consistent);
     RUN_TEST(totals_follow_the_total_column);
     RUN_TEST(collectd_types_exist);

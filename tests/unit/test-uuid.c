@@ -69,11 +69,31 @@ DEF_TEST(format_is_lower_case_and_round_trips)
     EXPECT_STR("00000000-0000-0000-0000-000000000000", text);
 }
 
+DEF_TEST(find_by_uuid_at_any_offset)
+{
+    struct item { int before; unsigned char uuid[16]; char after; } items[3] = { { 0 } };
+
+    for (int i = 0; i < 3; i++)
+        memset(items[i].uuid, 'a' + i, 16);
+    EXPECT(vmon_uuid_find(items, 3, sizeof(items[0]), offsetof(struct item, uuid), items[2].uuid) == &items[2]);
+    EXPECT(vmon_uuid_find(items, 3, sizeof(items[0]), offsetof(struct item, uuid), items[0].uuid) == &items[0]);
+    /* the last item left out by n */
+    EXPECT(vmon_uuid_find(items, 2, sizeof(items[0]), offsetof(struct item, uuid), items[2].uuid) == NULL);
+    EXPECT(vmon_uuid_find(NULL, 0, sizeof(items[0]), 0, items[0].uuid) == NULL);
+
+    /* bare 16-byte arrays: offset 0 */
+    unsigned char bare[2][16];
+    memset(bare[0], 1, 16);
+    memset(bare[1], 2, 16);
+    EXPECT(vmon_uuid_find(bare, 2, sizeof(bare[0]), 0, bare[1]) == bare[1]);
+}
+
 int
 main(void)
 {
     RUN_TEST(parse_reads_every_byte);
     RUN_TEST(parse_refuses_what_is_not_a_uuid);
     RUN_TEST(format_is_lower_case_and_round_trips);
+    RUN_TEST(find_by_uuid_at_any_offset);
     return TAP_END();
 }

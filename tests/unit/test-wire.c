@@ -415,6 +415,10 @@ DEF_TEST(bad_input)
                  "title \"t\"\nend\n", "line 6", "needs 2 fields");
     expect_error(HEAD "w cpu.percent 1 2 3\nend\n", "line 5", "before any domain");
     expect_error(HEAD "domain \"a\" not-a-uuid 1 1 1 1 1 0 0 -\nend\n", "line 5", "uuid");
+    expect_error(HEAD "domain a 00000000-0000-0000-0000-000000000000 1 1 1 1 1 0 0 -\nend\n",
+                 "line 5", "domain name: expected a quoted string, got 'a'");
+    expect_error(HEAD "domain \"a\" 00000000-0000-0000-0000-000000000000 1 1 1 1 1 0 0 -\n"
+                 "disk vda \"/p\"\nend\n", "line 6", "disk name: expected a quoted string, got 'vda'");
     expect_error(HEAD "domain \"a\" 00000000-0000-0000-0000-000000000000 1 1 1 2 1 0 0 -\nend\n",
                  "line 5", "persistent: '2'");
     expect_error(HEAD "domain \"a\" 00000000-0000-0000-0000-000000000000 1 1 1 1 1 0 0 -\n"
