@@ -16,19 +16,11 @@
 #    that guest its figures after guest-fs-timeout, and the poll goes on at
 #    its pace.
 : "${top_builddir:=.}"
-DUMP=$top_builddir/tools/virtmon-dump
-URI=qemu:///system
 G=vmt-gfs
 N=vmt-gfs-noos
 . "${srcdir:-.}/tests/sys/lib.sh"
+. "${srcdir:-.}/tests/sys/tap.sh"
 . "${srcdir:-.}/tests/sys/faces.sh"
-fail=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
-is() { # WHAT GOT WANT
-	if [ "$2" = "$3" ]; then ok "$1: $2"; else bad "$1: '$2', want '$3'"; fi
-}
 
 faces_require
 [ -x "$DUMP" ] || sys_skip "virtmon-dump is needed"

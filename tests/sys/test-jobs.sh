@@ -12,15 +12,10 @@
 # job in virtmon-dump and virtmond against virsh, the check, and its end.
 : "${top_builddir:=.}"
 . "${srcdir:-.}/tests/sys/lib.sh"
+. "${srcdir:-.}/tests/sys/tap.sh"
 . "${srcdir:-.}/tests/sys/faces.sh"
-DUMP="$top_builddir/tools/virtmon-dump"
 CHECK="$top_builddir/nagios/check_virt_domain"
-URI=qemu:///system
 G=vmt-jb1
-fail=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
 command -v jq >/dev/null || sys_skip "jq not installed"
 for b in "$DUMP" "$CHECK" "$FACES_VIRTMOND"; do [ -x "$b" ] || sys_fail "$b not built"; done
 faces_require

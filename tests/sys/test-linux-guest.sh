@@ -6,13 +6,8 @@
 # virsh's counters give.
 : "${top_builddir:=.}"
 . "${srcdir:-.}/tests/sys/lib.sh"
-DUMP="$top_builddir/tools/virtmon-dump"
-URI=qemu:///system
+. "${srcdir:-.}/tests/sys/tap.sh"
 G=vmt-lx
-fail=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
 # between WHAT LOW GOT HIGH
 between() {
 	if [ -n "$3" ] && [ "$3" != null ] && [ "$2" -le "$3" ] && [ "$3" -le "$4" ]; then ok "$1: $2 <= $3 <= $4"

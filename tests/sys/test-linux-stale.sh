@@ -10,17 +10,9 @@
 : "${top_builddir:=.}"
 STALE="memory stats stale: balloon driver missing or no stats period"
 CHECK=$top_builddir/nagios/check_virt_domain
-DUMP=$top_builddir/tools/virtmon-dump
-URI=qemu:///system
 . "${srcdir:-.}/tests/sys/lib.sh"
+. "${srcdir:-.}/tests/sys/tap.sh"
 . "${srcdir:-.}/tests/sys/faces.sh"
-fail=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-bad() { n=$((n + 1)); echo "not ok $n - $*"; fail=1; }
-is() { # WHAT GOT WANT
-	if [ "$2" = "$3" ]; then ok "$1: $2"; else bad "$1: '$2', want '$3'"; fi
-}
 
 faces_require
 [ -x "$CHECK" ] && [ -x "$DUMP" ] || sys_skip "the checks and virtmon-dump are needed"
