@@ -53,7 +53,7 @@ void vmon_slice_start(struct vmon_slice *s);
 bool vmon_slice_wait(struct vmon_slice *s, double deadline, double *finished);
 /* Why a finished slice failed, or NULL. */
 const char *vmon_slice_error(const struct vmon_slice *s);
-/* Move a finished slice's records into dst and what it learned into caps; frees s. */
+/* Move a finished slice's records into dst and what it learned into caps; s is gone after. */
 void vmon_slice_take(struct vmon_slice *s, struct vmon_caps *caps, struct vmon_domain *dst);
 
 /* vmon-xmlcache.c: each domain's parsed XML, kept across polls. */

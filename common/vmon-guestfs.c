@@ -30,16 +30,13 @@
 #include "vmon-conn.h"
 #include "vmon-util.h"
 
-/* One agent call, shared by its thread and the poll (refs). */
+/* One agent call, shared by its thread and the poll (h). */
 struct fs_call {
-    pthread_mutex_t lock;
-    pthread_cond_t done_cond;
-    int refs;
-    bool done;
+    struct vmon_handoff h;
     virConnectPtr conn;
     unsigned char uuid[16];
     double started;              /* monotonic */
-    /* the answer, under lock once done */
+    /* the answer, written before done and read after it */
     struct vmon_fs *fss;
     size_t nfss;
     time_t when;
@@ -71,12 +68,11 @@ struct vmon_guestfs {
 static void
 call_unref(struct fs_call *c)
 {
-    if (!vmon_ref_put(&c->refs))
+    if (!vmon_handoff_put(&c->h))
         return;
     virConnectClose(c->conn);
     vmon_fss_free(c->fss, c->nfss);
-    pthread_mutex_destroy(&c->lock);
-    pthread_cond_destroy(&c->done_cond);
+    vmon_handoff_destroy(&c->h);
     free(c);
 }
 
@@ -184,15 +180,13 @@ call_run(void *arg)
     if (dom)
         virDomainFree(dom);
 
-    pthread_mutex_lock(&c->lock);
+    /* read only once done is seen, which the handoff's lock orders after this */
     c->fss = fss;
     c->nfss = nfss;
     c->when = time(NULL);
     c->unsupported = unsupported;
     snprintf(c->error, sizeof(c->error), "%s", error);
-    c->done = true;
-    pthread_cond_broadcast(&c->done_cond);
-    pthread_mutex_unlock(&c->lock);
+    vmon_handoff_finish(&c->h);
     call_unref(c);
     return NULL;
 }
@@ -272,8 +266,8 @@ guest_take(struct vmon_guestfs *g, struct fs_guest *gu)
 {
     struct fs_call *c = gu->call;
 
-    pthread_mutex_lock(&c->lock);
-    bool done = c->done;
+    pthread_mutex_lock(&c->h.lock);
+    bool done = c->h.done;
     if (done) {
         if (c->error[0]) {
             guest_set_error(gu, c->error);
@@ -293,7 +287,7 @@ guest_take(struct vmon_guestfs *g, struct fs_guest *gu)
             guest_set_error(gu, NULL);
         }
     }
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->h.lock);
     if (done)
         guest_drop_call(g, gu);
 }
@@ -303,9 +297,7 @@ guest_start(struct vmon_guestfs *g, struct fs_guest *gu, virConnectPtr conn, dou
 {
     struct fs_call *c = vmon_alloc(sizeof(*c));
 
-    pthread_mutex_init(&c->lock, NULL);
-    pthread_cond_init(&c->done_cond, NULL);
-    c->refs = 2;
+    vmon_handoff_init(&c->h);
     c->conn = conn;
     virConnectRef(conn);
     memcpy(c->uuid, gu->uuid, 16);
@@ -365,9 +357,9 @@ wait_calls(struct vmon_guestfs *g, double deadline)
         struct fs_call *c = g->guests[i].call;
         if (!c)
             continue;
-        pthread_mutex_lock(&c->lock);
-        vmon_wait_done(&c->done_cond, &c->lock, &c->done, deadline);
-        pthread_mutex_unlock(&c->lock);
+        pthread_mutex_lock(&c->h.lock);
+        vmon_handoff_wait(&c->h, deadline);
+        pthread_mutex_unlock(&c->h.lock);
     }
 }
 

@@ -45,15 +45,12 @@ struct pool_details {
 };
 
 /*
- * One poll's pool collection.  Shared by the poll and the thread (refs):
+ * One poll's pool collection.  Shared by the poll and the thread (h):
  * once the poll stops waiting it keeps the job only to know which pool the
  * thread is stuck on.
  */
 struct pool_job {
-    pthread_mutex_t lock;
-    pthread_cond_t done_cond;
-    int refs;
-    bool done;
+    struct vmon_handoff h;
     virConnectPtr conn;
     /* inputs, read-only once started */
     struct pool_details *known;
@@ -99,7 +96,7 @@ details_clear(struct pool_details **d, size_t *n)
 static void
 job_unref(struct pool_job *j)
 {
-    if (!vmon_ref_put(&j->refs))
+    if (!vmon_handoff_put(&j->h))
         return;
     virConnectClose(j->conn);
     details_clear(&j->known, &j->nknown);
@@ -108,8 +105,7 @@ job_unref(struct pool_job *j)
     free(j->fetched);
     free(j->autostart.uuid);
     free(j->persistent.uuid);
-    pthread_mutex_destroy(&j->lock);
-    pthread_cond_destroy(&j->done_cond);
+    vmon_handoff_destroy(&j->h);
     free(j);
 }
 
@@ -274,7 +270,7 @@ list_failed(struct pool_job *j)
 {
     virErrorPtr err = virGetLastError();
 
-    pthread_mutex_lock(&j->lock);
+    pthread_mutex_lock(&j->h.lock);
     /* no storage driver: libvirtd built without it, or modular daemons without virtstoraged */
     if (vmon_virt_unsupported() || (err && err->code == VIR_ERR_NO_CONNECT))
         j->unsupported = true;
@@ -282,7 +278,7 @@ list_failed(struct pool_job *j)
         j->failed = true;
     snprintf(j->error, sizeof(j->error), "cannot list storage pools: %s", vmon_virt_error());
     j->listing = false;
-    pthread_mutex_unlock(&j->lock);
+    pthread_mutex_unlock(&j->h.lock);
 }
 
 static void
@@ -299,7 +295,7 @@ collect_job(struct pool_job *j)
     /* still listing: a call stuck here is stuck on the whole storage driver, no one pool */
     list_flagged(j->conn, VIR_CONNECT_LIST_STORAGE_POOLS_AUTOSTART, &j->autostart);
     list_flagged(j->conn, VIR_CONNECT_LIST_STORAGE_POOLS_PERSISTENT, &j->persistent);
-    pthread_mutex_lock(&j->lock);
+    pthread_mutex_lock(&j->h.lock);
     j->listing = false;
     j->out = vmon_alloc(((size_t) n + 1) * sizeof(*j->out));
     j->fetched = vmon_alloc(((size_t) n + 1) * sizeof(*j->fetched));
@@ -313,19 +309,19 @@ collect_job(struct pool_job *j)
         rec->stale = true;
     }
     j->nout = (size_t) n;
-    pthread_mutex_unlock(&j->lock);
+    pthread_mutex_unlock(&j->h.lock);
 
     for (int i = 0; i < n; i++) {
         struct vmon_pool rec = { 0 };
         bool fetched = false;
-        pthread_mutex_lock(&j->lock);
+        pthread_mutex_lock(&j->h.lock);
         memcpy(rec.uuid, j->out[i].uuid, 16);
         bool skip = vmon_uuid_find(j->skip, j->nskip, sizeof(*j->skip), 0, rec.uuid) != NULL;
         j->in_pool = !skip;
-        pthread_mutex_unlock(&j->lock);
+        pthread_mutex_unlock(&j->h.lock);
         if (!skip)
             read_pool(j, list[i], &rec, &fetched);
-        pthread_mutex_lock(&j->lock);
+        pthread_mutex_lock(&j->h.lock);
         if (!skip) {
             struct vmon_pool *out = &j->out[i];
             rec.name = out->name;
@@ -335,7 +331,7 @@ collect_job(struct pool_job *j)
         }
         j->in_pool = false;
         j->ndone = (size_t) i + 1;
-        pthread_mutex_unlock(&j->lock);
+        pthread_mutex_unlock(&j->h.lock);
         virStoragePoolFree(list[i]);
     }
     free(list);
@@ -347,10 +343,7 @@ run_job(void *arg)
     struct pool_job *j = arg;
 
     collect_job(j);
-    pthread_mutex_lock(&j->lock);
-    j->done = true;
-    pthread_cond_signal(&j->done_cond);
-    pthread_mutex_unlock(&j->lock);
+    vmon_handoff_finish(&j->h);
     job_unref(j);
     return NULL;
 }
@@ -366,13 +359,13 @@ prune_stuck(struct vmon_pools *p, unsigned char (**skip)[16], size_t *nskip)
     *nskip = 0;
     for (size_t i = 0; i < p->nstuck; i++) {
         struct pool_job *j = p->stuck[i];
-        pthread_mutex_lock(&j->lock);
-        bool done = j->done;
+        pthread_mutex_lock(&j->h.lock);
+        bool done = j->h.done;
         if (!done && j->listing)
             listing = true;
         else if (!done && j->in_pool && j->ndone < j->nout)
             memcpy((*skip)[(*nskip)++], j->out[j->ndone].uuid, 16);
-        pthread_mutex_unlock(&j->lock);
+        pthread_mutex_unlock(&j->h.lock);
         if (done)
             job_unref(j);
         else
@@ -398,9 +391,7 @@ vmon_pools_start(struct vmon_pools *p, virConnectPtr conn)
         return;
     }
     struct pool_job *j = vmon_alloc(sizeof(*j));
-    pthread_mutex_init(&j->lock, NULL);
-    pthread_cond_init(&j->done_cond, NULL);
-    j->refs = 2;
+    vmon_handoff_init(&j->h);
     j->listing = true;
     virConnectRef(conn);
     j->conn = conn;
@@ -492,10 +483,10 @@ vmon_pools_finish(struct vmon_pools *p, double deadline, struct vmon_snapshot *s
 
     p->job = NULL;
     if (j) {
-        pthread_mutex_lock(&j->lock);
-        left_behind = !vmon_wait_done(&j->done_cond, &j->lock, &j->done, deadline);
+        pthread_mutex_lock(&j->h.lock);
+        left_behind = !vmon_handoff_wait(&j->h, deadline);
         take_job(p, j, snap);
-        pthread_mutex_unlock(&j->lock);
+        pthread_mutex_unlock(&j->h.lock);
         if (left_behind) {
             p->stuck = vmon_realloc_array(p->stuck, p->nstuck + 1, sizeof(*p->stuck));
             p->stuck[p->nstuck++] = j;

@@ -16,12 +16,11 @@
 /*
  * A slice owns everything it touches (its own domain records, references
  * on the domains and their XML, a copy of the driver's capabilities),
- * because once abandoned nobody else frees or reads them.
+ * because once abandoned nobody else frees or reads them.  Its thread and
+ * the poll share it through h: the last of the two to let go frees it.
  */
 struct vmon_slice {
-    pthread_mutex_t lock;
-    pthread_cond_t done_cond;
-    bool done, abandoned;
+    struct vmon_handoff h;
     double finished;             /* monotonic, when done */
     double deadline;             /* monotonic: the poll waits no longer for this slice */
     struct vmon_caps caps;
@@ -45,8 +44,7 @@ slice_free(struct vmon_slice *s)
     free(s->xml);
     free(s->jobs);
     vmon_domain_array_free(s->out, s->count);
-    pthread_mutex_destroy(&s->lock);
-    pthread_cond_destroy(&s->done_cond);
+    vmon_handoff_destroy(&s->h);
     free(s);
 }
 
@@ -59,8 +57,7 @@ vmon_slice_new(const struct vmon_caps *caps, virDomainPtr *doms, struct vmon_dom
 
     s->deadline = deadline;
 
-    pthread_mutex_init(&s->lock, NULL);
-    pthread_cond_init(&s->done_cond, NULL);
+    vmon_handoff_init(&s->h);
     s->caps = *caps;
     s->count = count;
     s->doms = vmon_alloc((count + 1) * sizeof(*s->doms));
@@ -196,13 +193,10 @@ run_slice(void *arg)
     struct vmon_slice *s = arg;
 
     collect_slice_stats(s);
-    pthread_mutex_lock(&s->lock);
+    /* read only by a waiter that sees done, which the lock orders after it */
     s->finished = vmon_now_mono();
-    s->done = true;
-    bool abandoned = s->abandoned;
-    pthread_cond_signal(&s->done_cond);
-    pthread_mutex_unlock(&s->lock);
-    if (abandoned)
+    vmon_handoff_finish(&s->h);
+    if (vmon_handoff_put(&s->h))
         slice_free(s);
     return NULL;
 }
@@ -210,23 +204,23 @@ run_slice(void *arg)
 void
 vmon_slice_start(struct vmon_slice *s)
 {
-    if (!vmon_thread_detached(run_slice, s)) {
-        collect_slice_stats(s);
-        s->finished = vmon_now_mono();
-        s->done = true;
-    }
+    /* no thread to be had: the work here, and the thread's reference dropped */
+    if (!vmon_thread_detached(run_slice, s))
+        run_slice(s);
 }
 
 bool
 vmon_slice_wait(struct vmon_slice *s, double deadline, double *finished)
 {
-    pthread_mutex_lock(&s->lock);
-    bool done = vmon_wait_done(&s->done_cond, &s->lock, &s->done, deadline);
+    pthread_mutex_lock(&s->h.lock);
+    bool done = vmon_handoff_wait(&s->h, deadline);
     if (done)
         *finished = s->finished;
-    else
-        s->abandoned = true;
-    pthread_mutex_unlock(&s->lock);
+    pthread_mutex_unlock(&s->h.lock);
+    /* given up on: the thread frees it when its call comes back (or we do,
+     * if it came back just now) */
+    if (!done && vmon_handoff_put(&s->h))
+        slice_free(s);
     return done;
 }
 
@@ -259,5 +253,6 @@ vmon_slice_take(struct vmon_slice *s, struct vmon_caps *caps, struct vmon_domain
         dst[i] = s->out[i];
         memset(&s->out[i], 0, sizeof(s->out[i]));
     }
-    slice_free(s);
+    if (vmon_handoff_put(&s->h))
+        slice_free(s);
 }

@@ -160,6 +160,29 @@ realtime_at(double deadline, struct timespec *until)
     until->tv_nsec = (long) ((t - (double) until->tv_sec) * 1e9);
 }
 
+/* *flag set under lock, and everyone waiting on cond for it woken */
+static void
+raise_flag(pthread_mutex_t *lock, pthread_cond_t *cond, bool *flag)
+{
+    pthread_mutex_lock(lock);
+    *flag = true;
+    pthread_cond_broadcast(cond);
+    pthread_mutex_unlock(lock);
+}
+
+/* With lock held: until *flag is set or the monotonic deadline passes; *flag. */
+static bool
+wait_flag(pthread_mutex_t *lock, pthread_cond_t *cond, const bool *flag, double deadline)
+{
+    struct timespec until;
+
+    realtime_at(deadline, &until);
+    while (!*flag)
+        if (pthread_cond_timedwait(cond, lock, &until) != 0)
+            break;
+    return *flag;
+}
+
 bool
 vmon_thread_detached(void *(*fn)(void *), void *arg)
 {
@@ -173,16 +196,38 @@ vmon_thread_detached(void *(*fn)(void *), void *arg)
     return ok;
 }
 
-bool
-vmon_wait_done(pthread_cond_t *cond, pthread_mutex_t *lock, const bool *done, double deadline)
+void
+vmon_handoff_init(struct vmon_handoff *h)
 {
-    struct timespec until;
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_cond_init(&h->done_cond, NULL);
+    h->done = false;
+    h->refs = 2;
+}
 
-    realtime_at(deadline, &until);
-    while (!*done)
-        if (pthread_cond_timedwait(cond, lock, &until) != 0)
-            break;
-    return *done;
+void
+vmon_handoff_finish(struct vmon_handoff *h)
+{
+    raise_flag(&h->lock, &h->done_cond, &h->done);
+}
+
+bool
+vmon_handoff_wait(struct vmon_handoff *h, double deadline)
+{
+    return wait_flag(&h->lock, &h->done_cond, &h->done, deadline);
+}
+
+bool
+vmon_handoff_put(struct vmon_handoff *h)
+{
+    return vmon_ref_put(&h->refs);
+}
+
+void
+vmon_handoff_destroy(struct vmon_handoff *h)
+{
+    pthread_mutex_destroy(&h->lock);
+    pthread_cond_destroy(&h->done_cond);
 }
 
 double
@@ -212,29 +257,14 @@ vmon_stop_destroy(struct vmon_stop *s)
 void
 vmon_stop_request(struct vmon_stop *s)
 {
-    pthread_mutex_lock(&s->lock);
-    s->stopping = true;
-    pthread_cond_broadcast(&s->cond);
-    pthread_mutex_unlock(&s->lock);
+    raise_flag(&s->lock, &s->cond, &s->stopping);
 }
 
 bool
 vmon_stop_pause(struct vmon_stop *s, double until)
 {
     pthread_mutex_lock(&s->lock);
-    while (!s->stopping) {
-        double left = until - vmon_now_mono();
-        if (left <= 0)
-            break;
-        /* condition variables wait on the realtime clock */
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        double t = vmon_timespec_seconds(&ts) + left;
-        ts.tv_sec = (time_t) t;
-        ts.tv_nsec = (long) ((t - (double) ts.tv_sec) * 1e9);
-        pthread_cond_timedwait(&s->cond, &s->lock, &ts);
-    }
-    bool stop = s->stopping;
+    bool stop = wait_flag(&s->lock, &s->cond, &s->stopping, until);
     pthread_mutex_unlock(&s->lock);
     return stop;
 }

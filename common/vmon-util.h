@@ -88,12 +88,33 @@ double vmon_timespec_seconds(const struct timespec *ts);
 /*
  * vmon_thread_detached: fn(arg) on a thread of its own that nobody joins;
  * false when no thread could be made (the caller then does the work itself).
- * With lock held: wait on cond until *done is set or the monotonic deadline
- * passes (pthread_cond_timedwait itself takes the realtime clock); returns
- * *done.  For a job handed to another thread that may never come back.
  */
 bool vmon_thread_detached(void *(*fn)(void *), void *arg);
-bool vmon_wait_done(pthread_cond_t *cond, pthread_mutex_t *lock, const bool *done, double deadline);
+
+/*
+ * Work handed to such a thread that its waiter gives up on at a deadline (a
+ * libvirt call that may never come back).  The thread and the waiter each
+ * hold a reference, and whoever drops the last frees the work: neither has
+ * to know whether the other is still there.  Results go in under lock, and
+ * done is the thread's last word on them.
+ *   init: not done, two references;
+ *   finish: the thread's done, every waiter woken;
+ *   wait: with lock held, until done or the monotonic deadline (which
+ *     pthread_cond_timedwait takes on the realtime clock); returns done;
+ *   put: drops a reference, true for the last: the caller then destroys
+ *     the handoff and frees the work.
+ */
+struct vmon_handoff {
+    pthread_mutex_t lock;
+    pthread_cond_t done_cond;
+    bool done;
+    int refs;
+};
+void vmon_handoff_init(struct vmon_handoff *h);
+void vmon_handoff_finish(struct vmon_handoff *h);
+bool vmon_handoff_wait(struct vmon_handoff *h, double deadline);
+bool vmon_handoff_put(struct vmon_handoff *h);
+void vmon_handoff_destroy(struct vmon_handoff *h);
 
 /*
  * A background thread's stop flag, which its pauses between polls wake up
