@@ -36,6 +36,7 @@ enum {
     OPT_STATE,
     OPT_STALE_STATE,
     OPT_STALE_AGE,
+    OPT_NOT_ANSWERING,
     OPT_LABEL,
     OPT_LABEL_DEF,
     OPT_JOB_WARN,
@@ -52,6 +53,7 @@ static const struct option own_options[] = {
     { "state", required_argument, NULL, OPT_STATE },
     { "stale-state", required_argument, NULL, OPT_STALE_STATE },
     { "balloon-stale-age", required_argument, NULL, OPT_STALE_AGE },
+    { "not-answering-after", required_argument, NULL, OPT_NOT_ANSWERING },
     { "label", required_argument, NULL, OPT_LABEL },
     { "label-def", required_argument, NULL, OPT_LABEL_DEF },
     { "job-time-warning", required_argument, NULL, OPT_JOB_WARN },
@@ -76,6 +78,7 @@ struct config {
     const char *exclude;
     const char *state_text;
     const char *stale_age;
+    const char *not_answering_after;
     int stale_state;              /* for guest-memory thresholds on stale figures */
     bool named;                   /* one domain by exact name or UUID */
     const char *label_defs[MAX_LABELS];   /* --label-def: the core's label declarations */
@@ -116,6 +119,12 @@ print_help(const struct config *c)
            "    when its balloon driver last sent them longer ago than this (default 30s:\n"
            "    three of the core's 10 s intervals), or never: no balloon driver, or no\n"
            "    stats period (<memballoon><stats period='N'/>, virsh dommemstat --period).\n"
+           " --not-answering-after=DURATION\n"
+           "    Polling libvirt itself, a guest whose statistics libvirt skipped (another\n"
+           "    client held its monitor) is busy, judged on its last figures, until it has\n"
+           "    given none for this long over successive runs (default 30s; its state file\n"
+           "    keeps since when), then not answering, in the --timeout-state. With\n"
+           "    --no-state-file, at once. With --source virtmond, virtmond's own setting.\n"
            " --label=NAME=GLOB\n"
            "    Only domains whose label NAME matches the shell glob (repeatable: all\n"
            "    must match; a domain without the label does not). Alone, among all\n"
@@ -217,6 +226,9 @@ own_option(void *ctx, int opt, const char *arg, char *err, size_t errlen)
     case OPT_STALE_AGE:
         c->stale_age = arg;
         return 1;
+    case OPT_NOT_ANSWERING:
+        c->not_answering_after = arg;
+        return 1;
     case OPT_LABEL:
         return add_label_match(c, arg, err, errlen);
     case OPT_JOB_WARN:
@@ -317,6 +329,7 @@ sample_opts(const struct config *c, struct chk_sample_opts *so)
         so->include = c->domain;
     so->exclude = c->exclude;
     so->balloon_stale_age = c->stale_age;
+    so->not_answering_after = c->not_answering_after;
     so->label_defs = c->label_defs;
     so->nlabel_defs = c->nlabel_defs;
     so->need_rates = needs_rates(c);

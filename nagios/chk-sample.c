@@ -9,6 +9,7 @@
 
 #include "chk-statefile.h"
 #include "chk-timeout.h"
+#include "vmon-answer.h"
 #include "vmon-rates.h"
 #include "vmon-source.h"
 #include "vmon-util.h"
@@ -63,6 +64,11 @@ core_options(const struct chk_sample_opts *o, struct vmon_options *opts)
         return -1;
     if (o->balloon_stale_age && vmon_options_set(opts, "balloon-stale-age", o->balloon_stale_age) < 0) {
         vmon_error_rename("balloon-stale-age", "--balloon-stale-age");
+        return -1;
+    }
+    if (o->not_answering_after
+        && vmon_options_set(opts, "not-answering-after", o->not_answering_after) < 0) {
+        vmon_error_rename("not-answering-after", "--not-answering-after");
         return -1;
     }
     for (size_t i = 0; i < o->nlabel_defs; i++)
@@ -213,8 +219,51 @@ second_sample_fits(const struct chk_sample_opts *o, double poll_took)
     return o->interval + poll_took < chk_timeout_remaining() - 0.2;
 }
 
-int
-chk_sample_collect(const struct chk_sample_opts *o, struct chk_sample *s, char *err, size_t errlen)
+/*
+ * Busy or hung across runs (vmon-answer.h).  One poll cannot tell a guest
+ * whose job another client held at that instant from a hung one, and the
+ * core, polling once, calls every guest it could not read not answering.
+ * The domain's state file remembers since when it has given no figures
+ * (chk_sample_save): it is busy, judged on the file's last figures, until
+ * that is older than not-answering-after, then not answering.  Without
+ * state files there is no history and the core's verdict stands.
+ */
+static void
+judge_answering(const struct chk_sample_opts *o, struct chk_sample *s)
+{
+    struct vmon_snapshot *cur = s->snap;
+    char why[400];
+    char *dir = NULL;
+
+    for (size_t i = 0; i < cur->ndomains; i++) {
+        struct vmon_domain *dom = &cur->domains[i];
+        if (!is_active(dom) || !dom->partial_groups)
+            continue;
+        if (!dir && (!o->use_state || !(dir = chk_state_dir(o->state_dir, why, sizeof(why)))))
+            return;
+        struct vmon_snapshot *prev = vmon_snapshot_new();
+        char *path = chk_state_path(dir, cur->uri, dom->uuid_str);
+        struct vmon_domain *rec;
+        if (chk_state_answering(path, cur->uri, cur->taken, o->state_max_age, prev, why,
+                                sizeof(why)) == 1) {
+            rec = &prev->domains[0];
+        } else {
+            rec = vmon_snapshot_add_domain(prev);
+            rec->id = dom->id;
+        }
+        /* the first run without figures starts the clock */
+        if (!rec->unanswered_since)
+            rec->unanswered_since = cur->taken_wall;
+        vmon_answer_domain(dom, rec, cur->taken_wall, 0, s->not_answering_after);
+        free(path);
+        vmon_snapshot_unref(prev);
+    }
+    free(dir);
+}
+
+/* chk_sample_collect but for judging who answered */
+static int
+collect(const struct chk_sample_opts *o, struct chk_sample *s, char *err, size_t errlen)
 {
     double started = vmon_now_mono();
 
@@ -226,6 +275,7 @@ chk_sample_collect(const struct chk_sample_opts *o, struct chk_sample *s, char *
     if (core_options(o, &opts) == 0)
         s->src = vmon_source_open(&opts, VMON_SOURCE_ONESHOT);
     s->from_virtmond = opts.source == VMON_SOURCE_VIRTMOND;
+    s->not_answering_after = opts.not_answering_after;
     vmon_options_clear(&opts);
     if (!s->src) {
         snprintf(err, errlen, "%s", vmon_error_last());
@@ -287,6 +337,16 @@ chk_sample_collect(const struct chk_sample_opts *o, struct chk_sample *s, char *
                  s->snap->elapsed);
     }
     return 0;
+}
+
+int
+chk_sample_collect(const struct chk_sample_opts *o, struct chk_sample *s, char *err, size_t errlen)
+{
+    int rc = collect(o, s, err, errlen);
+
+    if (rc == 0 && !s->rates_included)
+        judge_answering(o, s);
+    return rc;
 }
 
 void

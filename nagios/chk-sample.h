@@ -22,6 +22,7 @@ struct chk_sample_opts {
     const char *include;        /* the core's filter syntax; NULL: every domain */
     const char *exclude;
     const char *balloon_stale_age;  /* the core's balloon-stale-age; NULL: its default */
+    const char *not_answering_after; /* the core's not-answering-after; NULL: its default */
     const char *const *label_defs;  /* the core's label declarations (--label-def) */
     size_t nlabel_defs;
     bool guest_fs;              /* the guests' file systems (the core's guest-fs) */
@@ -42,6 +43,7 @@ struct chk_sample {
     bool from_virtmond;             /* its messages name virtmond as well as libvirt */
     bool rates_included;            /* the source computed them (virtmond) */
     bool libvirt_down;              /* the failure was libvirt not answering */
+    double not_answering_after;     /* seconds without figures before a guest is hung */
     struct vmon_snapshot *snap;     /* the one to evaluate */
     char rates_from[512];           /* how rates were obtained, for -v */
     char state_note[1024];           /* why state files were not used, if so */

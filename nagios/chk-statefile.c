@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "chk-buf.h"
@@ -155,30 +156,49 @@ parse_u64(const char *s, uint64_t *v)
     return 0;
 }
 
+/* One file's content, before judging its age. */
+struct state_rec {
+    double taken;                /* CLOCK_MONOTONIC time of the counters */
+    time_t figures;              /* wall clock of the same moment; 0: not recorded */
+    time_t unanswered;           /* no figures since then (a domain); 0: it gave them */
+    int id;
+    enum vmon_scope scope;
+    char uuid_str[37];           /* "" for the node */
+    /* room for either scope's values */
+    struct vmon_value m[(int) VMON_DOM__N > (int) VMON_NODE__N ? (int) VMON_DOM__N : (int) VMON_NODE__N];
+};
+
+static int
+parse_wall(const char *s, time_t *t)
+{
+    uint64_t v;
+
+    /* a wall clock time in whole seconds, from 1970 to year ~2500 */
+    if (parse_u64(s, &v) < 0 || v > 16725225600ull)
+        return -1;
+    *t = (time_t) v;
+    return 0;
+}
+
 #define BAD(...) do { snprintf(why, whylen, __VA_ARGS__); rc = -1; goto out; } while (0)
 #define STALE(...) do { snprintf(why, whylen, __VA_ARGS__); rc = 0; goto out; } while (0)
 
-int
-chk_state_load(const char *path, const char *uri, double now, double min_age, double max_age,
-               struct vmon_snapshot *prev, double *taken, double *age_out,
-               char *why, size_t whylen)
+/*
+ * Read path into r: 1 when it is of this boot and URI, 0 when absent or
+ * another's (why says which), -1 when unreadable or corrupt (why says where).
+ */
+static int
+state_read(const char *path, const char *uri, struct state_rec *r, char *why, size_t whylen)
 {
     FILE *f = fopen(path, "r");
     char line[1024];
     int rc = 1, lineno = 0;
     bool have_version = false, have_taken = false, have_boot = false, have_uri = false,
          have_obj = false;
-    struct vmon_domain *dom = NULL;
-    struct vmon_value *m = NULL;
-    enum vmon_scope scope = VMON_SCOPE_NODE;
-    /* room for either scope's values: which one the file holds is read below */
-    struct vmon_value values[(int) VMON_DOM__N > (int) VMON_NODE__N ? (int) VMON_DOM__N : (int) VMON_NODE__N];
-    unsigned char uuid[16];
-    char uuid_str[37] = "";
-    int id = -1;
 
-    memset(values, 0, sizeof(values));
-    *age_out = NAN;
+    memset(r, 0, sizeof(*r));
+    r->id = -1;
+    r->scope = VMON_SCOPE_NODE;
     if (!f) {
         if (errno == ENOENT)
             STALE("no previous sample");
@@ -208,40 +228,44 @@ chk_state_load(const char *path, const char *uri, double now, double min_age, do
                 STALE("previous sample is from another boot");
             have_boot = true;
         } else if (strcmp(key, "taken") == 0) {
-            if (vmon_cnum_parse(val, strlen(val), taken) < 0)
+            if (vmon_cnum_parse(val, strlen(val), &r->taken) < 0)
                 BAD("'%s' line %d: bad time '%s'", path, lineno, val);
             have_taken = true;
+        } else if (strcmp(key, "figures") == 0 || strcmp(key, "unanswered") == 0) {
+            if (parse_wall(val, key[0] == 'f' ? &r->figures : &r->unanswered) < 0)
+                BAD("'%s' line %d: bad %s time '%s'", path, lineno, key, val);
         } else if (strcmp(key, "uri") == 0) {
             if (strcmp(val, uri ? uri : "") != 0)
                 STALE("previous sample is of another URI ('%s')", val);
             have_uri = true;
         } else if (strcmp(key, "uuid") == 0) {
+            unsigned char uuid[16];
             if (vmon_uuid_parse(val, uuid) < 0)
                 BAD("'%s' line %d: bad UUID '%s'", path, lineno, val);
-            snprintf(uuid_str, sizeof(uuid_str), "%s", val);
-            scope = VMON_SCOPE_DOMAIN;
+            snprintf(r->uuid_str, sizeof(r->uuid_str), "%s", val);
+            r->scope = VMON_SCOPE_DOMAIN;
             have_obj = true;
         } else if (strcmp(key, "node") == 0) {
-            scope = VMON_SCOPE_NODE;
+            r->scope = VMON_SCOPE_NODE;
             have_obj = true;
         } else if (strcmp(key, "id") == 0) {
             char *end;
             long v = strtol(val, &end, 10);
             if (*end || v < -1 || v > 1L << 30)
                 BAD("'%s' line %d: bad id '%s'", path, lineno, val);
-            id = (int) v;
+            r->id = (int) v;
         } else if (strcmp(key, "m") == 0) {
             char *sp2 = strchr(sp + 1, ' ');
             uint64_t u;
             if (!sp2 || !have_obj)
                 BAD("'%s' line %d: a metric before the object or without a value", path, lineno);
             *sp2 = '\0';
-            const struct vmon_metric_desc *d = vmon_metric_find(scope, sp + 1);
+            const struct vmon_metric_desc *d = vmon_metric_find(r->scope, sp + 1);
             if (parse_u64(sp2 + 1, &u) < 0)
                 BAD("'%s' line %d: bad number '%s'", path, lineno, sp2 + 1);
             /* a metric this build no longer has is skipped, not an error */
             if (d && d->kind == VMON_KIND_COUNTER)
-                vmon_value_set(&values[d->id], u);
+                vmon_value_set(&r->m[d->id], u);
         } else {
             BAD("'%s' line %d: unknown key '%s'", path, lineno, key);
         }
@@ -250,32 +274,97 @@ chk_state_load(const char *path, const char *uri, double now, double min_age, do
         BAD("cannot read '%s'", path);
     if (!have_taken || !have_boot || !have_uri || !have_obj)
         BAD("'%s' is incomplete", path);
-
-    /* Against the sample the rates are for, not the clock: another check of
-     * the same domain may have saved a sample after ours was taken. */
-    double age = now - *taken;
-    *age_out = age;
-    if (age < min_age)
-        STALE("previous sample is only %.3f s older than this one", age);
-    if (age > max_age)
-        STALE("previous sample is %.0f s old (more than %.0f)", age, max_age);
-
-    if (scope == VMON_SCOPE_DOMAIN) {
-        dom = vmon_snapshot_add_domain(prev);
-        memcpy(dom->uuid, uuid, 16);
-        memcpy(dom->uuid_str, uuid_str, sizeof(dom->uuid_str));
-        dom->id = id;
-        m = dom->m;
-        memcpy(m, values, sizeof(dom->m));
-    } else {
-        m = prev->node.m;
-        memcpy(m, values, sizeof(prev->node.m));
-    }
-    snprintf(why, whylen, "previous sample %.1f s old", age);
 out:
     if (f)
         fclose(f);
     return rc;
+}
+
+/* r's sample as prev's one domain, or as its node. */
+static void
+rec_to_snapshot(const struct state_rec *r, struct vmon_snapshot *prev)
+{
+    if (r->scope == VMON_SCOPE_DOMAIN) {
+        struct vmon_domain *dom = vmon_snapshot_add_domain(prev);
+        vmon_uuid_parse(r->uuid_str, dom->uuid);
+        memcpy(dom->uuid_str, r->uuid_str, sizeof(dom->uuid_str));
+        dom->id = r->id;
+        dom->figures_time = r->figures;
+        dom->unanswered_since = r->unanswered;
+        memcpy(dom->m, r->m, sizeof(dom->m));
+    } else {
+        memcpy(prev->node.m, r->m, sizeof(prev->node.m));
+    }
+}
+
+int
+chk_state_load(const char *path, const char *uri, double now, double min_age, double max_age,
+               struct vmon_snapshot *prev, double *taken, double *age_out,
+               char *why, size_t whylen)
+{
+    struct state_rec r;
+    int rc = state_read(path, uri, &r, why, whylen);
+
+    *age_out = NAN;
+    if (rc != 1)
+        return rc;
+    /* Against the sample the rates are for, not the clock: another check of
+     * the same domain may have saved a sample after ours was taken. */
+    double age = now - r.taken;
+    *age_out = age;
+    *taken = r.taken;
+    if (age < min_age)
+        STALE("previous sample is only %.3f s older than this one", age);
+    if (age > max_age)
+        STALE("previous sample is %.0f s old (more than %.0f)", age, max_age);
+    rec_to_snapshot(&r, prev);
+    snprintf(why, whylen, "previous sample %.1f s old", age);
+out:
+    return rc;
+}
+
+int
+chk_state_answering(const char *path, const char *uri, double now, double max_age,
+                    struct vmon_snapshot *prev, char *why, size_t whylen)
+{
+    struct state_rec r;
+    int rc = state_read(path, uri, &r, why, whylen);
+
+    if (rc != 1)
+        return rc;
+    if (r.scope != VMON_SCOPE_DOMAIN) {
+        snprintf(why, whylen, "'%s' is not a domain's", path);
+        return -1;
+    }
+    /* figures too old to rate against are too old to judge on */
+    if (now - r.taken > max_age) {
+        memset(r.m, 0, sizeof(r.m));
+        r.figures = 0;
+    }
+    rec_to_snapshot(&r, prev);
+    return 1;
+}
+
+/* The sample snap took of dom (NULL: of the node), with no answering record. */
+static void
+rec_from_snapshot(const struct vmon_snapshot *snap, const struct vmon_domain *dom,
+                  struct state_rec *r)
+{
+    size_t n;
+    enum vmon_scope scope = dom ? VMON_SCOPE_DOMAIN : VMON_SCOPE_NODE;
+    const struct vmon_metric_desc *desc = vmon_metrics(scope, &n);
+    const struct vmon_value *m = dom ? dom->m : snap->node.m;
+
+    memset(r, 0, sizeof(*r));
+    r->taken = snap->taken;
+    r->figures = snap->taken_wall > 0 ? snap->taken_wall : 0;
+    r->scope = scope;
+    r->id = dom ? dom->id : -1;
+    if (dom)
+        memcpy(r->uuid_str, dom->uuid_str, sizeof(r->uuid_str));
+    for (size_t i = 0; i < n; i++)
+        if (desc[i].kind == VMON_KIND_COUNTER && vmon_value_has(&m[i]))
+            vmon_value_set(&r->m[i], m[i].u);
 }
 
 int
@@ -283,24 +372,43 @@ chk_state_save(const char *path, const struct vmon_snapshot *snap,
                const struct vmon_domain *dom, char *err, size_t errlen)
 {
     struct chk_buf b = { 0 }, tmp = { 0 };
-    char num[64];
+    char num[64], why[400];
     size_t n;
-    enum vmon_scope scope = dom ? VMON_SCOPE_DOMAIN : VMON_SCOPE_NODE;
-    const struct vmon_metric_desc *desc = vmon_metrics(scope, &n);
-    const struct vmon_value *m = dom ? dom->m : snap->node.m;
+    struct state_rec r;
     int rc = -1;
 
-    vmon_cnum_format(num, sizeof(num), snap->taken);
+    /*
+     * A domain without figures now keeps the last sample that had them, so
+     * the run that gets figures again rates against it, and records since
+     * when it has given none, for the next run's busy-or-hung.
+     */
+    if (dom && dom->unanswered_since) {
+        if (state_read(path, snap->uri, &r, why, sizeof(why)) != 1 || r.scope != VMON_SCOPE_DOMAIN
+            || r.id != dom->id || strcmp(r.uuid_str, dom->uuid_str) != 0)
+        {
+            rec_from_snapshot(snap, dom, &r);
+            r.figures = 0;
+        }
+        r.unanswered = dom->unanswered_since;
+    } else {
+        rec_from_snapshot(snap, dom, &r);
+    }
+    const struct vmon_metric_desc *desc = vmon_metrics(r.scope, &n);
+    vmon_cnum_format(num, sizeof(num), r.taken);
     chk_buf_printf(&b, "version %d\n# virtmon check state: counters of the last run\n"
                    "boot %s\ntaken %s\nuri %s\n", STATE_VERSION, chk_boot_id(), num,
                    snap->uri ? snap->uri : "");
-    if (dom)
-        chk_buf_printf(&b, "uuid %s\nid %d\n", dom->uuid_str, dom->id);
+    if (r.figures)
+        chk_buf_printf(&b, "figures %lld\n", (long long) r.figures);
+    if (r.unanswered)
+        chk_buf_printf(&b, "unanswered %lld\n", (long long) r.unanswered);
+    if (r.scope == VMON_SCOPE_DOMAIN)
+        chk_buf_printf(&b, "uuid %s\nid %d\n", r.uuid_str, r.id);
     else
         chk_buf_add(&b, "node -\n");
     for (size_t i = 0; i < n; i++)
-        if (desc[i].kind == VMON_KIND_COUNTER && vmon_value_has(&m[i]))
-            chk_buf_printf(&b, "m %s %" PRIu64 "\n", desc[i].key, m[i].u);
+        if (vmon_value_has(&r.m[i]))
+            chk_buf_printf(&b, "m %s %" PRIu64 "\n", desc[i].key, r.m[i].u);
 
     chk_buf_printf(&tmp, "%s.XXXXXX", path);
     int fd = mkstemp(tmp.s);

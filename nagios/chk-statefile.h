@@ -43,7 +43,21 @@ int chk_state_load(const char *path, const char *uri, double now, double min_age
                    struct vmon_snapshot *prev, double *taken, double *age,
                    char *why, size_t whylen);
 
-/* Write dom's counters (dom == NULL: the node's) as sampled in snap. 0 or -1 + err. */
+/*
+ * A domain's answering record, whatever the age of its sample: adds the
+ * domain to prev with its id, figures_time and unanswered_since, and its
+ * counters when the sample is no older than max_age (else no figures).
+ * 1 when read, 0 when absent or of another boot or URI, -1 when corrupt.
+ */
+int chk_state_answering(const char *path, const char *uri, double now, double max_age,
+                        struct vmon_snapshot *prev, char *why, size_t whylen);
+
+/*
+ * Write dom's counters (dom == NULL: the node's) as sampled in snap, with
+ * the wall clock time they were taken.  A domain snap has no figures for
+ * (unanswered_since set) keeps the file's earlier sample and records since
+ * when.  0 or -1 + err.
+ */
 int chk_state_save(const char *path, const struct vmon_snapshot *snap,
                    const struct vmon_domain *dom, char *err, size_t errlen);
 

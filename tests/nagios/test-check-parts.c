@@ -273,10 +273,65 @@ DEF_TEST(state_file)
     EXPECT(isnan(age));
     EXPECT_EQ_INT(1, prev->ndomains);    /* nothing was added by the failed loads */
 
+    /* A run without the domain's figures keeps the sample that had them
+     * (the next run rates against it) and records since when: the next
+     * run's busy-or-hung. */
+    snap->taken_wall = 1765000000;
+    EXPECT_EQ_INT(0, chk_state_save(path, snap, d, err, sizeof(err)));
+    struct vmon_snapshot *later = vmon_snapshot_new();
+    later->uri = vmon_strdup("test:///x");
+    later->taken = now;
+    later->taken_wall = 1765000010;
+    struct vmon_domain *b = vmon_snapshot_add_domain(later);
+    b->id = 7;
+    strcpy(b->uuid_str, d->uuid_str);
+    b->partial_groups = VMON_GROUP_CPU | VMON_GROUP_NET;
+    b->unanswered_since = 1765000010;
+    vmon_value_set(&b->m[VMON_DOM_NET_TX_BYTES], 50);
+    EXPECT_EQ_INT(0, chk_state_save(path, later, b, err, sizeof(err)));
+    struct vmon_snapshot *ans = vmon_snapshot_new();
+    EXPECT_EQ_INT(1, chk_state_answering(path, "test:///x", now, 60, ans, why, sizeof(why)));
+    if (ans->ndomains == 1) {
+        const struct vmon_domain *a = &ans->domains[0];
+        EXPECT_EQ_INT(7, a->id);
+        EXPECT(a->figures_time == 1765000000 && a->unanswered_since == 1765000010);
+        EXPECT(a->m[VMON_DOM_CPU_TIME].u == UINT64_MAX - 1 && a->m[VMON_DOM_NET_TX_BYTES].u == 42);
+    }
+    EXPECT_EQ_INT(1, chk_state_load(path, "test:///x", now, 1, 60, prev, &taken, &age, why, sizeof(why)));
+    EXPECT_EQ_DBL(snap->taken, taken, 1e-5);
+    /* figures too old to rate against are not judged on; the record stays */
+    vmon_snapshot_unref(ans);
+    ans = vmon_snapshot_new();
+    EXPECT_EQ_INT(1, chk_state_answering(path, "test:///x", now + 100, 60, ans, why, sizeof(why)));
+    EXPECT(ans->ndomains == 1 && ans->domains[0].figures_time == 0
+           && ans->domains[0].unanswered_since == 1765000010
+           && !vmon_value_has(&ans->domains[0].m[VMON_DOM_CPU_TIME]));
+    /* another run of the guest: its own sample, without figures */
+    b->id = 8;
+    EXPECT_EQ_INT(0, chk_state_save(path, later, b, err, sizeof(err)));
+    vmon_snapshot_unref(ans);
+    ans = vmon_snapshot_new();
+    EXPECT_EQ_INT(1, chk_state_answering(path, "test:///x", now, 60, ans, why, sizeof(why)));
+    EXPECT(ans->ndomains == 1 && ans->domains[0].id == 8 && ans->domains[0].figures_time == 0
+           && ans->domains[0].m[VMON_DOM_NET_TX_BYTES].u == 50
+           && !vmon_value_has(&ans->domains[0].m[VMON_DOM_CPU_TIME]));
+    /* answering again: the mark is gone */
+    b->partial_groups = 0;
+    b->unanswered_since = 0;
+    EXPECT_EQ_INT(0, chk_state_save(path, later, b, err, sizeof(err)));
+    vmon_snapshot_unref(ans);
+    ans = vmon_snapshot_new();
+    EXPECT_EQ_INT(1, chk_state_answering(path, "test:///x", now, 60, ans, why, sizeof(why)));
+    EXPECT(ans->ndomains == 1 && ans->domains[0].unanswered_since == 0
+           && ans->domains[0].figures_time == 1765000010);
+    vmon_snapshot_unref(ans);
+    vmon_snapshot_unref(later);
+
     /* corrupt: -1 with where */
     static const char *const corrupt[] = {
         "version 2\n", "boot x\n", "version 1\nm cpu.time 5\n", "version 1\nnonsense here\n",
-        "version 1\ntaken 1,5\n", "version 1\nuuid 1234\n",
+        "version 1\ntaken 1,5\n", "version 1\nuuid 1234\n", "version 1\nunanswered -5\n",
+        "version 1\nfigures 99999999999999\n",
     };
     for (size_t i = 0; i < sizeof(corrupt) / sizeof(corrupt[0]); i++) {
         FILE *f = fopen(path, "w");

@@ -7,11 +7,12 @@
 # each holds one guest's job at a time, and virtmond's NOWAIT poll skips
 # that guest.  First with every guest healthy, then with one guest's QEMU
 # SIGSTOPped.  Over the whole run no healthy guest may be UNKNOWN in the
-# check nor "not answering" in any face (a busy one is judged on its last
-# good figures); the stopped guest must show as not answering in every face
-# (check, SNMP's virtmonDomainAnswering, collectd's gauge-answering, the wire
-# through virtmon-dump) within not-answering-after (10 s here) plus the
-# faces' own second of polling.
+# check (on virtmond, and polling libvirt itself with its state files) nor
+# "not answering" in any face (a busy one is judged on its last good
+# figures); the stopped guest must show as not answering in every face
+# (both checks, SNMP's virtmonDomainAnswering, collectd's gauge-answering,
+# the wire through virtmon-dump) within not-answering-after (10 s here) plus
+# the faces' own second of polling.
 #
 # Then libvirtd is stopped: virtmonAgentLastPollTime, the wire's
 # last_poll_time and collectd's timestamp-last_poll stop advancing and the
@@ -56,6 +57,12 @@ faces_collectd "virtmond:$FACES_SOCK"
 
 dump() { "$DUMP" --source "virtmond:$FACES_SOCK" --include 'vmt-bh*' --json 2>/dev/null; }
 check() { "$CHECK" --source "virtmond:$FACES_SOCK" -d 'vmt-bh*' -t 5 -v 2>&1; }
+# the check polling libvirt itself, as a site without virtmond runs it:
+# busy or hung from its state files over successive runs
+direct() {
+	"$CHECK" --uri "$URI" -d 'vmt-bh*' -t 5 -v --not-answering-after "${LIMIT}s" \
+		--state-dir "$SYS_WORKDIR/check-state" 2>&1
+}
 # "NAME VALUE" per guest from virtmonDomainAnswering, joined to the name column by index
 snmp_answering() {
 	local w="snmpwalk -v2c -c public -On -t 1 -r 1 127.0.0.1:$SNMP_PORT"
@@ -107,28 +114,38 @@ done
 
 declare -A first_seen=()
 healthy_bad=0 healthy_busy=0 checks=0 shown_busy= shown_hung=
-# observe SECONDS STOPPED_AT: every face every ~1.5 s; STOPPED_AT is when
+# check_verdicts FACE OUTPUT T STOPPED_AT: count a check's alarms for healthy
+# guests and busy reports; note when it first called the stopped guest hung
+check_verdicts() {
+	local face=$1 out=$2 t=$3 since=$4 line name
+	while read -r line; do
+		name=${line#\[*\] }
+		name=${name%%:*}
+		[ -n "$since" ] && [ "$name" = "$HUNG" ] && continue
+		healthy_bad=$((healthy_bad + 1))
+		echo "# $(date +%T) $face: healthy guest not OK: $line"
+	done < <(grep -E '^\[(UNKNOWN|WARNING|CRITICAL)\] ' <<<"$out")
+	healthy_busy=$((healthy_busy + $(grep -E '^\[OK\] vmt-bh[0-9]+: .*guest busy' <<<"$out" | grep -vc "^\[OK\] $HUNG:")))
+	# one of each for the log (and docs/nagios.md)
+	line=$(grep -m1 -E '^\[OK\] .*guest busy' <<<"$out")
+	[ -n "$line" ] && [ -z "$shown_busy" ] && shown_busy=1 && echo "# $face: $line"
+	line=$(grep -m1 -E '^\[UNKNOWN\] .*not answering since' <<<"$out")
+	[ -n "$line" ] && [ -z "$shown_hung" ] && shown_hung=1 && echo "# $face: ${out%%|*}" && echo "# $face: $line"
+	if [ -n "$since" ] && grep -qE "^\[UNKNOWN\] $HUNG: .*not answering since" <<<"$out"; then
+		: "${first_seen[$face]:=$t}"
+	fi
+}
+# observe SECONDS STOPPED_AT: every face every ~2 s; STOPPED_AT is when
 # the hung guest was stopped (empty: none is)
 observe() {
-	local until t out line name v json since=$2
+	local until t t2 name v json since=$2
 	until=$(($(date +%s) + $1))
 	while [ "$(date +%s)" -lt "$until" ]; do
 		t=$(sys_now)
-		out=$(check)
+		check_verdicts check "$(check)" "$t" "$since"
+		t2=$(sys_now)
+		check_verdicts direct "$(direct)" "$t2" "$since"
 		checks=$((checks + 1))
-		while read -r line; do
-			name=${line#\[*\] }
-			name=${name%%:*}
-			[ -n "$since" ] && [ "$name" = "$HUNG" ] && continue
-			healthy_bad=$((healthy_bad + 1))
-			echo "# $(date +%T) healthy guest not OK: $line"
-		done < <(grep -E '^\[(UNKNOWN|WARNING|CRITICAL)\] ' <<<"$out")
-		healthy_busy=$((healthy_busy + $(grep -E '^\[OK\] vmt-bh[0-9]+: .*guest busy' <<<"$out" | grep -vc "^\[OK\] $HUNG:")))
-		# one of each for the log (and docs/nagios.md)
-		line=$(grep -m1 -E '^\[OK\] .*guest busy' <<<"$out")
-		[ -n "$line" ] && [ -z "$shown_busy" ] && shown_busy=1 && echo "# check: $line"
-		line=$(grep -m1 -E '^\[UNKNOWN\] .*not answering since' <<<"$out")
-		[ -n "$line" ] && [ -z "$shown_hung" ] && shown_hung=1 && echo "# check: ${out%%|*}" && echo "# check: $line"
 		json=$(dump)
 		while read -r name; do
 			[ -n "$since" ] && [ "$name" = "$HUNG" ] && continue
@@ -147,7 +164,6 @@ observe() {
 			[ "$v" != 2 ] || { healthy_bad=$((healthy_bad + 1)); echo "# $(date +%T) collectd: healthy $g answering=2"; }
 		done
 		if [ -n "$since" ]; then
-			grep -qE "^\[UNKNOWN\] $HUNG: .*not answering since" <<<"$out" && : "${first_seen[check]:=$t}"
 			[ "$(jq -r ".domains[] | select(.name == \"$HUNG\") | .answering" <<<"$json")" = not-answering ] &&
 				: "${first_seen[wire]:=$t}"
 			[ "$(snmp_answering | awk -v h="$HUNG" '$1 == h { print $2 }')" = 2 ] && : "${first_seen[snmp]:=$t}"
@@ -172,15 +188,19 @@ observe "$SECONDS_HUNG" "$stopped"
 echo "# stopped phase: ${SECONDS_HUNG} s, $checks checks, $healthy_bad healthy-guest alarms, $healthy_busy busy"
 [ "$healthy_bad" = 0 ] && ok "with $HUNG stopped, no healthy guest alarmed over ${SECONDS_HUNG} s ($checks checks, $healthy_busy busy reports)" ||
 	bad "$healthy_bad alarms for healthy guests while $HUNG was stopped"
-for face in check wire snmp collectd; do
+for face in check direct wire snmp collectd; do
 	if [ -z "${first_seen[$face]}" ]; then
 		bad "$face never showed $HUNG as not answering"
 		continue
 	fi
 	after=$(awk -v a="$stopped" -v b="${first_seen[$face]}" 'BEGIN { printf "%.1f", b - a }')
-	awk -v a="$after" -v l="$LIMIT" 'BEGIN { exit !(a <= l + 5) }' &&
+	# the direct check's clock starts at its first run that finds the guest
+	# without figures, up to one round of observing after the SIGSTOP
+	slack=5
+	[ "$face" = direct ] && slack=9
+	awk -v a="$after" -v l="$LIMIT" -v s="$slack" 'BEGIN { exit !(a <= l + s) }' &&
 		ok "$face: $HUNG not answering ${after} s after SIGSTOP (not-answering-after ${LIMIT} s)" ||
-		bad "$face: $HUNG not answering only ${after} s after SIGSTOP (limit ${LIMIT} s + 5)"
+		bad "$face: $HUNG not answering only ${after} s after SIGSTOP (limit ${LIMIT} s + $slack)"
 done
 kill -CONT "$pid"
 touch "$STOP_CONTENTION"
