@@ -41,6 +41,10 @@ bad "--disk-read-bytes-per-s-critical: critical threshold: invalid range 'x'" \
     "bad range names the long option" --uri $URI -d test --disk-read-bytes-per-s-critical x
 bad "--exclude needs --all" "--exclude with a named domain" --uri $URI -d test --exclude x
 bad "pattern '\\[oops' has '\\[' without '\\]'" "bad glob from the core's filter" --uri $URI -d '[oops'
+bad "--not-answering-after: '0.5s' is out of range 1 s..1 d" "--not-answering-after below 1 s" \
+    --uri $URI -d test --not-answering-after 0.5s
+bad "--not-answering-after: not with source virtmond" "--not-answering-after is virtmond's own there" \
+    --source virtmond:$TEST_TMP/none.sock -d test --not-answering-after 10s
 
 # libvirt unreachable: UNKNOWN for a domain check, CRITICAL (configurable) for the host.
 run "$CHECK_DOMAIN" --uri "test://$TEST_TMP/missing.xml" -d test

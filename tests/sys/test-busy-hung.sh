@@ -113,11 +113,12 @@ for _ in 1 2 3; do
 done
 
 declare -A first_seen=()
-healthy_bad=0 healthy_busy=0 checks=0 shown_busy= shown_hung=
+declare -A shown=() busy=()
+healthy_bad=0 healthy_busy=0 checks=0
 # check_verdicts FACE OUTPUT T STOPPED_AT: count a check's alarms for healthy
 # guests and busy reports; note when it first called the stopped guest hung
 check_verdicts() {
-	local face=$1 out=$2 t=$3 since=$4 line name
+	local face=$1 out=$2 t=$3 since=$4 line name n
 	while read -r line; do
 		name=${line#\[*\] }
 		name=${name%%:*}
@@ -125,12 +126,14 @@ check_verdicts() {
 		healthy_bad=$((healthy_bad + 1))
 		echo "# $(date +%T) $face: healthy guest not OK: $line"
 	done < <(grep -E '^\[(UNKNOWN|WARNING|CRITICAL)\] ' <<<"$out")
-	healthy_busy=$((healthy_busy + $(grep -E '^\[OK\] vmt-bh[0-9]+: .*guest busy' <<<"$out" | grep -vc "^\[OK\] $HUNG:")))
+	n=$(grep -E '^\[OK\] vmt-bh[0-9]+: .*guest busy' <<<"$out" | grep -vc "^\[OK\] $HUNG:")
+	healthy_busy=$((healthy_busy + n))
+	busy[$face]=$((${busy[$face]:-0} + n))
 	# one of each for the log (and docs/nagios.md)
-	line=$(grep -m1 -E '^\[OK\] .*guest busy' <<<"$out")
-	[ -n "$line" ] && [ -z "$shown_busy" ] && shown_busy=1 && echo "# $face: $line"
+	line=$(grep -m1 -E '^\[OK\] .*guest busy, figures' <<<"$out")
+	[ -n "$line" ] && [ -z "${shown[$face-busy]}" ] && shown[$face-busy]=1 && echo "# $face: $line"
 	line=$(grep -m1 -E '^\[UNKNOWN\] .*not answering since' <<<"$out")
-	[ -n "$line" ] && [ -z "$shown_hung" ] && shown_hung=1 && echo "# $face: ${out%%|*}" && echo "# $face: $line"
+	[ -n "$line" ] && [ -z "${shown[$face-hung]}" ] && shown[$face-hung]=1 && echo "# $face: ${out%%|*}" && echo "# $face: $line"
 	if [ -n "$since" ] && grep -qE "^\[UNKNOWN\] $HUNG: .*not answering since" <<<"$out"; then
 		: "${first_seen[$face]:=$t}"
 	fi
@@ -138,13 +141,22 @@ check_verdicts() {
 # observe SECONDS STOPPED_AT: every face every ~2 s; STOPPED_AT is when
 # the hung guest was stopped (empty: none is)
 observe() {
-	local until t t2 name v json since=$2
+	local until t name v json since=$2 f watcher
 	until=$(($(date +%s) + $1))
+	# the direct check in a loop of its own, so its runs (up to -t each on
+	# the stopped guest) do not space out the other faces' readings
+	rm -rf "$SYS_WORKDIR/direct" && mkdir "$SYS_WORKDIR/direct"
+	(
+		while [ "$(date +%s)" -lt "$until" ]; do
+			t=$(sys_now)
+			direct >"$SYS_WORKDIR/direct/$t"
+			sleep 1
+		done
+	) &
+	watcher=$!
 	while [ "$(date +%s)" -lt "$until" ]; do
 		t=$(sys_now)
 		check_verdicts check "$(check)" "$t" "$since"
-		t2=$(sys_now)
-		check_verdicts direct "$(direct)" "$t2" "$since"
 		checks=$((checks + 1))
 		json=$(dump)
 		while read -r name; do
@@ -171,11 +183,16 @@ observe() {
 		fi
 		sleep 1
 	done
+	wait "$watcher"
+	for f in "$SYS_WORKDIR"/direct/*; do
+		check_verdicts direct "$(cat "$f")" "${f##*/}" "$since"
+		checks=$((checks + 1))
+	done
 }
 
 t0=$(sys_now)
 observe "$SECONDS_HEALTHY" ""
-echo "# healthy phase: ${SECONDS_HEALTHY} s, $checks checks, $healthy_bad healthy-guest alarms, $healthy_busy busy (judged on last good figures)"
+echo "# healthy phase: ${SECONDS_HEALTHY} s, $checks checks, $healthy_bad healthy-guest alarms, $healthy_busy busy (judged on last good figures; ${busy[direct]:-0} of them polling libvirt directly)"
 [ "$healthy_bad" = 0 ] && ok "no face called a healthy guest not answering over $(sys_since "$t0") s of contention ($checks checks, $healthy_busy busy reports)" ||
 	bad "$healthy_bad alarms for healthy guests under contention"
 
@@ -183,9 +200,9 @@ pid=$(sys_qemu_pid "$HUNG") || exit 99
 kill -STOP "$pid"
 sys_on_exit "kill -CONT $pid 2>/dev/null"
 stopped=$(sys_now)
-healthy_bad=0 healthy_busy=0 checks=0
+healthy_bad=0 healthy_busy=0 checks=0 busy=()
 observe "$SECONDS_HUNG" "$stopped"
-echo "# stopped phase: ${SECONDS_HUNG} s, $checks checks, $healthy_bad healthy-guest alarms, $healthy_busy busy"
+echo "# stopped phase: ${SECONDS_HUNG} s, $checks checks, $healthy_bad healthy-guest alarms, $healthy_busy busy (${busy[direct]:-0} direct)"
 [ "$healthy_bad" = 0 ] && ok "with $HUNG stopped, no healthy guest alarmed over ${SECONDS_HUNG} s ($checks checks, $healthy_busy busy reports)" ||
 	bad "$healthy_bad alarms for healthy guests while $HUNG was stopped"
 for face in check direct wire snmp collectd; do
