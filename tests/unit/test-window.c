@@ -15,6 +15,17 @@ snap_at(double taken, double cpu_percent, unsigned char uuid_byte)
     return s;
 }
 
+/* A second domain in s. */
+static void
+add_other(struct vmon_snapshot *s, const char *name, double cpu_percent, unsigned char uuid_byte)
+{
+    struct vmon_domain *other = vmon_snapshot_add_domain(s);
+
+    other->name = vmon_strdup(name);
+    memset(other->uuid, uuid_byte, 16);
+    vmon_value_set_double(&other->m[VMON_DOM_CPU_PERCENT], cpu_percent);
+}
+
 DEF_TEST(min_avg_max_within_window)
 {
     struct vmon_window *w = vmon_window_new(3600, 12);   /* 300 s buckets */
@@ -54,14 +65,34 @@ DEF_TEST(domains_do_not_share_history)
 {
     struct vmon_window *w = vmon_window_new(3600, 12);
     struct vmon_snapshot *s = snap_at(100, 5, 3);
-    struct vmon_domain *other = vmon_snapshot_add_domain(s);
-    other->name = vmon_strdup("other");
-    memset(other->uuid, 4, 16);
-    vmon_value_set_double(&other->m[VMON_DOM_CPU_PERCENT], 95);
+    add_other(s, "other", 95, 4);
     vmon_window_update(w, s);
     EXPECT_EQ_DBL(5, s->domains[0].win[VMON_DOM_CPU_PERCENT].max, 1e-9);
     EXPECT_EQ_DBL(95, s->domains[1].win[VMON_DOM_CPU_PERCENT].min, 1e-9);
     EXPECT(!s->domains[0].win[VMON_DOM_DISK_RD_BYTES].have);  /* no rate, no stat */
+    vmon_snapshot_unref(s);
+    vmon_window_free(w);
+}
+
+DEF_TEST(gone_domains_take_their_history)
+{
+    struct vmon_window *w = vmon_window_new(3600, 12);
+    struct vmon_snapshot *s = snap_at(100, 5, 5);
+    add_other(s, "short-lived", 95, 6);
+    vmon_window_update(w, s);
+    EXPECT_EQ_INT(2, (int) vmon_window_domains(w));
+    vmon_snapshot_unref(s);
+    /* the next poll lists only the first: the other's buckets are freed */
+    s = snap_at(110, 7, 5);
+    vmon_window_update(w, s);
+    EXPECT_EQ_INT(1, (int) vmon_window_domains(w));
+    EXPECT_EQ_DBL(5, s->domains[0].win[VMON_DOM_CPU_PERCENT].min, 1e-9);
+    vmon_snapshot_unref(s);
+    /* defined again with the same UUID: a history of its own from now */
+    s = snap_at(120, 40, 6);
+    vmon_window_update(w, s);
+    EXPECT_EQ_DBL(40, s->domains[0].win[VMON_DOM_CPU_PERCENT].max, 1e-9);
+    EXPECT_EQ_INT(1, (int) vmon_window_domains(w));
     vmon_snapshot_unref(s);
     vmon_window_free(w);
 }
@@ -72,5 +103,6 @@ main(void)
     RUN_TEST(min_avg_max_within_window);
     RUN_TEST(old_samples_leave_the_window);
     RUN_TEST(domains_do_not_share_history);
+    RUN_TEST(gone_domains_take_their_history);
     return TAP_END();
 }
