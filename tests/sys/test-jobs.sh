@@ -205,7 +205,7 @@ run_check --source "virtmond:$FACES_SOCK" -d $G2 --job-time-warning 1
 drain "$SYS_WORKDIR/save.fifo"
 wait $saver
 sys_log "virsh save: $(tr '\n' ' ' <"$SYS_WORKDIR/save.out")"
-for _ in $(seq 50); do
+for _ in $(seq 150); do   # a few polls: one may still find the job held
     [ "$(served $G2 | jq -r '"\(.state) \(.metrics["job.type"])"')" = "shutoff 0" ] && break
     sleep 0.1
 done
